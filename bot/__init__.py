@@ -1,0 +1,1 @@
+"""Leaderbot: answers questions about LLM leaderboards, on Discord and in a console."""

@@ -1,0 +1,157 @@
+"""The `leaderbot` command line: ingest and refresh data, inspect the store, ask questions, run the bot."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from db.store import Store, StoreError
+
+from . import ingest
+from .settings import BOARD_IDS, Settings, SettingsError, load_settings
+from .sources import SourceError
+
+log = logging.getLogger("leaderbot")
+
+
+class UsageError(Exception):
+    """A mistake on the command line, reported as one line and exit status 2."""
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("discord.http").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="leaderbot", description="Answers questions about LLM leaderboards, on Discord and here."
+    )
+    p.add_argument(
+        "--db", type=Path, help="SQLite store (default: $LEADERBOT_DB, else the user data directory)"
+    )
+    p.add_argument("--no-seed", action="store_true", help="do not fill an empty store from the bundled data")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser("ingest", help="import a board from a file or URL")
+    s.add_argument("board", choices=BOARD_IDS)
+    source = s.add_mutually_exclusive_group(required=True)
+    source.add_argument("--file", type=Path, help="JSON Lines (.gz or plain) or a dataset-viewer /rows page")
+    source.add_argument("--url", help="a dataset-viewer /rows or /filter URL (paged in full), or a file URL")
+    s.add_argument("--as-of", help="the table's date (YYYY-MM-DD) when the data does not say")
+
+    s = sub.add_parser(
+        "refresh", help="fetch boards from upstream now (the archived open-llm only when named)"
+    )
+    s.add_argument("board", nargs="?", choices=BOARD_IDS)
+
+    s = sub.add_parser("boards", help="list each board's stored snapshots")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser(
+        "orgs", help="list organizations, or correct one: orgs set NAME --country CC --alias X"
+    )
+    s.add_argument("action", nargs="?", choices=["list", "set"], default="list")
+    s.add_argument("name", nargs="?")
+    s.add_argument("--country", help="ISO 3166 alpha-2 code, e.g. CN")
+    s.add_argument("--alias", action="append", default=[], help="a namespace or spelling (repeatable)")
+
+    return p
+
+
+def _cmd_ingest(store: Store, args: argparse.Namespace, settings: Settings) -> int:
+    if args.file is not None:
+        report = ingest.ingest_file(store, args.board, args.file, as_of=args.as_of)
+    else:
+        report = asyncio.run(ingest.ingest_url(store, args.board, args.url, settings, as_of=args.as_of))
+    print(report.summary())
+    return 0
+
+
+def _cmd_refresh(store: Store, args: argparse.Namespace, settings: Settings) -> int:
+    boards = [args.board] if args.board else ingest.live_boards()
+    failed = 0
+    for board in boards:
+        try:
+            print(asyncio.run(ingest.refresh(store, board, settings)).summary())
+        except SourceError as exc:
+            print(f"{board}: refresh failed, nothing stored: {exc}", file=sys.stderr)
+            failed += 1
+    return 1 if failed else 0
+
+
+def _cmd_boards(store: Store, args: argparse.Namespace, settings: Settings) -> int:
+    boards = {b["id"]: b for b in store.boards()}
+    snapshots = store.snapshots()
+    if args.json:
+        print(
+            json.dumps([{**s.__dict__, "archived": not boards[s.board]["live"]} for s in snapshots], indent=2)
+        )
+        return 0
+    for board_id, board in boards.items():
+        mine = [s for s in snapshots if s.board == board_id]
+        label = "live" if board["live"] else "archived"
+        print(f"{board_id}  {board['title']} ({label}), {len(mine)} snapshot(s)")
+        for s in mine:
+            flag = "" if s.status == "ok" else f"  [{s.status}]"
+            print(f"  {s.as_of}  {s.category:<12} {s.row_count:>6,} rows{flag}")
+    return 0
+
+
+def _cmd_orgs(store: Store, args: argparse.Namespace, settings: Settings) -> int:
+    if args.action == "set":
+        if not args.name:
+            raise UsageError("orgs set needs a NAME, e.g. leaderbot orgs set 'Nomic AI' --country US")
+        org = store.set_organization(args.name, country=args.country, aliases=args.alias)
+        print(f"{org.name}: country {org.country or '?'}; spellings: {', '.join(org.aliases)}")
+        return 0
+    for org in store.organizations():
+        print(f"{org.name:<24} {org.country or '--'}  {', '.join(org.aliases)}")
+    return 0
+
+
+COMMANDS = {"ingest": _cmd_ingest, "refresh": _cmd_refresh, "boards": _cmd_boards, "orgs": _cmd_orgs}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        if args.db is not None:
+            settings = settings.with_overrides(db_path=args.db)
+    except SettingsError as exc:
+        print(f"leaderbot: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    command = args.command or "run"
+    try:
+        store = ingest.open_store(settings.db_path, seed_if_empty=not args.no_seed)
+    except (SourceError, OSError, RuntimeError) as exc:
+        print(f"leaderbot: cannot open the store at {settings.db_path}: {exc}", file=sys.stderr)
+        return 1
+    try:
+        return COMMANDS[command](store, args, settings)
+    except (SourceError, StoreError) as exc:
+        print(f"leaderbot: {exc}", file=sys.stderr)
+        return 1
+    except UsageError as exc:
+        print(f"leaderbot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `leaderbot boards | head`: the reader left, which is fine
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's final flush quiet
+        return 0
+    finally:
+        store.close()

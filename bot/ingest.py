@@ -1,0 +1,141 @@
+"""Getting upstream data into the store: from files, URLs, the live dataset-viewer API, and the bundled seed.
+
+All parsing and validation finish before the first write, and one import is one transaction, so a bad file or
+a failed fetch leaves the store exactly as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from db.seed import bundled_snapshots, organization_rows
+from db.store import Saved, Store
+
+from .settings import Settings
+from .sources import SOURCES, SourceError, get_source
+from .sources.payloads import parse_rows, read_rows
+from .sources.viewer import RetryPolicy, ViewerClient
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    board: str
+    origin: str
+    saved: list[Saved]
+
+    @property
+    def created(self) -> list[Saved]:
+        return [s for s in self.saved if s.created]
+
+    def summary(self) -> str:
+        new = len(self.created)
+        rows = sum(s.snapshot.row_count for s in self.created)
+        if not new:
+            return (
+                f"{self.board}: nothing new in {self.origin} ({len(self.saved)} snapshot(s) already stored)"
+            )
+        return f"{self.board}: stored {new} new snapshot(s), {rows:,} rows, from {self.origin}" + (
+            f" ({len(self.saved) - new} already stored)" if len(self.saved) > new else ""
+        )
+
+
+def register_boards(store: Store) -> None:
+    for source in SOURCES.values():
+        info = source.info
+        store.ensure_board(
+            info.id, title=info.title, url=info.url, live=info.live, score_label=info.score_label
+        )
+
+
+def ingest_rows(
+    store: Store, board: str, rows: Sequence[Mapping[str, Any]], *, origin: str, as_of: str | None = None
+) -> IngestReport:
+    source = get_source(board)
+    snapshots = source.to_snapshots(rows, origin=origin, as_of=as_of)
+    register_boards(store)
+    return IngestReport(board, origin, store.save_snapshots(snapshots))
+
+
+def ingest_file(store: Store, board: str, path: str | Path, *, as_of: str | None = None) -> IngestReport:
+    get_source(board)  # an unknown board is reported before the file is read
+    return ingest_rows(store, board, read_rows(path), origin=str(path), as_of=as_of)
+
+
+def viewer_client(settings: Settings) -> ViewerClient:
+    return ViewerClient(
+        settings.viewer_url,
+        timeout=settings.http_timeout,
+        concurrency=settings.http_concurrency,
+        retry=RetryPolicy(attempts=settings.http_retries),
+    )
+
+
+async def ingest_url(
+    store: Store, board: str, url: str, settings: Settings, *, as_of: str | None = None
+) -> IngestReport:
+    get_source(board)
+    async with viewer_client(settings) as client:
+        rows = await client.fetch_url(url)
+    return ingest_rows(store, board, rows, origin=url, as_of=as_of)
+
+
+async def refresh(store: Store, board: str, settings: Settings) -> IngestReport:
+    """Fetch a board's current table from the dataset-viewer API and store what is new."""
+    info = get_source(board).info
+    async with viewer_client(settings) as client:
+        rows = await client.fetch_table(info.dataset, info.config, info.split)
+    origin = f"{settings.viewer_url.rstrip('/')}/rows?dataset={info.dataset}&config={info.config}&split={info.split}"
+    return ingest_rows(store, board, rows, origin=origin)
+
+
+def live_boards() -> list[str]:
+    return [board for board, source in SOURCES.items() if source.info.live]
+
+
+def seed(store: Store) -> list[IngestReport]:
+    """Fill an empty store from the bundled data. A store that has any snapshot is left alone."""
+    store.seed_organizations(organization_rows())
+    register_boards(store)
+    if not store.is_empty():
+        return []
+    started = time.perf_counter()
+    reports = []
+    for board, item in bundled_snapshots():
+        origin = f"bundled:{item.name}"
+        rows = parse_rows(item.read_bytes(), origin=origin)
+        reports.append(ingest_rows(store, board, rows, origin=origin))
+    log.info("seeded the store from bundled data in %.2f s", time.perf_counter() - started)
+    return reports
+
+
+def open_store(path: str | Path, *, seed_if_empty: bool = True) -> Store:
+    store = Store(path)
+    try:
+        if seed_if_empty:
+            seed(store)
+        else:
+            store.seed_organizations(organization_rows())
+            register_boards(store)
+    except Exception:
+        store.close()
+        raise
+    return store
+
+
+__all__ = [
+    "IngestReport",
+    "SourceError",
+    "ingest_file",
+    "ingest_rows",
+    "ingest_url",
+    "open_store",
+    "refresh",
+    "seed",
+]

@@ -1,0 +1,155 @@
+"""The small interface every board's importer implements, and the checks they share.
+
+A source turns upstream rows (dicts keyed by the upstream column names) into `SnapshotData`: rows already in the
+store's columns, with ranks computed and a content hash, so the store never needs to know which board it holds.
+Adding a board is adding one module that provides a `Source`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal, Protocol
+
+Kind = Literal["str", "num", "int", "bool", "date"]
+
+
+class SourceError(Exception):
+    """Upstream data we cannot use. The message names the file or URL and what is wrong, ready for a person."""
+
+
+@dataclass(frozen=True)
+class BoardInfo:
+    id: str
+    title: str
+    url: str  # the page a person looks at
+    live: bool  # archived boards are answered from, never polled
+    score_label: str
+    dataset: str  # Hugging Face dataset the board is published as
+    config: str
+    split: str
+
+
+@dataclass(frozen=True)
+class Column:
+    """One upstream column: where it goes in the store, what type it must have, and whether a row may lack it."""
+
+    store: str
+    kind: Kind
+    required: bool = True
+    nullable: bool = False
+
+
+@dataclass
+class SnapshotData:
+    board: str
+    category: str
+    as_of: str
+    rows: list[dict[str, Any]]  # store columns, plus `model_key`
+    content_hash: str
+    source: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Source(Protocol):
+    info: BoardInfo
+
+    def to_snapshots(
+        self, rows: Sequence[Mapping[str, Any]], *, origin: str, as_of: str | None = None
+    ) -> list[SnapshotData]:
+        """Validate upstream rows and group them into snapshots; raise SourceError naming `origin`."""
+        ...
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+_EXACT_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "num": (int, float),
+    "int": (int,),
+    "bool": (bool,),
+    "date": (str,),
+}
+
+
+def _convert_value(kind: Kind, value: Any) -> Any:
+    """The value in the store's type, or `_BAD`. Exact type checks: a bool is not a number here."""
+    kind_type = type(value)
+    if kind_type not in _EXACT_TYPES[kind]:
+        if kind == "int" and kind_type is float and value.is_integer():
+            return int(value)
+        return _BAD
+    if kind == "num" and kind_type is float and value != value:
+        return _BAD  # NaN
+    if kind == "bool":
+        return int(value)
+    if kind == "date":
+        return value[:10] if _DATE.match(value) else _BAD
+    return value
+
+
+_BAD = object()
+
+
+def convert_rows(
+    rows: Sequence[Mapping[str, Any]], columns: Mapping[str, Column], *, origin: str
+) -> list[dict[str, Any]]:
+    """Check every row against the column table and rename to store columns.
+
+    Errors are collected per column so one message says e.g. "column 'rating' should be num (row 3, 9, 12 and
+    4 more)" instead of stopping at the first bad cell.
+    """
+    if not rows:
+        raise SourceError(f"{origin}: the table is empty")
+    present = set().union(*(r.keys() for r in rows[:50] if isinstance(r, Mapping)))
+    missing = [name for name, col in columns.items() if col.required and name not in present]
+    if missing:
+        raise SourceError(f"{origin}: missing required column(s) {', '.join(repr(m) for m in missing)}")
+    problems: dict[str, list[int]] = {}
+    plan = [(name, col.store, col.kind, col.required and not col.nullable) for name, col in columns.items()]
+    out: list[dict[str, Any]] = []
+    for i, row in enumerate(rows):
+        if not isinstance(row, Mapping):
+            raise SourceError(f"{origin}: row {i + 1} is not an object")
+        converted: dict[str, Any] = {}
+        for name, store, kind, needed in plan:
+            value = row.get(name)
+            if value is None or (value == "" and kind == "date"):  # upstream leaves unknown dates empty
+                if needed:
+                    problems.setdefault(f"column {name!r} is missing or null", []).append(i + 1)
+                converted[store] = None
+                continue
+            value = _convert_value(kind, value)
+            if value is _BAD:
+                problems.setdefault(f"column {name!r} should be {kind}", []).append(i + 1)
+            converted[store] = value
+        out.append(converted)
+    if problems:
+        parts = []
+        for what, at in list(problems.items())[:3]:
+            shown = ", ".join(map(str, at[:3]))
+            more = f" and {len(at) - 3} more" if len(at) > 3 else ""
+            parts.append(f"{what} (row {shown}{more})")
+        raise SourceError(f"{origin}: {'; '.join(parts)}")
+    return out
+
+
+def content_hash(category: str, rows: Iterable[Mapping[str, Any]]) -> str:
+    """Order-independent: the same table fetched in another page order is the same snapshot. Hashes the
+    converted rows (store types), so an upstream switch from 3 to 3.0 is not mistaken for new data."""
+    digest = hashlib.sha256(category.encode())
+    for line in sorted(pickle.dumps(tuple(sorted(r.items())), protocol=4) for r in rows):
+        digest.update(line)
+    return digest.hexdigest()
+
+
+def check_date(value: str, *, origin: str) -> str:
+    try:
+        return date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        raise SourceError(f"{origin}: {value!r} is not a date (YYYY-MM-DD)") from None

@@ -1,0 +1,65 @@
+"""Numbered migrations (`migrations/V<n>__<what>.sql`) applied in order; `PRAGMA user_version` holds the version.
+
+Each migration runs in its own transaction, so a failed upgrade leaves the database at the previous version.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from importlib import resources
+
+import sqlite_utils
+
+_NAME = re.compile(r"^V(\d+)__(\w+)\.sql$")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql), in version order."""
+    found = []
+    for item in resources.files("db.migrations").iterdir():
+        match = _NAME.match(item.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), item.read_text(encoding="utf-8")))
+    found.sort()
+    versions = [v for v, _, _ in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise RuntimeError(f"migrations must be numbered 1..n without gaps, found {versions}")
+    return found
+
+
+LATEST = len(migrations())
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring the schema up to date and return the version it is at."""
+    current = schema_version(db)
+    if current > LATEST:
+        raise RuntimeError(
+            f"the database is at schema version {current}, newer than this Leaderbot ({LATEST}); upgrade Leaderbot"
+        )
+    for version, _name, sql in migrations():
+        if version <= current:
+            continue
+        with db.atomic():
+            for statement in _statements(sql):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {version}")
+    return schema_version(db)
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements the way SQLite itself sees their ends (comments, strings, triggers)."""
+    statements, buffer = [], ""
+    for line in sql.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip() and not all(x.strip().startswith("--") for x in buffer.splitlines() if x.strip()):
+        raise RuntimeError(f"unterminated statement in a migration: {buffer.strip()[:60]!r}")
+    return statements

@@ -1,0 +1,277 @@
+"""The leaderboard store: every query and write the rest of Leaderbot makes goes through `Store`.
+
+Snapshots are immutable once written; a snapshot's rows go in with it in one transaction or not at all.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import sqlite_utils
+
+from .keys import org_key
+from .schema import migrate
+
+MEMORY = ":memory:"
+
+
+class SnapshotLike(Protocol):
+    """What the importers hand the store (`bot.sources.SnapshotData`)."""
+
+    board: str
+    category: str
+    as_of: str
+    rows: list[dict[str, Any]]
+    content_hash: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    id: int
+    board: str
+    category: str
+    as_of: str
+    fetched_at: str
+    source: str
+    row_count: int
+    content_hash: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Saved:
+    snapshot: Snapshot
+    created: bool  # False when identical data was already stored
+
+
+@dataclass(frozen=True)
+class Organization:
+    id: int
+    name: str
+    country: str | None
+    origin: str
+    aliases: tuple[str, ...]
+
+
+class StoreError(Exception):
+    """A request the store refuses (unknown organization, bad country code); the message is for a person."""
+
+
+class Store:
+    def __init__(self, path: str | Path = MEMORY) -> None:
+        self.path = str(path)
+        if self.path != MEMORY:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, check_same_thread=False)
+        self.db = sqlite_utils.Database(conn)
+        self.db.execute("PRAGMA foreign_keys = ON")
+        if self.path != MEMORY:
+            self.db.enable_wal()
+            self.db.execute("PRAGMA synchronous = NORMAL")
+        self.schema_version = migrate(self.db)
+        # the columns an importer fills; the store adds the two keys itself
+        self._entry_columns = tuple(
+            c for c in self.db["entries"].columns_dict if c not in ("snapshot_id", "model_id")
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- boards and snapshots -------------------------------------------------------------------------------
+
+    def ensure_board(self, board_id: str, *, title: str, url: str, live: bool, score_label: str) -> None:
+        self.db["boards"].upsert(
+            {"id": board_id, "title": title, "url": url, "live": int(live), "score_label": score_label},
+            pk="id",
+        )
+
+    def boards(self) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM boards ORDER BY live DESC, id"))
+
+    def is_empty(self) -> bool:
+        return self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM snapshots)").fetchone()[0] == 1
+
+    def save_snapshots(self, snapshots: Sequence[SnapshotLike], *, status: str = "ok") -> list[Saved]:
+        """Store every snapshot of one import in a single transaction; identical data is not stored twice."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        saved: list[Saved] = []
+        with self.db.atomic():
+            for data in snapshots:
+                existing = self._snapshot_where(
+                    "board = ? AND category = ? AND content_hash = ?",
+                    [data.board, data.category, data.content_hash],
+                )
+                if existing:
+                    saved.append(Saved(existing[0], created=False))
+                    continue
+                saved.append(Saved(self._insert_snapshot(data, status=status, fetched_at=now), created=True))
+        return saved
+
+    def _insert_snapshot(self, data: SnapshotLike, *, status: str, fetched_at: str) -> Snapshot:
+        keys = {row["model_key"]: row["name"] for row in data.rows}
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO models (board, key, name, first_seen) VALUES (?, ?, ?, ?)",
+            [(data.board, key, name, data.as_of) for key, name in keys.items()],
+        )
+        # A model first stored from a later snapshot keeps the earliest date it has been seen on.
+        self.db.conn.executemany(
+            "UPDATE models SET first_seen = ? WHERE board = ? AND key = ? AND first_seen > ?",
+            [(data.as_of, data.board, key, data.as_of) for key in keys],
+        )
+        model_ids = dict(
+            self.db.execute("SELECT key, id FROM models WHERE board = ?", [data.board]).fetchall()
+        )
+        cursor = self.db.execute(
+            "INSERT INTO snapshots (board, category, as_of, fetched_at, source, row_count, content_hash, status)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                data.board,
+                data.category,
+                data.as_of,
+                fetched_at,
+                data.source,
+                len(data.rows),
+                data.content_hash,
+                status,
+            ],
+        )
+        snapshot_id = cursor.lastrowid
+        columns = self._entry_columns
+        rows = [(snapshot_id, model_ids[row["model_key"]], *map(row.get, columns)) for row in data.rows]
+        names = ", ".join(("snapshot_id", "model_id", *columns))
+        placeholders = ", ".join("?" for _ in range(len(columns) + 2))
+        self.db.conn.executemany(f"INSERT INTO entries ({names}) VALUES ({placeholders})", rows)
+        return self._snapshot_where("id = ?", [snapshot_id])[0]
+
+    def _snapshot_where(self, where: str, params: Iterable[Any], order: str = "as_of, id") -> list[Snapshot]:
+        return [
+            Snapshot(**row)
+            for row in self.db.query(f"SELECT * FROM snapshots WHERE {where} ORDER BY {order}", list(params))
+        ]
+
+    def snapshots(self, board: str | None = None, category: str | None = None) -> list[Snapshot]:
+        clauses, params = ["1"], []
+        if board:
+            clauses.append("board = ?")
+            params.append(board)
+        if category:
+            clauses.append("category = ?")
+            params.append(category)
+        return self._snapshot_where(" AND ".join(clauses), params, order="board, category, as_of, id")
+
+    def latest_snapshot(
+        self, board: str, category: str, *, on_or_before: str | None = None
+    ) -> Snapshot | None:
+        """The newest accepted snapshot; with `on_or_before`, the newest published on or before that date."""
+        where, params = "board = ? AND category = ? AND status = 'ok'", [board, category]
+        if on_or_before:
+            where += " AND as_of <= ?"
+            params.append(on_or_before)
+        found = self._snapshot_where(where, params, order="as_of DESC, id DESC LIMIT 1")
+        return found[0] if found else None
+
+    def categories(self, board: str) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT category FROM snapshots WHERE board = ? AND status = 'ok' GROUP BY category"
+                " ORDER BY count(*) DESC, category",
+                [board],
+            )
+        ]
+
+    def entries(self, snapshot_id: int) -> list[dict[str, Any]]:
+        """A snapshot's rows in rank order, with organization and country resolved through the alias table
+        (so a correction made at run time shows in every answer at once)."""
+        return list(
+            self.db.query(
+                """
+                SELECT e.*, m.key AS model_key,
+                       coalesce(o.name, e.organization) AS organization, o.country AS country,
+                       e.organization AS raw_organization
+                FROM entries e
+                JOIN models m ON m.id = e.model_id
+                LEFT JOIN organization_aliases a ON a.alias = e.org_key
+                LEFT JOIN organizations o ON o.id = a.organization_id
+                WHERE e.snapshot_id = ?
+                ORDER BY e.rank, e.score DESC, e.name
+                """,
+                [snapshot_id],
+            )
+        )
+
+    # --- organizations --------------------------------------------------------------------------------------
+
+    def organizations(self) -> list[Organization]:
+        aliases: dict[int, list[str]] = {}
+        for alias, org_id in self.db.execute(
+            "SELECT alias, organization_id FROM organization_aliases ORDER BY 1"
+        ):
+            aliases.setdefault(org_id, []).append(alias)
+        return [
+            Organization(r["id"], r["name"], r["country"], r["origin"], tuple(aliases.get(r["id"], ())))
+            for r in self.db.query("SELECT * FROM organizations ORDER BY name")
+        ]
+
+    def set_organization(
+        self, name: str, *, country: str | None, aliases: Iterable[str] = (), origin: str = "user"
+    ) -> Organization:
+        """Create or correct an organization and point spellings at it. Aliases move if another org had them."""
+        name = name.strip()
+        if not name:
+            raise StoreError("an organization needs a name")
+        if country is not None:
+            country = country.strip().upper()
+            if len(country) != 2 or not country.isalpha():
+                raise StoreError(f"{country!r} is not a two-letter ISO country code (CN, US, FR, ...)")
+        with self.db.atomic():
+            row = self.db.execute(
+                "SELECT id FROM organizations WHERE name = ? COLLATE NOCASE", [name]
+            ).fetchone()
+            if row:
+                org_id = row[0]
+                self.db.execute(
+                    "UPDATE organizations SET country = coalesce(?, country), origin = ? WHERE id = ?",
+                    [country, origin, org_id],
+                )
+            else:
+                org_id = self.db.execute(
+                    "INSERT INTO organizations (name, country, origin) VALUES (?, ?, ?)",
+                    [name, country, origin],
+                ).lastrowid
+            keys = {k for k in (org_key(a) for a in (name, *aliases)) if k}
+            self.db.conn.executemany(
+                "INSERT INTO organization_aliases (alias, organization_id, origin) VALUES (?, ?, ?)"
+                " ON CONFLICT (alias) DO UPDATE SET organization_id = excluded.organization_id,"
+                " origin = excluded.origin",
+                [(k, org_id, origin) for k in sorted(keys)],
+            )
+        return next(o for o in self.organizations() if o.id == org_id)
+
+    def seed_organizations(self, rows: Iterable[dict[str, str]]) -> int:
+        """Load the bundled table once; later runs keep whatever users changed."""
+        if self.db.execute("SELECT EXISTS (SELECT 1 FROM organizations)").fetchone()[0]:
+            return 0
+        count = 0
+        with self.db.atomic():
+            for row in rows:
+                aliases = [
+                    a for field in ("hf_namespaces", "arena_names") for a in row[field].split("|") if a
+                ]
+                self.set_organization(
+                    row["organization"], country=row["country"] or None, aliases=aliases, origin="seed"
+                )
+                count += 1
+        return count

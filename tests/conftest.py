@@ -1,0 +1,43 @@
+"""Fixtures shared by the whole suite: stores seeded from the real bundled data."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.ingest import open_store
+from db.store import Store
+
+DATA = Path(__file__).resolve().parent.parent / "db" / "data"
+ARENA_2024 = DATA / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
+OPEN_LLM_FINAL = DATA / "open-llm" / "contents-2025-03-21.jsonl.gz"
+OPEN_LLM_DEC = DATA / "open-llm" / "contents-2024-12-11.jsonl.gz"
+
+
+@pytest.fixture(scope="session")
+def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One seeded database file per test run; tests copy it instead of seeding again (2 s each)."""
+    path = tmp_path_factory.mktemp("seed") / "seed.db"
+    open_store(path).close()
+    return path
+
+
+@pytest.fixture
+def store(seeded_db: Path, tmp_path: Path) -> Iterator[Store]:
+    """A private, writable copy of the seeded store."""
+    target = tmp_path / "store.db"
+    with sqlite3.connect(seeded_db) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    s = Store(target)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def empty_store() -> Iterator[Store]:
+    s = Store()
+    yield s
+    s.close()
