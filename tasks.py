@@ -32,7 +32,7 @@ def _fingerprint(kind: str) -> str:
 
 
 def ensure_env(kind: str) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script may be started by an older python3
         sys.exit(f"Leaderbot needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     stamp = VENV / f".installed-{kind}"
     wanted = _fingerprint(kind)

@@ -38,9 +38,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="leaderbot", description="Answers questions about LLM leaderboards, on Discord and here."
     )
-    p.add_argument(
-        "--db", type=Path, help="SQLite store (default: $LEADERBOT_DB, else the user data directory)"
-    )
+    p.add_argument("--db", type=Path, help="SQLite store (default: $LEADERBOT_DB, else the user data directory)")
     p.add_argument("--no-seed", action="store_true", help="do not fill an empty store from the bundled data")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -51,17 +49,13 @@ def parser() -> argparse.ArgumentParser:
     source.add_argument("--url", help="a dataset-viewer /rows or /filter URL (paged in full), or a file URL")
     s.add_argument("--as-of", help="the table's date (YYYY-MM-DD) when the data does not say")
 
-    s = sub.add_parser(
-        "refresh", help="fetch boards from upstream now (the archived open-llm only when named)"
-    )
+    s = sub.add_parser("refresh", help="fetch boards from upstream now (the archived open-llm only when named)")
     s.add_argument("board", nargs="?", choices=BOARD_IDS)
 
     s = sub.add_parser("boards", help="list each board's stored snapshots")
     s.add_argument("--json", action="store_true")
 
-    s = sub.add_parser(
-        "orgs", help="list organizations, or correct one: orgs set NAME --country CC --alias X"
-    )
+    s = sub.add_parser("orgs", help="list organizations, or correct one: orgs set NAME --country CC --alias X")
     s.add_argument("action", nargs="?", choices=["list", "set"], default="list")
     s.add_argument("name", nargs="?")
     s.add_argument("--country", help="ISO 3166 alpha-2 code, e.g. CN")
@@ -95,9 +89,7 @@ def _cmd_boards(store: Store, args: argparse.Namespace, settings: Settings) -> i
     boards = {b["id"]: b for b in store.boards()}
     snapshots = store.snapshots()
     if args.json:
-        print(
-            json.dumps([{**s.__dict__, "archived": not boards[s.board]["live"]} for s in snapshots], indent=2)
-        )
+        print(json.dumps([{**s.__dict__, "archived": not boards[s.board]["live"]} for s in snapshots], indent=2))
         return 0
     for board_id, board in boards.items():
         mine = [s for s in snapshots if s.board == board_id]

@@ -38,9 +38,7 @@ class IngestReport:
         new = len(self.created)
         rows = sum(s.snapshot.row_count for s in self.created)
         if not new:
-            return (
-                f"{self.board}: nothing new in {self.origin} ({len(self.saved)} snapshot(s) already stored)"
-            )
+            return f"{self.board}: nothing new in {self.origin} ({len(self.saved)} snapshot(s) already stored)"
         return f"{self.board}: stored {new} new snapshot(s), {rows:,} rows, from {self.origin}" + (
             f" ({len(self.saved) - new} already stored)" if len(self.saved) > new else ""
         )
@@ -49,9 +47,7 @@ class IngestReport:
 def register_boards(store: Store) -> None:
     for source in SOURCES.values():
         info = source.info
-        store.ensure_board(
-            info.id, title=info.title, url=info.url, live=info.live, score_label=info.score_label
-        )
+        store.ensure_board(info.id, title=info.title, url=info.url, live=info.live, score_label=info.score_label)
 
 
 def ingest_rows(

@@ -76,9 +76,7 @@ class Store:
             self.db.execute("PRAGMA synchronous = NORMAL")
         self.schema_version = migrate(self.db)
         # the columns an importer fills; the store adds the two keys itself
-        self._entry_columns = tuple(
-            c for c in self.db["entries"].columns_dict if c not in ("snapshot_id", "model_id")
-        )
+        self._entry_columns = tuple(c for c in self.db["entries"].columns_dict if c not in ("snapshot_id", "model_id"))
 
     def close(self) -> None:
         self.db.close()
@@ -130,9 +128,7 @@ class Store:
             "UPDATE models SET first_seen = ? WHERE board = ? AND key = ? AND first_seen > ?",
             [(data.as_of, data.board, key, data.as_of) for key in keys],
         )
-        model_ids = dict(
-            self.db.execute("SELECT key, id FROM models WHERE board = ?", [data.board]).fetchall()
-        )
+        model_ids = dict(self.db.execute("SELECT key, id FROM models WHERE board = ?", [data.board]).fetchall())
         cursor = self.db.execute(
             "INSERT INTO snapshots (board, category, as_of, fetched_at, source, row_count, content_hash, status)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -171,9 +167,7 @@ class Store:
             params.append(category)
         return self._snapshot_where(" AND ".join(clauses), params, order="board, category, as_of, id")
 
-    def latest_snapshot(
-        self, board: str, category: str, *, on_or_before: str | None = None
-    ) -> Snapshot | None:
+    def latest_snapshot(self, board: str, category: str, *, on_or_before: str | None = None) -> Snapshot | None:
         """The newest accepted snapshot; with `on_or_before`, the newest published on or before that date."""
         where, params = "board = ? AND category = ? AND status = 'ok'", [board, category]
         if on_or_before:
@@ -216,9 +210,7 @@ class Store:
 
     def organizations(self) -> list[Organization]:
         aliases: dict[int, list[str]] = {}
-        for alias, org_id in self.db.execute(
-            "SELECT alias, organization_id FROM organization_aliases ORDER BY 1"
-        ):
+        for alias, org_id in self.db.execute("SELECT alias, organization_id FROM organization_aliases ORDER BY 1"):
             aliases.setdefault(org_id, []).append(alias)
         return [
             Organization(r["id"], r["name"], r["country"], r["origin"], tuple(aliases.get(r["id"], ())))
@@ -237,9 +229,7 @@ class Store:
             if len(country) != 2 or not country.isalpha():
                 raise StoreError(f"{country!r} is not a two-letter ISO country code (CN, US, FR, ...)")
         with self.db.atomic():
-            row = self.db.execute(
-                "SELECT id FROM organizations WHERE name = ? COLLATE NOCASE", [name]
-            ).fetchone()
+            row = self.db.execute("SELECT id FROM organizations WHERE name = ? COLLATE NOCASE", [name]).fetchone()
             if row:
                 org_id = row[0]
                 self.db.execute(
@@ -267,9 +257,7 @@ class Store:
         count = 0
         with self.db.atomic():
             for row in rows:
-                aliases = [
-                    a for field in ("hf_namespaces", "arena_names") for a in row[field].split("|") if a
-                ]
+                aliases = [a for field in ("hf_namespaces", "arena_names") for a in row[field].split("|") if a]
                 self.set_organization(
                     row["organization"], country=row["country"] or None, aliases=aliases, origin="seed"
                 )

@@ -8,6 +8,7 @@ Adding a board is adding one module that provides a `Source`.
 from __future__ import annotations
 
 import hashlib
+import math
 import pickle
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -84,7 +85,7 @@ def _convert_value(kind: Kind, value: Any) -> Any:
         if kind == "int" and kind_type is float and value.is_integer():
             return int(value)
         return _BAD
-    if kind == "num" and kind_type is float and value != value:
+    if kind == "num" and kind_type is float and math.isnan(value):
         return _BAD  # NaN
     if kind == "bool":
         return int(value)

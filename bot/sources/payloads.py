@@ -71,9 +71,7 @@ def parse_rows(data: bytes, *, origin: str) -> list[dict[str, Any]]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise SourceError(
-                f"{origin}: line {number} is not valid JSON ({exc.msg}); truncated file?"
-            ) from None
+            raise SourceError(f"{origin}: line {number} is not valid JSON ({exc.msg}); truncated file?") from None
         if not isinstance(row, dict):
             raise SourceError(f"{origin}: line {number} is not a JSON object")
         rows.append(row)
