@@ -76,10 +76,16 @@ class Store:
             self.db.execute("PRAGMA synchronous = NORMAL")
         self.schema_version = migrate(self.db)
         # the columns an importer fills; the store adds the two keys itself
+        self._writes = 0  # our own commits: PRAGMA data_version only counts other connections'
         self._entry_columns = tuple(c for c in self.db["entries"].columns_dict if c not in ("snapshot_id", "model_id"))
 
     def close(self) -> None:
         self.db.close()
+
+    def revision(self) -> tuple[int, int]:
+        """Changes when anything an answer depends on may have changed, here or in another process, so
+        in-memory caches of boards know when to rebuild."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0], self._writes
 
     def __enter__(self) -> Store:
         return self
@@ -115,6 +121,7 @@ class Store:
                     saved.append(Saved(existing[0], created=False))
                     continue
                 saved.append(Saved(self._insert_snapshot(data, status=status, fetched_at=now), created=True))
+        self._writes += 1
         return saved
 
     def _insert_snapshot(self, data: SnapshotLike, *, status: str, fetched_at: str) -> Snapshot:
@@ -188,23 +195,43 @@ class Store:
 
     def entries(self, snapshot_id: int) -> list[dict[str, Any]]:
         """A snapshot's rows in rank order, with organization and country resolved through the alias table
-        (so a correction made at run time shows in every answer at once)."""
-        return list(
-            self.db.query(
-                """
-                SELECT e.*, m.key AS model_key,
-                       coalesce(o.name, e.organization) AS organization, o.country AS country,
-                       e.organization AS raw_organization
-                FROM entries e
-                JOIN models m ON m.id = e.model_id
-                LEFT JOIN organization_aliases a ON a.alias = e.org_key
-                LEFT JOIN organizations o ON o.id = a.organization_id
-                WHERE e.snapshot_id = ?
-                ORDER BY e.rank, e.score DESC, e.name
-                """,
-                [snapshot_id],
+        (so a correction made at run time shows in every answer at once). `raw_organization` keeps the
+        board's own string (a namespace on Open LLM)."""
+        rows = []
+        for row in self.db.query(
+            """
+            SELECT e.*, m.key AS model_key, o.name AS org_name, o.country AS country
+            FROM entries e
+            JOIN models m ON m.id = e.model_id
+            LEFT JOIN organization_aliases a ON a.alias = e.org_key
+            LEFT JOIN organizations o ON o.id = a.organization_id
+            WHERE e.snapshot_id = ?
+            ORDER BY e.rank, e.score DESC, e.name
+            """,
+            [snapshot_id],
+        ):
+            row["raw_organization"] = row["organization"]
+            row["organization"] = row.pop("org_name") or row["organization"]
+            rows.append(row)
+        return rows
+
+    # --- model aliases --------------------------------------------------------------------------------------
+
+    def model_aliases(self, board: str) -> dict[str, str]:
+        """alias -> model key, for one board."""
+        return dict(self.db.execute("SELECT alias, model_key FROM model_aliases WHERE board = ?", [board]).fetchall())
+
+    def set_model_alias(self, board: str, alias: str, model_key: str) -> None:
+        alias = " ".join(alias.split())
+        if not alias:
+            raise StoreError("an alias needs some text")
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO model_aliases (board, alias, model_key, origin) VALUES (?, ?, ?, 'user')"
+                " ON CONFLICT (board, alias) DO UPDATE SET model_key = excluded.model_key, origin = 'user'",
+                [board, alias, model_key],
             )
-        )
+        self._writes += 1
 
     # --- organizations --------------------------------------------------------------------------------------
 
@@ -248,6 +275,7 @@ class Store:
                 " origin = excluded.origin",
                 [(k, org_id, origin) for k in sorted(keys)],
             )
+        self._writes += 1
         return next(o for o in self.organizations() if o.id == org_id)
 
     def seed_organizations(self, rows: Iterable[dict[str, str]]) -> int:

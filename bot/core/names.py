@@ -1,0 +1,113 @@
+"""How model names are made, so a sloppy name can be compared with the board's spelling part by part.
+
+A name is organization/namespace, family ("qwen", "llama"), version ("2", "2.5", "3.3"), size ("72b", "8x22b",
+"a22b"), and variant words ("instruct", "it", dates). Both the user's text and every board name go through the same
+`tokenize`, so "phi3" and "Phi-3", "gpt4.1" and "GPT-4.1", "claude 3.5" and "claude-3-5" meet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+TokenKind = Literal["word", "number", "size", "tag"]
+
+_SEPARATORS = re.compile(r"[\s\-_/:,;()\[\]{}|'\"!?@#*=~`]+")
+# A size: 72b, 1.5b, 500m, 8x22b, a22b (active parameters).
+_SIZE = re.compile(r"^(?:\d+x)?\d+(?:\.\d+)?[bm]$|^a\d+(?:\.\d+)?b$")
+# Context length (4k, 128k) and number formats (fp8, bf16) stay whole.
+_TAG = re.compile(r"^\d+k$|^(?:fp|bf|int)\d+$")
+# Within a chunk: decimals, then runs of letters or digits.
+_PIECES = re.compile(r"\d+(?:\.\d+)+|\d+|[a-z]+")
+
+# Variant words that name a flavour of one model rather than another model; an extra one costs little.
+SOFT_WORDS = frozenset(
+    {"instruct", "chat", "it", "hf", "base", "preview", "latest", "exp", "api", "online", "v", "bf16", "fp8"}
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    kind: TokenKind
+
+    @property
+    def soft(self) -> bool:
+        """Dates and flavour words: a candidate carrying an extra one is still the same model family member."""
+        return self.kind == "tag" or self.text in SOFT_WORDS
+
+
+def _classify(piece: str) -> TokenKind:
+    if _SIZE.match(piece):
+        return "size"
+    if _TAG.match(piece):
+        return "tag"
+    if piece[0].isdigit():
+        # 4+ digit numbers are dates or release tags (0514, 2407, 20241022), not versions.
+        return "tag" if len(piece.split(".", maxsplit=1)[0]) >= 4 else "number"
+    return "word"
+
+
+_VERSION = re.compile(r"v\d+(?:\.\d+)*")
+_GLUED_SIZE = re.compile(r"([a-z]{2,})(\d+(?:\.\d+)?b)")
+_SPLIT_DATE = re.compile(r"\b(\d{4}) (\d{2}) (\d{2})\b")
+_DASHED_VERSION = re.compile(r"(?<![\d.])\b(\d) (\d)\b(?![\d.])")
+
+
+def _split_chunk(chunk: str) -> list[str]:
+    if _SIZE.match(chunk) or _TAG.match(chunk):
+        return [chunk]
+    # "v2.5" and "v3" are versions: drop the 'v' so they meet "2.5" and "3".
+    if _VERSION.fullmatch(chunk):
+        return [chunk[1:]]
+    # A size glued behind a word ("llama70b") is the word and the size.
+    glued = _GLUED_SIZE.fullmatch(chunk)
+    if glued:
+        return list(glued.groups())
+    return _PIECES.findall(chunk)
+
+
+@lru_cache(maxsize=1 << 17)
+def tokenize(name: str) -> tuple[Token, ...]:
+    """Cached: boards repeat names and namespaces across snapshots, and the same questions come back."""
+    text = name.casefold().replace("+", " plus ")
+    pieces = [p for chunk in _SEPARATORS.split(text) if chunk for p in _split_chunk(chunk.strip("."))]
+    joined = " ".join(pieces)
+    # ISO dates split by the separators (2024-05-13) become one tag: 20240513.
+    joined = _SPLIT_DATE.sub(r"\1\2\3", joined)
+    # "claude-3-5-sonnet" writes version 3.5 with a dash: two single digits in a row are one version.
+    joined = _DASHED_VERSION.sub(r"\1.\2", joined)
+    return tuple(Token(p, _classify(p)) for p in joined.split())
+
+
+def normalise(name: str) -> str:
+    """A spelling-insensitive form for exact comparison: 'Qwen2-72B-Instruct' -> 'qwen 2 72b instruct'."""
+    return " ".join(t.text for t in tokenize(name))
+
+
+def split_namespace(name: str) -> tuple[str | None, str]:
+    """'Qwen/Qwen2-72B-Instruct' -> ('Qwen', 'Qwen2-72B-Instruct'); arena names have no namespace."""
+    if "/" in name:
+        namespace, _, rest = name.partition("/")
+        return namespace, rest
+    return None, name
+
+
+def parse_size(name: str) -> float | None:
+    """Parameters in billions when the name says them (arena names often do): 'Qwen2-72B' -> 72.0, '8x7b' -> 56."""
+    best = None
+    for token in tokenize(name):
+        if token.kind != "size" or token.text.startswith("a"):
+            continue
+        text = token.text
+        factor = 0.001 if text.endswith("m") else 1.0
+        body = text[:-1]
+        if "x" in body:
+            experts, each = body.split("x")
+            value = float(experts) * float(each) * factor
+        else:
+            value = float(body) * factor
+        best = value if best is None else max(best, value)
+    return best

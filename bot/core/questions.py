@@ -1,0 +1,313 @@
+"""Free text and command arguments -> one structured `Query`.
+
+People type "top 5 on math under 10b", "best model from Meta", "llama 3.3 70b vs qwen 2.5 72b". The parser peels
+off what it recognises (board, date, count, country, organization, benchmark, size, type) and what remains is the
+model name(s). It never looks at the store: organization spellings come in as a lexicon.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from db.keys import org_key
+
+MAX_QUESTION = 300
+MAX_COUNT = 100
+DEFAULT_COUNT = 10
+DEFAULT_ORGS_COUNT = 20
+
+QueryKind = Literal["rank", "top", "compare", "orgs", "boards", "help", "error"]
+
+# The benchmarks of the Open LLM Leaderboard: user words -> store column, display name.
+BENCHMARKS: dict[str, tuple[str, str]] = {
+    "ifeval": ("ifeval", "IFEval"),
+    "bbh": ("bbh", "BBH"),
+    "big bench hard": ("bbh", "BBH"),
+    "math": ("math", "MATH Lvl 5"),
+    "math lvl 5": ("math", "MATH Lvl 5"),
+    "gpqa": ("gpqa", "GPQA"),
+    "musr": ("musr", "MUSR"),
+    "mmlu pro": ("mmlu_pro", "MMLU-PRO"),
+    "mmlu-pro": ("mmlu_pro", "MMLU-PRO"),
+    "mmlupro": ("mmlu_pro", "MMLU-PRO"),
+    "mmlu": ("mmlu_pro", "MMLU-PRO"),
+}
+
+# Country words -> ISO 3166 alpha-2.
+COUNTRIES: dict[str, str] = {
+    "chinese": "CN", "china": "CN", "cn": "CN", "prc": "CN",
+    "american": "US", "america": "US", "us": "US", "usa": "US", "u.s.": "US", "united states": "US",
+    "french": "FR", "france": "FR", "fr": "FR",
+    "british": "GB", "uk": "GB", "gb": "GB", "england": "GB", "english": "GB", "united kingdom": "GB",
+    "canadian": "CA", "canada": "CA", "ca": "CA",
+    "israeli": "IL", "israel": "IL", "il": "IL",
+    "korean": "KR", "korea": "KR", "south korean": "KR", "kr": "KR",
+    "emirati": "AE", "uae": "AE", "ae": "AE",
+    "german": "DE", "germany": "DE", "de": "DE",
+    "japanese": "JP", "japan": "JP", "jp": "JP",
+    "polish": "PL", "poland": "PL", "pl": "PL",
+    "indian": "IN", "india": "IN",
+    "european": "EU", "europe": "EU", "eu": "EU",
+}  # fmt: skip
+EU_COUNTRIES = frozenset({"FR", "DE", "PL", "IT", "ES", "NL", "SE", "FI", "AT", "BE", "IE", "DK", "PT", "CZ"})
+
+MODEL_TYPES: dict[str, str] = {
+    "chat": "chat", "instruct": "chat", "instruction": "chat", "rlhf": "chat",
+    "pretrained": "pretrained", "base": "pretrained", "pre-trained": "pretrained",
+    "merge": "merge", "merges": "merge", "merged": "merge", "moerges": "merge",
+    "fine-tuned": "fine-tuned", "finetuned": "fine-tuned", "finetunes": "fine-tuned", "fine-tunes": "fine-tuned",
+    "multimodal": "multimodal",
+}  # fmt: skip
+
+BOARD_WORDS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b(?:on |in |from )?(?:the )?(?:lm ?arena|lmsys|chatbot arena|arena)(?: board| leaderboard)?\b"),
+     "arena"),
+    (re.compile(r"\b(?:on |in |from )?(?:the )?(?:hf |hugging ?face )?(?:open[- ]?llm|openllm|hf|hugging ?face)"
+                r"(?: leaderboard| board)?(?: v2)?\b"), "open-llm"),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Filters:
+    country: str | None = None  # ISO code, or "EU"
+    organization: str | None = None  # organization name as the lexicon spells it
+    benchmark: str | None = None  # store column
+    min_params: float | None = None  # billions, inclusive
+    max_params: float | None = None
+    model_type: str | None = None
+    official_only: bool = False
+
+    def describe(self, benchmark_names: Mapping[str, str] | None = None) -> list[str]:
+        parts = []
+        if self.organization:
+            parts.append(f"from {self.organization}")
+        if self.country:
+            parts.append(f"country {self.country}")
+        if self.min_params is not None and self.max_params is not None:
+            parts.append(f"{self.min_params:g}B-{self.max_params:g}B")
+        elif self.max_params is not None:
+            parts.append(f"up to {self.max_params:g}B")
+        elif self.min_params is not None:
+            parts.append(f"at least {self.min_params:g}B")
+        if self.model_type:
+            parts.append(f"{self.model_type} models")
+        if self.official_only:
+            parts.append("official providers")
+        if self.benchmark:
+            names = benchmark_names or dict(BENCHMARKS.values())
+            parts.append(f"by {names.get(self.benchmark, self.benchmark)}")
+        return parts
+
+    @property
+    def needs_open_llm(self) -> bool:
+        """Benchmarks, model types and the official flag exist only on the Open LLM board."""
+        return bool(self.benchmark or self.model_type or self.official_only)
+
+
+@dataclass(frozen=True)
+class Query:
+    kind: QueryKind
+    text: str = ""
+    board: str | None = None  # None: the default board
+    category: str | None = None
+    as_of: str | None = None
+    models: tuple[str, ...] = ()
+    count: int = DEFAULT_COUNT
+    filters: Filters = field(default_factory=Filters)
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Organization spellings (normalised alias -> organization name), from the store's alias table."""
+
+    organizations: Mapping[str, str] = field(default_factory=dict)
+
+
+HELP_WORDS = re.compile(r"^(?:help|h|\?|commands|usage|what can you do|how do i use (?:this|you))$")
+BOARDS_WORDS = re.compile(
+    r"^(?:boards|leaderboards|sources|which boards|what boards|list boards|status|freshness|"
+    r"when (?:was|were) .*updated|how fresh.*)$"
+)
+ORGS_WORDS = re.compile(
+    r"\b(?:which|what|top)?\s*(?:orgs|organi[sz]ations|companies|labs|countries)\b"
+    r"|\bwho (?:dominates|leads)\b|\bdominat\w*\b"
+)
+TOP_WORDS = re.compile(r"\b(?:top|best|leading|highest[- ]ranked|highest|strongest|leaders?|ranking|rankings)\b")
+RANK_WORDS = re.compile(
+    r"^(?:what(?:'s| is)? (?:the )?rank(?:ing)? (?:of|is|for)|what rank is|rank(?:ing)? of|rank|where (?:is|does)|"
+    r"how (?:is|does|good is)|position of|standing of|score of|how high is|show me|show|tell me about|info on|"
+    r"lookup|look up|find|stats for|stats of)\s+"
+)
+COMPARE_SPLIT = re.compile(r"\s+(?:vs\.?|versus|against|compared to|compared with|or|and|&)\s+|\s*,\s*")
+COMPARE_LEAD = re.compile(r"^(?:compare|comparison of|diff|difference between)\s+")
+DATE = re.compile(r"\b(?:as of|on|at|in|before)?\s*(\d{4}-\d{2}-\d{2})\b")
+CATEGORY = re.compile(r"\bcategory[: ]+([\w\- ]+?)(?=$| on | in | from )")
+COUNT_NEG = re.compile(r"(?:top|best)\s*(-\s*\d+)")
+COUNT = re.compile(r"\b(?:top|best|first)\s*(\d+)\b|\b(\d+)\s+(?:best|top)\b|^(\d+)$")
+SIZE_RANGE = re.compile(r"\b(?:between\s+)?(\d+(?:\.\d+)?)\s*b?\s*(?:-|to|and|–)\s*(\d+(?:\.\d+)?)\s*b\b")
+SIZE_MAX = re.compile(
+    r"(?:\bunder|\bbelow|\bless than|\bsmaller than|\bup to|\bat most|<=?|\bmax(?:imum)?|\bwithin)"
+    r"\s*(\d+(?:\.\d+)?)\s*b\b"
+    r"|\b(\d+(?:\.\d+)?)\s*b\s+(?:or|and)\s+(?:smaller|less|under|below)\b"
+)
+SIZE_MIN = re.compile(
+    r"(?:\bover|\babove|\bmore than|\bbigger than|\blarger than|\bat least|>=?|\bmin(?:imum)?)\s*(\d+(?:\.\d+)?)\s*b\b"
+    r"|\b(\d+(?:\.\d+)?)\s*b\s+(?:or|and)\s+(?:bigger|larger|more|over|above)\b"
+)
+FILLER = re.compile(
+    r"\b(?:models?|llms?|the|a|an|is|are|what|which|who|whats|show|me|please|pls|list|give|currently|now|"
+    r"right|on|in|from|by|made|of|for|with|overall|ones?|open|weights?|leaderboard|board|score|scores|"
+    r"params?|parameters?|size|sized|official|providers?|only)\b"
+)
+MENTION = re.compile(r"<@!?\d+>|<@&\d+>|<#\d+>|@everyone|@here")
+
+
+def clean(text: str) -> str:
+    text = MENTION.sub(" ", text)
+    text = text.replace("’", "'").replace("“", '"').replace("”", '"')
+    text = re.sub(r"[?!]+", " ", text)
+    return " ".join(text.split())
+
+
+def parse_question(text: str, lexicon: Lexicon | None = None, *, force: QueryKind | None = None) -> Query:
+    """Parse one question. `force` is set by commands (`!top ...`, `/rank ...`) that already say the kind."""
+    lexicon = lexicon or Lexicon()
+    original = " ".join(text.split())
+    if len(original) > MAX_QUESTION:
+        return Query(
+            "error", original[:MAX_QUESTION],
+            error=f"That question is {len(original):,} characters long; please keep it under {MAX_QUESTION}.",
+        )  # fmt: skip
+    q = clean(original).casefold()
+    if not q and force is None:
+        return Query("help", original)
+    if force is None and HELP_WORDS.match(q):
+        return Query("help", original)
+    if force == "boards" or (force is None and BOARDS_WORDS.match(q)):
+        return Query("boards", original)
+
+    board = None
+    for pattern, board_id in BOARD_WORDS:
+        if pattern.search(q):
+            board = board_id
+            q = pattern.sub(" ", q)
+            break
+    as_of = None
+    if m := DATE.search(q):
+        as_of = m.group(1)
+        q = q[: m.start()] + " " + q[m.end() :]
+    category = None
+    if m := CATEGORY.search(q):
+        category = m.group(1).strip()
+        q = q[: m.start()] + " " + q[m.end() :]
+
+    if force == "compare" or (force is None and (COMPARE_LEAD.search(q) or re.search(r"\s(?:vs\.?|versus)\s", q))):
+        return _compare(original, q, board, category, as_of)
+
+    kind: QueryKind | None = force
+    if kind is None:
+        if ORGS_WORDS.search(q):
+            kind = "orgs"
+        elif TOP_WORDS.search(q):
+            kind = "top"
+        elif RANK_WORDS.match(q):
+            kind = "rank"
+    if kind in (None, "rank"):
+        name = RANK_WORDS.sub("", q).strip()
+        name = re.sub(r"\b(?:rank(?:ed|ing)?|doing|placed|stand(?:ing)?|now)$", "", name).strip()
+        filters, rest = _filters(name, lexicon)
+        # "chinese models", "under 10b": a list, not a name. A bare organization ("meta") stays a name lookup.
+        if kind is None and not rest and replace(filters, organization=None) != Filters():
+            kind = "top"
+        else:
+            if not name:
+                return _error(original, "Which model? Try `rank qwen2 72b instruct`.")
+            return Query("rank", original, board, category, as_of, models=(name,))
+
+    count = DEFAULT_ORGS_COUNT if kind == "orgs" else DEFAULT_COUNT
+    negative = COUNT_NEG.search(q) or (re.match(r"^\s*(-\s*\d+)", q) if force else None)
+    if negative:
+        shown = negative.group(1).replace(" ", "")
+        return _error(original, f"`{shown}` is not a count: ask for 1 to {MAX_COUNT}, e.g. `top 10`.")
+    if m := COUNT.search(q) or (re.match(r"^\s*(\d+)\b", q) if force else None):
+        number = int(next(g for g in m.groups() if g))
+        if not 1 <= number <= MAX_COUNT:
+            return _error(original, f"I can list 1 to {MAX_COUNT} models; you asked for {number}.")
+        count = number
+        q = q[: m.start()] + " " + q[m.end() :]
+    q = TOP_WORDS.sub(" ", q)
+    if kind == "orgs":
+        q = ORGS_WORDS.sub(" ", q)
+    filters, rest = _filters(q, lexicon)
+    if rest:
+        return _error(original, f"I did not understand “{rest}” in that list request.")
+    return Query(kind, original, board, category, as_of, count=count, filters=filters)
+
+
+def _error(original: str, message: str) -> Query:
+    return Query("error", original, error=message)
+
+
+def _compare(original: str, q: str, board: str | None, category: str | None, as_of: str | None) -> Query:
+    q = COMPARE_LEAD.sub("", q.strip())
+    names = [n.strip() for n in COMPARE_SPLIT.split(q) if n and n.strip()]
+    names = [re.sub(r"^(?:the|models?)\s+", "", n) for n in names]
+    if len(names) < 2:
+        return _error(original, "Compare needs two or more models, e.g. `compare gemma 2 27b vs llama 3 70b`.")
+    if len(names) > 10:
+        return _error(original, "I can compare up to 10 models at once.")
+    return Query("compare", original, board, category, as_of, models=tuple(names))
+
+
+def _filters(text: str, lexicon: Lexicon) -> tuple[Filters, str]:
+    """Recognised filters, and whatever words are left over."""
+    q = f" {text} "
+    values: dict[str, object] = {}
+    if m := SIZE_RANGE.search(q):
+        low, high = sorted((float(m.group(1)), float(m.group(2))))
+        values.update(min_params=low, max_params=high)
+        q = q[: m.start()] + " " + q[m.end() :]
+    if m := SIZE_MAX.search(q):
+        values["max_params"] = float(m.group(1) or m.group(2))
+        q = q[: m.start()] + " " + q[m.end() :]
+    if m := SIZE_MIN.search(q):
+        values["min_params"] = float(m.group(1) or m.group(2))
+        q = q[: m.start()] + " " + q[m.end() :]
+    if re.search(r"\bofficial\b", q):
+        values["official_only"] = True
+    for phrase in sorted(BENCHMARKS, key=len, reverse=True):
+        pattern = re.compile(rf"\b(?:on |in |at |for |by )?{re.escape(phrase)}\b")
+        if pattern.search(q):
+            values["benchmark"] = BENCHMARKS[phrase][0]
+            q = pattern.sub(" ", q, count=1)
+            break
+    for phrase in sorted(COUNTRIES, key=len, reverse=True):
+        pattern = re.compile(rf"(?<![\w.]){re.escape(phrase)}(?![\w])")
+        if pattern.search(q):
+            values["country"] = COUNTRIES[phrase]
+            q = pattern.sub(" ", q, count=1)
+            break
+    for word, kind in MODEL_TYPES.items():
+        pattern = re.compile(rf"\b{re.escape(word)}\b")
+        if pattern.search(q):
+            values["model_type"] = kind
+            q = pattern.sub(" ", q, count=1)
+            break
+    q = FILLER.sub(" ", q)
+    words = q.split()
+    # Organization: the longest run of words that is a known spelling ("mistral ai", "meta", "alibaba").
+    for size in (3, 2, 1):
+        for i in range(len(words) - size + 1):
+            key = org_key(" ".join(words[i : i + size]))
+            if key and key in lexicon.organizations:
+                values["organization"] = lexicon.organizations[key]
+                del words[i : i + size]
+                break
+        else:
+            continue
+        break
+    return Filters(**values), " ".join(words)  # type: ignore[arg-type]

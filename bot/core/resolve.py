@@ -1,0 +1,234 @@
+"""Name -> model, the way a person means it.
+
+Generic fuzzy scorers fail on model names (WRatio sends "Qwen-72B" to a community merge; token_set_ratio ties
+"Qwen2-72B-Instruct" with "Qwen2.5-72B-2x-Instruct-TIES"). Here every name is split into typed tokens
+(see `names`), and a candidate must carry every token the user typed: sizes and versions exactly, words with a
+typo or two forgiven. Among those, the one with the fewest extra tokens wins; a tie between originals is a
+question back to the user, never a guess, and the board's own signals (official provider, likes, votes) only
+break ties between an original and its derivatives.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from db.keys import org_key
+
+from .names import Token, normalise, split_namespace, tokenize
+
+MAX_CANDIDATES = 25  # a Discord select menu holds 25 options
+
+# Cost of each imperfection, in points off 100.
+HARD_EXTRA = 8  # the candidate has a word/number/size the user did not type ("coder", "2x", "abliterated")
+SOFT_EXTRA = 3  # ... a flavour word or date ("instruct", "20241022")
+TYPO = 6  # per edit forgiven in a word
+PREFIX = 3  # the user typed the start of a word ("inst" for "instruct")
+EXACT_BONUS = 5  # the whole model name, spelled any way
+TIER = 2  # candidates this close to the best are equally good answers
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: str  # the board's own spelling
+    key: str  # identity on the board (db.keys.model_key)
+    tokens: tuple[Token, ...]  # the model part, without namespace
+    namespace: tuple[str, ...]  # namespace tokens: they may be typed but are never required
+    original: bool  # an official provider's model, or from a known organization's namespace
+    prior: float  # 0..1 popularity on the board: votes, likes
+
+
+@dataclass(frozen=True)
+class Resolution:
+    status: Literal["found", "ambiguous", "not_found"]
+    query: str
+    match: Candidate | None = None
+    candidates: tuple[Candidate, ...] = ()  # best first; alternatives or suggestions
+
+
+def allowed_edits(word: str) -> int:
+    return 0 if len(word) <= 3 else 1 if len(word) <= 7 else 2
+
+
+@dataclass
+class NameIndex:
+    """An inverted index from tokens to candidates, built once per board snapshot."""
+
+    candidates: list[Candidate]
+    aliases: Mapping[str, str] = field(default_factory=dict)  # normalised alias -> model key
+    # Organization words ("meta" in Meta-Llama-3-70B) say who made a model, not which model: cheap when extra.
+    org_words: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        self._postings: dict[str, set[int]] = defaultdict(set)
+        self._exact: dict[str, list[int]] = defaultdict(list)
+        self._by_key: dict[str, int] = {}
+        for i, c in enumerate(self.candidates):
+            self._by_key[c.key] = i
+            for t in c.tokens:
+                self._postings[t.text].add(i)
+            for t in c.namespace:
+                self._postings[t].add(i)
+            model_part = " ".join(t.text for t in c.tokens)
+            self._exact[model_part].append(i)
+            if c.namespace:
+                self._exact[" ".join((*c.namespace, model_part))].append(i)
+        self._words = sorted(w for w in self._postings if w.isalpha())
+        # What each of a candidate's tokens costs when the user did not type it.
+        self._extra_costs = [
+            {t.text: SOFT_EXTRA if t.soft or t.text in self.org_words else HARD_EXTRA for t in c.tokens}
+            for c in self.candidates
+        ]
+        self._all_extras = [sum(costs.values()) for costs in self._extra_costs]
+        self._normalised_names = [" ".join((*c.namespace, *(t.text for t in c.tokens))) for c in self.candidates]
+
+    def by_key(self, key: str) -> Candidate | None:
+        i = self._by_key.get(key)
+        return None if i is None else self.candidates[i]
+
+    def _word_matches(self, word: str) -> dict[str, int]:
+        """Vocabulary words this typed word may mean, with the cost of each reading."""
+        found: dict[str, int] = {}
+        if word in self._postings:
+            found[word] = 0
+        edits = allowed_edits(word)
+        if edits:
+            for other, distance, _ in process.extract(
+                word, self._words, scorer=DamerauLevenshtein.distance, score_cutoff=edits, limit=None
+            ):
+                # A typo rarely hits the first letter; demanding it keeps short words from matching noise.
+                if other[0] == word[0] or (distance == 1 and len(word) >= 5):
+                    found.setdefault(other, distance * TYPO)
+        if len(word) >= 3:
+            start = bisect.bisect_right(self._words, word)
+            for other in itertools.takewhile(lambda w: w.startswith(word), itertools.islice(self._words, start, None)):
+                # "inst" for "instruct" is cheap; "qwen" inside "qwentileswap" costs like an extra word.
+                found.setdefault(other, min(HARD_EXTRA, PREFIX + (len(other) - len(word)) // 2))
+        return found
+
+    def resolve(self, text: str) -> Resolution:
+        query = " ".join(text.split())
+        tokens = tokenize(query)
+        if not tokens:
+            return Resolution("not_found", query)
+        normalised = " ".join(t.text for t in tokens)
+        key = self.aliases.get(normalised)
+        if key is not None and key in self._by_key:
+            return Resolution("found", query, self.candidates[self._by_key[key]])
+
+        exact = self._exact.get(normalised, [])
+        scored = dict.fromkeys(exact, 100.0 + EXACT_BONUS) if exact else self._score_all(tokens)
+        if not scored:
+            return Resolution("not_found", query, candidates=tuple(self.suggest(query)))
+        return self._decide(query, scored)
+
+    def _score_all(self, tokens: Sequence[Token]) -> dict[int, float]:
+        # For every typed token: which candidates carry it, and at what cost.
+        per_token: list[dict[int, tuple[int, str]]] = []
+        for token in tokens:
+            readings = self._word_matches(token.text) if token.kind == "word" else {token.text: 0}
+            hits: dict[int, tuple[int, str]] = {}
+            for vocab, cost in readings.items():
+                for i in self._postings.get(vocab, ()):
+                    if i not in hits or cost < hits[i][0]:
+                        hits[i] = (cost, vocab)
+            if not hits:
+                return {}
+            per_token.append(hits)
+        per_token.sort(key=len)
+        common = set(per_token[0])
+        for hits in per_token[1:]:
+            common &= hits.keys()
+            if not common:
+                return {}
+        scored = {}
+        for i in common:
+            costs = self._extra_costs[i]
+            used = {hits[i][1] for hits in per_token}
+            typed_cost = sum(hits[i][0] for hits in per_token)
+            extra = self._all_extras[i] - sum(costs.get(u, 0) for u in used)
+            scored[i] = 100.0 - typed_cost - extra
+        return scored
+
+    def _decide(self, query: str, scored: dict[int, float]) -> Resolution:
+        def preference(i: int) -> tuple[float, str]:
+            c = self.candidates[i]
+            return (-(scored[i] + 10 * c.original + 4 * c.prior), c.name)
+
+        order = sorted(scored, key=lambda i: (-scored[i], -self.candidates[i].prior, self.candidates[i].name))
+        best = scored[order[0]]
+        # When even the best needs words the user did not type (a version, a size), its close rivals are
+        # as likely: "gemini flash" is several models.
+        width = TIER if best >= 100 - SOFT_EXTRA * 2 else HARD_EXTRA - 1
+        tier = [i for i in order if scored[i] >= best - width]
+        if len(tier) > 1:
+            # Prefer the original over re-uploads and fine-tunes of it, when the board says which is which.
+            originals = [i for i in tier if self.candidates[i].original]
+            if len(originals) == 1 and best - scored[originals[0]] <= TIER:
+                tier = originals
+        ranked = tuple(self.candidates[i] for i in sorted(order, key=preference)[:MAX_CANDIDATES])
+        if len(tier) == 1:
+            return Resolution(
+                "found",
+                query,
+                self.candidates[tier[0]],
+                tuple(c for c in ranked if c.key != self.candidates[tier[0]].key),
+            )
+        return Resolution("ambiguous", query, candidates=ranked)
+
+    def suggest(self, query: str, limit: int = 5) -> list[Candidate]:
+        """Closest names by plain fuzzy similarity, for 'did you mean' when nothing qualifies."""
+        found = process.extract(
+            normalise(query), self._normalised_names, scorer=fuzz.QRatio, limit=limit, score_cutoff=40
+        )
+        return [self.candidates[i] for _, _, i in found]
+
+    def complete(self, typed: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
+        """Autocomplete: candidates carrying what was typed so far, best first; falls back to fuzzy matches."""
+        if not typed.strip():
+            return sorted(self.candidates, key=lambda c: -c.prior)[:limit]
+        resolution = self.resolve(typed)
+        seen = []
+        if resolution.match is not None:
+            seen.append(resolution.match)
+        seen.extend(c for c in resolution.candidates if c not in seen)
+        return seen[:limit]
+
+
+def build_candidates(
+    rows: Iterable[Mapping[str, object]], *, known_namespaces: frozenset[str] = frozenset()
+) -> list[Candidate]:
+    """One candidate per model key from a snapshot's entries (the best-ranked row of each model)."""
+    best: dict[str, Mapping[str, object]] = {}
+    for row in rows:
+        key = str(row["model_key"])
+        if key not in best:  # rows arrive in rank order
+            best[key] = row
+    popularity = {k: float(r.get("votes") or r.get("hub_likes") or 0) for k, r in best.items()}
+    top = max(popularity.values(), default=0.0)
+    candidates = []
+    for key, row in best.items():
+        name = str(row["name"])
+        namespace, model = split_namespace(name)
+        official = bool(row.get("official"))
+        original = official or org_key(namespace) in known_namespaces
+        prior = math.log1p(popularity[key]) / math.log1p(top) if top > 0 else 0.0
+        candidates.append(
+            Candidate(
+                name=name,
+                key=key,
+                tokens=tokenize(model),
+                namespace=tuple(t.text for t in tokenize(namespace)) if namespace else (),
+                original=original,
+                prior=round(prior + (1.0 if official else 0.0), 4),
+            )
+        )
+    return candidates

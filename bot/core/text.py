@@ -1,0 +1,114 @@
+"""Answer -> plain text, for the console, `leaderbot ask` and the `text` field of JSON answers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .answers import Answer, Entry
+
+HELP = """\
+Ask me about LLM leaderboards, in plain words. For example:
+  rank of Qwen2-72B-Instruct        where a model stands (sloppy names are fine: "qwne2.5 72b")
+  top 10                            the board's leaders (up to 100)
+  top Chinese models                filter by country, organization ("best model from Meta"), size ("under 10b")
+  top 5 on math under 10b           Open LLM benchmarks: ifeval, bbh, math, gpqa, musr, mmlu-pro
+  llama 3.3 70b vs qwen 2.5 72b     compare two or more models
+  which orgs dominate the top 20    who holds the top places
+  boards                            what I know and how fresh it is
+Add "on arena" or "on open-llm" to pick a board, "as of 2024-09-01" for an older one."""
+
+
+def score_text(answer: Answer, value: float) -> str:
+    return f"{value:.0f}" if answer.board == "arena" else f"{value:.2f}"
+
+
+def source_line(answer: Answer) -> str:
+    if not answer.board_title:
+        return ""
+    label = "archived" if answer.archived else "board"
+    return f"{answer.board_title} ({answer.category}, {label} of {answer.as_of})"
+
+
+def entry_line(answer: Answer, e: Entry, *, width: int = 4) -> str:
+    who = ", ".join(x for x in (e.organization, e.country) if x)
+    extra = ""
+    if answer.sort_label and "benchmarks" in e.details:
+        value = e.details["benchmarks"].get(answer.sort_label)
+        extra = f" · {answer.sort_label} {value:.2f}" if value is not None else ""
+    return f"#{e.rank:<{width}} {e.model} — {score_text(answer, e.score)}{extra}" + (f" ({who})" if who else "")
+
+
+def render_text(answer: Answer) -> str:
+    kind = answer.kind
+    if kind == "error":
+        return f"{answer.error}\nType `help` for examples."
+    if kind == "help":
+        return HELP
+    if kind == "boards":
+        lines = []
+        for e in answer.entries:
+            d = e.details
+            state = "archived, frozen" if d["archived"] else "live"
+            lines.append(
+                f"{e.model} [{d['board']}] ({state}): latest {d['latest']}, {e.score:.0f} models;"
+                f" {d['snapshots']} snapshot(s) since {d['first']}"
+            )
+        lines.extend(answer.notes)
+        return "\n".join(lines) or "No boards stored yet."
+    if kind == "clarify":
+        lines = [f"“{answer.title}” matches several models on {source_line(answer)}. Which one?"]
+        lines += [f"  {i}. {name}" for i, name in enumerate(answer.candidates[:10], start=1)]
+        if len(answer.candidates) > 10:
+            lines.append(f"  … and {len(answer.candidates) - 10} more; add a version, size or variant.")
+        return "\n".join([*answer.notes, *lines])
+    if kind == "not_found":
+        line = f"I can't find “{answer.title}” on {source_line(answer)}."
+        if answer.candidates:
+            line += " Did you mean: " + "; ".join(answer.candidates[:5]) + "?"
+        return "\n".join([*answer.notes, line])
+    if kind == "rank":
+        e = answer.entries[0]
+        parts = [f"{answer.score_label.lower()} {score_text(answer, e.score)}"] if answer.score_label else []
+        if "interval" in e.details:
+            low, high = e.details["interval"]
+            parts.append(f"95% CI {low:.0f}–{high:.0f}")
+        if "votes" in e.details:
+            parts.append(f"{e.details['votes']:,} votes")
+        if "params_b" in e.details and answer.board == "open-llm":
+            parts.append(f"{e.details['params_b']:g}B params")
+        who = ", ".join(x for x in (e.organization, e.country) if x)
+        lines = [
+            *answer.notes,
+            f"{e.model} is #{e.rank} of {answer.of} on {source_line(answer)}: {', '.join(parts)}."
+            + (f" By {who}." if who else ""),
+        ]
+        if answer.board == "open-llm" and "benchmarks" in e.details:
+            marks = [f"{name} {v:.1f}" for name, v in e.details["benchmarks"].items() if v is not None]
+            lines.append("  " + " · ".join(marks))
+        if e.other is not None:
+            o = e.other
+            state = "archived" if o.archived else "board"
+            score = f"{o.score:.0f}" if o.board == "arena" else f"{o.score:.2f}"
+            lines.append(f"On {o.board_title} ({state} of {o.as_of}): #{o.rank} of {o.of} as {o.model}, {score}.")
+        return "\n".join(lines)
+    if kind == "compare":
+        lines = [f"Compared on {source_line(answer)}:"]
+        lines += ["  " + entry_line(answer, e) for e in answer.entries]
+        return "\n".join([*answer.notes, *lines])
+    if kind == "orgs":
+        lines = [f"{answer.title} on {source_line(answer)}:"]
+        lines += [
+            f"  {e.organization}{f' ({e.country})' if e.country else ''}: {e.details['count']}"
+            f" · best #{e.details['best_rank']} {e.model}"
+            for e in answer.entries
+        ]
+        return "\n".join([*answer.notes, *lines])
+    # top
+    if not answer.entries:
+        return "\n".join([*answer.notes, f"No model on {source_line(answer)} matches that."])
+    lines = [f"{answer.title} on {source_line(answer)}:"]
+    lines += ["  " + entry_line(answer, e) for e in answer.entries]
+    if answer.total and answer.total > len(answer.entries):
+        lines.append(f"  ({answer.total} match in all)")
+    return "\n".join([*answer.notes, *lines])
