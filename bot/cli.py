@@ -9,11 +9,14 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from db.store import Store, StoreError
 
 from . import ingest
+from .console import run_console
+from .core.answers import Answerer
 from .settings import BOARD_IDS, Settings, SettingsError, load_settings
 from .sources import SourceError
 
@@ -61,7 +64,58 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--country", help="ISO 3166 alpha-2 code, e.g. CN")
     s.add_argument("--alias", action="append", default=[], help="a namespace or spelling (repeatable)")
 
+    s = sub.add_parser("ask", help="answer a question (or one per line from stdin)")
+    s.add_argument("question", nargs="*", help="e.g. top 10 chinese models")
+    s.add_argument("--board", choices=BOARD_IDS, help="board to answer from when the question names none")
+    s.add_argument("--as-of", help="answer from the board's latest snapshot on or before YYYY-MM-DD")
+    s.add_argument("--json", action="store_true", help="machine-readable answer (JSON Lines for stdin)")
+
+    sub.add_parser("console", help="an interactive prompt answering questions from the local store")
+    sub.add_parser("run", help="run the Discord bot (DISCORD_TOKEN), or the console without a token")
     return p
+
+
+def _answerer(store: Store, settings: Settings) -> Answerer:
+    return Answerer(store, default_board=settings.default_board)
+
+
+def _cmd_ask(store: Store, args: argparse.Namespace, settings: Settings) -> int:
+    if args.as_of is not None:
+        try:
+            date.fromisoformat(args.as_of)
+        except ValueError:
+            raise UsageError(f"--as-of {args.as_of!r} is not a date (YYYY-MM-DD)") from None
+    answerer = _answerer(store, settings)
+    from_stdin = not args.question
+    questions = [line.strip() for line in sys.stdin if line.strip()] if from_stdin else [" ".join(args.question)]
+    failed = False
+    for question in questions:
+        answer = answerer.ask(question, board=args.board, as_of=args.as_of)
+        failed |= answer.kind == "error"
+        if args.json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False))
+        elif args.question:
+            print(answer.text)
+        else:
+            print(" | ".join(answer.text.splitlines()))  # stdin mode: one answer per line
+    return 1 if failed and args.question else 0
+
+
+def _cmd_console(store: Store, args: argparse.Namespace, settings: Settings) -> int:
+    return run_console(_answerer(store, settings), history=settings.db_path.parent / "console_history")
+
+
+def _cmd_run(store: Store, args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.discord_token:
+        print(
+            "No DISCORD_TOKEN set, so here is the console on the local data instead.\n"
+            "To run on Discord: copy .env.example to .env and set DISCORD_TOKEN (see README, 'Discord set-up').",
+            file=sys.stderr,
+        )
+        return _cmd_console(store, args, settings)
+    from .chat.client import run_bot  # noqa: PLC0415 - discord is only imported when the bot runs
+
+    return run_bot(store, settings)
 
 
 def _cmd_ingest(store: Store, args: argparse.Namespace, settings: Settings) -> int:
@@ -113,7 +167,15 @@ def _cmd_orgs(store: Store, args: argparse.Namespace, settings: Settings) -> int
     return 0
 
 
-COMMANDS = {"ingest": _cmd_ingest, "refresh": _cmd_refresh, "boards": _cmd_boards, "orgs": _cmd_orgs}
+COMMANDS = {
+    "ingest": _cmd_ingest,
+    "refresh": _cmd_refresh,
+    "boards": _cmd_boards,
+    "orgs": _cmd_orgs,
+    "ask": _cmd_ask,
+    "console": _cmd_console,
+    "run": _cmd_run,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

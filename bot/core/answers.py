@@ -245,7 +245,7 @@ class Answerer:
             found = other.best[key]
             return Standing(
                 board, meta.title, meta.archived, other.snapshot.as_of, found["rank"], found["name"], found["score"],
-                other.size,
+                len(other.rows),
             )  # fmt: skip
         return None
 

@@ -117,7 +117,7 @@ class NameIndex:
     def resolve(self, text: str) -> Resolution:
         query = " ".join(text.split())
         tokens = tokenize(query)
-        if not tokens:
+        if not tokens or len(query) < 2:
             return Resolution("not_found", query)
         normalised = " ".join(t.text for t in tokens)
         key = self.aliases.get(normalised)

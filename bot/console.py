@@ -1,0 +1,59 @@
+"""The interactive prompt: the same questions as on Discord, answered from the local store."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from .core.answers import Answerer
+
+BANNER = 'Leaderbot console: ask about LLM leaderboards ("top 10", "rank of qwen2 72b", "help"). Ctrl-D quits.'
+
+
+def _enable_line_editing(history: Path) -> None:
+    """Arrow keys and a persistent history where the platform has readline; plain input() elsewhere."""
+    try:
+        import readline  # noqa: PLC0415 - optional: absent on some platforms
+    except ImportError:
+        return
+    with contextlib.suppress(OSError):
+        history.parent.mkdir(parents=True, exist_ok=True)
+        if history.exists():
+            readline.read_history_file(history)
+    readline.set_history_length(1000)
+    import atexit  # noqa: PLC0415
+
+    def save() -> None:
+        with contextlib.suppress(OSError):
+            readline.write_history_file(history)
+
+    atexit.register(save)
+
+
+def run_console(answerer: Answerer, *, history: Path | None = None, out: TextIO = sys.stdout) -> int:
+    interactive = sys.stdin.isatty()
+    if interactive and history is not None:
+        _enable_line_editing(history)
+    if interactive:
+        print(BANNER, file=out)
+    answerer.warm()
+    while True:
+        try:
+            line = input("leaderbot> " if interactive else "")
+        except EOFError:
+            if interactive:
+                print(file=out)
+            return 0
+        except KeyboardInterrupt:
+            print(file=out)
+            continue
+        question = line.strip()
+        if not question:
+            continue
+        if question.casefold() in {"quit", "exit", ":q"}:
+            return 0
+        print(answerer.ask(question).text, file=out)
+        if interactive:
+            print(file=out)
