@@ -144,8 +144,8 @@ RANK_WORDS = re.compile(
 )
 COMPARE_SPLIT = re.compile(r"\s+(?:vs\.?|versus|against|compared to|compared with|or|and|&)\s+|\s*,\s*")
 COMPARE_LEAD = re.compile(r"^(?:compare|comparison of|diff|difference between)\s+")
-# A date that is not part of a model name ("gpt-4o-2024-05-13" keeps its date).
-DATE = re.compile(r"(?:\b(?:as of|as at|on|at|in|before)\s+)?(?<![\w-])(\d{4}-\d{2}-\d{2})(?![\w-])")
+# A date said as a date ("as of 2024-09-01"); a bare one belongs to a model name ("gpt4o 2024-08-06").
+DATE = re.compile(r"\b(?:as of|as at|on|at|in|before|from)\s+(\d{4}-\d{2}-\d{2})(?![\w-])")
 CATEGORY = re.compile(r"\bcategory[: ]+([\w\- ]+?)(?=$| on | in | from )")
 COUNT_NEG = re.compile(r"(?:top|best)\s*(-\s*\d+)")
 COUNT = re.compile(r"\b(?:top|best|first)\s*(\d+)\b|\b(\d+)\s+(?:best|top)\b|^(\d+)$")

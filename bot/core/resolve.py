@@ -172,7 +172,7 @@ class NameIndex:
         if len(tier) > 1:
             # Prefer the original over re-uploads and fine-tunes of it, when the board says which is which.
             originals = [i for i in tier if self.candidates[i].original]
-            if len(originals) == 1 and best - scored[originals[0]] <= TIER:
+            if len(originals) == 1:
                 tier = originals
         ranked = tuple(self.candidates[i] for i in sorted(order, key=preference)[:MAX_CANDIDATES])
         if len(tier) == 1:

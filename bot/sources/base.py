@@ -85,8 +85,9 @@ def _convert_value(kind: Kind, value: Any) -> Any:
         if kind == "int" and kind_type is float and value.is_integer():
             return int(value)
         return _BAD
-    if kind == "num" and kind_type is float and math.isnan(value):
-        return _BAD  # NaN
+    if kind == "num":
+        # one type for every number, so the content hash sees 3 and 3.0 as the same value (see content_hash)
+        return _BAD if kind_type is float and math.isnan(value) else float(value)
     if kind == "bool":
         return int(value)
     if kind == "date":

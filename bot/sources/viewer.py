@@ -88,7 +88,8 @@ class ViewerClient:
     async def get(self, url: str, *, parse_json: bool = False) -> Any:
         """GET with retries. With `parse_json`, a body that is not JSON (cut off mid-way) is retried too."""
         last = ""
-        for attempt in range(self.retry.attempts):
+        attempts = max(1, self.retry.attempts)  # "no retries" still means one try
+        for attempt in range(attempts):
             try:
                 async with self._semaphore:
                     body = await self._get_once(url)
@@ -100,13 +101,13 @@ class ViewerClient:
                     raise _Retryable("the answer is not valid JSON (truncated?)") from None
             except _Retryable as exc:
                 last = str(exc)
-                if attempt + 1 == self.retry.attempts:
+                if attempt + 1 == attempts:
                     break
                 wait = exc.wait if exc.wait is not None else self.retry.backoff * 2**attempt
                 wait = min(self.retry.max_wait, wait) * (1 + random.random() * 0.1)
                 log.warning("GET %s failed (%s); retry %d in %.1f s", url, last, attempt + 1, wait)
                 await asyncio.sleep(wait)
-        raise SourceError(f"{url}: {last} (gave up after {self.retry.attempts} attempts)")
+        raise SourceError(f"{url}: {last} (gave up after {attempts} attempts)")
 
     async def fetch_table(
         self, dataset: str, config: str, split: str, *, where: str | None = None
@@ -139,6 +140,9 @@ class ViewerClient:
         total = first.get("num_rows_total")
         if not isinstance(total, int) or total < 0:
             raise SourceError(f"{first_url}: the answer has no 'num_rows_total'")
+        if first.get("partial") is True:
+            # the viewer only indexed part of the split: ranks computed from it would be wrong
+            raise SourceError(f"{first_url}: upstream serves only part of this split ('partial': true)")
 
         async def page(offset: int) -> list[dict[str, Any]]:
             url = page_url(offset)

@@ -1,0 +1,51 @@
+"""The labelled question set (tests/fixtures/questions.tsv): loading it and judging an answer against it.
+
+Shared by the accuracy test and bench/bench_resolve.py, so both count the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.core.answers import Answer
+
+QUESTIONS = Path(__file__).resolve().parent / "fixtures" / "questions.tsv"
+
+
+@dataclass(frozen=True)
+class Labelled:
+    board: str | None
+    question: str
+    expected: str
+
+    @property
+    def is_name(self) -> bool:
+        """A model-name case (rank, clarification or not found), as opposed to a list or other answer."""
+        return not self.expected.startswith(("kind:", "top:", "cmp:"))
+
+
+def load() -> list[Labelled]:
+    items = []
+    for line in QUESTIONS.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        board, question, expected = line.split("\t")
+        items.append(Labelled(None if board == "-" else board, question, expected))
+    return items
+
+
+def judge(item: Labelled, answer: Answer) -> bool:
+    expected = item.expected
+    if expected == "-":
+        return answer.kind == "not_found"
+    if expected.startswith("?"):
+        wanted = expected[1:].split("|")
+        return answer.kind == "clarify" and all(w in answer.candidates for w in wanted)
+    if expected.startswith("kind:"):
+        return answer.kind == expected[5:]
+    if expected.startswith("top:"):
+        return answer.kind == "top" and bool(answer.entries) and answer.entries[0].model == expected[4:]
+    if expected.startswith("cmp:"):
+        return answer.kind == "compare" and [e.model for e in answer.entries] == expected[4:].split("|")
+    return answer.kind == "rank" and answer.entries[0].model == expected
