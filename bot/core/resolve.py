@@ -11,6 +11,7 @@ break ties between an original and its derivatives.
 from __future__ import annotations
 
 import bisect
+import heapq
 import itertools
 import math
 from collections import defaultdict
@@ -34,6 +35,7 @@ TYPO = 6  # per edit forgiven in a word
 PREFIX = 3  # the user typed the start of a word ("inst" for "instruct")
 EXACT_BONUS = 5  # the whole model name, spelled any way
 TIER = 2  # candidates this close to the best are equally good answers
+PREFERENCE_BONUS = 10 + 4 * 2  # the most `_bonus` adds: original, and a prior of at most 2 (official + votes)
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ class NameIndex:
             for c in self.candidates
         ]
         self._all_extras = [sum(costs.values()) for costs in self._extra_costs]
+        # How much an original or a popular model moves up a list of alternatives.
+        self._bonus = [10 * c.original + 4 * c.prior for c in self.candidates]
         self._normalised_names = [" ".join((*c.namespace, *(t.text for t in c.tokens))) for c in self.candidates]
 
     def by_key(self, key: str) -> Candidate | None:
@@ -131,58 +135,80 @@ class NameIndex:
         return self._decide(query, scored)
 
     def _score_all(self, tokens: Sequence[Token]) -> dict[int, float]:
-        # For every typed token: which candidates carry it, and at what cost.
-        per_token: list[dict[int, tuple[int, str]]] = []
-        for token in tokens:
+        """Score the candidates that carry a reading of every typed token: 100 minus the typos and prefixes
+        in what was typed, minus every token of the candidate that was not typed.
+
+        Candidates are visited shortest first (fewest extra-token points), and the visit stops once no later
+        candidate could reach the answer or the list of alternatives: on a 100,000-name board "qwen" matches
+        tens of thousands of names but only the few dozen shortest need scoring.
+        """
+        typed: list[dict[str, int]] = []
+        sets: list[set[int]] = []
+        for token in dict.fromkeys(tokens):
             readings = self._word_matches(token.text) if token.kind == "word" else {token.text: 0}
-            hits: dict[int, tuple[int, str]] = {}
-            for vocab, cost in readings.items():
-                for i in self._postings.get(vocab, ()):
-                    if i not in hits or cost < hits[i][0]:
-                        hits[i] = (cost, vocab)
-            if not hits:
+            hit: set[int] = set().union(*(self._postings[v] for v in readings if v in self._postings))
+            if not hit:
                 return {}
-            per_token.append(hits)
-        per_token.sort(key=len)
-        common = set(per_token[0])
-        for hits in per_token[1:]:
-            common &= hits.keys()
-            if not common:
-                return {}
-        scored = {}
-        for i in common:
-            costs = self._extra_costs[i]
-            used = {hits[i][1] for hits in per_token}
-            typed_cost = sum(hits[i][0] for hits in per_token)
-            extra = self._all_extras[i] - sum(costs.get(u, 0) for u in used)
-            scored[i] = 100.0 - typed_cost - extra
+            typed.append(readings)
+            sets.append(hit)
+        sets.sort(key=len)
+        common = sets[0].intersection(*sets[1:])
+        extras = self._all_extras
+        ceiling = HARD_EXTRA * len(typed)  # the most that typed tokens can win back from a candidate's extras
+        scored: dict[int, float] = {}
+        best = -math.inf
+        preferences: list[float] = []  # min-heap of the best MAX_CANDIDATES preference values so far
+        for i in sorted(common, key=extras.__getitem__):
+            bound = 100.0 - extras[i] + ceiling
+            if (
+                len(preferences) > MAX_CANDIDATES
+                and bound < best - HARD_EXTRA
+                and bound + PREFERENCE_BONUS < preferences[0]
+            ):
+                break
+            score = 100.0 - extras[i] - sum(self._net_cost(i, readings) for readings in typed)
+            scored[i] = score
+            best = max(best, score)
+            preference = score + self._bonus[i]
+            if len(preferences) <= MAX_CANDIDATES:
+                heapq.heappush(preferences, preference)
+            elif preference > preferences[0]:
+                heapq.heapreplace(preferences, preference)
         return scored
 
-    def _decide(self, query: str, scored: dict[int, float]) -> Resolution:
-        def preference(i: int) -> tuple[float, str]:
-            c = self.candidates[i]
-            return (-(scored[i] + 10 * c.original + 4 * c.prior), c.name)
+    def _net_cost(self, i: int, readings: Mapping[str, int]) -> int:
+        """The cheapest way candidate i carries one typed token: the reading's cost, less the extra-token
+        cost the candidate no longer pays for that token."""
+        costs = self._extra_costs[i]
+        best = 1 << 30
+        for text in (*costs, *self.candidates[i].namespace):
+            cost = readings.get(text)
+            if cost is not None:
+                best = min(best, cost - costs.get(text, 0))
+        return best
 
-        order = sorted(scored, key=lambda i: (-scored[i], -self.candidates[i].prior, self.candidates[i].name))
-        best = scored[order[0]]
+    def _decide(self, query: str, scored: dict[int, float]) -> Resolution:
+        candidates = self.candidates
+        best = max(scored.values())
         # When even the best needs words the user did not type (a version, a size), its close rivals are
         # as likely: "gemini flash" is several models.
         width = TIER if best >= 100 - SOFT_EXTRA * 2 else HARD_EXTRA - 1
-        tier = [i for i in order if scored[i] >= best - width]
+        tier = [i for i, score in scored.items() if score >= best - width]
         if len(tier) > 1:
             # Prefer the original over re-uploads and fine-tunes of it, when the board says which is which.
-            originals = [i for i in tier if self.candidates[i].original]
+            originals = [i for i in tier if candidates[i].original]
             if len(originals) == 1:
                 tier = originals
-        ranked = tuple(self.candidates[i] for i in sorted(order, key=preference)[:MAX_CANDIDATES])
-        if len(tier) == 1:
-            return Resolution(
-                "found",
-                query,
-                self.candidates[tier[0]],
-                tuple(c for c in ranked if c.key != self.candidates[tier[0]].key),
+        ranked = tuple(
+            candidates[i]
+            for i in heapq.nsmallest(
+                MAX_CANDIDATES + 1, scored, key=lambda i: (-(scored[i] + self._bonus[i]), candidates[i].name)
             )
-        return Resolution("ambiguous", query, candidates=ranked)
+        )
+        if len(tier) == 1:
+            match = candidates[tier[0]]
+            return Resolution("found", query, match, tuple(c for c in ranked if c.key != match.key)[:MAX_CANDIDATES])
+        return Resolution("ambiguous", query, candidates=ranked[:MAX_CANDIDATES])
 
     def suggest(self, query: str, limit: int = 5) -> list[Candidate]:
         """Closest names by plain fuzzy similarity, for 'did you mean' when nothing qualifies."""
