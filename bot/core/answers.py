@@ -146,14 +146,22 @@ class Answerer:
     # --- answering --------------------------------------------------------------------------------------------
 
     def ask(
-        self, text: str, *, board: str | None = None, as_of: str | None = None, force: QueryKind | None = None
+        self,
+        text: str,
+        *,
+        board: str | None = None,
+        as_of: str | None = None,
+        category: str | None = None,
+        force: QueryKind | None = None,
     ) -> Answer:
+        """Answer free text. `board`, `as_of` and `category` apply when the text does not say otherwise."""
         query = parse_question(text, self.lexicon, force=force)
-        if board is not None and query.board is None:
-            query = replace(query, board=board)
-        if as_of is not None and query.as_of is None:
-            query = replace(query, as_of=as_of)
+        defaults = {"board": board, "as_of": as_of, "category": category}
+        query = replace(query, **{k: v for k, v in defaults.items() if v is not None and getattr(query, k) is None})
         return self.answer(query)
+
+    def categories(self, board: str) -> list[str]:
+        return self.store.categories(board)
 
     def answer(self, query: Query) -> Answer:
         handlers = {

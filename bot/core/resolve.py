@@ -83,7 +83,8 @@ class NameIndex:
             self._exact[model_part].append(i)
             if c.namespace:
                 self._exact[" ".join((*c.namespace, model_part))].append(i)
-        self._words = sorted(w for w in self._postings if w.isalpha())
+        self._vocabulary = sorted(self._postings)
+        self._words = [w for w in self._vocabulary if w.isalpha()]
         # What each of a candidate's tokens costs when the user did not type it.
         self._extra_costs = [
             {t.text: SOFT_EXTRA if t.soft or t.text in self.org_words else HARD_EXTRA for t in c.tokens}
@@ -134,7 +135,7 @@ class NameIndex:
             return Resolution("not_found", query, candidates=tuple(self.suggest(query)))
         return self._decide(query, scored)
 
-    def _score_all(self, tokens: Sequence[Token]) -> dict[int, float]:
+    def _score_all(self, tokens: Sequence[Token], *, last_is_prefix: bool = False) -> dict[int, float]:
         """Score the candidates that carry a reading of every typed token: 100 minus the typos and prefixes
         in what was typed, minus every token of the candidate that was not typed.
 
@@ -144,8 +145,14 @@ class NameIndex:
         """
         typed: list[dict[str, int]] = []
         sets: list[set[int]] = []
-        for token in dict.fromkeys(tokens):
-            readings = self._word_matches(token.text) if token.kind == "word" else {token.text: 0}
+        unique = list(dict.fromkeys(tokens))
+        for n, token in enumerate(unique):
+            if last_is_prefix and n == len(unique) - 1:
+                readings = self._prefix_readings(token.text)  # still being typed: "qwen 2" may become 2.5
+            elif token.kind == "word":
+                readings = self._word_matches(token.text)
+            else:
+                readings = {token.text: 0}
             hit: set[int] = set().union(*(self._postings[v] for v in readings if v in self._postings))
             if not hit:
                 return {}
@@ -217,16 +224,28 @@ class NameIndex:
         )
         return [self.candidates[i] for _, _, i in found]
 
+    def _prefix_readings(self, text: str) -> dict[str, int]:
+        start = bisect.bisect_left(self._vocabulary, text)
+        found = dict.fromkeys(itertools.takewhile(lambda v: v.startswith(text), self._vocabulary[start:]), 0)
+        if text.isalpha():
+            for word, cost in self._word_matches(text).items():
+                found.setdefault(word, cost)
+        return found
+
     def complete(self, typed: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
-        """Autocomplete: candidates carrying what was typed so far, best first; falls back to fuzzy matches."""
-        if not typed.strip():
-            return sorted(self.candidates, key=lambda c: -c.prior)[:limit]
-        resolution = self.resolve(typed)
-        seen = []
-        if resolution.match is not None:
-            seen.append(resolution.match)
-        seen.extend(c for c in resolution.candidates if c not in seen)
-        return seen[:limit]
+        """Autocomplete: names carrying everything typed so far (the last word may be unfinished), best first;
+        fuzzy suggestions when nothing carries it."""
+        tokens = tokenize(typed)
+        if not tokens:
+            return self.candidates[:limit]  # nothing typed yet: the board's leaders
+        exact = self._exact.get(" ".join(t.text for t in tokens), [])
+        scored = self._score_all(tokens, last_is_prefix=True)
+        for i in exact:
+            scored[i] = 100.0 + EXACT_BONUS
+        if not scored:
+            return self.suggest(typed, limit)
+        order = heapq.nsmallest(limit, scored, key=lambda i: (-(scored[i] + self._bonus[i]), self.candidates[i].name))
+        return [self.candidates[i] for i in order]
 
 
 def build_candidates(

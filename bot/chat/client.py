@@ -1,0 +1,102 @@
+"""The Discord client: `LeaderBot`, the `build_bot` factory, and `run_bot` for `leaderbot run`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from pathlib import Path
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from db.store import Store
+
+from ..core.answers import Answerer
+from ..ingest import open_store
+from ..settings import Settings
+
+log = logging.getLogger(__name__)
+
+COGS = ("bot.chat.cogs.errors", "bot.chat.cogs.ask")
+
+
+class LeaderBot(commands.Bot):
+    def __init__(self, store: Store, settings: Settings, *, scheduler: bool = False, owns_store: bool = False) -> None:
+        intents = discord.Intents.default()
+        intents.members = False
+        intents.presences = False
+        # Prefix commands need the privileged Message Content intent; mentions and slash commands do not.
+        intents.message_content = settings.prefix_commands
+        prefix = (
+            commands.when_mentioned_or(settings.command_prefix) if settings.prefix_commands else commands.when_mentioned
+        )
+        super().__init__(
+            command_prefix=prefix,
+            intents=intents,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+            case_insensitive=True,
+        )
+        self.store = store
+        self.settings = settings
+        self.answerer = Answerer(store, default_board=settings.default_board)
+        self.wants_scheduler = scheduler
+        self._owns_store = owns_store
+
+    async def setup_hook(self) -> None:
+        for cog in COGS:
+            await self.load_extension(cog)
+        # Build the in-memory boards now so the first question is answered at full speed.
+        await asyncio.to_thread(self.answerer.warm)
+        if self.settings.dev_guild_id:
+            guild = discord.Object(id=self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+        else:
+            synced = await self.tree.sync()
+        log.info("synced %d slash commands%s", len(synced), " to the dev guild" if self.settings.dev_guild_id else "")
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s to %d guild(s)", self.user, len(self.guilds))
+
+    async def close(self) -> None:
+        await super().close()
+        if self._owns_store:
+            self.store.close()
+
+
+def build_bot(db_path: str | Path, *, scheduler: bool = False, **settings: Any) -> LeaderBot:
+    """The one way to make the bot, for the CLI, the tests and anyone embedding it. Opens (and seeds, if empty)
+    the store but no network connection; nothing talks to Discord until the bot is started."""
+    values = Settings(db_path=Path(db_path)).with_overrides(**settings)
+    store = open_store(values.db_path)
+    return LeaderBot(store, values, scheduler=scheduler, owns_store=True)
+
+
+def run_bot(store: Store, settings: Settings) -> int:
+    """Run until SIGINT/SIGTERM, then close cleanly. Returns the process exit status."""
+    bot = LeaderBot(store, settings, scheduler=True)
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):  # Windows has no add_signal_handler
+                loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+        async with bot:
+            await bot.start(settings.discord_token or "")
+
+    try:
+        asyncio.run(main())
+    except discord.LoginFailure:
+        log.error("Discord rejected the token: check DISCORD_TOKEN (Bot tab of your application)")
+        return 1
+    except discord.PrivilegedIntentsRequired:
+        log.error(
+            "Discord refused the Message Content intent: enable it on the Bot tab of your application,"
+            " or set LEADERBOT_PREFIX_COMMANDS=false to run with mentions and slash commands only"
+        )
+        return 1
+    return 0

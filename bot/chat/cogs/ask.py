@@ -1,0 +1,232 @@
+"""The question commands: rank, top, compare, orgs, boards, help, and questions asked by mentioning the bot.
+
+Each command only turns its arguments into a question for the answering core and renders the answer; all the
+matching and ranking lives in `bot.core`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from ...core.answers import Answer
+from ...core.questions import QueryKind
+from ..embeds import clip, plain_text, render_embeds
+from ..views import Paginator, Picker
+
+if TYPE_CHECKING:
+    from ..client import LeaderBot
+
+log = logging.getLogger(__name__)
+
+Count = commands.Range[int, 1, 100]
+# Listing commands scan a whole board: a burst limit per user keeps one person from hogging the bot.
+list_cooldown = commands.cooldown(6, 30.0, commands.BucketType.user)
+
+
+class AskCog(commands.Cog, name="Questions"):
+    def __init__(self, bot: LeaderBot) -> None:
+        self.bot = bot
+
+    @property
+    def answerer(self):  # type: ignore[no-untyped-def]  # the bot's Answerer
+        return self.bot.answerer
+
+    # --- sending ----------------------------------------------------------------------------------------------
+
+    async def send_answer(
+        self,
+        ctx: commands.Context[LeaderBot],
+        answer: Answer,
+        *,
+        message: discord.Message | None = None,
+    ) -> None:
+        """Reply with the answer: pages with a paginator, a clarification with a picker, text without embeds."""
+        owner = (message.author if message else ctx.author).id
+        view: discord.ui.View | None = None
+        pages = render_embeds(answer)
+        if answer.kind == "clarify" and answer.candidates:
+            view = Picker(answer.candidates, owner, self._pick_handler(answer))
+        elif len(pages) > 1:
+            view = Paginator(pages, owner)
+        channel = message.channel if message else ctx.channel
+        can_embed = _can_embed(channel, ctx.guild.me if ctx.guild else None)
+        kwargs: dict = {"allowed_mentions": discord.AllowedMentions.none()}
+        if can_embed:
+            kwargs["embed"] = pages[0]
+        else:
+            kwargs["content"] = plain_text(answer)
+        if view is not None:
+            kwargs["view"] = view
+        if message is not None:
+            sent = await message.reply(mention_author=False, **kwargs)
+        else:
+            sent = await ctx.send(**kwargs)
+        if view is not None:
+            view.message = sent  # type: ignore[attr-defined]
+
+    def _pick_handler(self, answer: Answer):  # type: ignore[no-untyped-def]
+        """What choosing a candidate does: answer the rank question for exactly that model on that board."""
+
+        async def on_pick(interaction: discord.Interaction, name: str) -> None:
+            picked = self.answerer.ask(name, board=answer.board, as_of=answer.as_of, force="rank")
+            pages = render_embeds(picked)
+            await interaction.response.edit_message(
+                content=None, embed=pages[0], view=None, allowed_mentions=discord.AllowedMentions.none()
+            )
+
+        return on_pick
+
+    async def ask(
+        self,
+        ctx: commands.Context[LeaderBot],
+        text: str,
+        *,
+        force: QueryKind | None,
+        board: str | None = None,
+        category: str | None = None,
+    ) -> None:
+        answer = self.answerer.ask(text, board=board, category=category, force=force)
+        await self.send_answer(ctx, answer)
+
+    # --- commands ---------------------------------------------------------------------------------------------
+
+    @commands.hybrid_command(name="rank", aliases=["r", "where"], description="Where a model stands on a board")
+    @app_commands.describe(
+        model="The model's name; sloppy is fine (qwne2.5 72b, phi3 medium)",
+        board="Which board (default: the server's default board)",
+        category="Board category, e.g. overall",
+    )
+    async def rank(
+        self, ctx: commands.Context[LeaderBot], *, model: str, board: str | None = None, category: str | None = None
+    ) -> None:
+        """Where a model stands: `!rank qwen2 72b instruct`, `!rank phi3 medium on open-llm`."""
+        await self.ask(ctx, model, force="rank", board=board, category=category)
+
+    @commands.hybrid_command(name="top", aliases=["best", "leaders"], description="The leaders of a board")
+    @app_commands.describe(
+        count="How many (1-100, default 10)",
+        filters='Filters in words: "chinese under 10b", "meta", "math", "official chat 7b-14b"',
+        board="Which board (default: the server's default board)",
+        category="Board category, e.g. overall",
+    )
+    @list_cooldown
+    async def top(
+        self,
+        ctx: commands.Context[LeaderBot],
+        count: Count | None = None,
+        *,
+        filters: str = "",
+        board: str | None = None,
+        category: str | None = None,
+    ) -> None:
+        """The leaders: `!top`, `!top 20`, `!top 10 chinese`, `!top 5 math under 10b`."""
+        await self.ask(ctx, f"{count or ''} {filters}", force="top", board=board, category=category)
+
+    @commands.hybrid_command(name="compare", aliases=["vs"], description="Compare two or more models")
+    @app_commands.describe(
+        models='Models separated by "vs", "and" or commas: llama 3.3 70b vs qwen 2.5 72b',
+        board="Which board (default: the server's default board)",
+        category="Board category, e.g. overall",
+    )
+    @list_cooldown
+    async def compare(
+        self, ctx: commands.Context[LeaderBot], *, models: str, board: str | None = None, category: str | None = None
+    ) -> None:
+        """Side by side: `!compare llama 3.3 70b vs qwen 2.5 72b`."""
+        await self.ask(ctx, models, force="compare", board=board, category=category)
+
+    @commands.hybrid_command(name="orgs", aliases=["labs"], description="Which organizations hold the top places")
+    @app_commands.describe(
+        count="The top how many (1-100, default 20)",
+        filters='Filters in words, e.g. "chinese" or "under 10b"',
+        board="Which board (default: the server's default board)",
+        category="Board category, e.g. overall",
+    )
+    @list_cooldown
+    async def orgs(
+        self,
+        ctx: commands.Context[LeaderBot],
+        count: Count | None = None,
+        *,
+        filters: str = "",
+        board: str | None = None,
+        category: str | None = None,
+    ) -> None:
+        """Who dominates: `!orgs`, `!orgs 50 on open-llm`."""
+        await self.ask(ctx, f"{count or ''} {filters}", force="orgs", board=board, category=category)
+
+    @commands.hybrid_command(name="boards", description="The boards I know and how fresh they are")
+    async def boards(self, ctx: commands.Context[LeaderBot]) -> None:
+        """The boards, their latest dates and how many snapshots are stored."""
+        await self.ask(ctx, "boards", force="boards")
+
+    @commands.hybrid_command(name="help", description="What you can ask, with examples")
+    async def help(self, ctx: commands.Context[LeaderBot]) -> None:
+        """What you can ask."""
+        await self.ask(ctx, "help", force=None)
+
+    # --- autocomplete -----------------------------------------------------------------------------------------
+
+    @rank.autocomplete("model")
+    async def model_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        board = getattr(interaction.namespace, "board", None)
+        names = self.answerer.complete(board if board in self.answerer.boards() else None, current[:100])
+        return [app_commands.Choice(name=clip(n, 100), value=clip(n, 100)) for n in names[:25]]
+
+    @rank.autocomplete("board")
+    @top.autocomplete("board")
+    @compare.autocomplete("board")
+    @orgs.autocomplete("board")
+    async def board_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        typed = current.casefold()
+        return [
+            app_commands.Choice(name=f"{meta.title}{' (archived)' if meta.archived else ''}", value=board)
+            for board, meta in self.answerer.boards().items()
+            if typed in board or typed in meta.title.casefold()
+        ][:25]
+
+    @rank.autocomplete("category")
+    @top.autocomplete("category")
+    @compare.autocomplete("category")
+    @orgs.autocomplete("category")
+    async def category_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        board = getattr(interaction.namespace, "board", None) or self.answerer.default_board
+        categories = self.answerer.categories(board)
+        return [app_commands.Choice(name=c, value=c) for c in categories if current.casefold() in c.casefold()][:25]
+
+    # --- questions by mention ---------------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """ "@Leaderbot top Chinese models on arena": a mention that is not a command is a free-text question."""
+        if message.author.bot or self.bot.user is None or self.bot.user not in message.mentions:
+            return
+        ctx = await self.bot.get_context(message)
+        if ctx.valid:
+            return  # a command after the mention: the command system answers it
+        answer = self.answerer.ask(message.content)
+        try:
+            await self.send_answer(ctx, answer, message=message)
+        except discord.Forbidden:
+            log.warning("cannot reply in channel %s (missing permissions)", message.channel.id)
+
+
+def _can_embed(channel: discord.abc.Messageable, me: discord.Member | None) -> bool:
+    if me is None or not isinstance(channel, discord.abc.GuildChannel | discord.Thread):
+        return True
+    return channel.permissions_for(me).embed_links
+
+
+async def setup(bot: LeaderBot) -> None:
+    await bot.add_cog(AskCog(bot))
