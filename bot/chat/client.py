@@ -49,8 +49,9 @@ class LeaderBot(commands.Bot):
     async def setup_hook(self) -> None:
         for cog in COGS:
             await self.load_extension(cog)
-        # Build the in-memory boards now so the first question is answered at full speed.
-        await asyncio.to_thread(self.answerer.warm)
+        # Build the in-memory boards now (under a second), before any event arrives, so the first question
+        # is answered at full speed.
+        self.answerer.warm()
         if self.settings.dev_guild_id:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)

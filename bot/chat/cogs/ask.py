@@ -7,7 +7,7 @@ matching and ranking lives in `bot.core`.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 import discord
 from discord import app_commands
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Count = commands.Range[int, 1, 100]
 # Listing commands scan a whole board: a burst limit per user keeps one person from hogging the bot.
 list_cooldown = commands.cooldown(6, 30.0, commands.BucketType.user)
 
@@ -118,7 +117,7 @@ class AskCog(commands.Cog, name="Questions"):
     async def top(
         self,
         ctx: commands.Context[LeaderBot],
-        count: Count | None = None,
+        count: Optional[int] = None,  # noqa: UP045 - Optional lets `!top chinese` skip the count
         *,
         filters: str = "",
         board: str | None = None,
@@ -151,7 +150,7 @@ class AskCog(commands.Cog, name="Questions"):
     async def orgs(
         self,
         ctx: commands.Context[LeaderBot],
-        count: Count | None = None,
+        count: Optional[int] = None,  # noqa: UP045 - Optional lets `!top chinese` skip the count
         *,
         filters: str = "",
         board: str | None = None,
