@@ -1,0 +1,262 @@
+"""The store: snapshots stored once and whole, model identities across snapshots, organizations edited live."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import pickle
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.ingest import register_boards
+from bot.sources import SnapshotData
+from bot.sources.lmarena import LMArenaSource
+from bot.sources.payloads import read_rows
+from db.store import Store, StoreError
+
+ARENA_2024 = (
+    Path(__file__).resolve().parents[2] / "db" / "data" / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
+)
+
+
+@pytest.fixture(scope="module")
+def arena_snapshots() -> list[SnapshotData]:
+    return LMArenaSource().to_snapshots(read_rows(ARENA_2024), origin=str(ARENA_2024))
+
+
+def fingerprint(store: Store) -> tuple[int, int, str]:
+    """Snapshot count, entry count and a checksum of every row of every table."""
+    digest = hashlib.sha256()
+    tables = [r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    for table in tables:
+        digest.update(table.encode())
+        digest.update(pickle.dumps(store.db.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()))
+    counts = store.db.execute("SELECT (SELECT count(*) FROM snapshots), (SELECT count(*) FROM entries)").fetchone()
+    return *counts, digest.hexdigest()
+
+
+def later_board(snapshot: SnapshotData, as_of: str, *, rename=lambda name: name) -> SnapshotData:
+    """The same board published again on `as_of`, every rating one point up, names through `rename`."""
+    rows = [{**r, "name": rename(r["name"]), "score": r["score"] + 1} for r in snapshot.rows]
+    for r in rows:
+        r["model_key"] = r["name"].strip().casefold()
+    return dataclasses.replace(snapshot, as_of=as_of, rows=rows, content_hash=f"{snapshot.content_hash}-{as_of}")
+
+
+def model_ids(store: Store, snapshot_id: int) -> dict[str, int]:
+    return {e["model_key"]: e["model_id"] for e in store.entries(snapshot_id)}
+
+
+def test_identical_data_is_stored_once(empty_store: Store, arena_snapshots: list[SnapshotData]) -> None:
+    register_boards(empty_store)
+    first = empty_store.save_snapshots(arena_snapshots)
+    assert [s.created for s in first] == [True] * 39
+    before = fingerprint(empty_store)
+    assert before[:2] == (39, 5597)
+    again = empty_store.save_snapshots(arena_snapshots)
+    assert [s.created for s in again] == [False] * 39
+    assert [s.snapshot.id for s in again] == [s.snapshot.id for s in first]
+    assert fingerprint(empty_store) == before
+
+
+def test_one_import_holding_the_same_board_twice_stores_it_once(
+    empty_store: Store, arena_snapshots: list[SnapshotData]
+) -> None:
+    register_boards(empty_store)
+    saved = empty_store.save_snapshots([arena_snapshots[0], arena_snapshots[0]])
+    assert [s.created for s in saved] == [True, False]
+    assert saved[0].snapshot == saved[1].snapshot
+    assert len(empty_store.snapshots()) == 1
+
+
+def test_a_model_keeps_its_identity_across_snapshots(store: Store) -> None:
+    boards = store.snapshots("arena", "overall")
+    first, last = boards[0], boards[-1]
+    assert (first.as_of, last.as_of) == ("2024-06-19", "2024-12-31")
+    early, late = model_ids(store, first.id), model_ids(store, last.id)
+    assert early["gpt-4o-2024-05-13"] == late["gpt-4o-2024-05-13"]
+    shared = set(early) & set(late)
+    assert len(shared) > 90
+    assert all(early[k] == late[k] for k in shared)
+    distinct = {r["model_name"].casefold() for r in read_rows(ARENA_2024)}
+    (models,) = store.db.execute("SELECT count(*) FROM models WHERE board = 'arena'").fetchone()
+    assert models == len(distinct)
+
+
+def test_names_differing_only_in_case_are_one_model(empty_store: Store, arena_snapshots: list[SnapshotData]) -> None:
+    register_boards(empty_store)
+    (december,) = empty_store.save_snapshots([arena_snapshots[-1]])
+    (lower,) = empty_store.save_snapshots([later_board(arena_snapshots[-1], "2025-01-06", rename=str.lower)])
+    assert lower.created
+    assert model_ids(empty_store, lower.snapshot.id) == model_ids(empty_store, december.snapshot.id)
+    (models,) = empty_store.db.execute("SELECT count(*) FROM models").fetchone()
+    assert models == 182
+    names = {e["name"] for e in empty_store.entries(lower.snapshot.id)}
+    assert "gpt-4o-2024-05-13" in names  # each snapshot keeps the spelling it was published with
+
+
+def test_first_seen_is_the_earliest_board_whatever_the_import_order(
+    empty_store: Store, arena_snapshots: list[SnapshotData]
+) -> None:
+    register_boards(empty_store)
+    empty_store.save_snapshots([arena_snapshots[-1]])
+    empty_store.save_snapshots([arena_snapshots[0]])
+    first_seen = dict(empty_store.db.execute("SELECT key, first_seen FROM models").fetchall())
+    assert first_seen["gpt-4o-2024-05-13"] == "2024-06-19"
+    assert first_seen["gemini-exp-1206"] == "2024-12-31"
+
+
+def test_a_failure_inside_the_write_leaves_no_partial_snapshot(
+    store: Store, arena_snapshots: list[SnapshotData]
+) -> None:
+    before = fingerprint(store)
+    good = later_board(arena_snapshots[-1], "2025-01-06", rename=lambda name: f"{name} (rerun)")  # 182 new models
+    bad = later_board(arena_snapshots[-1], "2025-01-13")
+    bad.rows[150] = {**bad.rows[150], "score": None}  # entries.score is NOT NULL: fails after `good` is written
+    with pytest.raises(sqlite3.IntegrityError, match=r"NOT NULL constraint failed: entries\.score"):
+        store.save_snapshots([good, bad])
+    assert fingerprint(store) == before
+    assert store.latest_snapshot("arena", "overall").as_of == "2024-12-31"
+    (new_models,) = store.db.execute("SELECT count(*) FROM models WHERE key LIKE '% (rerun)'").fetchone()
+    assert new_models == 0
+    assert store.save_snapshots([good])[0].created  # the store is still usable
+
+
+def test_a_snapshot_for_an_unknown_board_rolls_back_the_whole_import(
+    store: Store, arena_snapshots: list[SnapshotData]
+) -> None:
+    before = fingerprint(store)
+    good = later_board(arena_snapshots[-1], "2025-01-06")
+    stray = dataclasses.replace(later_board(arena_snapshots[0], "2025-01-06"), board="no-such-board")
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+        store.save_snapshots([good, stray])
+    assert fingerprint(store) == before
+
+
+def test_latest_snapshot_and_categories_skip_rejected_boards(
+    empty_store: Store, arena_snapshots: list[SnapshotData]
+) -> None:
+    register_boards(empty_store)
+    empty_store.save_snapshots(arena_snapshots[:3])
+    rejected = later_board(arena_snapshots[2], "2024-08-01")
+    rejected.status = "rejected"  # how an importer marks it; `status=` is the store's own way to say it
+    empty_store.save_snapshots([rejected], status="rejected")
+    assert empty_store.latest_snapshot("arena", "overall").as_of == "2024-07-10"
+    assert empty_store.latest_snapshot("arena", "overall", on_or_before="2024-07-09").as_of == "2024-07-07"
+    assert empty_store.latest_snapshot("arena", "overall", on_or_before="2024-01-01") is None
+    assert empty_store.latest_snapshot("arena", "coding") is None
+    assert empty_store.categories("arena") == ["overall"]
+    assert [s.status for s in empty_store.snapshots("arena")] == ["ok", "ok", "ok", "rejected"]
+
+
+def test_entries_come_in_rank_order(store: Store) -> None:
+    latest = store.latest_snapshot("arena", "overall")
+    entries = store.entries(latest.id)
+    assert len(entries) == latest.row_count == 182
+    keys = [(e["rank"], -e["score"], e["name"]) for e in entries]
+    assert keys == sorted(keys)
+
+
+def test_seeded_boards_and_snapshots(store: Store) -> None:
+    assert [(b["id"], b["live"]) for b in store.boards()] == [("arena", 1), ("open-llm", 0)]
+    assert [(s.as_of, s.row_count) for s in store.snapshots("open-llm")] == [
+        ("2024-12-11", 2209),
+        ("2025-01-01", 2695),
+        ("2025-03-21", 4576),
+    ]
+    assert len(store.snapshots("arena")) == 39
+    assert not store.is_empty()
+
+
+# --- organizations ------------------------------------------------------------------------------------------
+
+
+def arena_entries_of(store: Store, raw_organization: str) -> list[dict]:
+    latest = store.latest_snapshot("arena", "overall")
+    return [e for e in store.entries(latest.id) if e["raw_organization"] == raw_organization]
+
+
+def test_a_new_organization_shows_in_entries_at_once(store: Store) -> None:
+    assert {(e["organization"], e["country"]) for e in arena_entries_of(store, "Nomic AI")} == {("Nomic AI", None)}
+    org = store.set_organization("Nomic AI", country="us", aliases=["nomic-ai"])
+    assert (org.name, org.country, org.origin) == ("Nomic AI", "US", "user")
+    assert set(org.aliases) == {"nomicai"}
+    assert {(e["organization"], e["country"]) for e in arena_entries_of(store, "Nomic AI")} == {("Nomic AI", "US")}
+
+
+def test_a_community_namespace_can_be_given_an_organization(store: Store) -> None:
+    latest = store.latest_snapshot("open-llm", "overall")
+    store.set_organization("Jaspion Jader", country="BR", aliases=["jaspionjader"])
+    rows = [e for e in store.entries(latest.id) if e["raw_organization"] == "jaspionjader"]
+    assert len(rows) == 197
+    assert {(e["organization"], e["country"]) for e in rows} == {("Jaspion Jader", "BR")}
+
+
+def test_a_country_can_be_corrected_and_is_kept_when_not_given(store: Store) -> None:
+    store.set_organization("Nomic AI", country="CA")
+    corrected = store.set_organization("nomic ai", country="US")  # names match without case
+    assert (corrected.name, corrected.country) == ("Nomic AI", "US")
+    assert store.set_organization("Nomic AI", country=None, aliases=["Nomic"]).country == "US"
+    assert {e["country"] for e in arena_entries_of(store, "Nomic AI")} == {"US"}
+    assert sum(o.name == "Nomic AI" for o in store.organizations()) == 1
+
+
+def test_an_alias_moves_to_the_organization_that_claims_it(store: Store) -> None:
+    assert {e["organization"] for e in arena_entries_of(store, "Tsinghua")} == {"Zhipu AI"}
+    store.set_organization("Tsinghua University", country="CN", aliases=["Tsinghua"])
+    assert {e["organization"] for e in arena_entries_of(store, "Tsinghua")} == {"Tsinghua University"}
+    zhipu = next(o for o in store.organizations() if o.name == "Zhipu AI")
+    assert "tsinghua" not in zhipu.aliases
+    assert {"zhipu", "zhipuai", "thudm", "zai", "zaiorg"} <= set(zhipu.aliases)
+    assert {e["organization"] for e in arena_entries_of(store, "Zhipu AI")} == {"Zhipu AI"}
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "message"),
+    [
+        ("Nomic AI", "USA", "'USA' is not a two-letter ISO country code"),
+        ("Nomic AI", "China", "'CHINA' is not a two-letter ISO country code"),
+        ("Nomic AI", "C1", "'C1' is not a two-letter ISO country code"),
+        ("Nomic AI", " ", "'' is not a two-letter ISO country code"),
+        ("   ", "US", "an organization needs a name"),
+    ],
+)
+def test_bad_organization_edits_are_refused_and_change_nothing(
+    empty_store: Store, name: str, country: str, message: str
+) -> None:
+    store = empty_store
+    store.set_organization("Nomic AI", country="US")
+    before = store.organizations()
+    with pytest.raises(StoreError, match=message):
+        store.set_organization(name, country=country, aliases=["nomic-ai"])
+    assert store.organizations() == before
+
+
+def test_seeding_organizations_again_keeps_user_edits(store: Store) -> None:
+    store.set_organization("Alibaba", country="SG")
+    assert store.seed_organizations([{"organization": "X", "country": "", "hf_namespaces": "", "arena_names": ""}]) == 0
+    alibaba = next(o for o in store.organizations() if o.name == "Alibaba")
+    assert (alibaba.country, alibaba.origin) == ("SG", "user")
+
+
+def test_seeding_an_empty_store(empty_store: Store) -> None:
+    rows = [
+        {"organization": "DeepSeek", "country": "CN", "hf_namespaces": "deepseek-ai", "arena_names": "DeepSeek AI"},
+        {"organization": "Anthropic", "country": "US", "hf_namespaces": "", "arena_names": "Anthropic"},
+    ]
+    assert empty_store.seed_organizations(rows) == 2
+    orgs = {o.name: o for o in empty_store.organizations()}
+    assert orgs["DeepSeek"].aliases == ("deepseek", "deepseekai")
+    assert orgs["Anthropic"].aliases == ("anthropic",)
+    assert {o.origin for o in orgs.values()} == {"seed"}
+
+
+def test_closing_the_store(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as s:
+        s.set_organization("Example", country="FR")
+    with pytest.raises(sqlite3.ProgrammingError):
+        s.db.execute("SELECT 1")
+    with Store(tmp_path / "s.db") as reopened:
+        assert [o.name for o in reopened.organizations()] == ["Example"]

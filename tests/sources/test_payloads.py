@@ -1,0 +1,118 @@
+"""Bytes to rows: JSON Lines, JSON arrays and dataset-viewer pages, gzip'd or not, and what is refused."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import pytest
+from viewer_server import load_rows, rows_page
+
+from bot.sources import SourceError
+from bot.sources.payloads import parse_rows, read_rows, viewer_page_rows
+
+DATA = Path(__file__).resolve().parents[2] / "db" / "data"
+ARENA_2024 = DATA / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
+
+
+@pytest.fixture(scope="module")
+def arena_rows() -> list[dict]:
+    return load_rows(ARENA_2024)
+
+
+def jsonl(rows: list[dict]) -> bytes:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode()
+
+
+def test_gzip_is_detected_by_content_not_name(tmp_path: Path, arena_rows: list[dict]) -> None:
+    plain = tmp_path / "board.jsonl.gz"  # misnamed: plain text
+    plain.write_bytes(jsonl(arena_rows[:50]))
+    zipped = tmp_path / "board.txt"  # misnamed: gzip
+    zipped.write_bytes(gzip.compress(jsonl(arena_rows[:50])))
+    assert read_rows(plain) == read_rows(zipped) == arena_rows[:50]
+
+
+def test_the_bundled_file_reads_in_full(arena_rows: list[dict]) -> None:
+    rows = read_rows(ARENA_2024)
+    assert len(rows) == 5597
+    assert rows == arena_rows
+
+
+def test_a_viewer_page_file_parses_to_the_same_rows_as_json_lines(tmp_path: Path, arena_rows: list[dict]) -> None:
+    page = rows_page(arena_rows, offset=100, length=100)
+    assert len(page["rows"]) == 100
+    assert page["num_rows_total"] == 5597
+    path = tmp_path / "rows-page.json"
+    path.write_text(json.dumps(page, indent=1), encoding="utf-8")
+    from_page = read_rows(path)
+    assert from_page == parse_rows(jsonl(arena_rows[100:200]), origin="lines") == arena_rows[100:200]
+    rows, features = viewer_page_rows(page, origin="page")
+    assert rows == from_page
+    assert features == list(arena_rows[0])
+
+
+def test_a_json_array_and_blank_lines_are_accepted(arena_rows: list[dict]) -> None:
+    as_array = json.dumps(arena_rows[:3]).encode()
+    with_blanks = b"\n" + jsonl(arena_rows[:3]).replace(b"\n", b"\n\n")
+    assert parse_rows(as_array, origin="a") == parse_rows(with_blanks, origin="b") == arena_rows[:3]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"", "the file is empty"),
+        (b"  \n\n", "the file is empty"),
+        (gzip.compress(b""), "the file is empty"),
+        (b"\xff\xfe{}", "not UTF-8 text (byte 0)"),
+        ('{"model_name": "caf\u00e9"}\n'.encode("latin-1"), "not UTF-8 text (byte 19)"),
+        (b'{"a": 1}\n{"a": 2\n', "line 2 is not valid JSON"),
+        (b'{"a": 1}\n[1, 2]\n', "line 2 is not a JSON object"),
+        (b"[1, 2]", "the JSON array holds something other than row objects"),
+        (b"PAR1\x00\x00", "Parquet is not read here"),
+        (b'{"rows": [1]}', "a dataset-viewer row has no 'row' object"),
+    ],
+    ids=[
+        "empty",
+        "blank",
+        "empty-gzip",
+        "utf16-bom",
+        "latin1",
+        "cut-line",
+        "not-object",
+        "array-of-numbers",
+        "parquet",
+        "bad-viewer-page",
+    ],
+)
+def test_unusable_bytes_raise_a_source_error_naming_the_origin(data: bytes, expected: str) -> None:
+    with pytest.raises(SourceError) as failed:
+        parse_rows(data, origin="upstream/board.jsonl")
+    assert str(failed.value).startswith("upstream/board.jsonl: ")
+    assert expected in str(failed.value)
+
+
+def test_a_truncated_gzip_file_is_reported(tmp_path: Path) -> None:
+    data = ARENA_2024.read_bytes()
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(SourceError, match=f"^{re.escape(str(path))}: the gzip data is truncated or corrupt"):
+        read_rows(path)
+
+
+def test_a_file_cut_mid_line_is_reported_with_the_line(tmp_path: Path) -> None:
+    text = gzip.decompress(ARENA_2024.read_bytes())
+    lines = text.splitlines(keepends=True)
+    cut = b"".join(lines[:120]) + lines[120][:40]
+    path = tmp_path / "cut.jsonl"
+    path.write_bytes(cut)
+    with pytest.raises(SourceError, match=r"cut.jsonl: line 121 is not valid JSON \(.*\); truncated file\?"):
+        read_rows(path)
+
+
+def test_an_unreadable_path_is_a_source_error(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match=r"nothing-here\.jsonl: cannot read it"):
+        read_rows(tmp_path / "nothing-here.jsonl")
+    with pytest.raises(SourceError, match="cannot read it"):
+        read_rows(tmp_path)  # a directory

@@ -1,0 +1,180 @@
+"""The `leaderbot` command line for data: boards, ingest, orgs and refresh, run through `bot.cli.main`."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from viewer_server import ARENA_DATASET, ViewerServer, serve_in_thread
+
+from bot.cli import main
+from db.store import Store
+
+DATA = Path(__file__).resolve().parent.parent / "db" / "data"
+ARENA_2024 = DATA / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
+OPEN_LLM_FINAL = DATA / "open-llm" / "contents-2025-03-21.jsonl.gz"
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+    """`leaderbot ARGS...` -> (exit status, stdout, stderr), with no .env and no LEADERBOT_* from the caller."""
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith("LEADERBOT_") or name in ("DISCORD_TOKEN", "DEV_GUILD_ID"):
+            monkeypatch.delenv(name)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+@pytest.fixture
+def seeded(seeded_db: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "seeded.db"
+    with sqlite3.connect(seeded_db) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    return target
+
+
+@pytest.fixture
+def viewer(monkeypatch: pytest.MonkeyPatch) -> Iterator[ViewerServer]:
+    server = ViewerServer().add_bundled(arena=ARENA_2024, open_llm=OPEN_LLM_FINAL)
+    with serve_in_thread(server):
+        monkeypatch.setenv("LEADERBOT_VIEWER_URL", server.url)
+        monkeypatch.setenv("LEADERBOT_HTTP_TIMEOUT", "5")
+        monkeypatch.setenv("LEADERBOT_HTTP_RETRIES", "1")
+        yield server
+
+
+def test_boards_lists_every_snapshot(run: Run, seeded: Path) -> None:
+    code, out, err = run("--db", seeded, "boards")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == "arena  LMArena Text (live), 39 snapshot(s)"
+    assert lines[1] == "  2024-06-19  overall         109 rows"
+    assert lines[39] == "  2024-12-31  overall         182 rows"
+    assert lines[40] == "open-llm  Open LLM Leaderboard v2 (archived), 3 snapshot(s)"
+    assert lines[43] == "  2025-03-21  overall       4,576 rows"
+    assert len(lines) == 44
+
+
+def test_boards_as_json(run: Run, seeded: Path) -> None:
+    code, out, _ = run("--db", seeded, "boards", "--json")
+    assert code == 0
+    snapshots = json.loads(out)
+    assert len(snapshots) == 42
+    assert {(s["board"], s["archived"]) for s in snapshots} == {("arena", False), ("open-llm", True)}
+    assert sum(s["row_count"] for s in snapshots if s["board"] == "arena") == 5597
+
+
+def test_ingest_a_file_then_again(run: Run, tmp_path: Path) -> None:
+    db = tmp_path / "fresh.db"
+    code, out, err = run("--db", db, "--no-seed", "ingest", "arena", "--file", ARENA_2024)
+    assert (code, err) == (0, "")
+    assert out == f"arena: stored 39 new snapshot(s), 5,597 rows, from {ARENA_2024}\n"
+    code, out, _ = run("--db", db, "--no-seed", "ingest", "arena", "--file", ARENA_2024)
+    assert code == 0
+    assert out == f"arena: nothing new in {ARENA_2024} (39 snapshot(s) already stored)\n"
+
+
+def test_ingest_a_truncated_file_fails_in_one_line(run: Run, tmp_path: Path) -> None:
+    db = tmp_path / "fresh.db"
+    data = OPEN_LLM_FINAL.read_bytes()
+    cut = tmp_path / "contents-2025-03-21.jsonl.gz"
+    cut.write_bytes(data[: len(data) // 2])
+    code, out, err = run("--db", db, "--no-seed", "ingest", "open-llm", "--file", cut)
+    assert code == 1
+    assert out == ""
+    assert err.startswith(f"leaderbot: {cut}: the gzip data is truncated or corrupt")
+    assert err.count("\n") == 1 and err.endswith("\n")
+    assert "Traceback" not in err
+    with Store(db) as store:
+        assert store.is_empty()
+
+
+def test_ingest_a_bad_cell_names_the_row(run: Run, tmp_path: Path) -> None:
+    rows = [json.loads(line) for line in gzip.decompress(ARENA_2024.read_bytes()).splitlines()[:20]]
+    rows[11]["rating"] = "n/a"
+    path = tmp_path / "board.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    code, _, err = run("--db", tmp_path / "fresh.db", "--no-seed", "ingest", "arena", "--file", path)
+    assert code == 1
+    assert err == f"leaderbot: {path}: column 'rating' should be num (row 12)\n"
+
+
+def test_ingest_needs_a_known_board(run: Run, tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run("--db", tmp_path / "x.db", "ingest", "huggingface", "--file", ARENA_2024)
+    assert exited.value.code == 2
+
+
+def test_orgs_set_corrects_an_organization_everywhere(run: Run, seeded: Path) -> None:
+    code, out, err = run("--db", seeded, "orgs", "set", "Nomic AI", "--country", "us", "--alias", "nomic-ai")
+    assert (code, err) == (0, "")
+    assert out == "Nomic AI: country US; spellings: nomicai\n"
+    code, out, _ = run("--db", seeded, "orgs")
+    assert code == 0
+    assert any(line.split() == ["Nomic", "AI", "US", "nomicai"] for line in out.splitlines())
+    with Store(seeded) as store:
+        latest = store.latest_snapshot("arena", "overall")
+        nomic = [e for e in store.entries(latest.id) if e["raw_organization"] == "Nomic AI"]
+        assert nomic and {e["country"] for e in nomic} == {"US"}
+
+
+def test_orgs_set_refuses_a_bad_country(run: Run, seeded: Path) -> None:
+    code, out, err = run("--db", seeded, "orgs", "set", "Nomic AI", "--country", "USA")
+    assert (code, out) == (1, "")
+    assert err == "leaderbot: 'USA' is not a two-letter ISO country code (CN, US, FR, ...)\n"
+    code, _, err = run("--db", seeded, "orgs", "set")
+    assert code == 2
+    assert err.startswith("leaderbot: orgs set needs a NAME")
+
+
+def test_refresh_finds_nothing_new_in_a_seeded_store(run: Run, seeded: Path, viewer: ViewerServer) -> None:
+    code, out, err = run("--db", seeded, "refresh")
+    assert (code, err) == (0, "")
+    origin = f"{viewer.url}/rows?dataset=lmarena-ai/leaderboard-dataset&config=text&split=latest"
+    assert out == f"arena: nothing new in {origin} (1 snapshot(s) already stored)\n"
+    assert {r.params["dataset"] for r in viewer.requests} == {"lmarena-ai/leaderboard-dataset"}  # only live boards
+    code, out, _ = run("--db", seeded, "refresh", "open-llm")
+    assert code == 0 and out.startswith("open-llm: nothing new in ")
+
+
+def test_refresh_stores_the_latest_board(run: Run, tmp_path: Path, viewer: ViewerServer) -> None:
+    db = tmp_path / "fresh.db"
+    code, out, _ = run("--db", db, "--no-seed", "refresh", "arena")
+    assert code == 0
+    assert out.startswith("arena: stored 1 new snapshot(s), 182 rows, from ")
+    code, out, _ = run("--db", db, "boards")
+    assert "  2024-12-31  overall         182 rows" in out.splitlines()
+
+
+def test_refresh_failure_is_reported_and_stores_nothing(run: Run, tmp_path: Path, viewer: ViewerServer) -> None:
+    viewer.fail(503, times=None)
+    db = tmp_path / "fresh.db"
+    code, out, err = run("--db", db, "--no-seed", "refresh")
+    assert (code, out) == (1, "")
+    assert err.startswith(f"arena: refresh failed, nothing stored: {viewer.url}/rows?")
+    assert "HTTP 503" in err and err.count("\n") == 1
+    with Store(db) as store:
+        assert store.is_empty()
+
+
+def test_ingest_a_filter_url(run: Run, tmp_path: Path, viewer: ViewerServer) -> None:
+    where = "%22leaderboard_publish_date%22%3D%272024-07-10%27"
+    url = f"{viewer.url}/filter?dataset={ARENA_DATASET[0]}&config=text&split=full&where={where}"
+    code, out, _ = run("--db", tmp_path / "fresh.db", "--no-seed", "ingest", "arena", "--url", url)
+    assert code == 0
+    assert out == f"arena: stored 1 new snapshot(s), 115 rows, from {url}\n"
+    assert {r.params["where"] for r in viewer.requests} == {"\"leaderboard_publish_date\"='2024-07-10'"}

@@ -1,0 +1,272 @@
+"""Getting data in: files, URLs and the live refresh end to end, and bad input that must leave the store alone."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import pickle
+import sqlite3
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from viewer_server import ARENA_DATASET, OPEN_LLM_DATASET, ViewerServer, load_rows, rows_page
+
+from bot.ingest import ingest_file, ingest_url, live_boards, open_store, refresh, seed
+from bot.settings import Settings
+from bot.sources import SourceError
+from db.store import Store
+
+DATA = Path(__file__).resolve().parent.parent / "db" / "data"
+ARENA_2024 = DATA / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
+OPEN_LLM_FINAL = DATA / "open-llm" / "contents-2025-03-21.jsonl.gz"
+OPEN_LLM_DEC = DATA / "open-llm" / "contents-2024-12-11.jsonl.gz"
+
+
+def fingerprint(store: Store) -> tuple[int, int, str]:
+    """Snapshot count, entry count and a checksum of every row of every table."""
+    digest = hashlib.sha256()
+    tables = [r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    for table in tables:
+        digest.update(table.encode())
+        digest.update(pickle.dumps(store.db.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()))
+    counts = store.db.execute("SELECT (SELECT count(*) FROM snapshots), (SELECT count(*) FROM entries)").fetchone()
+    return *counts, digest.hexdigest()
+
+
+def jsonl(rows: list[dict]) -> bytes:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode()
+
+
+@pytest.fixture(scope="module")
+def untouched(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, tuple]]:
+    """One seeded store shared by the tests that must not change it, with its fingerprint from before."""
+    target = tmp_path_factory.mktemp("untouched") / "store.db"
+    with sqlite3.connect(seeded_db) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    store = Store(target)
+    yield store, fingerprint(store)
+    store.close()
+
+
+@pytest.fixture
+async def viewer() -> AsyncIterator[ViewerServer]:
+    async with ViewerServer() as server:
+        yield server.add_bundled(arena=ARENA_2024, open_llm=OPEN_LLM_FINAL)
+
+
+def settings_for(server: ViewerServer, **overrides) -> Settings:
+    return Settings(viewer_url=server.url, **{"http_timeout": 5.0, "http_retries": 2, **overrides})
+
+
+# --- files ----------------------------------------------------------------------------------------------------
+
+
+def test_a_file_is_stored_once(empty_store: Store) -> None:
+    first = ingest_file(empty_store, "open-llm", OPEN_LLM_DEC)
+    assert first.summary() == f"open-llm: stored 1 new snapshot(s), 2,209 rows, from {OPEN_LLM_DEC}"
+    (saved,) = first.saved
+    assert (saved.snapshot.as_of, saved.snapshot.row_count, saved.snapshot.source) == (
+        "2024-12-11",
+        2209,
+        str(OPEN_LLM_DEC),
+    )
+    before = fingerprint(empty_store)
+    again = ingest_file(empty_store, "open-llm", OPEN_LLM_DEC)
+    assert again.created == []
+    assert again.summary() == f"open-llm: nothing new in {OPEN_LLM_DEC} (1 snapshot(s) already stored)"
+    assert fingerprint(empty_store) == before
+
+
+def test_only_the_new_board_of_a_file_is_stored(store: Store, tmp_path: Path) -> None:
+    rows = load_rows(ARENA_2024)
+    newer = [
+        {**r, "leaderboard_publish_date": "2025-01-06"} for r in rows if r["leaderboard_publish_date"] == "2024-12-31"
+    ]
+    path = tmp_path / "arena-2025.jsonl"
+    path.write_bytes(jsonl(rows + newer))
+    report = ingest_file(store, "arena", path)
+    assert report.summary() == f"arena: stored 1 new snapshot(s), 182 rows, from {path} (39 already stored)"
+    latest = store.latest_snapshot("arena", "overall")
+    assert (latest.as_of, latest.row_count) == ("2025-01-06", 182)
+    previous = store.latest_snapshot("arena", "overall", on_or_before="2025-01-05")
+    ids = {e["model_key"]: e["model_id"] for e in store.entries(previous.id)}
+    assert {e["model_key"]: e["model_id"] for e in store.entries(latest.id)} == ids
+
+
+def test_a_viewer_page_file_is_the_same_snapshot_as_json_lines(empty_store: Store, tmp_path: Path) -> None:
+    rows = load_rows(ARENA_2024)[:100]
+    lines, page = tmp_path / "first.jsonl", tmp_path / "first-page.json"
+    lines.write_bytes(jsonl(rows))
+    page.write_text(json.dumps(rows_page(rows)), encoding="utf-8")
+    assert ingest_file(empty_store, "arena", lines).created[0].snapshot.row_count == 100
+    assert ingest_file(empty_store, "arena", page).created == []
+
+
+def test_a_file_named_without_a_date_takes_as_of(empty_store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "contents.jsonl"
+    path.write_bytes(jsonl(load_rows(OPEN_LLM_FINAL)[:50]))
+    report = ingest_file(empty_store, "open-llm", path, as_of="2025-03-20")
+    assert report.created[0].snapshot.as_of == "2025-03-20"
+
+
+def test_an_unknown_board_is_refused_before_reading(empty_store: Store, tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match=r"^unknown board 'hf'; boards: arena, open-llm$"):
+        ingest_file(empty_store, "hf", tmp_path / "does-not-exist.jsonl")
+
+
+def _without(column: str) -> bytes:
+    return jsonl([{k: v for k, v in r.items() if k != column} for r in load_rows(ARENA_2024)])
+
+
+def _with_cell(index: int, column: str, value: object) -> bytes:
+    rows = [dict(r) for r in load_rows(ARENA_2024)]
+    rows[index][column] = value
+    return jsonl(rows)
+
+
+def _duplicate() -> bytes:
+    rows = load_rows(ARENA_2024)
+    return jsonl([*rows, {**rows[-1], "rating": 1200.0}])
+
+
+def _cut_gzip() -> bytes:
+    data = ARENA_2024.read_bytes()
+    return data[: len(data) * 2 // 3]
+
+
+def _cut_line() -> bytes:
+    data = gzip.decompress(ARENA_2024.read_bytes())
+    return data[: data.index(b"\n", len(data) // 2) + 30]  # 30 bytes into line 2,801
+
+
+def _last_name() -> str:
+    return load_rows(ARENA_2024)[-1]["model_name"]
+
+
+BAD_FILES = {
+    "missing-column": ("arena", lambda: _without("rating"), "missing required column(s) 'rating'"),
+    "wrong-type": ("arena", lambda: _with_cell(6, "rating", "1250"), "column 'rating' should be num (row 7)"),
+    "null": (
+        "arena",
+        lambda: _with_cell(4000, "model_name", None),
+        "column 'model_name' is missing or null (row 4001)",
+    ),
+    "empty": ("arena", lambda: b"", "the file is empty"),
+    "truncated-gzip": ("arena", _cut_gzip, "the gzip data is truncated or corrupt"),
+    "truncated-line": ("arena", _cut_line, "line 2801 is not valid JSON"),
+    "duplicate-model": ("arena", _duplicate, f"{_last_name()!r} appears twice in the overall board of 2024-12-31"),
+    "not-utf8": ("arena", lambda: _with_cell(3, "organization", "Z.ai").replace(b"Z.ai", b"Z\xe9ai"), "not UTF-8"),
+    "open-llm-score": ("open-llm", lambda: b'{"fullname": "a/b"}\n', "missing required column(s) 'Average ⬆️'"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_bad_files_are_refused_and_leave_the_store_as_it_was(
+    untouched: tuple[Store, tuple], tmp_path: Path, case: str
+) -> None:
+    store, before = untouched
+    board, make, expected = BAD_FILES[case]
+    path = tmp_path / f"{case}-2025-01-06.jsonl.gz"
+    path.write_bytes(make())
+    with pytest.raises(SourceError) as failed:
+        ingest_file(store, board, path)
+    message = str(failed.value)
+    assert message.startswith(f"{path}: "), message
+    assert expected in message
+    assert "\n" not in message
+    assert fingerprint(store) == before
+
+
+# --- URLs and the live refresh ---------------------------------------------------------------------------------
+
+
+async def test_ingest_url_pages_a_whole_table(empty_store: Store, viewer: ViewerServer) -> None:
+    url = viewer.rows_url(*OPEN_LLM_DATASET)
+    report = await ingest_url(empty_store, "open-llm", url, settings_for(viewer))
+    (saved,) = report.created
+    assert saved.snapshot.row_count == 4576
+    assert saved.snapshot.as_of == "2025-03-13"  # no date in the URL: the newest submission in the table
+    assert saved.snapshot.source == url
+    assert len(viewer.seen("rows")) == 46
+
+
+async def test_ingest_url_with_a_filter(empty_store: Store, viewer: ViewerServer) -> None:
+    where = "%22leaderboard_publish_date%22%3D%272024-06-19%27"
+    url = viewer.rows_url(*ARENA_DATASET, "full").replace("/rows?", "/filter?") + f"&where={where}"
+    report = await ingest_url(empty_store, "arena", url, settings_for(viewer))
+    assert [(s.snapshot.as_of, s.snapshot.row_count) for s in report.created] == [("2024-06-19", 109)]
+    assert {p.params["where"] for p in viewer.seen("filter")} == {"\"leaderboard_publish_date\"='2024-06-19'"}
+
+
+async def test_ingest_url_downloads_a_file(empty_store: Store, viewer: ViewerServer) -> None:
+    url = viewer.add_file("contents-2025-03-21.jsonl.gz", OPEN_LLM_FINAL.read_bytes())
+    report = await ingest_url(empty_store, "open-llm", url, settings_for(viewer))
+    assert report.created[0].snapshot.as_of == "2025-03-21"
+
+
+async def test_a_schema_change_mid_fetch_stores_nothing(untouched: tuple[Store, tuple], viewer: ViewerServer) -> None:
+    store, before = untouched
+    viewer.change_schema(from_offset=2000)
+    with pytest.raises(SourceError, match=r"offset=2000.*the columns changed between pages"):
+        await ingest_url(store, "open-llm", viewer.rows_url(*OPEN_LLM_DATASET), settings_for(viewer))
+    assert fingerprint(store) == before
+
+
+async def test_refresh_fetches_the_latest_arena_board(empty_store: Store, viewer: ViewerServer) -> None:
+    report = await refresh(empty_store, "arena", settings_for(viewer))
+    (saved,) = report.created
+    assert (saved.snapshot.as_of, saved.snapshot.row_count) == ("2024-12-31", 182)
+    assert saved.snapshot.source == f"{viewer.url}/rows?dataset=lmarena-ai/leaderboard-dataset&config=text&split=latest"
+    assert {p.params["split"] for p in viewer.requests} == {"latest"}
+
+
+async def test_refresh_of_unchanged_boards_stores_nothing(store: Store, viewer: ViewerServer) -> None:
+    """The tables fetched page by page over HTTP are recognised as the bundled ones, row for row."""
+    before = fingerprint(store)
+    arena = await refresh(store, "arena", settings_for(viewer))
+    open_llm = await refresh(store, "open-llm", settings_for(viewer))
+    assert arena.created == open_llm.created == []
+    assert [s.snapshot.as_of for s in arena.saved + open_llm.saved] == ["2024-12-31", "2025-03-21"]
+    assert fingerprint(store) == before
+
+
+async def test_refresh_that_keeps_failing_stores_nothing(untouched: tuple[Store, tuple], viewer: ViewerServer) -> None:
+    store, before = untouched
+    viewer.fail(500, times=None, offset=100)
+    with pytest.raises(SourceError) as failed:
+        await refresh(store, "arena", settings_for(viewer, http_retries=1))
+    assert f"{viewer.url}/rows?dataset=lmarena-ai%2Fleaderboard-dataset" in str(failed.value)
+    assert "HTTP 500 (gave up after 1 attempts)" in str(failed.value)
+    assert fingerprint(store) == before
+
+
+async def test_refresh_keeps_to_the_concurrency_setting(empty_store: Store) -> None:
+    rows = load_rows(ARENA_2024)[:1000]  # ten pages, nine boards
+    async with ViewerServer(page_delay=0.05) as server:
+        server.add_table(*ARENA_DATASET, "latest", rows)
+        report = await refresh(empty_store, "arena", settings_for(server, http_concurrency=2))
+    assert sum(s.snapshot.row_count for s in report.created) == 1000
+    assert server.max_in_flight == 2
+
+
+def test_only_live_boards_are_refreshed_by_default() -> None:
+    assert live_boards() == ["arena"]
+
+
+# --- the bundled seed -----------------------------------------------------------------------------------------
+
+
+def test_a_seeded_store_is_not_seeded_again(store: Store) -> None:
+    before = fingerprint(store)
+    assert seed(store) == []
+    assert fingerprint(store) == before
+
+
+def test_open_store_without_seed_has_boards_and_organizations_only(tmp_path: Path) -> None:
+    with open_store(tmp_path / "bare.db", seed_if_empty=False) as store:
+        assert store.is_empty()
+        assert [b["id"] for b in store.boards()] == ["arena", "open-llm"]
+        orgs = {o.name: o.country for o in store.organizations()}
+        assert (orgs["Alibaba"], orgs["DeepSeek"], orgs["Mistral AI"]) == ("CN", "CN", "FR")
