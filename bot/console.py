@@ -32,7 +32,8 @@ def _enable_line_editing(history: Path) -> None:
     atexit.register(save)
 
 
-def run_console(answerer: Answerer, *, history: Path | None = None, out: TextIO = sys.stdout) -> int:
+def run_console(answerer: Answerer, *, history: Path | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
     interactive = sys.stdin.isatty()
     if interactive and history is not None:
         _enable_line_editing(history)

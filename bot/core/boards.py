@@ -49,7 +49,9 @@ class BoardView:
     def params(self, row: Mapping[str, Any]) -> float | None:
         """Parameters in billions: the board's column, else what the name says (arena names often do)."""
         value = row.get("params_b")
-        return float(value) if value else parse_size(str(row["name"]))
+        if value is not None and value > 0:  # the board writes -1 (or 0) when it does not know
+            return float(value)
+        return parse_size(str(row["name"]))
 
 
 def link_key(name: str, org_words: frozenset[str]) -> str:

@@ -42,6 +42,8 @@ class Token:
 def _classify(piece: str) -> TokenKind:
     if _SIZE.match(piece):
         return "size"
+    if _VERSION.fullmatch(piece):
+        return "tag"  # a revision after the size: "llama3-8B-V2" is Llama 3, revision 2
     if _TAG.match(piece):
         return "tag"
     if piece[0].isdigit():
@@ -56,12 +58,13 @@ _SPLIT_DATE = re.compile(r"\b(\d{4}) (\d{2}) (\d{2})\b")
 _DASHED_VERSION = re.compile(r"(?<![\d.])\b(\d) (\d)\b(?![\d.])")
 
 
-def _split_chunk(chunk: str) -> list[str]:
+def _split_chunk(chunk: str, *, after_size: bool) -> list[str]:
     if _SIZE.match(chunk) or _TAG.match(chunk):
         return [chunk]
-    # "v2.5" and "v3" are versions: drop the 'v' so they meet "2.5" and "3".
+    # "v2.5" and "v3" before any size are family versions (DeepSeek-V3, Athene-v2): drop the 'v' so they meet
+    # "2.5" and "3". After the size they are revisions (Mistral-7B-Instruct-v0.3) and keep it.
     if _VERSION.fullmatch(chunk):
-        return [chunk[1:]]
+        return [chunk] if after_size else [chunk[1:]]
     # A size glued behind a word ("llama70b") is the word and the size.
     glued = _GLUED_SIZE.fullmatch(chunk)
     if glued:
@@ -73,7 +76,10 @@ def _split_chunk(chunk: str) -> list[str]:
 def tokenize(name: str) -> tuple[Token, ...]:
     """Cached: boards repeat names and namespaces across snapshots, and the same questions come back."""
     text = name.casefold().replace("+", " plus ")
-    pieces = [p for chunk in _SEPARATORS.split(text) if chunk for p in _split_chunk(chunk.strip("."))]
+    pieces: list[str] = []
+    for chunk in _SEPARATORS.split(text):
+        if chunk:
+            pieces.extend(_split_chunk(chunk.strip("."), after_size=any(_SIZE.match(p) for p in pieces)))
     joined = " ".join(pieces)
     # ISO dates split by the separators (2024-05-13) become one tag: 20240513.
     joined = _SPLIT_DATE.sub(r"\1\2\3", joined)

@@ -58,15 +58,19 @@ MODEL_TYPES: dict[str, str] = {
     "chat": "chat", "instruct": "chat", "instruction": "chat", "rlhf": "chat",
     "pretrained": "pretrained", "base": "pretrained", "pre-trained": "pretrained",
     "merge": "merge", "merges": "merge", "merged": "merge", "moerges": "merge",
-    "fine-tuned": "fine-tuned", "finetuned": "fine-tuned", "finetunes": "fine-tuned", "fine-tunes": "fine-tuned",
+    "fine-tuned": "fine-tuned", "fine tuned": "fine-tuned", "finetuned": "fine-tuned",
+    "finetunes": "fine-tuned", "fine-tunes": "fine-tuned",
     "multimodal": "multimodal",
 }  # fmt: skip
 
+# Board names, never taken from inside a hub id ("lmsys/vicuna-7b") or a model name ("llama-2-7b-hf").
+_ALONE_BEFORE, _ALONE_AFTER = r"(?<![\w/.-])", r"(?![\w/.-])"
 BOARD_WORDS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\b(?:on |in |from )?(?:the )?(?:lm ?arena|lmsys|chatbot arena|arena)(?: board| leaderboard)?\b"),
-     "arena"),
-    (re.compile(r"\b(?:on |in |from )?(?:the )?(?:hf |hugging ?face )?(?:open[- ]?llm|openllm|hf|hugging ?face)"
-                r"(?: leaderboard| board)?(?: v2)?\b"), "open-llm"),
+    (re.compile(_ALONE_BEFORE + r"(?:(?:on|in|from) )?(?:the )?(?:lm ?arena|lmsys|chatbot arena|arena)"
+                r"(?: board| leaderboard)?" + _ALONE_AFTER), "arena"),
+    (re.compile(_ALONE_BEFORE + r"(?:(?:on|in|from) )?(?:the )?(?:(?:hf|hugging ?face) )?(?:open[- ]?llm|openllm)"
+                r"(?: leaderboard| board)?(?: v2)?" + _ALONE_AFTER + r"|" + _ALONE_BEFORE
+                + r"(?:(?:on|in|from) )?(?:the )?(?:hf|hugging ?face) leaderboard" + _ALONE_AFTER), "open-llm"),
 ]  # fmt: skip
 
 

@@ -35,6 +35,7 @@ TYPO = 6  # per edit forgiven in a word
 PREFIX = 3  # the user typed the start of a word ("inst" for "instruct")
 EXACT_BONUS = 5  # the whole model name, spelled any way
 TIER = 2  # candidates this close to the best are equally good answers
+ORIGINAL_REACH = 2 * HARD_EXTRA  # how far behind a derivative an original may be and still be preferred
 PREFERENCE_BONUS = 10 + 4 * 2  # the most `_bonus` adds: original, and a prior of at most 2 (official + votes)
 
 
@@ -197,15 +198,16 @@ class NameIndex:
     def _decide(self, query: str, scored: dict[int, float]) -> Resolution:
         candidates = self.candidates
         best = max(scored.values())
+        # Prefer the original over re-uploads and fine-tunes of it, when the board says which is which: if an
+        # official (or known organization's) model carries everything typed and is not far behind, only
+        # originals are in the running ("nemotron 70b" is NVIDIA's, not a community model with a shorter name).
+        originals = {i: s for i, s in scored.items() if candidates[i].original and s >= best - ORIGINAL_REACH}
+        pool = originals or scored
+        best = max(pool.values())
         # When even the best needs words the user did not type (a version, a size), its close rivals are
         # as likely: "gemini flash" is several models.
         width = TIER if best >= 100 - SOFT_EXTRA * 2 else HARD_EXTRA - 1
-        tier = [i for i, score in scored.items() if score >= best - width]
-        if len(tier) > 1:
-            # Prefer the original over re-uploads and fine-tunes of it, when the board says which is which.
-            originals = [i for i in tier if candidates[i].original]
-            if len(originals) == 1:
-                tier = originals
+        tier = [i for i, score in pool.items() if score >= best - width]
         ranked = tuple(
             candidates[i]
             for i in heapq.nsmallest(
@@ -271,7 +273,8 @@ def build_candidates(
                 name=name,
                 key=key,
                 tokens=tokenize(model),
-                namespace=tuple(t.text for t in tokenize(namespace)) if namespace else (),
+                # Only words: "3rd-Degree-Burn/" or "EpistemeAI2/" must not supply a version or size.
+                namespace=tuple(t.text for t in tokenize(namespace) if t.kind == "word") if namespace else (),
                 original=original,
                 prior=round(prior + (1.0 if official else 0.0), 4),
             )

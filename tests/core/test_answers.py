@@ -1,0 +1,507 @@
+"""answers: Query + store -> Answer, on the real bundled data. Ranks are checked against the store's own rows,
+computed here independently by the boards' rules (README: Open LLM rank = 1 + rows with a strictly higher score,
+within the filtered rows when filtered; LMArena keeps its published rank)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from bot.core.answers import Answer, Answerer
+from bot.core.names import parse_size
+from bot.core.text import HELP
+from db.store import Store
+
+
+def latest_rows(store: Store, board: str, as_of: str | None = None) -> list[dict[str, Any]]:
+    snapshot = store.latest_snapshot(board, "overall", on_or_before=as_of)
+    assert snapshot is not None
+    return store.entries(snapshot.id)
+
+
+def best_rows(rows: list[dict[str, Any]], key: str = "score") -> dict[str, dict[str, Any]]:
+    """Each model's row with the highest `key` (Open LLM lists some models at several precisions)."""
+    best: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row.get(key) is None:
+            continue
+        name = row["name"]
+        if name not in best or row[key] > best[name][key]:
+            best[name] = row
+    return best
+
+
+def open_llm_rank(rows: list[dict[str, Any]], value: float, key: str = "score") -> int:
+    return 1 + sum(1 for r in rows if r.get(key) is not None and r[key] > value)
+
+
+def size_of(row: dict[str, Any]) -> float | None:
+    """Parameters in billions: the board's column when it holds a real size, else what the name says."""
+    value = row.get("params_b")
+    return float(value) if value and value > 0 else parse_size(row["name"])
+
+
+@pytest.fixture(scope="module")
+def open_llm_rows(shared_store: Store) -> list[dict[str, Any]]:
+    return latest_rows(shared_store, "open-llm")
+
+
+@pytest.fixture(scope="module")
+def arena_rows(shared_store: Store) -> list[dict[str, Any]]:
+    return latest_rows(shared_store, "arena")
+
+
+# --- every answer says where it comes from --------------------------------------------------------------------
+
+BOARD_QUESTIONS = [
+    ("rank of Qwen2-72B-Instruct", "arena", "rank"),
+    ("rank of Qwen2-72B-Instruct on open-llm", "open-llm", "rank"),
+    ("top 10", "arena", "top"),
+    ("top 3 on open-llm", "open-llm", "top"),
+    ("top 5 on math under 10b", "open-llm", "top"),
+    ("llama 3.3 70b vs qwen 2.5 72b", "arena", "compare"),
+    ("compare gemma 2 27b and llama 3 70b on open-llm", "open-llm", "compare"),
+    ("which orgs dominate the top 20 on arena", "arena", "orgs"),
+    ("which orgs dominate the top 20 on open-llm", "open-llm", "orgs"),
+    ("rank of Qwen-72B", "arena", "clarify"),
+    ("qwen on open-llm", "open-llm", "clarify"),
+    ("xyzzy-9000 on arena", "arena", "not_found"),
+    ("xyzzy-9000 on open-llm", "open-llm", "not_found"),
+]
+
+
+@pytest.mark.parametrize(("question", "board", "kind"), BOARD_QUESTIONS)
+def test_every_answer_names_its_board_and_date(answerer: Answerer, question: str, board: str, kind: str) -> None:
+    answer = answerer.ask(question)
+    assert answer.kind == kind, answer.text
+    assert answer.board == board
+    assert answer.as_of == ("2024-12-31" if board == "arena" else "2025-03-21")
+    assert answer.archived is (board == "open-llm")
+    assert answer.category == "overall"
+    state = "archived" if board == "open-llm" else "board"
+    assert f"{answer.board_title} (overall, {state} of {answer.as_of})" in answer.text
+    assert answer.question == question
+
+
+@pytest.mark.parametrize(("question", "board", "kind"), BOARD_QUESTIONS)
+def test_json_answer(answerer: Answerer, question: str, board: str, kind: str) -> None:
+    data = answerer.ask(question).to_json()
+    data = json.loads(json.dumps(data))  # plain JSON all the way down
+    for name in ("question", "kind", "board", "as_of", "entries", "candidates", "text"):
+        assert name in data
+    assert (data["question"], data["kind"], data["board"]) == (question, kind, board)
+    for entry in data["entries"]:
+        for name in ("rank", "model", "score", "organization", "country"):
+            assert name in entry
+        assert isinstance(entry["rank"], int) and entry["rank"] >= 1
+        assert isinstance(entry["score"], int | float)
+    if kind in ("rank", "top", "compare", "orgs"):
+        assert data["entries"]
+    if kind == "clarify":
+        assert len(data["candidates"]) >= 2
+
+
+def test_json_rank_entry_carries_the_details(answerer: Answerer) -> None:
+    entry = answerer.ask("rank of Qwen2-72B-Instruct").to_json()["entries"][0]
+    assert entry["model"] == "Qwen2-72B-Instruct"
+    assert (entry["organization"], entry["country"]) == ("Alibaba", "CN")
+    assert entry["votes"] > 0
+    assert len(entry["interval"]) == 2
+    assert entry["other"]["board"] == "open-llm"
+    assert "details" not in entry
+
+
+# --- rank answers and the other board ------------------------------------------------------------------------
+
+
+def test_rank_on_arena_mentions_the_open_llm_standing(
+    answerer: Answerer, arena_rows: list[dict[str, Any]], open_llm_rows: list[dict[str, Any]]
+) -> None:
+    answer = answerer.ask("rank of Qwen2-72B-Instruct")
+    assert answer.kind == "rank"
+    entry = answer.entries[0]
+    row = next(r for r in arena_rows if r["name"] == "Qwen2-72B-Instruct")
+    assert (entry.model, entry.rank, entry.score) == ("Qwen2-72B-Instruct", row["rank"], row["score"])
+    assert answer.of == len(arena_rows)
+
+    other = entry.other
+    assert other is not None
+    assert other.board == "open-llm"
+    assert other.archived
+    assert other.as_of == "2025-03-21"
+    assert other.model == "Qwen/Qwen2-72B-Instruct"
+    score = best_rows(open_llm_rows)["Qwen/Qwen2-72B-Instruct"]["score"]
+    assert other.score == score
+    assert other.rank == open_llm_rank(open_llm_rows, score)
+    assert f"#{other.rank} of" in answer.text
+    assert "Qwen/Qwen2-72B-Instruct" in answer.text
+
+
+def test_rank_on_open_llm_follows_the_rule(answerer: Answerer, open_llm_rows: list[dict[str, Any]]) -> None:
+    answer = answerer.ask("rank of Qwen/Qwen2.5-72B-Instruct", board="open-llm")
+    assert answer.kind == "rank"
+    entry = answer.entries[0]
+    assert entry.model == "Qwen/Qwen2.5-72B-Instruct"
+    score = best_rows(open_llm_rows)[entry.model]["score"]
+    assert entry.score == score
+    assert entry.rank == open_llm_rank(open_llm_rows, score)
+    assert entry.details["official"] is True
+    assert set(entry.details["benchmarks"]) == {"IFEval", "BBH", "MATH Lvl 5", "GPQA", "MUSR", "MMLU-PRO"}
+    # ... and its LMArena standing is the published rank
+    assert entry.other is not None and entry.other.board == "arena"
+    assert entry.other.model == "Qwen2.5-72B-Instruct"
+
+
+def test_a_model_only_on_open_llm_is_answered_from_there(answerer: Answerer) -> None:
+    answer = answerer.ask("rank of qwen 2.5 7b")
+    assert answer.kind == "rank"
+    assert answer.board == "open-llm"
+    assert answer.archived
+    assert answer.entries[0].model == "Qwen/Qwen2.5-7B"
+    assert any("Not on LMArena" in n for n in answer.notes)
+    assert "Not on LMArena" in answer.text
+
+
+def test_a_named_board_is_not_left(answerer: Answerer) -> None:
+    answer = answerer.ask("rank of qwen 2.5 7b", board="arena")
+    assert answer.kind == "not_found"
+    assert answer.board == "arena"
+    answer = answerer.ask("rank of qwen 2.5 7b on arena")
+    assert answer.kind == "not_found"
+
+
+# --- as of ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("as_of", ["2024-08-01", "2024-09-01", "2024-06-19", "2024-12-31", "2030-01-01"])
+def test_as_of_answers_from_the_latest_board_on_or_before(answerer: Answerer, shared_store: Store, as_of: str) -> None:
+    published = sorted(s.as_of for s in shared_store.snapshots("arena", "overall"))
+    expected = max(d for d in published if d <= as_of)
+    answer = answerer.ask("top 3", as_of=as_of)
+    assert answer.kind == "top"
+    assert answer.as_of == expected
+    rows = latest_rows(shared_store, "arena", expected)
+    assert [e.model for e in answer.entries] == [r["name"] for r in rows[:3]]
+    assert answer.of == len(rows)
+
+
+def test_as_of_before_the_first_board_is_an_error_naming_the_first(answerer: Answerer, shared_store: Store) -> None:
+    first = min(s.as_of for s in shared_store.snapshots("arena", "overall"))
+    assert first == "2024-06-19"
+    answer = answerer.ask("top 3", as_of="2024-01-01")
+    assert answer.kind == "error"
+    assert first in (answer.error or "")
+    assert first in answer.text
+
+
+def test_as_of_in_the_question_wins_over_the_option(answerer: Answerer) -> None:
+    answer = answerer.ask("top 3 as of 2024-09-01", as_of="2024-07-01")
+    assert answer.as_of == "2024-08-30"
+
+
+def test_as_of_on_open_llm(answerer: Answerer) -> None:
+    answer = answerer.ask("top 3 on open-llm", as_of="2025-01-01")
+    assert (answer.board, answer.as_of, answer.of) == ("open-llm", "2025-01-01", 2695)
+    answer = answerer.ask("top 3 on open-llm as of 2024-12-31")
+    assert answer.as_of == "2024-12-11"
+
+
+def test_as_of_rank_question(answerer: Answerer) -> None:
+    answer = answerer.ask("chatgpt 4o latest as of 2024-10-01")
+    assert answer.kind == "rank"
+    assert answer.as_of <= "2024-10-01"
+    assert answer.entries[0].model == "ChatGPT-4o-latest (2024-09-03)"
+
+
+# --- lists ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [1, 3, 10, 25, 100])
+def test_top_n_respects_the_count(answerer: Answerer, arena_rows: list[dict[str, Any]], count: int) -> None:
+    answer = answerer.ask(f"top {count}")
+    assert len(answer.entries) == count
+    assert [e.model for e in answer.entries] == [r["name"] for r in arena_rows[:count]]
+    assert [e.rank for e in answer.entries] == [r["rank"] for r in arena_rows[:count]]
+    assert answer.total == len(arena_rows)
+
+
+def test_top_20_chinese_on_arena(answerer: Answerer, arena_rows: list[dict[str, Any]]) -> None:
+    answer = answerer.ask("top 20 chinese")
+    assert answer.kind == "top"
+    assert answer.board == "arena"
+    chinese = [r for r in arena_rows if r["country"] == "CN"]
+    assert len(answer.entries) == 20 < len(chinese) == answer.total
+    assert all(e.country == "CN" for e in answer.entries)
+    # LMArena keeps its published ranks under a filter
+    assert [(e.model, e.rank) for e in answer.entries] == [(r["name"], r["rank"]) for r in chinese[:20]]
+
+
+def test_top_20_chinese_on_open_llm_rank_within_the_filter(
+    answerer: Answerer, open_llm_rows: list[dict[str, Any]]
+) -> None:
+    answer = answerer.ask("top 20 chinese on open-llm")
+    assert answer.kind == "top"
+    chinese = [r for r in open_llm_rows if r["country"] == "CN"]
+    assert len(answer.entries) == 20
+    assert all(e.country == "CN" for e in answer.entries)
+    assert answer.total == len({r["name"] for r in chinese})
+    best = best_rows(chinese)
+    expected = sorted(best, key=lambda n: -best[n]["score"])[:20]
+    assert [e.model for e in answer.entries] == expected
+    for e in answer.entries:
+        assert e.rank == open_llm_rank(chinese, e.score), e.model
+    assert answer.entries[0].rank == 1
+
+
+def test_official_providers_on_open_llm(answerer: Answerer, open_llm_rows: list[dict[str, Any]]) -> None:
+    answer = answerer.ask("top 15 official models on open-llm")
+    official = [r for r in open_llm_rows if r["official"]]
+    assert len(answer.entries) == 15
+    assert all(e.details["official"] for e in answer.entries)
+    for e in answer.entries:
+        assert e.rank == open_llm_rank(official, e.score), e.model
+
+
+def test_organization_filter(answerer: Answerer, arena_rows: list[dict[str, Any]]) -> None:
+    answer = answerer.ask("best model from Meta")
+    meta = [r for r in arena_rows if r["organization"] == "Meta"]
+    assert answer.kind == "top"
+    assert [e.model for e in answer.entries] == [r["name"] for r in meta[:10]]
+    assert answer.entries[0].model == "Meta-Llama-3.1-405B-Instruct-bf16"
+
+
+def test_european_means_the_eu(answerer: Answerer, arena_rows: list[dict[str, Any]]) -> None:
+    answer = answerer.ask("top 10 european models")
+    assert answer.entries
+    assert {e.country for e in answer.entries} <= {"FR", "DE", "PL", "IT", "ES", "NL", "SE", "FI", "AT", "BE"}
+    assert answer.total == sum(1 for r in arena_rows if r["country"] in {"FR", "DE", "PL"})
+
+
+def test_top_5_on_math_under_10b(answerer: Answerer, open_llm_rows: list[dict[str, Any]]) -> None:
+    answer = answerer.ask("top 5 on math under 10b")
+    assert answer.kind == "top"
+    assert answer.board == "open-llm"
+    assert answer.archived
+    assert answer.notes and "Open LLM" in answer.notes[0]
+    assert answer.sort_label == "MATH Lvl 5"
+    assert len(answer.entries) == 5
+    math = [e.details["benchmarks"]["MATH Lvl 5"] for e in answer.entries]
+    assert math == sorted(math, reverse=True)
+    assert all(0 < e.details["params_b"] <= 10 for e in answer.entries)
+    assert answer.entries[0].model == "nvidia/AceMath-7B-Instruct"
+    small = [r for r in open_llm_rows if r["math"] is not None and (size_of(r) or 1e9) <= 10]
+    best = best_rows(small, "math")
+    assert [e.model for e in answer.entries] == sorted(best, key=lambda n: -best[n]["math"])[:5]
+    for e, value in zip(answer.entries, math, strict=True):
+        assert e.rank == open_llm_rank(small, value, "math")
+    assert "MATH Lvl 5" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "column", "keep"),
+    [
+        ("top 30 on gpqa under 10b", "gpqa", lambda r: (size_of(r) or 1e9) <= 10),
+        ("top 20 on gpqa official", "gpqa", lambda r: bool(r["official"])),
+        ("top 30 on math under 10b", "math", lambda r: (size_of(r) or 1e9) <= 10),
+    ],
+)
+def test_equal_values_share_a_rank(
+    answerer: Answerer, open_llm_rows: list[dict[str, Any]], question: str, column: str, keep: Any
+) -> None:
+    answer = answerer.ask(question)
+    assert answer.board == "open-llm"
+    rows = [r for r in open_llm_rows if r[column] is not None and keep(r)]
+    label = answer.sort_label or ""
+    ranks = [e.rank for e in answer.entries]
+    assert len(set(ranks)) < len(ranks), "expected ties in this list"
+    for e in answer.entries:
+        assert e.rank == open_llm_rank(rows, e.details["benchmarks"][label], column), e.model
+
+
+def test_a_benchmark_on_arena_is_refused(answerer: Answerer) -> None:
+    answer = answerer.ask("top 5 on math on arena")
+    assert answer.kind == "error"
+    assert "open-llm" in (answer.error or "")
+
+
+def test_size_filter_on_arena_uses_the_names(answerer: Answerer) -> None:
+    answer = answerer.ask("top 50 7b-14b")
+    assert answer.board == "arena"
+    assert answer.entries
+    assert all(7 <= (parse_size(e.model) or 0) <= 14 for e in answer.entries)
+    assert any("LMArena publishes no sizes" in n for n in answer.notes)
+
+
+def test_an_unknown_size_is_not_a_small_size(answerer: Answerer) -> None:
+    answer = answerer.ask("top 100 under 1.5b on open-llm")
+    assert all(e.details.get("params_b", 0) > 0 for e in answer.entries), [
+        (e.model, e.details.get("params_b")) for e in answer.entries if e.details.get("params_b", 0) <= 0
+    ]
+
+
+def test_an_empty_list_says_so(answerer: Answerer) -> None:
+    answer = answerer.ask("top chinese models from meta")
+    assert answer.kind == "top"
+    assert answer.entries == []
+    assert answer.total == 0
+    assert "No model" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "n"),
+    [("which orgs dominate the top 20 on arena", 20), ("which labs dominate the top 50 on open-llm", 50)],
+)
+def test_orgs_counts_sum_to_n(answerer: Answerer, shared_store: Store, question: str, n: int) -> None:
+    answer = answerer.ask(question)
+    assert answer.kind == "orgs"
+    counts = [e.details["count"] for e in answer.entries]
+    assert sum(counts) == n == answer.total
+    assert counts == sorted(counts, reverse=True)
+    # independently: the organizations of the board's first n models
+    seen: list[dict[str, Any]] = []
+    for row in latest_rows(shared_store, answer.board or ""):
+        if row["name"] not in {r["name"] for r in seen}:
+            seen.append(row)
+        if len(seen) == n:
+            break
+    expected = Counter(r["organization"] or "unknown" for r in seen)
+    assert {e.organization: e.details["count"] for e in answer.entries} == dict(expected)
+    assert [e.rank for e in answer.entries] == list(range(1, len(answer.entries) + 1))
+
+
+def test_orgs_on_arena_top_20_leader(answerer: Answerer) -> None:
+    answer = answerer.ask("which orgs dominate the top 20 on arena")
+    assert (answer.entries[0].organization, answer.entries[0].country) == ("Google", "US")
+    assert answer.entries[0].details["best_rank"] == 1
+
+
+# --- compare, clarify, errors -----------------------------------------------------------------------------------
+
+
+def test_compare_sorted_by_rank(answerer: Answerer) -> None:
+    answer = answerer.ask("llama 3.3 70b vs qwen 2.5 72b")
+    assert answer.kind == "compare"
+    assert [e.model for e in answer.entries] == ["Qwen2.5-72B-Instruct", "Llama-3.3-70B-Instruct"]
+    ranks = [e.rank for e in answer.entries]
+    assert ranks == sorted(ranks)
+
+
+def test_compare_with_an_ambiguous_name_asks_which(answerer: Answerer) -> None:
+    answer = answerer.ask("gpt-4o vs claude 3 opus")
+    assert answer.kind == "clarify"
+    assert "GPT-4o-2024-05-13" in answer.candidates
+    assert any("gpt-4o" in n for n in answer.notes)
+
+
+def test_clarification_text_lists_the_candidates(answerer: Answerer) -> None:
+    answer = answerer.ask("rank of Qwen-72B")
+    assert answer.kind == "clarify"
+    assert set(answer.candidates) == {"Qwen1.5-72B-Chat", "Qwen2-72B-Instruct", "Qwen2.5-72B-Instruct"}
+    for i, name in enumerate(answer.candidates, start=1):
+        assert f"{i}. {name}" in answer.text
+
+
+def test_long_clarification_text_shows_ten_and_counts_the_rest(answerer: Answerer) -> None:
+    answer = answerer.ask("qwen on open-llm")
+    assert answer.kind == "clarify"
+    assert len(answer.candidates) == 25
+    assert "10. " + answer.candidates[9] in answer.text
+    assert answer.candidates[10] not in answer.text
+    assert "15 more" in answer.text
+
+
+def test_not_found_offers_suggestions(answerer: Answerer) -> None:
+    answer = answerer.ask("gpt-4o-2024-05-1")
+    assert answer.kind == "not_found"
+    assert answer.candidates[0] == "GPT-4o-2024-05-13"
+    assert "Did you mean" in answer.text and "GPT-4o-2024-05-13" in answer.text
+
+
+@pytest.mark.parametrize("question", ["rank of @everyone gpt-4o-2024-05-13", "rank of gpt-4o-2024-05-13 @everyone"])
+def test_everyone_in_a_name_does_not_crash_or_ping(answerer: Answerer, question: str) -> None:
+    answer = answerer.ask(question)
+    assert answer.kind == "rank"
+    assert answer.entries[0].model == "GPT-4o-2024-05-13"
+    assert answer.question == question
+    assert "@everyone" not in answer.text
+
+
+@pytest.mark.parametrize("question", ["@everyone", "@everyone @here", "xyzzy @everyone", "top 3 @everyone"])
+def test_mentions_never_reach_the_text(answerer: Answerer, question: str) -> None:
+    answer = answerer.ask(question)
+    assert answer.question == question
+    assert "@everyone" not in answer.text and "@here" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "needle"),
+    [("top -3", "-3"), ("top 500", "500"), ("x" * 5000, "5,000"), ("top 10 purple models", "purple")],
+)
+def test_errors_are_answers(answerer: Answerer, question: str, needle: str) -> None:
+    answer = answerer.ask(question)
+    assert answer.kind == "error"
+    assert needle in (answer.error or "")
+    assert "help" in answer.text
+    assert "Traceback" not in answer.text
+    assert len(answer.text) < 300
+
+
+def test_help_and_boards(answerer: Answerer, shared_store: Store) -> None:
+    assert answerer.ask("help").text == HELP
+    answer = answerer.ask("boards")
+    assert answer.kind == "boards"
+    details = {e.details["board"]: e.details for e in answer.entries}
+    assert set(details) == {"arena", "open-llm"}
+    assert details["arena"]["archived"] is False and details["open-llm"]["archived"] is True
+    assert details["arena"]["snapshots"] == len(shared_store.snapshots("arena")) == 39
+    assert (details["arena"]["first"], details["arena"]["latest"]) == ("2024-06-19", "2024-12-31")
+    assert (details["open-llm"]["snapshots"], details["open-llm"]["latest"]) == (3, "2025-03-21")
+
+
+# --- the store changes under a running Answerer ---------------------------------------------------------------
+
+
+def snoozy(answer: Answer) -> tuple[str | None, str | None]:
+    assert answer.kind == "rank", answer.text
+    assert answer.entries[0].model == "GPT4All-13B-Snoozy"
+    return answer.entries[0].organization, answer.entries[0].country
+
+
+def test_an_organization_correction_shows_in_the_next_answer(store: Store) -> None:
+    answerer = Answerer(store)
+    assert snoozy(answerer.ask("rank of gpt4all 13b snoozy")) == ("Nomic AI", None)
+    assert answerer.ask("top models from nomic ai").kind == "error"  # not an organization yet
+    before = store.revision()
+
+    store.set_organization("Nomic AI", country="US", aliases=["Nomic AI"])
+
+    assert store.revision() != before
+    assert snoozy(answerer.ask("rank of gpt4all 13b snoozy")) == ("Nomic AI", "US")
+    listed = answerer.ask("top models from nomic ai")
+    assert listed.kind == "top"
+    assert [e.model for e in listed.entries] == ["GPT4All-13B-Snoozy"]
+    american = answerer.ask("top american models from nomic ai")
+    assert [(e.model, e.country) for e in american.entries] == [("GPT4All-13B-Snoozy", "US")]
+
+
+def test_a_correction_from_another_connection_shows_too(store: Store) -> None:
+    answerer = Answerer(store)
+    assert snoozy(answerer.ask("rank of gpt4all 13b snoozy"))[1] is None
+    other = Store(store.path)  # another process, as `leaderbot orgs set` would be
+    try:
+        other.set_organization("Nomic AI", country="US", aliases=["Nomic AI"])
+    finally:
+        other.close()
+    assert snoozy(answerer.ask("rank of gpt4all 13b snoozy"))[1] == "US"
+
+
+def test_a_model_alias_added_at_run_time(store: Store) -> None:
+    answerer = Answerer(store)
+    assert answerer.ask("rank of big qwen").kind != "rank"
+    store.set_model_alias("arena", "big qwen", "qwen2.5-72b-instruct")
+    answer = answerer.ask("rank of big qwen")
+    assert answer.kind == "rank"
+    assert answer.entries[0].model == "Qwen2.5-72B-Instruct"

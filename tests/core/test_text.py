@@ -1,0 +1,172 @@
+"""text: every kind of answer renders as readable plain text, of a size a Discord message (2,000 chars) can take
+when the answer is bounded. Long lists (top 100) are paged by the Discord layer, line by line."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.core.answers import Answer, Answerer, Entry
+from bot.core.text import HELP, render_text
+from db.store import Store
+
+DISCORD_MESSAGE = 2000
+
+# (question, kind): one of each kind, on both boards where it applies, at the sizes users ask for by default
+BOUNDED = [
+    ("rank of Qwen2-72B-Instruct", "rank"),
+    ("rank of Qwen/Qwen2.5-72B-Instruct on open-llm", "rank"),
+    ("rank of qwen 2.5 7b", "rank"),
+    ("top 10", "top"),
+    ("top 10 on open-llm", "top"),
+    ("top 10 on math under 10b", "top"),
+    ("top 25 on open-llm", "top"),
+    ("top chinese models from meta", "top"),
+    ("llama 3.3 70b vs qwen 2.5 72b", "compare"),
+    (
+        "compare gpt-4o-2024-08-06, claude 3 opus, llama 3 70b, gemma 2 27b, yi large, glm 4 plus, grok 2,"
+        " deepseek v3, o1-mini, qwq",
+        "compare",
+    ),
+    ("which orgs dominate the top 20 on arena", "orgs"),
+    ("which orgs dominate the top 20 on open-llm", "orgs"),
+    ("rank of Qwen-72B", "clarify"),
+    ("qwen on open-llm", "clarify"),
+    ("xyzzy-9000", "not_found"),
+    ("gpt-4o-2024-05-1", "not_found"),
+    ("boards", "boards"),
+    ("help", "help"),
+    ("top -3", "error"),
+    ("x" * 5000, "error"),
+]
+
+LONG = ["top 100", "top 100 on open-llm", "top 100 on math", "which orgs dominate the top 100 on open-llm"]
+
+
+def readable(text: str) -> None:
+    assert text.strip(), "empty answer"
+    assert "None" not in text
+    assert "{'" not in text and "[]" not in text
+    assert "Traceback" not in text
+    assert "@everyone" not in text and "@here" not in text
+    assert not re.search(r"\d\.\d{3,}", text), "unrounded number"
+    for line in text.splitlines():
+        assert len(line) < 300, line
+
+
+@pytest.mark.parametrize(("question", "kind"), BOUNDED)
+def test_bounded_answers_fit_one_discord_message(answerer: Answerer, question: str, kind: str) -> None:
+    answer = answerer.ask(question)
+    assert answer.kind == kind, answer.text
+    assert answer.text == render_text(answer)
+    readable(answer.text)
+    assert len(answer.text) < DISCORD_MESSAGE
+
+
+@pytest.mark.parametrize("question", LONG)
+def test_long_lists_are_readable_and_can_be_paged_by_line(answerer: Answerer, question: str) -> None:
+    """No 2,000-char promise here (top 100 runs to 5-8.5k chars): every line is short, one entry a line."""
+    answer = answerer.ask(question)
+    readable(answer.text)
+    lines = answer.text.splitlines()
+    assert len(lines) >= len(answer.entries) + 1
+    assert max(len(line) for line in lines) < 200
+
+
+def test_entry_lines(answerer: Answerer) -> None:
+    answer = answerer.ask("top 3")
+    lines = answer.text.splitlines()
+    assert lines[0] == "Top 3 on LMArena Text (overall, board of 2024-12-31):"
+    assert lines[1] == "  #1    Gemini-Exp-1206 — 1373 (Google, US)"
+    assert lines[-1] == "  (182 match in all)"
+
+
+def test_open_llm_scores_have_two_decimals_and_the_sort_column(answerer: Answerer) -> None:
+    answer = answerer.ask("top 5 on math under 10b")
+    first = answer.text.splitlines()[2]
+    assert first == "  #1    nvidia/AceMath-7B-Instruct — 30.33 · MATH Lvl 5 63.37 (NVIDIA, US)"
+    assert answer.text.splitlines()[0] == answer.notes[0]
+
+
+def test_rank_text(answerer: Answerer) -> None:
+    text = answerer.ask("rank of Qwen2-72B-Instruct").text
+    assert text.startswith(
+        "Qwen2-72B-Instruct is #73 of 182 on LMArena Text (overall, board of 2024-12-31): rating 1187"
+    )
+    assert "95% CI 1183–1190" in text
+    assert "38,959 votes" in text
+    assert "By Alibaba, CN." in text
+    assert text.splitlines()[-1].startswith("On Open LLM Leaderboard v2 (archived of 2025-03-21): #")
+
+
+def test_rank_text_on_open_llm_lists_the_benchmarks(answerer: Answerer) -> None:
+    lines = answerer.ask("rank of Qwen/Qwen2.5-72B-Instruct on open-llm").text.splitlines()
+    assert "archived of 2025-03-21" in lines[0]
+    assert "72.71B params" in lines[0]
+    assert lines[1].startswith("  IFEval ")
+    for name in ("BBH", "MATH Lvl 5", "GPQA", "MUSR", "MMLU-PRO"):
+        assert name in lines[1]
+
+
+def test_orgs_text(answerer: Answerer) -> None:
+    lines = answerer.ask("which orgs dominate the top 20 on arena").text.splitlines()
+    assert lines[0].startswith("Who holds the top 20 on LMArena Text")
+    assert lines[1] == "  Google (US): 7 · best #1 Gemini-Exp-1206"
+
+
+def test_boards_text(answerer: Answerer) -> None:
+    text = answerer.ask("boards").text
+    assert "LMArena Text [arena] (live): latest 2024-12-31, 182 models; 39 snapshot(s) since 2024-06-19" in text
+    assert "Open LLM Leaderboard v2 [open-llm] (archived, frozen): latest 2025-03-21, 4495 models" in text
+
+
+def test_help_has_the_examples(answerer: Answerer) -> None:
+    assert answerer.ask("help").text == HELP
+    for example in (
+        "rank of Qwen2-72B-Instruct",
+        "top 10",
+        "top Chinese models",
+        "best model from Meta",
+        "under 10b",
+        "top 5 on math under 10b",
+        "llama 3.3 70b vs qwen 2.5 72b",
+        "which orgs dominate the top 20",
+        "boards",
+        "on arena",
+        "on open-llm",
+        "as of 2024-09-01",
+        "ifeval, bbh, math, gpqa, musr, mmlu-pro",
+    ):
+        assert example in HELP, example
+    assert len(HELP) < DISCORD_MESSAGE
+
+
+def test_the_help_examples_work(answerer: Answerer) -> None:
+    """Each example the help shows (its first column) is answered, not refused."""
+    examples = [re.split(r"\s{2,}", line.strip())[0] for line in HELP.splitlines() if line.startswith("  ")]
+    assert len(examples) == 7
+    for example in examples:
+        answer = answerer.ask(example)
+        assert answer.kind not in ("error", "not_found"), (example, answer.text)
+
+
+def test_empty_list_text() -> None:
+    answer = Answer("q", "top", board="arena", board_title="LMArena Text", as_of="2024-12-31", category="overall")
+    assert render_text(answer) == "No model on LMArena Text (overall, board of 2024-12-31) matches that."
+
+
+def test_rendering_a_hand_made_rank_answer() -> None:
+    answer = Answer(
+        "q", "rank", board="arena", board_title="LMArena Text", as_of="2024-12-31", category="overall",
+        score_label="Rating", of=182, entries=[Entry(3, "Some-Model", 1300.4, None, None)],
+    )  # fmt: skip
+    assert render_text(answer) == "Some-Model is #3 of 182 on LMArena Text (overall, board of 2024-12-31): rating 1300."
+
+
+def test_an_empty_store_answers_in_words(empty_store: Store) -> None:
+    answerer = Answerer(empty_store)
+    for question in ("boards", "top 10", "rank of qwen"):
+        text = answerer.ask(question).text
+        readable(text)
+        assert "no data yet" in text
