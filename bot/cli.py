@@ -17,6 +17,8 @@ from db.store import Store, StoreError
 from . import ingest
 from .console import run_console
 from .core.answers import Answerer
+from .core.changes import NoChanges, stored_changes
+from .core.text import render_changes
 from .settings import BOARD_IDS, Settings, SettingsError, load_settings
 from .sources import SourceError
 
@@ -70,6 +72,15 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--as-of", help="answer from the board's latest snapshot on or before YYYY-MM-DD")
     s.add_argument("--json", action="store_true", help="machine-readable answer (JSON Lines for stdin)")
 
+    s = sub.add_parser("changes", help="what changed between two stored snapshots (default: the last two)")
+    s.add_argument("board", choices=BOARD_IDS)
+    s.add_argument("--category", default="overall")
+    s.add_argument("--from", dest="from_date", help="the snapshot on or before this date (YYYY-MM-DD)")
+    s.add_argument("--to", dest="to_date", help="the snapshot on or before this date (default: the latest)")
+    s.add_argument("--top", type=int, default=10, help="watch the top N (default 10)")
+    s.add_argument("--min-move", type=int, default=1, help="smallest move in places to report (default 1)")
+    s.add_argument("--json", action="store_true")
+
     sub.add_parser("console", help="an interactive prompt answering questions from the local store")
     sub.add_parser("run", help="run the Discord bot (DISCORD_TOKEN), or the console without a token")
     return p
@@ -81,10 +92,7 @@ def _answerer(store: Store, settings: Settings) -> Answerer:
 
 def _cmd_ask(store: Store, args: argparse.Namespace, settings: Settings) -> int:
     if args.as_of is not None:
-        try:
-            date.fromisoformat(args.as_of)
-        except ValueError:
-            raise UsageError(f"--as-of {args.as_of!r} is not a date (YYYY-MM-DD)") from None
+        args.as_of = _check_date("--as-of", args.as_of)
     answerer = _answerer(store, settings)
     from_stdin = not args.question
     questions = [line.strip() for line in sys.stdin if line.strip()] if from_stdin else [" ".join(args.question)]
@@ -99,6 +107,37 @@ def _cmd_ask(store: Store, args: argparse.Namespace, settings: Settings) -> int:
         else:
             print(" | ".join(answer.text.splitlines()))  # stdin mode: one answer per line
     return 1 if failed and args.question else 0
+
+
+def _cmd_changes(store: Store, args: argparse.Namespace, settings: Settings) -> int:
+    if args.from_date is not None:
+        args.from_date = _check_date("--from", args.from_date)
+    if args.to_date is not None:
+        args.to_date = _check_date("--to", args.to_date)
+    if not 1 <= args.top <= 100 or args.min_move < 1:
+        raise UsageError("--top takes 1 to 100 and --min-move at least 1")
+    try:
+        changes = stored_changes(
+            store, args.board, args.category, from_date=args.from_date, to_date=args.to_date, top_n=args.top,
+            min_move=args.min_move,
+        )  # fmt: skip
+    except NoChanges as exc:
+        print(f"leaderbot: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(changes.to_json(), ensure_ascii=False))
+    else:
+        title = next((b["title"] for b in store.boards() if b["id"] == args.board), args.board)
+        print(render_changes(changes, title))
+    return 0
+
+
+def _check_date(option: str, value: str) -> str:
+    """The date as YYYY-MM-DD. Python accepts other ISO forms (20240801, 2024-W31-4); we pass on one form only."""
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _cmd_console(store: Store, args: argparse.Namespace, settings: Settings) -> int:
@@ -173,6 +212,7 @@ COMMANDS = {
     "boards": _cmd_boards,
     "orgs": _cmd_orgs,
     "ask": _cmd_ask,
+    "changes": _cmd_changes,
     "console": _cmd_console,
     "run": _cmd_run,
 }

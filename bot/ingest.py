@@ -16,8 +16,9 @@ from typing import Any
 from db.seed import bundled_snapshots, organization_rows
 from db.store import Saved, Store
 
+from .core.changes import check_snapshot
 from .settings import Settings
-from .sources import SOURCES, SourceError, get_source
+from .sources import SOURCES, SnapshotData, SourceError, get_source
 from .sources.payloads import parse_rows, read_rows
 from .sources.viewer import RetryPolicy, ViewerClient
 
@@ -33,6 +34,10 @@ class IngestReport:
     @property
     def created(self) -> list[Saved]:
         return [s for s in self.saved if s.created]
+
+    @property
+    def rejected(self) -> list[Saved]:
+        return [s for s in self.created if s.snapshot.status == "rejected"]
 
     def summary(self) -> str:
         new = len(self.created)
@@ -56,7 +61,26 @@ def ingest_rows(
     source = get_source(board)
     snapshots = source.to_snapshots(rows, origin=origin, as_of=as_of)
     register_boards(store)
+    judge_snapshots(store, snapshots)
     return IngestReport(board, origin, store.save_snapshots(snapshots))
+
+
+def judge_snapshots(store: Store, snapshots: Sequence[SnapshotData]) -> None:
+    """Mark each new snapshot that looks broken next to the one before it as rejected: it is kept for the
+    record but never answered from or announced (see `core.changes.check_snapshot`)."""
+    previous: dict[str, list[dict[str, Any]]] = {}
+    for data in sorted(snapshots, key=lambda d: d.as_of):
+        if data.category not in previous:
+            before = store.latest_snapshot(data.board, data.category, on_or_before=data.as_of)
+            previous[data.category] = store.entries(before.id) if before else []
+        verdict = check_snapshot(previous[data.category] or None, data.rows, board=data.board)
+        if verdict.ok:
+            previous[data.category] = data.rows
+        else:
+            data.status = "rejected"
+            log.warning(
+                "%s %s %s looks broken, stored as rejected: %s", data.board, data.category, data.as_of, verdict.reason
+            )
 
 
 def ingest_file(store: Store, board: str, path: str | Path, *, as_of: str | None = None) -> IngestReport:

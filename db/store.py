@@ -51,6 +51,23 @@ class Saved:
 
 
 @dataclass(frozen=True)
+class Subscription:
+    id: int
+    guild_id: int
+    channel_id: int
+    board: str
+    category: str
+    top_n: int
+    min_move: int
+    role_id: int | None
+    enabled: bool
+    disabled_reason: str | None
+    disabled_noticed: bool
+    last_snapshot_id: int | None
+    created_at: str
+
+
+@dataclass(frozen=True)
 class Organization:
     id: int
     name: str
@@ -74,7 +91,11 @@ class Store:
         if self.path != MEMORY:
             self.db.enable_wal()
             self.db.execute("PRAGMA synchronous = NORMAL")
-        self.schema_version = migrate(self.db)
+        try:
+            self.schema_version = migrate(self.db)
+        except Exception:
+            conn.close()
+            raise
         # the columns an importer fills; the store adds the two keys itself
         self._writes = 0  # our own commits: PRAGMA data_version only counts other connections'
         self._entry_columns = tuple(c for c in self.db["entries"].columns_dict if c not in ("snapshot_id", "model_id"))
@@ -107,7 +128,7 @@ class Store:
     def is_empty(self) -> bool:
         return self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM snapshots)").fetchone()[0] == 1
 
-    def save_snapshots(self, snapshots: Sequence[SnapshotLike], *, status: str = "ok") -> list[Saved]:
+    def save_snapshots(self, snapshots: Sequence[SnapshotLike], *, status: str | None = None) -> list[Saved]:
         """Store every snapshot of one import in a single transaction; identical data is not stored twice."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         saved: list[Saved] = []
@@ -120,7 +141,8 @@ class Store:
                 if existing:
                     saved.append(Saved(existing[0], created=False))
                     continue
-                saved.append(Saved(self._insert_snapshot(data, status=status, fetched_at=now), created=True))
+                chosen = status or getattr(data, "status", None) or "ok"
+                saved.append(Saved(self._insert_snapshot(data, status=chosen, fetched_at=now), created=True))
         self._writes += 1
         return saved
 
@@ -214,6 +236,92 @@ class Store:
             row["organization"] = row.pop("org_name") or row["organization"]
             rows.append(row)
         return rows
+
+    # --- subscriptions ----------------------------------------------------------------------------------------
+
+    def subscribe(
+        self,
+        guild_id: int,
+        channel_id: int,
+        board: str,
+        category: str,
+        *,
+        top_n: int = 10,
+        min_move: int = 1,
+        role_id: int | None = None,
+    ) -> Subscription:
+        """Create or update a channel's subscription. It starts at the board's latest snapshot: what is already
+        on the board is not news."""
+        if not 1 <= top_n <= 100:
+            raise StoreError("watch the top 1 to 100")
+        if min_move < 1:
+            raise StoreError("the minimum move is at least 1 place")
+        latest = self.latest_snapshot(board, category)
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.db.atomic():
+            self.db.execute(
+                """
+                INSERT INTO subscriptions (guild_id, channel_id, board, category, top_n, min_move, role_id,
+                                           last_snapshot_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (channel_id, board, category) DO UPDATE SET
+                    top_n = excluded.top_n, min_move = excluded.min_move, role_id = excluded.role_id,
+                    enabled = 1, disabled_reason = NULL, disabled_noticed = 1
+                """,
+                [guild_id, channel_id, board, category, top_n, min_move, role_id, latest.id if latest else None, now],
+            )
+        self._writes += 1
+        found = self.subscriptions(channel_id=channel_id, board=board, category=category)
+        return found[0]
+
+    def unsubscribe(self, channel_id: int, board: str | None = None, category: str | None = None) -> int:
+        clauses, params = ["channel_id = ?"], [channel_id]
+        for column, value in (("board", board), ("category", category)):
+            if value:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        with self.db.atomic():
+            removed = self.db.execute(f"DELETE FROM subscriptions WHERE {' AND '.join(clauses)}", params).rowcount
+        self._writes += 1
+        return removed
+
+    def subscriptions(self, **where: Any) -> list[Subscription]:
+        """Subscriptions matching column=value filters, e.g. `subscriptions(board="arena", enabled=1)`."""
+        clauses = [f"{column} = ?" for column in where] or ["1"]
+        return [
+            Subscription(**{**row, "enabled": bool(row["enabled"]), "disabled_noticed": bool(row["disabled_noticed"])})
+            for row in self.db.query(
+                f"SELECT * FROM subscriptions WHERE {' AND '.join(clauses)} ORDER BY id", list(where.values())
+            )
+        ]
+
+    def mark_announced(self, subscription_id: int, snapshot_id: int) -> None:
+        """Record that a channel has been told about everything up to this snapshot (survives restarts)."""
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE subscriptions SET last_snapshot_id = ? WHERE id = ?", [snapshot_id, subscription_id]
+            )
+
+    def disable_subscription(self, subscription_id: int, reason: str) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE subscriptions SET enabled = 0, disabled_reason = ?, disabled_noticed = 0 WHERE id = ?",
+                [reason, subscription_id],
+            )
+
+    def take_disabled_notices(self, guild_id: int) -> list[Subscription]:
+        """Subscriptions disabled since an admin last looked; reading them marks them seen."""
+        found = [s for s in self.subscriptions(guild_id=guild_id, enabled=0) if not s.disabled_noticed]
+        if found:
+            with self.db.atomic():
+                self.db.execute(
+                    "UPDATE subscriptions SET disabled_noticed = 1 WHERE guild_id = ? AND enabled = 0", [guild_id]
+                )
+        return found
+
+    def snapshot(self, snapshot_id: int) -> Snapshot | None:
+        found = self._snapshot_where("id = ?", [snapshot_id])
+        return found[0] if found else None
 
     # --- model aliases --------------------------------------------------------------------------------------
 

@@ -10,17 +10,20 @@ from pathlib import Path
 from typing import Any
 
 import discord
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord.ext import commands
 
 from db.store import Store
 
 from ..core.answers import Answerer
 from ..ingest import open_store
+from ..jobs import start_scheduler
 from ..settings import Settings
+from .notify import Notifier
 
 log = logging.getLogger(__name__)
 
-COGS = ("bot.chat.cogs.errors", "bot.chat.cogs.ask")
+COGS = ("bot.chat.cogs.errors", "bot.chat.cogs.ask", "bot.chat.cogs.alerts")
 
 
 class LeaderBot(commands.Bot):
@@ -43,7 +46,9 @@ class LeaderBot(commands.Bot):
         self.store = store
         self.settings = settings
         self.answerer = Answerer(store, default_board=settings.default_board)
+        self.notifier = Notifier(self)
         self.wants_scheduler = scheduler
+        self.scheduler: AsyncIOScheduler | None = None
         self._owns_store = owns_store
 
     async def setup_hook(self) -> None:
@@ -59,11 +64,16 @@ class LeaderBot(commands.Bot):
         else:
             synced = await self.tree.sync()
         log.info("synced %d slash commands%s", len(synced), " to the dev guild" if self.settings.dev_guild_id else "")
+        if self.wants_scheduler:
+            self.scheduler = start_scheduler(self)
 
     async def on_ready(self) -> None:
         log.info("connected as %s to %d guild(s)", self.user, len(self.guilds))
 
     async def close(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+            self.scheduler = None
         await super().close()
         if self._owns_store:
             self.store.close()

@@ -12,7 +12,8 @@ from dataclasses import replace
 import discord
 
 from ..core.answers import Answer, Entry
-from ..core.text import entry_line, score_text
+from ..core.changes import ChangeSet
+from ..core.text import EVENT_HEADINGS, describe_event, entry_line, score_text
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -165,3 +166,29 @@ def render_embeds(answer: Answer) -> list[discord.Embed]:
         assert len(embed) <= EMBED_TOTAL_MAX, "an embed page exceeded Discord's 6,000-character total"
         embeds.append(embed)
     return embeds
+
+
+def render_digest(changes: ChangeSet, board_title: str, url: str | None) -> discord.Embed:
+    """One embed per change set: the headline first, then entered / left / moved, each with ranks and scores."""
+    leaders = [e for e in changes.events if e.type == "new_leader"]
+    if leaders:
+        headline = f"New #1 on {board_title}: {', '.join(e.model for e in leaders)}"
+    else:
+        count = len(changes.events)
+        headline = f"{board_title}: {count} change{'s' if count != 1 else ''} in the top {changes.top_n}"
+    sections: list[str] = []
+    current = None
+    for event in changes.events:
+        if event.type != current:
+            current = event.type
+            sections.append(f"\n**{EVENT_HEADINGS[current].format(n=changes.top_n)}**")
+        sections.append("• " + escape(describe_event(event, changes.board)))
+    description = "\n".join(sections).strip()
+    if len(description) > DESCRIPTION_MAX - 50:
+        cut = description[: DESCRIPTION_MAX - 50].rsplit("\n", 1)[0]
+        description = f"{cut}\n… and more on the board"
+    embed = discord.Embed(title=clip(headline, TITLE_MAX), description=description, url=url,
+                          colour=discord.Colour.gold() if leaders else discord.Colour.blurple())  # fmt: skip
+    span = f"{changes.from_date} → {changes.to_date}" if changes.from_date else changes.to_date
+    embed.set_footer(text=clip(f"{board_title} · {changes.category} · board of {span}", FOOTER_MAX))
+    return embed

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .answers import Answer, Entry
+    from .changes import ChangeSet, Event
 
 HELP = """\
 Ask me about LLM leaderboards, in plain words. For example:
@@ -112,3 +113,50 @@ def render_text(answer: Answer) -> str:
     if answer.total and answer.total > len(answer.entries):
         lines.append(f"  ({answer.total} match in all)")
     return "\n".join([*answer.notes, *lines])
+
+
+def describe_event(event: Event, board: str) -> str:
+    """One line per event: what happened, with old and new rank and score."""
+
+    def score(value: float | None) -> str:
+        if value is None:
+            return "?"
+        return f"{value:.0f}" if board == "arena" else f"{value:.2f}"
+
+    move = {
+        "new_leader": "now #1" if event.old_rank is None else f"#{event.old_rank} → #1",
+        "debut": f"new at #{event.new_rank}",
+        "entered": f"#{event.old_rank} → #{event.new_rank}",
+        "left": f"#{event.old_rank} → " + (f"#{event.new_rank}" if event.new_rank else "off the board"),
+        "moved": f"#{event.old_rank} → #{event.new_rank}",
+        "score": f"#{event.new_rank}",
+    }[event.type]
+    if event.old_score is not None and event.new_score is not None:
+        scores = f"{score(event.old_score)} → {score(event.new_score)}"
+    else:
+        scores = score(event.new_score if event.new_score is not None else event.old_score)
+    return f"{event.model}: {move} ({scores})"
+
+
+EVENT_HEADINGS = {
+    "new_leader": "New #1",
+    "debut": "New on the board",
+    "entered": "Entered the top {n}",
+    "left": "Left the top {n}",
+    "moved": "Moved",
+    "score": "Score changes",
+}
+
+
+def render_changes(changes: ChangeSet, board_title: str) -> str:
+    span = f"{changes.from_date} → {changes.to_date}" if changes.from_date else changes.to_date
+    lines = [f"{board_title} ({changes.category}), {span}, top {changes.top_n}:"]
+    if not changes.events:
+        lines.append("  no changes worth telling")
+    current = None
+    for event in changes.events:
+        if event.type != current:
+            current = event.type
+            lines.append("  " + EVENT_HEADINGS[current].format(n=changes.top_n) + ":")
+        lines.append("    " + describe_event(event, changes.board))
+    return "\n".join(lines)

@@ -12,7 +12,7 @@ import math
 import pickle
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, Protocol
 
@@ -53,7 +53,7 @@ class SnapshotData:
     rows: list[dict[str, Any]]  # store columns, plus `model_key`
     content_hash: str
     source: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    status: str = "ok"  # 'rejected' when it looks broken next to the previous snapshot (see core.changes)
 
 
 class Source(Protocol):

@@ -19,14 +19,17 @@ async def test_cogs_load_and_names_do_not_clash(db_path):
     try:
         for cog in COGS:
             await bot.load_extension(cog)
-        assert {type(c).__name__ for c in bot.cogs.values()} == {"AskCog", "ErrorHandler"}
+        assert {type(c).__name__ for c in bot.cogs.values()} == {"AskCog", "AlertsCog", "ErrorHandler"}
         seen: dict[str, str] = {}
         for command in bot.walk_commands():
             for name in (command.name, *command.aliases):
                 assert name not in seen, f"{name!r} is used by {seen[name]} and {command.qualified_name}"
                 seen[name] = command.qualified_name
         slash = bot.tree.get_commands()
-        assert {c.name for c in slash} == {"rank", "top", "compare", "orgs", "boards", "help"}
+        assert {c.name for c in slash} == {
+            "rank", "top", "compare", "orgs", "boards", "help",
+            "subscribe", "unsubscribe", "subscriptions", "notify-test",
+        }  # fmt: skip
         for command in slash:
             assert isinstance(command, app_commands.Command)
             assert command.description and command.description != "…", command.name

@@ -1,0 +1,153 @@
+"""Subscriptions to rank-change digests: subscribe, unsubscribe, subscriptions, notify-test (Manage Server)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from db.store import StoreError, Subscription
+
+from ...core.changes import NoChanges, stored_changes
+from ..embeds import render_digest
+
+if TYPE_CHECKING:
+    from ..client import LeaderBot
+
+ADMIN = discord.Permissions(manage_guild=True)
+
+
+def admin_only():  # type: ignore[no-untyped-def]
+    """Checked at run time, and hinted to Discord so the commands are hidden from members without it."""
+
+    def decorator(func):  # type: ignore[no-untyped-def]
+        func = commands.guild_only()(func)
+        func = commands.has_guild_permissions(manage_guild=True)(func)
+        return app_commands.default_permissions(manage_guild=True)(func)
+
+    return decorator
+
+
+class AlertsCog(commands.Cog, name="Alerts"):
+    def __init__(self, bot: LeaderBot) -> None:
+        self.bot = bot
+
+    async def reply(self, ctx: commands.Context[LeaderBot], text: str, embed: discord.Embed | None = None) -> None:
+        """Every admin reply first says which subscriptions were switched off since an admin last looked."""
+        assert ctx.guild is not None
+        notices = self.bot.store.take_disabled_notices(ctx.guild.id)
+        if notices:
+            lines = [
+                f"⚠️ I stopped posting {s.board} digests to <#{s.channel_id}>: {s.disabled_reason}." for s in notices
+            ]
+            text = "\n".join(lines) + "\n" + text
+        await ctx.send(text[:2000], embed=embed, allowed_mentions=discord.AllowedMentions.none())
+
+    def describe(self, s: Subscription) -> str:
+        role = f", pings <@&{s.role_id}>" if s.role_id else ""
+        state = "" if s.enabled else f" — **off**: {s.disabled_reason}"
+        return f"<#{s.channel_id}>: {s.board} {s.category}, top {s.top_n}, moves of {s.min_move}+{role}{state}"
+
+    @commands.hybrid_command(name="subscribe", description="Post a digest here when a board's rankings change")
+    @app_commands.describe(
+        board="Board to watch (LMArena is live; the Open LLM board is archived)",
+        top="Watch the top how many (1-100, default 10)",
+        min_move="Report moves of at least this many places (default 1)",
+        role="A role to ping with each digest (default: nobody)",
+        channel="Where to post (default: this channel)",
+        category="Board category (default: overall)",
+    )
+    @admin_only()
+    async def subscribe(
+        self,
+        ctx: commands.Context[LeaderBot],
+        board: str = "arena",
+        top: commands.Range[int, 1, 100] = 10,
+        min_move: commands.Range[int, 1, 100] = 1,
+        role: Optional[discord.Role] = None,  # noqa: UP045 - discord.py reads Optional here
+        channel: Optional[discord.TextChannel] = None,  # noqa: UP045
+        category: str = "overall",
+    ) -> None:
+        """`!subscribe arena 10 2 @llm-news #leaderboards`: digests of changes in the top 10, moves of 2+."""
+        assert ctx.guild is not None
+        boards = self.bot.answerer.boards()
+        if board not in boards:
+            await self.reply(ctx, f"I don't know the board {board!r}; boards: {', '.join(boards)}.")
+            return
+        if boards[board].archived:
+            await self.reply(
+                ctx, f"{boards[board].title} is archived: it never changes, so there is nothing to announce."
+            )
+            return
+        target = channel or ctx.channel
+        try:
+            s = self.bot.store.subscribe(
+                ctx.guild.id,
+                target.id,
+                board,
+                category,
+                top_n=top,
+                min_move=min_move,
+                role_id=role.id if role else None,
+            )
+        except StoreError as exc:
+            await self.reply(ctx, f"{exc}.")
+            return
+        await self.reply(ctx, f"Subscribed. {self.describe(s)}. I'll post when the board changes.")
+
+    @commands.hybrid_command(name="unsubscribe", description="Stop posting digests in a channel")
+    @app_commands.describe(board="Only this board (default: all)", channel="Which channel (default: this one)")
+    @admin_only()
+    async def unsubscribe(
+        self,
+        ctx: commands.Context[LeaderBot],
+        board: Optional[str] = None,  # noqa: UP045
+        channel: Optional[discord.TextChannel] = None,  # noqa: UP045
+    ) -> None:
+        """`!unsubscribe` stops every digest in this channel; `!unsubscribe arena #news` one board elsewhere."""
+        target = channel or ctx.channel
+        removed = self.bot.store.unsubscribe(target.id, board)
+        text = f"Removed {removed} subscription(s) from <#{target.id}>." if removed else "Nothing to remove there."
+        await self.reply(ctx, text)
+
+    @commands.hybrid_command(name="subscriptions", description="List this server's digest subscriptions")
+    @admin_only()
+    async def subscriptions(self, ctx: commands.Context[LeaderBot]) -> None:
+        assert ctx.guild is not None
+        found = self.bot.store.subscriptions(guild_id=ctx.guild.id)
+        text = "\n".join(self.describe(s) for s in found) if found else "No subscriptions yet: try `/subscribe`."
+        await self.reply(ctx, text)
+
+    @commands.hybrid_command(name="notify-test", description="Post a sample digest here (the board's last change)")
+    @app_commands.describe(board="Board (default: arena)", top="Top how many (default 10)")
+    @admin_only()
+    async def notify_test(
+        self, ctx: commands.Context[LeaderBot], board: str = "arena", top: commands.Range[int, 1, 100] = 10
+    ) -> None:
+        """Shows what a digest looks like, from the last two stored snapshots of the board."""
+        try:
+            changes = stored_changes(self.bot.store, board, top_n=top)
+        except NoChanges as exc:
+            await self.reply(ctx, f"No sample to show: {exc}.")
+            return
+        meta = self.bot.answerer.boards().get(board)
+        embed = render_digest(changes, meta.title if meta else board, meta.url if meta else None)
+        await self.reply(ctx, "Sample digest (nothing is subscribed by this):", embed=embed)
+
+    @subscribe.autocomplete("board")
+    @unsubscribe.autocomplete("board")
+    @notify_test.autocomplete("board")
+    async def board_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=meta.title, value=board)
+            for board, meta in self.bot.answerer.boards().items()
+            if current.casefold() in board
+        ][:25]
+
+
+async def setup(bot: LeaderBot) -> None:
+    await bot.add_cog(AlertsCog(bot))
