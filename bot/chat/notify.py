@@ -36,8 +36,11 @@ class Notifier:
     def __init__(self, bot: LeaderBot) -> None:
         self.bot = bot
 
-    def changes_for(self, subscription: Subscription) -> tuple[ChangeSet, int] | None:
-        """The change set this subscription has not been told about yet, and the snapshot it brings it up to."""
+    def changes_for(
+        self, subscription: Subscription, memo: dict[tuple[int, ...], ChangeSet] | None = None
+    ) -> tuple[ChangeSet, int] | None:
+        """The change set this subscription has not been told about yet, and the snapshot it brings it up to.
+        `memo` shares work between subscriptions that watch the same snapshots the same way."""
         store = self.bot.store
         newest = store.latest_snapshot(subscription.board, subscription.category)
         if newest is None or newest.id == subscription.last_snapshot_id:
@@ -47,17 +50,20 @@ class Notifier:
             return self._empty(subscription, newest.as_of), newest.id
         if told.as_of >= newest.as_of:
             return None
-        changes = detect_changes(
-            store.entries(told.id),
-            store.entries(newest.id),
-            board=subscription.board,
-            category=subscription.category,
-            from_date=told.as_of,
-            to_date=newest.as_of,
-            top_n=subscription.top_n,
-            min_move=subscription.min_move,
-        )
-        return changes, newest.id
+        key = (told.id, newest.id, subscription.top_n, subscription.min_move)
+        memo = {} if memo is None else memo
+        if key not in memo:
+            memo[key] = detect_changes(
+                store.entries(told.id),
+                store.entries(newest.id),
+                board=subscription.board,
+                category=subscription.category,
+                from_date=told.as_of,
+                to_date=newest.as_of,
+                top_n=subscription.top_n,
+                min_move=subscription.min_move,
+            )
+        return memo[key], newest.id
 
     @staticmethod
     def _empty(subscription: Subscription, as_of: str) -> ChangeSet:
@@ -67,8 +73,9 @@ class Notifier:
         """Tell every enabled subscription of `board` about its new snapshot. One channel at a time (discord.py
         keeps within the rate limits); one channel failing never stops the others."""
         report = AnnounceReport()
+        memo: dict[tuple[int, ...], ChangeSet] = {}
         for subscription in self.bot.store.subscriptions(board=board, enabled=1):
-            pending = self.changes_for(subscription)
+            pending = self.changes_for(subscription, memo)
             if pending is None:
                 continue
             changes, snapshot_id = pending

@@ -1,0 +1,193 @@
+"""Subscriptions and digests on SimCord: one digest per new board, none for broken or repeated ones, across
+restarts; a channel we lose is switched off and admins are told; only admins manage subscriptions."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import discord
+import pytest
+import simcord
+from discord.ext import commands
+
+from bot import build_bot
+from bot.ingest import ingest_rows
+from tests.conftest import ARENA_2024
+
+LAST_DATE = "2024-12-31"
+
+
+def last_board() -> list[dict]:
+    with gzip.open(ARENA_2024, "rt", encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f]
+    return [r for r in rows if r["leaderboard_publish_date"] == LAST_DATE]
+
+
+def next_board(date: str, *, keep: float = 1.0, new_leader: str | None = None) -> list[dict]:
+    """The last real board republished on `date`: optionally only its top `keep` share, optionally with one model
+    lifted to a clear #1."""
+    rows = [dict(r, leaderboard_publish_date=date) for r in last_board()]
+    rows.sort(key=lambda r: r["rank"])
+    rows = rows[: round(len(rows) * keep)]
+    if new_leader:
+        for r in rows:
+            if r["model_name"] == new_leader:
+                r.update(rating=1400.0, rating_lower=1395.0, rating_upper=1405.0, rank=1)
+            else:
+                r["rank"] += 1
+    return rows
+
+
+def world(env):  # type: ignore[no-untyped-def]
+    guild = env.create_guild()
+    news = guild.create_text_channel("llm-news")
+    admins = guild.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
+    alice = guild.add_member(env.create_user("alice"), roles=[admins])  # an admin
+    bob = guild.add_member(env.create_user("bob"))  # not an admin
+    return guild, news, alice, bob
+
+
+def digests(channel, bot_id: int) -> list[discord.Message]:  # type: ignore[no-untyped-def]
+    return [
+        m for m in channel.history() if m.author.id == bot_id and m.embeds and "board of" in m.embeds[0].footer.text
+    ]
+
+
+async def publish(env, rows: list[dict]) -> None:  # type: ignore[no-untyped-def]
+    """What a refresh does once it has fetched: store, then announce."""
+    ingest_rows(env.bot.store, "arena", rows, origin="test-refresh")
+    await env.bot.notifier.announce("arena")
+    await env.settle()
+
+
+async def test_one_digest_per_new_board_and_none_for_repeats(simcord_env):
+    env = simcord_env
+    _, news, alice, _ = world(env)
+    await alice.send(news, "!subscribe arena 10")
+    assert channel_text(news).startswith("Subscribed.")
+    await env.bot.notifier.announce("arena")  # nothing new since subscribing: the current board is not news
+    assert digests(news, env.bot.user.id) == []
+
+    await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
+    [digest] = digests(news, env.bot.user.id)
+    embed = digest.embeds[0]
+    assert embed.title == "New #1 on LMArena Text: DeepSeek-V3"
+    assert "DeepSeek-V3: #9 → #1" in embed.description
+    assert "2024-12-31 → 2025-01-07" in embed.footer.text
+    assert embed.url == "https://lmarena.ai/leaderboard/text"
+
+    await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))  # the same data again
+    await env.bot.notifier.announce("arena")  # and another refresh with nothing new
+    assert len(digests(news, env.bot.user.id)) == 1
+
+
+async def test_a_broken_board_is_rejected_and_announces_nothing(simcord_env):
+    env = simcord_env
+    _, news, alice, _ = world(env)
+    await alice.send(news, "!subscribe arena")
+    await publish(env, next_board("2025-01-07", keep=0.4))  # 60% of the board gone at once: broken
+    assert digests(news, env.bot.user.id) == []
+    stored = env.bot.store.snapshots("arena")[-1]
+    assert (stored.as_of, stored.status) == ("2025-01-07", "rejected")
+    assert env.bot.store.latest_snapshot("arena", "overall").as_of == LAST_DATE  # answers ignore it too
+
+    await publish(env, next_board("2025-01-14", keep=0.85, new_leader="Claude 3.5 Sonnet (20241022)"))
+    [digest] = digests(news, env.bot.user.id)  # 15% of rows retired is real change: it passes
+    assert digest.embeds[0].title == "New #1 on LMArena Text: Claude 3.5 Sonnet (20241022)"
+
+
+async def test_nothing_is_sent_twice_across_a_restart(simcord_env, db_path):
+    env = simcord_env
+    _, news, alice, _ = world(env)
+    await alice.send(news, "!subscribe arena")
+    await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
+    assert len(digests(news, env.bot.user.id)) == 1
+    await env.restart_bot(build_bot(db_path))
+    await env.bot.notifier.announce("arena")
+    await env.settle()
+    assert len(digests(news, env.bot.user.id)) == 1
+
+
+async def test_after_a_long_gap_one_digest_covers_everything_missed(simcord_env):
+    env = simcord_env
+    _, news, alice, _ = world(env)
+    await alice.send(news, "!subscribe arena")
+    for date, leader in (("2025-01-07", "DeepSeek-V3"), ("2025-01-14", "o1-mini"), ("2025-01-21", "Yi-Lightning")):
+        ingest_rows(env.bot.store, "arena", next_board(date, new_leader=leader), origin="test-refresh")
+    await env.bot.notifier.announce("arena")
+    await env.settle()
+    [digest] = digests(news, env.bot.user.id)
+    assert digest.embeds[0].title == "New #1 on LMArena Text: Yi-Lightning"
+    assert "2024-12-31 → 2025-01-21" in digest.embeds[0].footer.text
+
+
+async def test_a_lost_channel_disables_its_subscription_and_admins_are_told(simcord_env):
+    env = simcord_env
+    guild, news, alice, _ = world(env)
+    other = guild.create_text_channel("other-news")
+    await alice.send(news, "!subscribe arena")
+    await alice.send(other, "!subscribe arena")
+    env.inject_error("POST", f"/channels/{news.id}/messages", status=403, code=50013, message="Missing Permissions")
+    await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
+    assert digests(news, env.bot.user.id) == []
+    assert len(digests(other, env.bot.user.id)) == 1  # one channel failing never stops the others
+    [lost] = [s for s in env.bot.store.subscriptions() if s.channel_id == news.id]
+    assert not lost.enabled
+
+    await alice.send(other, "!subscriptions")
+    text = channel_text(other)
+    assert f"stopped posting arena digests to <#{news.id}>" in text
+    assert "**off**" in text
+    await alice.send(other, "!subscriptions")  # said once, then only the listing marks it
+    assert "stopped posting" not in channel_text(other)
+
+
+async def test_a_configured_role_is_pinged_and_nobody_else(simcord_env):
+    env = simcord_env
+    guild, news, alice, _ = world(env)
+    fans = guild.create_role("llm-fans")
+    await alice.send(news, f"!subscribe arena 5 1 {fans.mention}")
+    await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
+    [digest] = digests(news, env.bot.user.id)
+    assert digest.content == f"<@&{fans.id}>"
+    posted = [r for r in env.http_requests if r.method == "POST" and r.path == f"/channels/{news.id}/messages"][-1]
+    assert posted.json["allowed_mentions"]["roles"] == [str(fans.id)] or posted.json["allowed_mentions"]["roles"] == [
+        fans.id
+    ]
+    assert posted.json["allowed_mentions"]["parse"] == []
+
+
+async def test_only_admins_manage_subscriptions(simcord_env):
+    env = simcord_env
+    _, news, alice, bob = world(env)
+    await bob.send(news, "!subscribe arena")
+    assert "Manage Server" in channel_text(news)
+    assert env.bot.store.subscriptions() == []
+    simcord.assert_error(env, commands.MissingPermissions)
+    with pytest.raises(simcord.SetupError):  # Discord hides the slash command from him
+        await bob.slash(news, "subscribe")
+    assert "subscribe" not in bob.available_commands(news)
+    assert "subscribe" in alice.available_commands(news)
+
+    result = await alice.slash(news, "subscribe", board="open-llm")
+    assert "archived" in result.response.content
+    result = await alice.slash(news, "subscribe", board="arena", top=20, min_move=3)
+    assert result.response.content.startswith("Subscribed.")
+    [s] = env.bot.store.subscriptions()
+    assert (s.channel_id, s.top_n, s.min_move, s.role_id) == (news.id, 20, 3, None)
+    result = await alice.slash(news, "unsubscribe")
+    assert "Removed 1" in result.response.content
+    assert env.bot.store.subscriptions() == []
+
+
+async def test_notify_test_posts_a_sample_digest(simcord_env):
+    env = simcord_env
+    _, news, alice, _ = world(env)
+    result = await alice.slash(news, "notify-test")
+    assert result.response.embeds[0].title == "New #1 on LMArena Text: o1-2024-12-17"
+    assert env.bot.store.subscriptions() == []
+
+
+def channel_text(channel) -> str:  # type: ignore[no-untyped-def]
+    return channel.last_message.content
