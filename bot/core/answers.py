@@ -240,11 +240,13 @@ class Answerer:
             details=details,
         )
 
-    def _other_boards(self, view: BoardView, row: Mapping[str, Any]) -> Standing | None:
+    def _other_boards(self, view: BoardView, row: Mapping[str, Any], as_of: str | None) -> Standing | None:
+        """The model's standing on another board, from that board's snapshot of the same moment when the
+        question asked for a date."""
         for board, meta in self.boards().items():
             if board == view.meta.id:
                 continue
-            other = self.view(board)
+            other = self.view(board, as_of=as_of)
             if other is None:
                 continue
             key = find_other(view, row, other, self._org_words)
@@ -292,7 +294,7 @@ class Answerer:
         row = view.best[resolution.match.key]
         answer = self._base(query, view, "rank")
         entry = self._entry(view, row)
-        entry.other = self._other_boards(view, row)
+        entry.other = self._other_boards(view, row, query.as_of)
         answer.entries = [entry]
         if query.board is None and view.meta.id != self.default_board:
             default = self.boards()[self.default_board].title

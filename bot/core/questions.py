@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Literal
 
 from db.keys import org_key
@@ -138,7 +139,7 @@ BOARDS_WORDS = re.compile(
 )
 ORGS_WORDS = re.compile(
     r"\b(?:which|what|top)?\s*(?:orgs|organi[sz]ations|companies|labs|countries)\b"
-    r"|\bwho (?:dominates|leads)\b|\bdominat\w*\b"
+    r"|\bwho (?:dominates|leads|has|holds|owns)\b|\bdominat\w*\b"
 )
 TOP_WORDS = re.compile(r"\b(?:top|best|leading|highest[- ]ranked|highest|strongest|leaders?|ranking|rankings)\b")
 RANK_WORDS = re.compile(
@@ -204,6 +205,10 @@ def parse_question(text: str, lexicon: Lexicon | None = None, *, force: QueryKin
     as_of = None
     if m := DATE.search(q):
         as_of = m.group(1)
+        try:
+            date.fromisoformat(as_of)
+        except ValueError:
+            return Query("error", original, error=f"{as_of} is not a date I know; write it as YYYY-MM-DD.")
         q = q[: m.start()] + " " + q[m.end() :]
     category = None
     if m := CATEGORY.search(q):
@@ -247,6 +252,7 @@ def parse_question(text: str, lexicon: Lexicon | None = None, *, force: QueryKin
     q = TOP_WORDS.sub(" ", q)
     if kind == "orgs":
         q = ORGS_WORDS.sub(" ", q)
+        q = re.sub(r"\b(?:leads?|leading|holds?|owns?|has|have|most|places|spots|positions)\b", " ", q)
     filters, rest = _filters(q, lexicon)
     if rest:
         return _error(original, f"I did not understand “{rest}” in that list request.")

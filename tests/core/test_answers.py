@@ -505,3 +505,12 @@ def test_a_model_alias_added_at_run_time(store: Store) -> None:
     answer = answerer.ask("rank of big qwen")
     assert answer.kind == "rank"
     assert answer.entries[0].model == "Qwen2.5-72B-Instruct"
+
+
+def test_the_other_board_standing_is_from_the_same_moment(answerer: Answerer) -> None:
+    """Open LLM snapshots start on 2024-12-11: an arena answer as of 2024-08-01 has no Open LLM standing yet."""
+    then = answerer.ask("rank of qwen2 72b instruct", as_of="2024-08-01")
+    assert then.kind == "rank" and then.as_of <= "2024-08-01"
+    assert then.entries[0].other is None
+    now = answerer.ask("rank of qwen2 72b instruct")
+    assert now.entries[0].other is not None and now.entries[0].other.as_of == "2025-03-21"

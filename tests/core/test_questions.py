@@ -390,3 +390,17 @@ def test_describe_filters() -> None:
     assert parts == ["from Meta", "country CN", "7B-14B", "by MATH Lvl 5"]
     assert Filters(max_params=10).describe() == ["up to 10B"]
     assert Filters(min_params=70).describe() == ["at least 70B"]
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [("which companies lead", 20), ("which orgs lead the top 50", 50), ("who has the most places in the top 30", 30)],
+)
+def test_more_ways_to_ask_who_holds_the_top(text: str, count: int) -> None:
+    q = ask(text)
+    assert (q.kind, q.count) == ("orgs", count)
+
+
+def test_an_impossible_date_is_refused_not_ignored() -> None:
+    q = ask("top 10 as of 2024-13-45")
+    assert q.kind == "error" and "2024-13-45" in (q.error or "")
