@@ -215,7 +215,7 @@ def main() -> None:
         f" {load:.2f} on {os.cpu_count()} cores."
     )
     notes += (
-        f" Seeding an empty file store on first use from all the bundled data (3 Open LLM snapshots, 11,480 rows;"
+        f" Seeding an empty file store on first use from all the bundled data (3 Open LLM snapshots, 9,480 rows;"
         f" 39 LMArena boards, 5,597 rows): {seeding:.2f} s, median of 3 (target: under 3 s)."
     )
     figures = table(results) + "\n\n" + textwrap.fill(notes, width=116)
