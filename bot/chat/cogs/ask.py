@@ -7,16 +7,16 @@ matching and ranking lives in `bot.core`.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ...core.answers import Answer
+from ...core.answers import Answer, Answerer
 from ...core.questions import QueryKind
 from ..embeds import clip, plain_text, render_embeds
-from ..views import Paginator, Picker
+from ..views import Paginator, Picker, PickHandler
 
 if TYPE_CHECKING:
     from ..client import LeaderBot
@@ -32,7 +32,7 @@ class AskCog(commands.Cog, name="Questions"):
         self.bot = bot
 
     @property
-    def answerer(self):  # type: ignore[no-untyped-def]  # the bot's Answerer
+    def answerer(self) -> Answerer:
         return self.bot.answerer
 
     # --- sending ----------------------------------------------------------------------------------------------
@@ -54,7 +54,7 @@ class AskCog(commands.Cog, name="Questions"):
             view = Paginator(pages, owner)
         channel = message.channel if message else ctx.channel
         can_embed = _can_embed(channel, ctx.guild.me if ctx.guild else None)
-        kwargs: dict = {"allowed_mentions": discord.AllowedMentions.none()}
+        kwargs: dict[str, Any] = {"allowed_mentions": discord.AllowedMentions.none()}
         if can_embed:
             kwargs["embed"] = pages[0]
         else:
@@ -68,7 +68,7 @@ class AskCog(commands.Cog, name="Questions"):
         if view is not None:
             view.message = sent  # type: ignore[attr-defined]
 
-    def _pick_handler(self, answer: Answer):  # type: ignore[no-untyped-def]
+    def _pick_handler(self, answer: Answer) -> PickHandler:
         """What choosing a candidate does: answer the rank question for exactly that model on that board."""
 
         async def on_pick(interaction: discord.Interaction, name: str) -> None:
