@@ -54,7 +54,6 @@ class ChangeSet:
             "category": self.category,
             "from": self.from_date,
             "to": self.to_date,
-            "top_n": self.top_n,
             "events": [asdict(e) for e in self.events],
         }
 
@@ -90,7 +89,8 @@ def detect_changes(
       ties around it shifted);
     - score: a top-N model whose score moved by at least `score_step` without changing rank.
     """
-    old, new = best_rows(old_rows), best_rows(new_rows)
+    new = best_rows(new_rows)
+    old = follow_renames(best_rows(old_rows), new)
     step = score_step if score_step is not None else SCORE_STEP.get(board, 1.0)
     events: list[Event] = []
     for key, row in new.items():
@@ -108,7 +108,7 @@ def detect_changes(
             events.append(Event("entered", row["name"], old_rank, rank, old_score, score))
         elif rank <= top_n and old_rank <= top_n and abs(old_rank - rank) >= min_move:
             events.append(Event("moved", row["name"], old_rank, rank, old_score, score))
-        elif rank <= top_n and abs(score - old_score) >= step:
+        elif rank <= top_n and rank == old_rank and abs(score - old_score) >= step:
             events.append(Event("score", row["name"], old_rank, rank, old_score, score))
     for key, before in old.items():
         old_rank = int(before["rank"])
@@ -119,7 +119,7 @@ def detect_changes(
             events.append(
                 Event(
                     "left",
-                    before["name"],
+                    before["name"] if row is None else row["name"],
                     old_rank,
                     None if row is None else int(row["rank"]),
                     float(before["score"]),
@@ -128,6 +128,40 @@ def detect_changes(
             )
     events.sort(key=lambda e: (IMPORTANCE[e.type], -abs(e.places), e.new_rank or e.old_rank or 0, e.model))
     return ChangeSet(board, category, from_date, to_date, top_n, events)
+
+
+def follow_renames(
+    old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Mapping[str, Any]]:
+    """The old board keyed as the new one names its models, where a model was renamed in this publish.
+
+    LMArena renames models now and then ("Gemini-Advanced-0514" became "Gemini Advanced App (2024-05-14)",
+    "Claude 3.5 Sonnet" became "Claude 3.5 Sonnet (20240620)"): the votes carry over, so a newcomer from the same
+    organization with about the vanished name's votes and rating is that model, not a debut. A real debut starts
+    with a fraction of a veteran's votes.
+    """
+    vanished = [k for k in old if k not in new]
+    arrived = [k for k in new if k not in old]
+    # Closest pairs first (rating, then votes), so two renames in one publish are not crossed.
+    pairs = sorted((_distance(old[o], new[n]), o, n) for o in vanished for n in arrived if _same_model(old[o], new[n]))
+    renamed: dict[str, str] = {}
+    for _, old_key, new_key in pairs:
+        if old_key not in renamed and new_key not in renamed.values():
+            renamed[old_key] = new_key
+    return {renamed.get(k, k): row for k, row in old.items()}
+
+
+def _distance(before: Mapping[str, Any], after: Mapping[str, Any]) -> float:
+    votes = abs(after["votes"] - before["votes"]) / before["votes"]
+    return abs(float(after["score"]) - float(before["score"])) + 100 * votes
+
+
+def _same_model(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
+    votes_before, votes_after = before.get("votes"), after.get("votes")
+    if not votes_before or not votes_after or before.get("organization") != after.get("organization"):
+        return False
+    # Votes are occasionally recounted down a little (55,661 -> 55,593 in one 2024 rename).
+    return votes_after >= 0.9 * votes_before and abs(float(after["score"]) - float(before["score"])) <= 10
 
 
 @dataclass(frozen=True)
@@ -154,7 +188,7 @@ def check_snapshot(
     if old_rows is None:
         return Verdict(True)
     old = best_rows(old_rows)
-    if len(new) < 0.5 * len(old):
+    if len(new) <= 0.5 * len(old):
         return Verdict(False, f"{len(new)} models, down from {len(old)}: more than half the board is gone")
     leaders = [k for k, r in old.items() if int(r["rank"]) <= 3]
     still_there = [k for k in leaders if k in new]
@@ -182,11 +216,15 @@ def stored_changes(
     newer = store.latest_snapshot(board, category, on_or_before=to_date)
     if newer is None:
         raise NoChanges(f"no {board} {category} snapshot" + (f" on or before {to_date}" if to_date else ""))
+    if from_date is not None and to_date is not None and from_date > to_date:
+        raise NoChanges(f"--from {from_date} is after --to {to_date}: name the earlier date first")
     if from_date is None:
         earlier = [s for s in store.snapshots(board, category) if s.status == "ok" and s.as_of < newer.as_of]
         older = earlier[-1] if earlier else None
     else:
         older = store.latest_snapshot(board, category, on_or_before=from_date)
+        if older is None:
+            raise NoChanges(f"no {board} {category} snapshot on or before {from_date}")
     if older is None or older.id == newer.id:
         raise NoChanges(f"only one {board} {category} snapshot up to {newer.as_of}: nothing to compare it with")
     return detect_changes(
