@@ -133,7 +133,13 @@ def detect_changes(
 def follow_renames(
     old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]]
 ) -> dict[str, Mapping[str, Any]]:
-    """The old board keyed as the new one names its models, where a model was renamed in this publish.
+    """The old board keyed as the new one names its models, where a model was renamed in this publish."""
+    renamed = rename_pairs(old, new)
+    return {renamed.get(k, k): row for k, row in old.items()}
+
+
+def rename_pairs(old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """Old model key -> new model key, for each model renamed between two consecutive boards.
 
     LMArena renames models now and then ("Gemini-Advanced-0514" became "Gemini Advanced App (2024-05-14)",
     "Claude 3.5 Sonnet" became "Claude 3.5 Sonnet (20240620)"): the votes carry over, so a newcomer from the same
@@ -148,7 +154,7 @@ def follow_renames(
     for _, old_key, new_key in pairs:
         if old_key not in renamed and new_key not in renamed.values():
             renamed[old_key] = new_key
-    return {renamed.get(k, k): row for k, row in old.items()}
+    return renamed
 
 
 def _distance(before: Mapping[str, Any], after: Mapping[str, Any]) -> float:

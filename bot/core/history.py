@@ -21,7 +21,9 @@ Rules, in one place:
   the date in the name is on or before X's first appearance (the model cannot be dated after it was already on the
   board) and exactly one such name qualifies. On LMArena's 2024 boards this links 'Claude 3.5 Sonnet' ->
   'Claude 3.5 Sonnet (20240620)' (not '(20241022)', which appeared in the same publish), and 'Command R+' ->
-  'Command R+ (04-2024)' (not '(08-2024)'). Callers can add links the rule cannot see through `aliases`.
+  'Command R+ (04-2024)' (not '(08-2024)'). Renames are also followed the way change detection follows them
+  (`core.changes.rename_pairs`: a newcomer with the vanished name's votes and rating, same organization), so a
+  digest and a history never disagree about which model is which. Callers can add links through `aliases`.
 
 Cost: the rows of each snapshot are read once per store and kept (snapshots are immutable once written; the cache
 is keyed by snapshot id and content hash, and dies with the store). A history from a warm cache takes well under a
@@ -30,6 +32,7 @@ millisecond; the first one for the 39 LMArena boards of 2024 reads them all (~0.
 
 from __future__ import annotations
 
+import itertools
 import re
 import weakref
 from collections.abc import Mapping, Sequence
@@ -39,6 +42,8 @@ from typing import Any, NamedTuple
 
 from db.keys import org_key
 from db.store import Snapshot, Store
+
+from .changes import rename_pairs
 
 # 'claude 3.5 sonnet (20240620)', 'chatgpt-4o-latest (2024-08-08)', 'command r+ (04-2024)': base name and date
 _DATED = re.compile(r"^(?P<base>.+) \((?P<date>\d{8}|\d{4}-\d{2}-\d{2}|\d{2}-\d{4})\)$")
@@ -88,6 +93,8 @@ class _Row(NamedTuple):
     rank: int
     score: float
     org_key: str | None
+    votes: int | None
+    organization: str | None
 
 
 @dataclass
@@ -99,6 +106,7 @@ class _Timeline:
     rows: list[dict[str, _Row]]
     first: dict[str, int]
     last: dict[str, int]
+    renamed: dict[str, str] = field(default_factory=dict)  # old key -> new key, by votes (core.changes)
 
 
 # store -> {(snapshot id, content hash): rows}; and store -> {(board, category): (snapshot ids, timeline)}
@@ -117,7 +125,10 @@ def _snapshot_rows(store: Store, snapshot: Snapshot) -> dict[str, _Row]:
         for row in store.entries(snapshot.id):  # rank order: a key's first row is its best
             key = row["model_key"]
             if key not in rows:
-                rows[key] = _Row(row["name"], row["rank"], float(row["score"]), row.get("org_key"))
+                rows[key] = _Row(
+                    row["name"], row["rank"], float(row["score"]), row.get("org_key"), row.get("votes"),
+                    row.get("organization"),
+                )  # fmt: skip
         cache[cache_key] = rows
     return rows
 
@@ -140,7 +151,12 @@ def _timeline(store: Store, board: str, category: str) -> _Timeline:
         for key in snapshot_rows:
             first.setdefault(key, i)
             last[key] = i
-    timeline = _Timeline([s.as_of for s in chosen], rows, first, last)
+    renamed: dict[str, str] = {}
+    for before, after in itertools.pairwise(rows):
+        renamed.update(
+            rename_pairs({k: r._asdict() for k, r in before.items()}, {k: r._asdict() for k, r in after.items()})
+        )
+    timeline = _Timeline([s.as_of for s in chosen], rows, first, last, renamed)
     cache[(board, category)] = (ids, timeline)
     return timeline
 
@@ -209,8 +225,9 @@ def _renamed_from(timeline: _Timeline, key: str, orgs: _Organizations) -> str | 
 
 def _same_model(timeline: _Timeline, key: str, orgs: _Organizations, aliases: Mapping[str, str]) -> set[str]:
     """Every key linked to `key` by the rename rule or an explicit alias, in either direction."""
+    links = {**timeline.renamed, **aliases}
     backward: dict[str, list[str]] = {}
-    for old, new in aliases.items():
+    for old, new in links.items():
         backward.setdefault(new, []).append(old)
     found, todo = {key}, [key]
     while todo:
@@ -218,7 +235,7 @@ def _same_model(timeline: _Timeline, key: str, orgs: _Organizations, aliases: Ma
         neighbours = [
             _renamed_to(timeline, current, orgs),
             _renamed_from(timeline, current, orgs),
-            aliases.get(current),
+            links.get(current),
             *backward.get(current, ()),
         ]
         for other in neighbours:
