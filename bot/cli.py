@@ -81,6 +81,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--min-move", type=int, default=1, help="smallest move in places to report (default 1)")
     s.add_argument("--json", action="store_true")
 
+    s = sub.add_parser("history", help="a model's rank and score over time, as text, JSON or a PNG chart")
+    s.add_argument("model", nargs="+", help='one model, or several joined by "vs": gpt-4o-2024-05-13 vs claude 3 opus')
+    s.add_argument("--board", choices=BOARD_IDS)
+    s.add_argument("--category")
+    s.add_argument("--json", action="store_true", help="one JSON object per model")
+    s.add_argument("--png", type=Path, help="also draw the chart into this PNG file")
+
     sub.add_parser("console", help="an interactive prompt answering questions from the local store")
     sub.add_parser("run", help="run the Discord bot (DISCORD_TOKEN), or the console without a token")
     return p
@@ -138,6 +145,32 @@ def _check_date(option: str, value: str) -> str:
         return date.fromisoformat(value).isoformat()
     except ValueError:
         raise UsageError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _cmd_history(store: Store, args: argparse.Namespace, settings: Settings) -> int:
+    answerer = _answerer(store, settings)
+    answer = answerer.ask(" ".join(args.model), board=args.board, category=args.category, force="history")
+    if answer.kind != "history":  # ambiguous, unknown, or a mistake: say so, as text or JSON
+        print(json.dumps(answer.to_json(), ensure_ascii=False) if args.json else answer.text)
+        return 1
+    if args.json:
+        for history in answer.histories:
+            print(json.dumps(history.to_json(), ensure_ascii=False))
+    else:
+        print(answer.text)
+    if args.png is not None:
+        from .charts import NoHistoryError, render_history_png  # noqa: PLC0415 - matplotlib only when drawing
+
+        try:
+            png = render_history_png(
+                answer.histories, board_title=answer.board_title or "", score_label=answer.score_label or "Score"
+            )
+        except NoHistoryError as exc:
+            print(f"leaderbot: {exc}", file=sys.stderr)
+            return 1
+        args.png.write_bytes(png)
+        print(f"chart written to {args.png}", file=sys.stderr)
+    return 0
 
 
 def _cmd_console(store: Store, args: argparse.Namespace, settings: Settings) -> int:
@@ -213,6 +246,7 @@ COMMANDS = {
     "orgs": _cmd_orgs,
     "ask": _cmd_ask,
     "changes": _cmd_changes,
+    "history": _cmd_history,
     "console": _cmd_console,
     "run": _cmd_run,
 }

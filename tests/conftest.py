@@ -41,3 +41,17 @@ def empty_store() -> Iterator[Store]:
     s = Store()
     yield s
     s.close()
+
+
+@pytest.fixture
+def cli_db(seeded_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A private copy of the seeded store; no `.env` and no Leaderbot variables from the developer's shell."""
+    target = tmp_path / "leaderbot.db"
+    with sqlite3.connect(seeded_db) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    for name in ("DISCORD_TOKEN", "LEADERBOT_DB", "LEADERBOT_DEFAULT_BOARD", "LEADERBOT_LOG_LEVEL"):
+        monkeypatch.delenv(name, raising=False)
+    return str(target)

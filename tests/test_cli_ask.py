@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -14,20 +12,6 @@ from bot.cli import main
 
 FIELDS = ("question", "kind", "board", "as_of", "entries", "candidates", "text")
 ENTRY_FIELDS = ("rank", "model", "score", "organization", "country")
-
-
-@pytest.fixture
-def db(seeded_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A private copy of the seeded store; no `.env` and no Leaderbot variables from the developer's shell."""
-    target = tmp_path / "leaderbot.db"
-    with sqlite3.connect(seeded_db) as source, sqlite3.connect(target) as copy:
-        source.backup(copy)
-    work = tmp_path / "cwd"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    for name in ("DISCORD_TOKEN", "LEADERBOT_DB", "LEADERBOT_DEFAULT_BOARD", "LEADERBOT_LOG_LEVEL"):
-        monkeypatch.delenv(name, raising=False)
-    return str(target)
 
 
 def stdin(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
@@ -45,8 +29,8 @@ def check_json(data: dict) -> None:
 # --- one question -----------------------------------------------------------------------------------------------
 
 
-def test_ask_one_question(db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", db, "ask", "rank", "of", "Qwen2-72B-Instruct"]) == 0
+def test_ask_one_question(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", cli_db, "ask", "rank", "of", "Qwen2-72B-Instruct"]) == 0
     out, err = capsys.readouterr()
     lines = out.splitlines()
     assert lines[0].startswith("Qwen2-72B-Instruct is #73 of 182 on LMArena Text (overall, board of 2024-12-31)")
@@ -54,15 +38,15 @@ def test_ask_one_question(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert "Traceback" not in err
 
 
-def test_ask_one_question_as_one_argument(db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", db, "ask", "top 3 chinese models"]) == 0
+def test_ask_one_question_as_one_argument(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", cli_db, "ask", "top 3 chinese models"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Top 3 · country CN on LMArena Text")
     assert out.count("(DeepSeek, CN)") + out.count("(01.AI, CN)") + out.count("(Alibaba, CN)") == 3
 
 
-def test_ask_json(db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", db, "ask", "--json", "top", "5", "on", "math", "under", "10b"]) == 0
+def test_ask_json(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", cli_db, "ask", "--json", "top", "5", "on", "math", "under", "10b"]) == 0
     out = capsys.readouterr().out
     data = json.loads(out)
     check_json(data)
@@ -77,47 +61,47 @@ def test_ask_json(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert len(out.strip().splitlines()) == 1  # one JSON object, one line
 
 
-def test_ask_json_clarification_has_candidates(db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", db, "ask", "--json", "rank of Qwen-72B"]) == 0
+def test_ask_json_clarification_has_candidates(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", cli_db, "ask", "--json", "rank of Qwen-72B"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["kind"] == "clarify"
     assert set(data["candidates"]) == {"Qwen1.5-72B-Chat", "Qwen2-72B-Instruct", "Qwen2.5-72B-Instruct"}
 
 
-def test_ask_board_option(db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", db, "ask", "--board", "open-llm", "--json", "top 3"]) == 0
+def test_ask_board_option(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", cli_db, "ask", "--board", "open-llm", "--json", "top 3"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert (data["board"], data["as_of"], data["archived"]) == ("open-llm", "2025-03-21", True)
     assert data["entries"][0]["model"] == "MaziyarPanahi/calme-3.2-instruct-78b"
 
 
-def test_a_board_named_in_the_question_wins_over_the_option(db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", db, "ask", "--board", "open-llm", "--json", "top 3 on arena"]) == 0
+def test_a_board_named_in_the_question_wins_over_the_option(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", cli_db, "ask", "--board", "open-llm", "--json", "top 3 on arena"]) == 0
     assert json.loads(capsys.readouterr().out)["board"] == "arena"
 
 
-def test_ask_board_option_rejects_unknown_boards(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ask_board_option_rejects_unknown_boards(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
-        main(["--db", db, "ask", "--board", "nope", "top 3"])
+        main(["--db", cli_db, "ask", "--board", "nope", "top 3"])
     assert exc.value.code == 2
     assert "nope" in capsys.readouterr().err
 
 
-def test_ask_as_of(db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", db, "ask", "--as-of", "2024-09-01", "--json", "top 3"]) == 0
+def test_ask_as_of(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", cli_db, "ask", "--as-of", "2024-09-01", "--json", "top 3"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert (data["board"], data["as_of"]) == ("arena", "2024-08-30")
 
 
-def test_ask_as_of_before_the_first_board(db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", db, "ask", "--as-of", "2023-01-01", "top 3"]) == 1
+def test_ask_as_of_before_the_first_board(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", cli_db, "ask", "--as-of", "2023-01-01", "top 3"]) == 1
     out = capsys.readouterr().out
     assert "2024-06-19" in out
 
 
 @pytest.mark.parametrize("bad", ["yesterday", "2024-13-01", "2024-8-1", "01/08/2024", ""])
-def test_ask_bad_as_of(db: str, capsys: pytest.CaptureFixture[str], bad: str) -> None:
-    assert main(["--db", db, "ask", "--as-of", bad, "top 3"]) == 2
+def test_ask_bad_as_of(cli_db: str, capsys: pytest.CaptureFixture[str], bad: str) -> None:
+    assert main(["--db", cli_db, "ask", "--as-of", bad, "top 3"]) == 2
     out, err = capsys.readouterr()
     assert out == ""
     assert len(err.strip().splitlines()) == 1
@@ -125,21 +109,21 @@ def test_ask_bad_as_of(db: str, capsys: pytest.CaptureFixture[str], bad: str) ->
     assert "Traceback" not in err
 
 
-def test_ask_compact_as_of_is_rejected_or_understood(db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["--db", db, "ask", "--as-of", "20240801", "--json", "top 3"])
+def test_ask_compact_as_of_is_rejected_or_understood(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["--db", cli_db, "ask", "--as-of", "20240801", "--json", "top 3"])
     out = capsys.readouterr().out
     assert code == 2 or json.loads(out)["as_of"] == "2024-08-01"
 
 
-def test_ask_error_exits_1_with_the_reason(db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", db, "ask", "top", "-3"]) == 1
+def test_ask_error_exits_1_with_the_reason(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", cli_db, "ask", "top", "-3"]) == 1
     out, err = capsys.readouterr()
     assert "-3" in out
     assert "Traceback" not in out + err
 
 
-def test_ask_a_very_long_question(db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", db, "ask", "--json", "x" * 5000]) == 1
+def test_ask_a_very_long_question(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", cli_db, "ask", "--json", "x" * 5000]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["kind"] == "error"
     assert "5,000" in data["error"]
@@ -151,10 +135,10 @@ QUESTIONS = "top 3\n\n   \nrank of qwen2 72b instruct\nhelp\ntop -3\n"
 
 
 def test_ask_from_stdin_one_line_per_answer(
-    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    cli_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stdin(monkeypatch, QUESTIONS)
-    assert main(["--db", db, "ask"]) == 0  # stdin mode: an error answer is a line, not a failure
+    assert main(["--db", cli_db, "ask"]) == 0  # stdin mode: an error answer is a line, not a failure
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 4
     assert lines[0].startswith("Top 3 on LMArena Text") and " | " in lines[0]
@@ -164,10 +148,10 @@ def test_ask_from_stdin_one_line_per_answer(
 
 
 def test_ask_from_stdin_json_lines(
-    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    cli_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stdin(monkeypatch, QUESTIONS)
-    assert main(["--db", db, "ask", "--json"]) == 0
+    assert main(["--db", cli_db, "ask", "--json"]) == 0
     answers = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [a["kind"] for a in answers] == ["top", "rank", "help", "error"]
     assert [a["question"] for a in answers] == ["top 3", "rank of qwen2 72b instruct", "help", "top -3"]
@@ -176,18 +160,18 @@ def test_ask_from_stdin_json_lines(
 
 
 def test_ask_from_stdin_with_board_and_as_of(
-    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    cli_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stdin(monkeypatch, "top 3\ntop 3 on arena\n")
-    assert main(["--db", db, "ask", "--json", "--board", "open-llm", "--as-of", "2025-01-01"]) == 0
+    assert main(["--db", cli_db, "ask", "--json", "--board", "open-llm", "--as-of", "2025-01-01"]) == 0
     first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
     assert (first["board"], first["as_of"]) == ("open-llm", "2025-01-01")
     assert (second["board"], second["as_of"]) == ("arena", "2024-12-31")
 
 
-def test_ask_from_empty_stdin(db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ask_from_empty_stdin(cli_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     stdin(monkeypatch, "")
-    assert main(["--db", db, "ask"]) == 0
+    assert main(["--db", cli_db, "ask"]) == 0
     assert capsys.readouterr().out == ""
 
 
@@ -195,46 +179,46 @@ def test_ask_from_empty_stdin(db: str, capsys: pytest.CaptureFixture[str], monke
 
 
 def test_console_answers_stdin_and_exits_0_on_eof(
-    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    cli_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stdin(monkeypatch, "top 3\n\nrank of qwen2 72b instruct\n")
-    assert main(["--db", db, "console"]) == 0
+    assert main(["--db", cli_db, "console"]) == 0
     out = capsys.readouterr().out
     assert "Top 3 on LMArena Text" in out
     assert "Qwen2-72B-Instruct is #73 of 182" in out
     assert "Leaderbot console" not in out  # no banner when not interactive
 
 
-def test_console_quit(db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_console_quit(cli_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     stdin(monkeypatch, "top 3\nquit\nhelp\n")
-    assert main(["--db", db, "console"]) == 0
+    assert main(["--db", cli_db, "console"]) == 0
     out = capsys.readouterr().out
     assert "Top 3 on LMArena Text" in out
     assert "Ask me about" not in out
 
 
 def test_run_without_a_token_falls_back_to_the_console(
-    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    cli_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stdin(monkeypatch, "top 3\n")
-    assert main(["--db", db, "run"]) == 0
+    assert main(["--db", cli_db, "run"]) == 0
     out, err = capsys.readouterr()
     assert "DISCORD_TOKEN" in err
     assert "console" in err
     assert "Top 3 on LMArena Text" in out
 
 
-def test_no_command_is_run(db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_command_is_run(cli_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     stdin(monkeypatch, "help\n")
-    assert main(["--db", db]) == 0
+    assert main(["--db", cli_db]) == 0
     out, err = capsys.readouterr()
     assert "DISCORD_TOKEN" in err
     assert "Ask me about LLM leaderboards" in out
 
 
 def test_console_writes_to_the_current_stdout(
-    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    cli_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stdin(monkeypatch, "top 3\n")
-    assert main(["--db", db, "console"]) == 0
+    assert main(["--db", cli_db, "console"]) == 0
     assert "Top 3 on LMArena Text" in capsys.readouterr().out

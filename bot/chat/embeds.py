@@ -13,7 +13,7 @@ import discord
 
 from ..core.answers import Answer, Entry
 from ..core.changes import ChangeSet
-from ..core.text import EVENT_HEADINGS, describe_event, entry_line, score_text
+from ..core.text import EVENT_HEADINGS, describe_event, entry_line, history_line, score_text
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -94,6 +94,9 @@ def _descriptions(answer: Answer) -> list[str]:
             for e in answer.entries
         ]
         return _pages_of_entries(answer, lines, head)
+    if kind == "history":
+        lines = [escape(history_line(answer, h)) for h in answer.histories]
+        return [clip("\n".join([*(f"*{escape(n)}*" for n in answer.notes), *lines]), DESCRIPTION_MAX)]
     if kind == "clarify":
         lines = [f"{i}. {escape(name)}" for i, name in enumerate(answer.candidates, start=1)]
         head = (head + "\n" if head else "") + "Several models match. Pick one below, or ask with a version or size."
@@ -112,6 +115,8 @@ def title(answer: Answer) -> str:
         return clip(f"Not found: {answer.title}", TITLE_MAX)
     if kind == "compare":
         return "Comparison"
+    if kind == "history":
+        return clip(f"History: {answer.title}", TITLE_MAX)
     if kind == "help":
         return "Leaderbot: what you can ask"
     if kind == "error":

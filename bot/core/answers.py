@@ -14,6 +14,7 @@ from typing import Any, Literal
 from db.store import Store
 
 from .boards import DEFAULT_CATEGORY, BoardMeta, BoardView, board_metas, build_view, find_other, organization_words
+from .history import History, model_history
 from .names import normalise
 from .questions import (
     BENCHMARKS,
@@ -28,7 +29,7 @@ from .questions import (
 from .resolve import Candidate, Resolution
 from .text import render_text
 
-AnswerKind = Literal["rank", "top", "compare", "orgs", "boards", "clarify", "not_found", "help", "error"]
+AnswerKind = Literal["rank", "top", "compare", "orgs", "boards", "history", "clarify", "not_found", "help", "error"]
 BENCHMARK_NAMES = dict(BENCHMARKS.values())
 
 
@@ -75,11 +76,13 @@ class Answer:
     total: int | None = None  # rows that matched, for lists
     of: int | None = None  # models on the board
     sort_label: str | None = None  # what a list is ordered by when not the board's score
+    histories: list[History] = field(default_factory=list)  # for `history` answers, one per model asked
     error: str | None = None
     text: str = ""
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
+        data["histories"] = [h.to_json() for h in self.histories]
         for entry, raw in zip(self.entries, data["entries"], strict=True):
             raw.pop("details")
             raw.update(entry.details)
@@ -170,6 +173,7 @@ class Answerer:
             "compare": self._compare,
             "orgs": self._orgs,
             "boards": self._boards,
+            "history": self._history,
             "help": self._help,
             "error": self._error,
         }
@@ -299,6 +303,28 @@ class Answerer:
         if query.board is None and view.meta.id != self.default_board:
             default = self.boards()[self.default_board].title
             answer.notes.append(f"Not on {default}; this is from {view.meta.title}.")
+        return answer
+
+    def _history(self, query: Query) -> Answer:
+        """Each model's rank and score over every stored board of the category, for a chart and a summary."""
+        view, failed = self._open(query)
+        if view is None:
+            return failed  # type: ignore[return-value]
+        histories: list[History] = []
+        for name in query.models:
+            resolution = view.index.resolve(name)
+            if resolution.match is None:
+                answer = self._unresolved(query, view, resolution)
+                if len(query.models) > 1:
+                    answer.notes.append(f"For the chart: which “{name}”?")
+                return answer
+            history = model_history(self.store, view.meta.id, view.snapshot.category, resolution.match.key)
+            if all(h.key != history.key for h in histories):
+                histories.append(history)
+        answer = self._base(query, view, "history")
+        answer.histories = histories
+        answer.entries = [self._entry(view, view.best[h.key]) for h in histories if h.key in view.best]
+        answer.title = " vs ".join(h.model for h in histories)
         return answer
 
     def _compare(self, query: Query) -> Answer:

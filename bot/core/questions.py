@@ -19,8 +19,9 @@ MAX_QUESTION = 300
 MAX_COUNT = 100
 DEFAULT_COUNT = 10
 DEFAULT_ORGS_COUNT = 20
+MAX_CHART_MODELS = 8  # one colour-blind-safe colour each
 
-QueryKind = Literal["rank", "top", "compare", "orgs", "boards", "help", "error"]
+QueryKind = Literal["rank", "top", "compare", "orgs", "boards", "help", "history", "error"]
 
 # The benchmarks of the Open LLM Leaderboard: user words -> store column, display name.
 BENCHMARKS: dict[str, tuple[str, str]] = {
@@ -147,6 +148,18 @@ RANK_WORDS = re.compile(
     r"how (?:is|does|good is)|position of|standing of|score of|how high is|show me|show|tell me about|info on|"
     r"lookup|look up|find|stats for|stats of)\s+"
 )
+HISTORY_LEAD = re.compile(
+    r"^(?:(?:show (?:me )?)?(?:the )?(?:history|chart|graph|trend|progress)(?: of| for)?|how (?:has|have|did) )\s*"
+)
+# "how is X doing" asks for the rank now; "X has moved", "X over time" ask for history.
+HISTORY_TAIL = re.compile(
+    r"\s*(?:(?:'s )?history|over time|(?:been )?(?:moved|moving|changed|performed|trended)"
+    r"(?: over time| lately| recently)?)\s*$"
+)
+HISTORY_TAIL_WORDS = re.compile(
+    r"\s*(?:(?:'s )?history|over time|(?:been )?(?:moved|moving|done|doing|changed|performed|ranked|trended)"
+    r"(?: over time| lately| recently)?)\s*$"
+)
 COMPARE_SPLIT = re.compile(r"\s+(?:vs\.?|versus|against|compared to|compared with|or|and|&)\s+|\s*,\s*")
 COMPARE_LEAD = re.compile(r"^(?:compare|comparison of|diff|difference between)\s+")
 # A date said as a date ("as of 2024-09-01"); a bare one belongs to a model name ("gpt4o 2024-08-06").
@@ -215,6 +228,8 @@ def parse_question(text: str, lexicon: Lexicon | None = None, *, force: QueryKin
         category = m.group(1).strip()
         q = q[: m.start()] + " " + q[m.end() :]
 
+    if force == "history" or (force is None and (HISTORY_LEAD.search(q) or HISTORY_TAIL.search(q))):
+        return _history(original, q, board, category, as_of)
     if force == "compare" or (force is None and (COMPARE_LEAD.search(q) or re.search(r"\s(?:vs\.?|versus)\s", q))):
         return _compare(original, q, board, category, as_of)
 
@@ -261,6 +276,16 @@ def parse_question(text: str, lexicon: Lexicon | None = None, *, force: QueryKin
 
 def _error(original: str, message: str) -> Query:
     return Query("error", original, error=message)
+
+
+def _history(original: str, q: str, board: str | None, category: str | None, as_of: str | None) -> Query:
+    q = HISTORY_TAIL_WORDS.sub("", HISTORY_LEAD.sub("", q.strip()))
+    names = [n.strip() for n in re.split(r"\s+(?:vs\.?|versus|and|&)\s+|\s*,\s*", q) if n and n.strip()]
+    if not names:
+        return _error(original, "Whose history? For example: `history gpt-4o-2024-05-13 vs claude 3 opus`.")
+    if len(names) > MAX_CHART_MODELS:
+        return _error(original, f"A chart holds up to {MAX_CHART_MODELS} models.")
+    return Query("history", original, board, category, as_of, models=tuple(names))
 
 
 def _compare(original: str, q: str, board: str | None, category: str | None, as_of: str | None) -> Query:

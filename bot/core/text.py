@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .answers import Answer, Entry
     from .changes import ChangeSet, Event
+    from .history import History
 
 HELP = """\
 Ask me about LLM leaderboards, in plain words. For example:
@@ -16,6 +17,7 @@ Ask me about LLM leaderboards, in plain words. For example:
   top 5 on math under 10b           Open LLM benchmarks: ifeval, bbh, math, gpqa, musr, mmlu-pro
   llama 3.3 70b vs qwen 2.5 72b     compare two or more models
   which orgs dominate the top 20    who holds the top places
+  how has gpt-4o-2024-05-13 moved   rank and score over time, with a chart on Discord
   boards                            what I know and how fresh it is
 Add "on arena" or "on open-llm" to pick a board, "as of 2024-09-01" for an older one."""
 
@@ -38,6 +40,21 @@ def entry_line(answer: Answer, e: Entry, *, width: int = 4) -> str:
         value = e.details["benchmarks"].get(answer.sort_label)
         extra = f" · {answer.sort_label} {value:.2f}" if value is not None else ""
     return f"#{e.rank:<{width}} {e.model} — {score_text(answer, e.score)}{extra}" + (f" ({who})" if who else "")
+
+
+def history_line(answer: Answer, history: History) -> str:
+    """A model's history in one sentence: where it is now, its best, its time at #1, since when."""
+    if not history.points:
+        return f"{history.model}: no boards with it"
+    now = history.points[-1]
+    move = ""
+    if history.latest_move:
+        move = f", {'up' if history.latest_move > 0 else 'down'} {abs(history.latest_move)} since the board before"
+    reign = f", {history.days_at_1} day{'s' if history.days_at_1 != 1 else ''} at #1" if history.days_at_1 else ""
+    return (
+        f"{history.model}: #{now.rank} on {now.date}{move}; best #{history.best_rank}{reign};"
+        f" on {len(history.points)} board{'s' if len(history.points) != 1 else ''} since {history.first_seen}"
+    )
 
 
 def render_text(answer: Answer) -> str:
@@ -93,6 +110,10 @@ def render_text(answer: Answer) -> str:
             score = f"{o.score:.0f}" if o.board == "arena" else f"{o.score:.2f}"
             lines.append(f"On {o.board_title} ({state} of {o.as_of}): #{o.rank} of {o.of} as {o.model}, {score}.")
         return "\n".join(lines)
+    if kind == "history":
+        lines = [f"History on {answer.board_title} ({answer.category}):"]
+        lines += ["  " + history_line(answer, h) for h in answer.histories]
+        return "\n".join([*answer.notes, *lines])
     if kind == "compare":
         lines = [f"Compared on {source_line(answer)}:"]
         lines += ["  " + entry_line(answer, e) for e in answer.entries]

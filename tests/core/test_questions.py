@@ -404,3 +404,24 @@ def test_more_ways_to_ask_who_holds_the_top(text: str, count: int) -> None:
 def test_an_impossible_date_is_refused_not_ignored() -> None:
     q = ask("top 10 as of 2024-13-45")
     assert q.kind == "error" and "2024-13-45" in (q.error or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "models", "board"),
+    [
+        ("how has gpt-4o moved on arena", ("gpt-4o",), "arena"),
+        ("history of claude 3 opus vs gpt-4o-2024-05-13", ("claude 3 opus", "gpt-4o-2024-05-13"), None),
+        ("gemini exp 1206 over time", ("gemini exp 1206",), None),
+        ("show me the chart of qwen2 72b instruct on open-llm", ("qwen2 72b instruct",), "open-llm"),
+        ("how has llama 3 70b done", ("llama 3 70b",), None),
+    ],
+)
+def test_history_questions(text: str, models: tuple[str, ...], board: str | None) -> None:
+    q = ask(text)
+    assert (q.kind, q.models, q.board) == ("history", models, board)
+
+
+def test_history_needs_a_model_and_at_most_eight() -> None:
+    assert ask("", force="history").kind == "error"
+    assert ask(" vs ".join(f"model {i}" for i in range(9)), force="history").kind == "error"
+    assert ask("how is qwen2 72b doing").kind == "rank"  # 'how is ... doing' asks for the rank now

@@ -145,7 +145,7 @@ def test_help_has_the_examples(answerer: Answerer) -> None:
 def test_the_help_examples_work(answerer: Answerer) -> None:
     """Each example the help shows (its first column) is answered, not refused."""
     examples = [re.split(r"\s{2,}", line.strip())[0] for line in HELP.splitlines() if line.startswith("  ")]
-    assert len(examples) == 7
+    assert len(examples) == 8
     for example in examples:
         answer = answerer.ask(example)
         assert answer.kind not in ("error", "not_found"), (example, answer.text)

@@ -6,6 +6,8 @@ matching and ranking lives in `bot.core`.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -13,6 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from ...charts import NoHistoryError, render_history_png_async
 from ...core.answers import Answer, Answerer
 from ...core.questions import QueryKind
 from ..embeds import clip, plain_text, render_embeds
@@ -25,6 +28,7 @@ log = logging.getLogger(__name__)
 
 # Listing commands scan a whole board: a burst limit per user keeps one person from hogging the bot.
 list_cooldown = commands.cooldown(6, 30.0, commands.BucketType.user)
+CHART_FILE = "history.png"
 
 
 class AskCog(commands.Cog, name="Questions"):
@@ -61,12 +65,25 @@ class AskCog(commands.Cog, name="Questions"):
             kwargs["content"] = plain_text(answer)
         if view is not None:
             kwargs["view"] = view
+        if answer.kind == "history" and can_embed:
+            with contextlib.suppress(NoHistoryError):  # nothing to draw: the summary in words says so
+                kwargs["file"] = await self._chart(answer, pages[0])
         if message is not None:
             sent = await message.reply(mention_author=False, **kwargs)
         else:
             sent = await ctx.send(**kwargs)
         if view is not None:
             view.message = sent  # type: ignore[attr-defined]
+
+    @staticmethod
+    async def _chart(answer: Answer, embed: discord.Embed) -> discord.File:
+        """Draw the history chart in a worker thread (matplotlib is slow for an event loop) and put it in the
+        embed."""
+        png = await render_history_png_async(
+            answer.histories, board_title=answer.board_title or "", score_label=answer.score_label or "Score"
+        )
+        embed.set_image(url=f"attachment://{CHART_FILE}")
+        return discord.File(io.BytesIO(png), filename=CHART_FILE)
 
     def _pick_handler(self, answer: Answer) -> PickHandler:
         """What choosing a candidate does: answer the rank question for exactly that model on that board."""
@@ -159,6 +176,21 @@ class AskCog(commands.Cog, name="Questions"):
         """Who dominates: `!orgs`, `!orgs 50 on open-llm`."""
         await self.ask(ctx, f"{count or ''} {filters}", force="orgs", board=board, category=category)
 
+    @commands.hybrid_command(name="history", aliases=["chart"], description="A model's rank and score over time")
+    @app_commands.describe(
+        models='One model, or up to 8 joined by "vs": gpt-4o-2024-05-13 vs claude 3 opus',
+        board="Which board (default: the server's default board)",
+        category="Board category, e.g. overall",
+    )
+    @list_cooldown
+    async def history(
+        self, ctx: commands.Context[LeaderBot], *, models: str, board: str | None = None, category: str | None = None
+    ) -> None:
+        """A chart and a summary: `!history gpt-4o-2024-05-13 vs claude 3.5 sonnet`."""
+        if ctx.interaction is not None:
+            await ctx.defer()  # drawing can take longer than the 3 s an interaction allows
+        await self.ask(ctx, models, force="history", board=board, category=category)
+
     @commands.hybrid_command(name="boards", description="The boards I know and how fresh they are")
     async def boards(self, ctx: commands.Context[LeaderBot]) -> None:
         """The boards, their latest dates and how many snapshots are stored."""
@@ -180,6 +212,7 @@ class AskCog(commands.Cog, name="Questions"):
         return [app_commands.Choice(name=clip(n, 100), value=clip(n, 100)) for n in names[:25]]
 
     @rank.autocomplete("board")
+    @history.autocomplete("board")
     @top.autocomplete("board")
     @compare.autocomplete("board")
     @orgs.autocomplete("board")
@@ -194,6 +227,7 @@ class AskCog(commands.Cog, name="Questions"):
         ][:25]
 
     @rank.autocomplete("category")
+    @history.autocomplete("category")
     @top.autocomplete("category")
     @compare.autocomplete("category")
     @orgs.autocomplete("category")

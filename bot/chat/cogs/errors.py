@@ -21,6 +21,7 @@ EXAMPLES = {
     "top": "`{p}top 10 chinese`",
     "compare": "`{p}compare llama 3.3 70b vs qwen 2.5 72b`",
     "orgs": "`{p}orgs 20`",
+    "history": "`{p}history gpt-4o-2024-05-13 vs claude 3 opus`",
 }
 
 
