@@ -269,3 +269,31 @@ async def test_restart_keeps_answering_from_the_same_store(simcord_env, db_path)
     await env.restart_bot(build_bot(db_path))
     await alice.send(channel, "!rank deepseek v3")
     assert channel.last_message.embeds[0].title == before
+
+
+async def test_history_draws_a_chart_with_the_summary(simcord_env):
+    env = simcord_env
+    _, channel, alice, _ = world(env)
+    await alice.send(channel, "!history gpt-4o-2024-05-13 vs claude 3 opus")
+    reply = channel.last_message
+    [attachment] = reply.attachments
+    assert attachment.filename == "history.png"
+    png = await attachment.read()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
+    embed = reply.embeds[0]
+    assert embed.image.url == "attachment://history.png"
+    assert embed.title == "History: GPT-4o-2024-05-13 vs Claude 3 Opus"
+    assert "best #1, 44 days at #1" in embed.description
+
+    result = await alice.slash(channel, "history", models="gemini exp 1206")
+    callbacks = [r.json for r in env.http_requests if r.method == "POST" and r.path.endswith("/callback")]
+    assert callbacks[-1]["type"] == 5  # deferred first: drawing may take more than the 3 s an interaction allows
+    assert result.response.attachments[0].filename == "history.png"
+    assert "25 days at #1" in result.response.embeds[0].description
+
+    await alice.send(channel, f"{env.bot.user.mention} how has claude 3 opus moved on arena?")
+    assert channel.last_message.attachments[0].filename == "history.png"
+
+    await alice.send(channel, "!history gpt-4o")  # ambiguous: a picker, no chart
+    assert not channel.last_message.attachments
+    assert channel.last_message.embeds[0].title.startswith("Which")
