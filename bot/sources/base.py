@@ -113,14 +113,22 @@ def convert_rows(
     if missing:
         raise SourceError(f"{origin}: missing required column(s) {', '.join(repr(m) for m in missing)}")
     problems: dict[str, list[int]] = {}
-    plan = [(name, col.store, col.kind, col.required and not col.nullable) for name, col in columns.items()]
+    # The type most cells of a kind arrive as, taken as-is without a call (15,000 rows x 30 columns add up).
+    usual = {"str": str, "num": float}
+    plan = [
+        (name, col.store, col.kind, col.required and not col.nullable, usual.get(col.kind))
+        for name, col in columns.items()
+    ]
     out: list[dict[str, Any]] = []
     for i, row in enumerate(rows):
         if not isinstance(row, Mapping):
             raise SourceError(f"{origin}: row {i + 1} is not an object")
         converted: dict[str, Any] = {}
-        for name, store, kind, needed in plan:
+        for name, store, kind, needed, fast in plan:
             value = row.get(name)
+            if type(value) is fast and (fast is str or value - value == 0.0):  # NaN and inf fail this
+                converted[store] = value
+                continue
             if value is None or (value == "" and kind == "date"):  # upstream leaves unknown dates empty
                 if needed:
                     problems.setdefault(f"column {name!r} is missing or null", []).append(i + 1)
