@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 import simcord  # noqa: E402
 
+from bench.measure import percentile  # noqa: E402
 from bench.report import write_section  # noqa: E402
 from bot import build_bot  # noqa: E402
 from bot.ingest import open_store  # noqa: E402
@@ -49,11 +49,6 @@ if sys.argv[1] == 'bot':
     asyncio.run(load())
 print(rss())
 """
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 async def latencies(db: Path, messages: int) -> dict[str, list[float]]:
@@ -86,10 +81,8 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=200)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        seed = Path(tmp) / "seed.db"
-        open_store(seed).close()
         db = Path(tmp) / "bot.db"
-        shutil.copy(seed, db)
+        open_store(db).close()
         timings = asyncio.run(latencies(db, args.messages))
         base_rss, bot_rss = rss("base", db), rss("bot", db)
 

@@ -34,6 +34,7 @@ from matplotlib.figure import Figure
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.measure import percentile, timed  # noqa: E402
 from bench.report import machine, write_section  # noqa: E402
 from bot.charts import render_history_png, render_history_png_async  # noqa: E402
 from bot.core.history import History, Point, model_history  # noqa: E402
@@ -42,20 +43,6 @@ from db.store import Store  # noqa: E402
 
 MODELS = ["gpt-4o-2024-05-13", "gpt-4-turbo-2024-04-09", "claude 3 opus", "llama-3-70b-instruct"]
 AIM_MS = 300.0
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def timed(fn, repeats: int) -> list[float]:  # type: ignore[no-untyped-def]
-    out = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - started) * 1000)
-    return out
 
 
 def with_40th_point(history: History) -> History:

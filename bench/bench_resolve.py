@@ -25,6 +25,7 @@ from rapidfuzz import fuzz, process
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.measure import percentile, timed  # noqa: E402
 from bench.report import machine, write_section  # noqa: E402
 from bot.core.answers import Answerer  # noqa: E402
 from bot.core.names import tokenize  # noqa: E402
@@ -32,20 +33,6 @@ from bot.core.questions import parse_question  # noqa: E402
 from bot.core.resolve import Candidate, NameIndex  # noqa: E402
 from bot.ingest import open_store  # noqa: E402
 from tests.labelled import load  # noqa: E402
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def timed(fn, repeats: int) -> list[float]:  # type: ignore[no-untyped-def]
-    out = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - started) * 1000)
-    return out
 
 
 def main() -> None:

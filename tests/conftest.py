@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 
 from bot.ingest import open_store
 from db.store import Store
+from tests.stores import copy_store
 
 DATA = Path(__file__).resolve().parent.parent / "db" / "data"
 ARENA_2024 = DATA / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
@@ -29,8 +29,7 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def store(seeded_db: Path, tmp_path: Path) -> Iterator[Store]:
     """A private, writable copy of the seeded store."""
     target = tmp_path / "store.db"
-    with sqlite3.connect(seeded_db) as source, sqlite3.connect(target) as copy:
-        source.backup(copy)
+    copy_store(seeded_db, target)
     s = Store(target)
     yield s
     s.close()
@@ -47,8 +46,7 @@ def empty_store() -> Iterator[Store]:
 def cli_db(seeded_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A private copy of the seeded store; no `.env` and no Leaderbot variables from the developer's shell."""
     target = tmp_path / "leaderbot.db"
-    with sqlite3.connect(seeded_db) as source, sqlite3.connect(target) as copy:
-        source.backup(copy)
+    copy_store(seeded_db, target)
     work = tmp_path / "cwd"
     work.mkdir()
     monkeypatch.chdir(work)

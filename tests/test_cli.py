@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from viewer_server import ARENA_DATASET, ViewerServer, serve_in_thread
 
 from bot.cli import main
 from db.store import Store
+from tests.stores import copy_store
 
 DATA = Path(__file__).resolve().parent.parent / "db" / "data"
 ARENA_2024 = DATA / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
@@ -42,8 +42,7 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
 @pytest.fixture
 def seeded(seeded_db: Path, tmp_path: Path) -> Path:
     target = tmp_path / "seeded.db"
-    with sqlite3.connect(seeded_db) as source, sqlite3.connect(target) as copy:
-        source.backup(copy)
+    copy_store(seeded_db, target)
     return target
 
 

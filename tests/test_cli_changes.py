@@ -6,13 +6,13 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
+from tests.stores import copy_store
 
 ARENA_2024 = (
     Path(__file__).resolve().parent.parent / "db" / "data" / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
@@ -27,8 +27,7 @@ EVENT_TYPES = {"new_leader", "debut", "entered", "left", "moved", "score"}
 @pytest.fixture
 def db(seeded_db: Path, tmp_path: Path) -> Path:
     target = tmp_path / "store.db"
-    with sqlite3.connect(seeded_db) as source, sqlite3.connect(target) as copy:
-        source.backup(copy)
+    copy_store(seeded_db, target)
     return target
 
 

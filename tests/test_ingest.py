@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
-import pickle
-import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -17,22 +14,12 @@ from bot.ingest import ingest_file, ingest_url, live_boards, open_store, refresh
 from bot.settings import Settings
 from bot.sources import SourceError
 from db.store import Store
+from tests.stores import copy_store, fingerprint
 
 DATA = Path(__file__).resolve().parent.parent / "db" / "data"
 ARENA_2024 = DATA / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
 OPEN_LLM_FINAL = DATA / "open-llm" / "contents-2025-03-21.jsonl.gz"
 OPEN_LLM_DEC = DATA / "open-llm" / "contents-2024-12-11.jsonl.gz"
-
-
-def fingerprint(store: Store) -> tuple[int, int, str]:
-    """Snapshot count, entry count and a checksum of every row of every table."""
-    digest = hashlib.sha256()
-    tables = [r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-    for table in tables:
-        digest.update(table.encode())
-        digest.update(pickle.dumps(store.db.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()))
-    counts = store.db.execute("SELECT (SELECT count(*) FROM snapshots), (SELECT count(*) FROM entries)").fetchone()
-    return *counts, digest.hexdigest()
 
 
 def jsonl(rows: list[dict]) -> bytes:
@@ -43,8 +30,7 @@ def jsonl(rows: list[dict]) -> bytes:
 def untouched(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, tuple]]:
     """One seeded store shared by the tests that must not change it, with its fingerprint from before."""
     target = tmp_path_factory.mktemp("untouched") / "store.db"
-    with sqlite3.connect(seeded_db) as source, sqlite3.connect(target) as copy:
-        source.backup(copy)
+    copy_store(seeded_db, target)
     store = Store(target)
     yield store, fingerprint(store)
     store.close()

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from bot import build_bot
+from tests.stores import copy_store
 
 
 @pytest.fixture
 def db_path(seeded_db: Path, tmp_path: Path) -> Path:
     target = tmp_path / "bot.db"
-    with sqlite3.connect(seeded_db) as source, sqlite3.connect(target) as copy:
-        source.backup(copy)
+    copy_store(seeded_db, target)
     return target
 
 

@@ -6,7 +6,6 @@ that changes the store uses the function-scoped `store` fixture instead.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,13 +14,13 @@ import pytest
 from bot.core.answers import Answerer
 from bot.core.boards import BoardView
 from db.store import Store
+from tests.stores import copy_store
 
 
 @pytest.fixture(scope="session")
 def shared_store(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     target = tmp_path_factory.mktemp("core") / "shared.db"
-    with sqlite3.connect(seeded_db) as source, sqlite3.connect(target) as copy:
-        source.backup(copy)
+    copy_store(seeded_db, target)
     s = Store(target)
     yield s
     s.close()

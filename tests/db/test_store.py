@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import pickle
 import sqlite3
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from bot.sources import SnapshotData
 from bot.sources.lmarena import LMArenaSource
 from bot.sources.payloads import read_rows
 from db.store import Store, StoreError
+from tests.stores import fingerprint
 
 ARENA_2024 = (
     Path(__file__).resolve().parents[2] / "db" / "data" / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
@@ -24,17 +23,6 @@ ARENA_2024 = (
 @pytest.fixture(scope="module")
 def arena_snapshots() -> list[SnapshotData]:
     return LMArenaSource().to_snapshots(read_rows(ARENA_2024), origin=str(ARENA_2024))
-
-
-def fingerprint(store: Store) -> tuple[int, int, str]:
-    """Snapshot count, entry count and a checksum of every row of every table."""
-    digest = hashlib.sha256()
-    tables = [r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-    for table in tables:
-        digest.update(table.encode())
-        digest.update(pickle.dumps(store.db.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()))
-    counts = store.db.execute("SELECT (SELECT count(*) FROM snapshots), (SELECT count(*) FROM entries)").fetchone()
-    return *counts, digest.hexdigest()
 
 
 def later_board(snapshot: SnapshotData, as_of: str, *, rename=lambda name: name) -> SnapshotData:

@@ -1,0 +1,28 @@
+"""Helpers for tests that need a store of their own or must prove a store unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+from pathlib import Path
+
+from db.store import Store
+
+
+def copy_store(source: Path, target: Path) -> Path:
+    """A private copy of a SQLite store (the session's seeded one, usually): cheaper than seeding again."""
+    with sqlite3.connect(source) as original, sqlite3.connect(target) as copy:
+        original.backup(copy)
+    return target
+
+
+def fingerprint(store: Store) -> tuple[int, int, str]:
+    """Snapshot count, entry count and a checksum of every row of every table."""
+    digest = hashlib.sha256()
+    tables = [r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    for table in tables:
+        digest.update(table.encode())
+        digest.update(pickle.dumps(store.db.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()))
+    counts = store.db.execute("SELECT (SELECT count(*) FROM snapshots), (SELECT count(*) FROM entries)").fetchone()
+    return *counts, digest.hexdigest()
