@@ -222,3 +222,18 @@ def test_console_writes_to_the_current_stdout(
     stdin(monkeypatch, "top 3\n")
     assert main(["--db", cli_db, "console"]) == 0
     assert "Top 3 on LMArena Text" in capsys.readouterr().out
+
+
+def test_run_with_a_token_but_no_discord_fails_cleanly_and_never_shows_the_token(
+    cli_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No network here: the login fails. One clear line, exit 1, no traceback, and the token nowhere."""
+    token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.secret-part.never-print-me"
+    monkeypatch.setenv("DISCORD_TOKEN", token)
+    assert main(["--db", cli_db, "run"]) == 1
+    out, err = capsys.readouterr()
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "Discord" in logged
+    for text in (out, err, logged):
+        assert token not in text and "secret-part" not in text
+        assert "Traceback" not in text

@@ -9,6 +9,7 @@ import signal
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord.ext import commands
@@ -22,6 +23,10 @@ from ..settings import Settings
 from .notify import Notifier
 
 log = logging.getLogger(__name__)
+
+# Leaderbot never joins voice: don't warn at every start that voice libraries are missing.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
 
 COGS = ("bot.chat.cogs.errors", "bot.chat.cogs.ask", "bot.chat.cogs.alerts")
 
@@ -103,6 +108,9 @@ def run_bot(store: Store, settings: Settings) -> int:
         asyncio.run(main())
     except discord.LoginFailure:
         log.error("Discord rejected the token: check DISCORD_TOKEN (Bot tab of your application)")
+        return 1
+    except (aiohttp.ClientError, OSError, discord.GatewayNotFound) as exc:
+        log.error("cannot reach Discord (%s); check the network and try again", type(exc).__name__)
         return 1
     except discord.PrivilegedIntentsRequired:
         log.error(
