@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from db.keys import model_key
 from db.store import Store, StoreError
 
 from . import ingest
@@ -65,6 +66,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("name", nargs="?")
     s.add_argument("--country", help="ISO 3166 alpha-2 code, e.g. CN")
     s.add_argument("--alias", action="append", default=[], help="a namespace or spelling (repeatable)")
+
+    s = sub.add_parser("alias", help="give a model an extra name: alias BOARD ALIAS MODEL (or list a board's)")
+    s.add_argument("board", choices=BOARD_IDS)
+    s.add_argument("alias", nargs="?", help='the extra name, e.g. "new sonnet"')
+    s.add_argument("model", nargs="?", help="the board's exact model name (any case)")
 
     s = sub.add_parser("ask", help="answer a question (or one per line from stdin)")
     s.add_argument("question", nargs="*", help="e.g. top 10 chinese models")
@@ -227,6 +233,22 @@ def _cmd_boards(store: Store, args: argparse.Namespace, settings: Settings) -> i
     return 0
 
 
+def _cmd_alias(store: Store, args: argparse.Namespace, settings: Settings) -> int:
+    if args.alias is None:
+        for alias, key in sorted(store.model_aliases(args.board).items()):
+            print(f"{alias!r} -> {key}")
+        return 0
+    if not args.model:
+        raise UsageError('alias needs the model too: leaderbot alias arena "new sonnet" "Claude 3.5 Sonnet (20241022)"')
+    view = _answerer(store, settings).view(args.board)
+    key = model_key(args.model)
+    if view is None or view.index.by_key(key) is None:
+        raise UsageError(f"{args.model!r} is not a model on the latest {args.board} board; give its exact name")
+    store.set_model_alias(args.board, args.alias, key)
+    print(f"{args.alias!r} now means {view.index.by_key(key).name} on {args.board}")  # type: ignore[union-attr]
+    return 0
+
+
 def _cmd_orgs(store: Store, args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "set":
         if not args.name:
@@ -244,6 +266,7 @@ COMMANDS = {
     "refresh": _cmd_refresh,
     "boards": _cmd_boards,
     "orgs": _cmd_orgs,
+    "alias": _cmd_alias,
     "ask": _cmd_ask,
     "changes": _cmd_changes,
     "history": _cmd_history,

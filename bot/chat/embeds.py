@@ -49,7 +49,8 @@ def footer(answer: Answer) -> str:
     if not answer.board_title:
         return "Leaderbot"
     state = "archived board, frozen" if answer.archived else "live board"
-    return clip(f"{answer.board_title} · {answer.category} · {state} · as of {answer.as_of}", FOOTER_MAX)
+    source = f" · {answer.url.removeprefix('https://')}" if answer.url else ""  # footers cannot hold links
+    return clip(f"{answer.board_title} · {answer.category} · {state} · as of {answer.as_of}{source}", FOOTER_MAX)
 
 
 def plain_text(answer: Answer) -> str:
@@ -195,5 +196,6 @@ def render_digest(changes: ChangeSet, board_title: str, url: str | None) -> disc
     embed = discord.Embed(title=clip(headline, TITLE_MAX), description=description, url=url,
                           colour=discord.Colour.gold() if leaders else discord.Colour.blurple())  # fmt: skip
     span = f"{changes.from_date} → {changes.to_date}" if changes.from_date else changes.to_date
-    embed.set_footer(text=clip(f"{board_title} · {changes.category} · board of {span}", FOOTER_MAX))
+    source = f" · {url.removeprefix('https://')}" if url else ""
+    embed.set_footer(text=clip(f"{board_title} · {changes.category} · board of {span}{source}", FOOTER_MAX))
     return embed
