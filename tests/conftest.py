@@ -26,11 +26,15 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def store(seeded_db: Path, tmp_path: Path) -> Iterator[Store]:
-    """A private, writable copy of the seeded store."""
-    target = tmp_path / "store.db"
-    copy_store(seeded_db, target)
-    s = Store(target)
+def seeded_copy(seeded_db: Path, tmp_path: Path) -> Path:
+    """A private, writable copy of the seeded store file."""
+    return copy_store(seeded_db, tmp_path / "store.db")
+
+
+@pytest.fixture
+def store(seeded_copy: Path) -> Iterator[Store]:
+    """A private, writable copy of the seeded store, open."""
+    s = Store(seeded_copy)
     yield s
     s.close()
 
@@ -43,13 +47,11 @@ def empty_store() -> Iterator[Store]:
 
 
 @pytest.fixture
-def cli_db(seeded_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def cli_db(seeded_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A private copy of the seeded store; no `.env` and no Leaderbot variables from the developer's shell."""
-    target = tmp_path / "leaderbot.db"
-    copy_store(seeded_db, target)
     work = tmp_path / "cwd"
     work.mkdir()
     monkeypatch.chdir(work)
     for name in ("DISCORD_TOKEN", "LEADERBOT_DB", "LEADERBOT_DEFAULT_BOARD", "LEADERBOT_LOG_LEVEL"):
         monkeypatch.delenv(name, raising=False)
-    return str(target)
+    return str(seeded_copy)

@@ -13,7 +13,6 @@ from viewer_server import ARENA_DATASET, ViewerServer, serve_in_thread
 
 from bot.cli import main
 from db.store import Store
-from tests.stores import copy_store
 
 DATA = Path(__file__).resolve().parent.parent / "db" / "data"
 ARENA_2024 = DATA / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
@@ -40,13 +39,6 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
 
 
 @pytest.fixture
-def seeded(seeded_db: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "seeded.db"
-    copy_store(seeded_db, target)
-    return target
-
-
-@pytest.fixture
 def viewer(monkeypatch: pytest.MonkeyPatch) -> Iterator[ViewerServer]:
     server = ViewerServer().add_bundled(arena=ARENA_2024, open_llm=OPEN_LLM_FINAL)
     with serve_in_thread(server):
@@ -56,8 +48,8 @@ def viewer(monkeypatch: pytest.MonkeyPatch) -> Iterator[ViewerServer]:
         yield server
 
 
-def test_boards_lists_every_snapshot(run: Run, seeded: Path) -> None:
-    code, out, err = run("--db", seeded, "boards")
+def test_boards_lists_every_snapshot(run: Run, seeded_copy: Path) -> None:
+    code, out, err = run("--db", seeded_copy, "boards")
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0] == "arena  LMArena Text (live), 39 snapshot(s)"
@@ -68,8 +60,8 @@ def test_boards_lists_every_snapshot(run: Run, seeded: Path) -> None:
     assert len(lines) == 44
 
 
-def test_boards_as_json(run: Run, seeded: Path) -> None:
-    code, out, _ = run("--db", seeded, "boards", "--json")
+def test_boards_as_json(run: Run, seeded_copy: Path) -> None:
+    code, out, _ = run("--db", seeded_copy, "boards", "--json")
     assert code == 0
     snapshots = json.loads(out)
     assert len(snapshots) == 42
@@ -118,35 +110,35 @@ def test_ingest_needs_a_known_board(run: Run, tmp_path: Path) -> None:
     assert exited.value.code == 2
 
 
-def test_orgs_set_corrects_an_organization_everywhere(run: Run, seeded: Path) -> None:
-    code, out, err = run("--db", seeded, "orgs", "set", "Nomic AI", "--country", "us", "--alias", "nomic-ai")
+def test_orgs_set_corrects_an_organization_everywhere(run: Run, seeded_copy: Path) -> None:
+    code, out, err = run("--db", seeded_copy, "orgs", "set", "Nomic AI", "--country", "us", "--alias", "nomic-ai")
     assert (code, err) == (0, "")
     assert out == "Nomic AI: country US; spellings: nomicai\n"
-    code, out, _ = run("--db", seeded, "orgs")
+    code, out, _ = run("--db", seeded_copy, "orgs")
     assert code == 0
     assert any(line.split() == ["Nomic", "AI", "US", "nomicai"] for line in out.splitlines())
-    with Store(seeded) as store:
+    with Store(seeded_copy) as store:
         latest = store.latest_snapshot("arena", "overall")
         nomic = [e for e in store.entries(latest.id) if e["raw_organization"] == "Nomic AI"]
         assert nomic and {e["country"] for e in nomic} == {"US"}
 
 
-def test_orgs_set_refuses_a_bad_country(run: Run, seeded: Path) -> None:
-    code, out, err = run("--db", seeded, "orgs", "set", "Nomic AI", "--country", "USA")
+def test_orgs_set_refuses_a_bad_country(run: Run, seeded_copy: Path) -> None:
+    code, out, err = run("--db", seeded_copy, "orgs", "set", "Nomic AI", "--country", "USA")
     assert (code, out) == (1, "")
     assert err == "leaderbot: 'USA' is not a two-letter ISO country code (CN, US, FR, ...)\n"
-    code, _, err = run("--db", seeded, "orgs", "set")
+    code, _, err = run("--db", seeded_copy, "orgs", "set")
     assert code == 2
     assert err.startswith("leaderbot: orgs set needs a NAME")
 
 
-def test_refresh_finds_nothing_new_in_a_seeded_store(run: Run, seeded: Path, viewer: ViewerServer) -> None:
-    code, out, err = run("--db", seeded, "refresh")
+def test_refresh_finds_nothing_new_in_a_seeded_store(run: Run, seeded_copy: Path, viewer: ViewerServer) -> None:
+    code, out, err = run("--db", seeded_copy, "refresh")
     assert (code, err) == (0, "")
     origin = f"{viewer.url}/rows?dataset=lmarena-ai/leaderboard-dataset&config=text&split=latest"
     assert out == f"arena: nothing new in {origin} (1 snapshot(s) already stored)\n"
     assert {r.params["dataset"] for r in viewer.requests} == {"lmarena-ai/leaderboard-dataset"}  # only live boards
-    code, out, _ = run("--db", seeded, "refresh", "open-llm")
+    code, out, _ = run("--db", seeded_copy, "refresh", "open-llm")
     assert code == 0 and out.startswith("open-llm: nothing new in ")
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.stores import copy_store
 
 ARENA_2024 = (
     Path(__file__).resolve().parent.parent / "db" / "data" / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
@@ -25,14 +24,7 @@ EVENT_TYPES = {"new_leader", "debut", "entered", "left", "moved", "score"}
 
 
 @pytest.fixture
-def db(seeded_db: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "store.db"
-    copy_store(seeded_db, target)
-    return target
-
-
-@pytest.fixture
-def run(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+def run(seeded_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
     """`leaderbot --db DB changes ARGS...` -> (exit status, stdout, stderr), with no .env and no LEADERBOT_*."""
     monkeypatch.chdir(tmp_path)
     for name in list(os.environ):
@@ -41,7 +33,7 @@ def run(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytes
 
     def run(*args: str) -> tuple[int, str, str]:
         capsys.readouterr()
-        code = main(["--db", str(db), "changes", *map(str, args)])
+        code = main(["--db", str(seeded_copy), "changes", *map(str, args)])
         out, err = capsys.readouterr()
         return code, out, err
 
@@ -257,7 +249,7 @@ def test_open_llm_changes(run: Run) -> None:
     assert "only one open-llm overall snapshot up to 2024-12-11" in err
 
 
-def test_a_rejected_board_changes_nothing(run: Run, db: Path, tmp_path: Path) -> None:
+def test_a_rejected_board_changes_nothing(run: Run, seeded_copy: Path, tmp_path: Path) -> None:
     """`leaderbot ingest` of a broken next board (two thirds of the rows gone) stores it as rejected; `changes`
     still reports the last two accepted boards and says nothing about it."""
     with gzip.open(ARENA_2024, "rt", encoding="utf-8") as f:
@@ -268,7 +260,7 @@ def test_a_rejected_board_changes_nothing(run: Run, db: Path, tmp_path: Path) ->
     broken = sorted(broken, key=lambda r: r["rank"])[:60]
     path = tmp_path / "broken.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in broken), encoding="utf-8")
-    assert main(["--db", str(db), "ingest", "arena", "--file", str(path)]) == 0
+    assert main(["--db", str(seeded_copy), "ingest", "arena", "--file", str(path)]) == 0
     data = as_json(run, "arena")
     assert (data["from"], data["to"]) == ("2024-12-23", "2024-12-31")
     data = as_json(run, "arena", "--to", "2025-01-31")

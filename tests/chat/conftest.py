@@ -7,14 +7,11 @@ from pathlib import Path
 import pytest
 
 from bot import build_bot
-from tests.stores import copy_store
 
 
 @pytest.fixture
-def db_path(seeded_db: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "bot.db"
-    copy_store(seeded_db, target)
-    return target
+def db_path(seeded_copy: Path) -> Path:
+    return seeded_copy
 
 
 @pytest.fixture

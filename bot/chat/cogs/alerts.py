@@ -12,6 +12,7 @@ from db.store import StoreError, Subscription
 
 from ...core.changes import NoChanges, stored_changes
 from ..embeds import render_digest
+from .ask import board_choices
 
 if TYPE_CHECKING:
     from ..client import LeaderBot
@@ -142,11 +143,7 @@ class AlertsCog(commands.Cog, name="Alerts"):
     async def board_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [
-            app_commands.Choice(name=meta.title, value=board)
-            for board, meta in self.bot.answerer.boards().items()
-            if current.casefold() in board
-        ][:25]
+        return board_choices(self.bot.answerer, current)
 
 
 async def setup(bot: LeaderBot) -> None:

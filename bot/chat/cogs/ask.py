@@ -219,12 +219,7 @@ class AskCog(commands.Cog, name="Questions"):
     async def board_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        typed = current.casefold()
-        return [
-            app_commands.Choice(name=f"{meta.title}{' (archived)' if meta.archived else ''}", value=board)
-            for board, meta in self.answerer.boards().items()
-            if typed in board or typed in meta.title.casefold()
-        ][:25]
+        return board_choices(self.answerer, current)
 
     @rank.autocomplete("category")
     @history.autocomplete("category")
@@ -253,6 +248,16 @@ class AskCog(commands.Cog, name="Questions"):
             await self.send_answer(ctx, answer, message=message)
         except discord.Forbidden:
             log.warning("cannot reply in channel %s (missing permissions)", message.channel.id)
+
+
+def board_choices(answerer: Answerer, typed: str) -> list[app_commands.Choice[str]]:
+    """Boards whose id or title contains what was typed, archived ones labelled (shared by every cog)."""
+    typed = typed.casefold()
+    return [
+        app_commands.Choice(name=f"{meta.title}{' (archived)' if meta.archived else ''}", value=board)
+        for board, meta in answerer.boards().items()
+        if typed in board or typed in meta.title.casefold()
+    ][:25]
 
 
 def _can_embed(channel: discord.abc.Messageable, me: discord.Member | None) -> bool:
