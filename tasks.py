@@ -41,10 +41,13 @@ def ensure_env(kind: str) -> None:
     if not PYTHON.exists():
         print("creating .venv ...", file=sys.stderr)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    print(f"installing pinned dependencies for '{kind}' ...", file=sys.stderr)
+    print(f"installing pinned dependencies for '{kind}' (once) ...", file=sys.stderr)
     pip = [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, "-r", str(ROOT / LOCKS[kind][-1])], check=True)
-    subprocess.run([*pip, "--no-deps", "-e", str(ROOT)], check=True)
+    for step in ([*pip, "-r", str(ROOT / LOCKS[kind][-1])], [*pip, "--no-deps", "-e", str(ROOT)]):
+        done = subprocess.run(step, check=False, capture_output=True, text=True)
+        if done.returncode != 0:  # show pip's own words only when something went wrong
+            sys.stderr.write(done.stdout + done.stderr)
+            sys.exit(f"installing failed: {' '.join(step[3:])}")
     stamp.write_text(wanted)
 
 

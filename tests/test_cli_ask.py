@@ -34,7 +34,7 @@ def test_ask_one_question(cli_db: str, capsys: pytest.CaptureFixture[str]) -> No
     out, err = capsys.readouterr()
     lines = out.splitlines()
     assert lines[0].startswith("Qwen2-72B-Instruct is #73 of 182 on LMArena Text (overall, board of 2024-12-31)")
-    assert lines[1].startswith("On Open LLM Leaderboard v2 (archived of 2025-03-21): #")
+    assert lines[1].startswith("On Open LLM Leaderboard v2 (archived board of 2025-03-21): #")
     assert "Traceback" not in err
 
 

@@ -29,7 +29,7 @@ def score_text(answer: Answer, value: float) -> str:
 def source_line(answer: Answer) -> str:
     if not answer.board_title:
         return ""
-    label = "archived" if answer.archived else "board"
+    label = "archived board" if answer.archived else "board"
     return f"{answer.board_title} ({answer.category}, {label} of {answer.as_of})"
 
 
@@ -106,7 +106,7 @@ def render_text(answer: Answer) -> str:
             lines.append("  " + " · ".join(marks))
         if e.other is not None:
             o = e.other
-            state = "archived" if o.archived else "board"
+            state = "archived board" if o.archived else "board"
             score = f"{o.score:.0f}" if o.board == "arena" else f"{o.score:.2f}"
             lines.append(f"On {o.board_title} ({state} of {o.as_of}): #{o.rank} of {o.of} as {o.model}, {score}.")
         return "\n".join(lines)

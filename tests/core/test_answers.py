@@ -81,7 +81,7 @@ def test_every_answer_names_its_board_and_date(answerer: Answerer, question: str
     assert answer.as_of == ("2024-12-31" if board == "arena" else "2025-03-21")
     assert answer.archived is (board == "open-llm")
     assert answer.category == "overall"
-    state = "archived" if board == "open-llm" else "board"
+    state = "archived board" if board == "open-llm" else "board"
     assert f"{answer.board_title} (overall, {state} of {answer.as_of})" in answer.text
     assert answer.question == question
 

@@ -97,12 +97,12 @@ def test_rank_text(answerer: Answerer) -> None:
     assert "95% CI 1183–1190" in text
     assert "38,959 votes" in text
     assert "By Alibaba, CN." in text
-    assert text.splitlines()[-1].startswith("On Open LLM Leaderboard v2 (archived of 2025-03-21): #")
+    assert text.splitlines()[-1].startswith("On Open LLM Leaderboard v2 (archived board of 2025-03-21): #")
 
 
 def test_rank_text_on_open_llm_lists_the_benchmarks(answerer: Answerer) -> None:
     lines = answerer.ask("rank of Qwen/Qwen2.5-72B-Instruct on open-llm").text.splitlines()
-    assert "archived of 2025-03-21" in lines[0]
+    assert "archived board of 2025-03-21" in lines[0]
     assert "72.71B params" in lines[0]
     assert lines[1].startswith("  IFEval ")
     for name in ("BBH", "MATH Lvl 5", "GPQA", "MUSR", "MMLU-PRO"):
