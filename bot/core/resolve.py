@@ -22,7 +22,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from db.keys import org_key
+from db.keys import model_key, org_key
 
 from .names import Token, normalise, split_namespace, tokenize
 
@@ -36,6 +36,7 @@ PREFIX = 3  # the user typed the start of a word ("inst" for "instruct")
 EXACT_BONUS = 5  # the whole model name, spelled any way
 TIER = 2  # candidates this close to the best are equally good answers
 ORIGINAL_REACH = 2 * HARD_EXTRA  # how far behind a derivative an original may be and still be preferred
+MIN_FOUND = 100 - 3 * HARD_EXTRA  # a lone candidate scoring lower carries too much that was not typed
 PREFERENCE_BONUS = 10 + 4 * 2  # the most `_bonus` adds: original, and a prior of at most 2 (official + votes)
 
 
@@ -127,6 +128,8 @@ class NameIndex:
             return Resolution("not_found", query)
         normalised = " ".join(t.text for t in tokens)
         key = self.aliases.get(normalised)
+        if key is None and model_key(query) in self._by_key:
+            key = model_key(query)  # the board's own name, however its owner is spelt ("Undi95/...")
         if key is not None and key in self._by_key:
             return Resolution("found", query, self.candidates[self._by_key[key]])
 
@@ -134,7 +137,7 @@ class NameIndex:
         scored = dict.fromkeys(exact, 100.0 + EXACT_BONUS) if exact else self._score_all(tokens)
         if not scored:
             return Resolution("not_found", query, candidates=tuple(self.suggest(query)))
-        return self._decide(query, scored)
+        return self._decide(query, scored, typed=frozenset(t.text for t in tokens))
 
     def _score_all(self, tokens: Sequence[Token], *, last_is_prefix: bool = False) -> dict[int, float]:
         """Score the candidates that carry a reading of every typed token: 100 minus the typos and prefixes
@@ -195,7 +198,7 @@ class NameIndex:
                 best = min(best, cost - costs.get(text, 0))
         return best
 
-    def _decide(self, query: str, scored: dict[int, float]) -> Resolution:
+    def _decide(self, query: str, scored: dict[int, float], typed: frozenset[str] = frozenset()) -> Resolution:
         candidates = self.candidates
         best = max(scored.values())
         # Prefer the original over re-uploads and fine-tunes of it, when the board says which is which: if an
@@ -214,10 +217,34 @@ class NameIndex:
                 MAX_CANDIDATES + 1, scored, key=lambda i: (-(scored[i] + self._bonus[i]), candidates[i].name)
             )
         )
+        if len(tier) == 1 and self._versions_differ_nearby(tier[0], pool, best, typed):
+            tier = [i for i in pool if pool[i] >= best - 2 * HARD_EXTRA]
         if len(tier) == 1:
             match = candidates[tier[0]]
+            if best < MIN_FOUND:
+                # One candidate, but it carries far more than was typed ("no" inside a long fine-tune name):
+                # a guess. Offer it as a suggestion instead.
+                return Resolution("not_found", query, candidates=ranked[:5])
             return Resolution("found", query, match, tuple(c for c in ranked if c.key != match.key)[:MAX_CANDIDATES])
         return Resolution("ambiguous", query, candidates=ranked[:MAX_CANDIDATES])
+
+    def _versions_differ_nearby(
+        self, best_i: int, pool: Mapping[int, float], best: float, typed: frozenset[str]
+    ) -> bool:
+        """'llama' on LMArena: LLaMA-13B carries the fewest extra tokens, but Llama-3-70B is a few points behind
+        with other numbers. When the best adds a version or size the user did not type, and a close rival adds
+        other ones, they are several models."""
+
+        def numbers(i: int) -> frozenset[str]:
+            return frozenset(t.text for t in self.candidates[i].tokens if t.kind in ("number", "size")) - typed
+
+        mine = numbers(best_i)
+        if not mine:
+            return False
+        return any(
+            i != best_i and score >= best - 2 * HARD_EXTRA and numbers(i) and numbers(i) != mine
+            for i, score in pool.items()
+        )
 
     def suggest(self, query: str, limit: int = 5) -> list[Candidate]:
         """Closest names by plain fuzzy similarity, for 'did you mean' when nothing qualifies."""
