@@ -79,9 +79,13 @@ class Answer:
     histories: list[History] = field(default_factory=list)  # for `history` answers, one per model asked
     error: str | None = None
     text: str = ""
+    # For a clarification: the question to finish once the user picks one of `candidates` for `pending_name`.
+    pending: Query | None = field(default=None, repr=False)
+    pending_name: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
+        del data["pending"], data["pending_name"]
         data["histories"] = [h.to_json() for h in self.histories]
         for entry, raw in zip(self.entries, data["entries"], strict=True):
             raw.pop("details")
@@ -281,12 +285,22 @@ class Answerer:
                     return other, elsewhere, None
         return view, resolution, None
 
-    def _unresolved(self, query: Query, view: BoardView, resolution: Resolution) -> Answer:
+    def _unresolved(self, query: Query, view: BoardView, resolution: Resolution, name: str) -> Answer:
         kind: AnswerKind = "clarify" if resolution.status == "ambiguous" else "not_found"
         answer = self._base(query, view, kind)
         answer.title = resolution.query
         answer.candidates = [c.name for c in resolution.candidates]
+        answer.pending, answer.pending_name = replace(query, board=view.meta.id), name
         return answer
+
+    def choose(self, clarification: Answer, name: str) -> Answer:
+        """Finish the question a clarification interrupted, with the model the user picked: a comparison stays
+        a comparison, a chart a chart."""
+        pending = clarification.pending
+        if pending is None or clarification.pending_name is None:
+            return self.ask(name, board=clarification.board, as_of=clarification.as_of, force="rank")
+        models = tuple(name if m == clarification.pending_name else m for m in pending.models)
+        return self.answer(replace(pending, models=models))
 
     def _rank(self, query: Query) -> Answer:
         view, resolution, failed = self._resolve(query, query.models[0])
@@ -294,7 +308,7 @@ class Answerer:
             return failed
         assert view is not None and resolution is not None
         if resolution.match is None:
-            return self._unresolved(query, view, resolution)
+            return self._unresolved(query, view, resolution, query.models[0])
         row = view.best[resolution.match.key]
         answer = self._base(query, view, "rank")
         entry = self._entry(view, row)
@@ -314,7 +328,7 @@ class Answerer:
         for name in query.models:
             resolution = view.index.resolve(name)
             if resolution.match is None:
-                answer = self._unresolved(query, view, resolution)
+                answer = self._unresolved(query, view, resolution, name)
                 if len(query.models) > 1:
                     answer.notes.append(f"For the chart: which “{name}”?")
                 return answer
@@ -335,7 +349,7 @@ class Answerer:
         for name in query.models:
             resolution = view.index.resolve(name)
             if resolution.match is None:
-                answer = self._unresolved(query, view, resolution)
+                answer = self._unresolved(query, view, resolution, name)
                 answer.notes.append(f"While comparing: which “{name}”?")
                 return answer
             entry = self._entry(view, view.best[resolution.match.key])

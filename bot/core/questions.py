@@ -243,6 +243,8 @@ def parse_question(text: str, lexicon: Lexicon | None = None, *, force: QueryKin
             kind = "rank"
     if kind in (None, "rank"):
         name = RANK_WORDS.sub("", q).strip()
+        if force == "rank":  # `!rank of X`, `!where is X`: the command already said "rank" / "where"
+            name = re.sub(r"^(?:of|is|are|for|does|about)\s+", "", name)
         name = re.sub(r"\b(?:rank(?:ed|ing)?|doing|placed|stand(?:ing)?|now)$", "", name).strip()
         filters, rest = _filters(name, lexicon)
         # "chinese models", "under 10b": a list, not a name. A bare organization ("meta") stays a name lookup.

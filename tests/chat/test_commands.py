@@ -297,3 +297,54 @@ async def test_history_draws_a_chart_with_the_summary(simcord_env):
     await alice.send(channel, "!history gpt-4o")  # ambiguous: a picker, no chart
     assert not channel.last_message.attachments
     assert channel.last_message.embeds[0].title.startswith("Which")
+
+
+async def test_rank_of_and_where_is_read_naturally(simcord_env):
+    env = simcord_env
+    _, channel, alice, _ = world(env)
+    await alice.send(channel, "!rank of deepseek v3")
+    assert channel.last_message.embeds[0].title == "#9 · DeepSeek-V3"
+    await alice.send(channel, f"{env.bot.user.mention} where is deepseek v3")
+    assert channel.last_message.embeds[0].title == "#9 · DeepSeek-V3"
+
+
+async def test_a_reply_to_the_bot_is_not_a_question(simcord_env):
+    env = simcord_env
+    _, channel, alice, _ = world(env)
+    await alice.send(channel, "!rank deepseek v3")
+    answer = channel.last_message
+    before = len(channel.history())
+    await alice.send(channel, "no", reply_to=answer)  # Discord puts the replied-to author in `mentions`
+    assert len(channel.history()) == before + 1  # only alice's reply: the bot stays quiet
+
+
+async def test_top_zero_is_refused_not_taken_for_ten(simcord_env):
+    env = simcord_env
+    _, channel, alice, _ = world(env)
+    await alice.send(channel, "!top 0")
+    assert "1 to 100" in channel.last_message.embeds[0].description
+
+
+async def test_picking_a_candidate_finishes_the_comparison(simcord_env):
+    env = simcord_env
+    _, channel, alice, _ = world(env)
+    await alice.send(channel, "!compare gpt-4o vs claude 3 opus")
+    menu = channel.last_message
+    options = [o for row in menu.components for c in row.children for o in c.options]
+    chosen = next(o for o in options if o.label == "GPT-4o-2024-05-13")
+    picked = await alice.select(menu, [chosen.value])
+    embed = picked.response.embeds[0]
+    assert embed.title == "Comparison"
+    assert "GPT-4o-2024-05-13" in embed.description and "Claude 3 Opus" in embed.description
+
+
+async def test_without_attach_files_a_history_comes_without_its_chart(simcord_env):
+    env = simcord_env
+    guild = env.create_guild()
+    channel = guild.create_text_channel(
+        "no-files", overwrites={guild.me: discord.PermissionOverwrite(attach_files=False)}
+    )
+    alice = guild.add_member(env.create_user("alice"))
+    await alice.send(channel, "!history claude 3 opus")
+    reply = channel.last_message
+    assert not reply.attachments and reply.embeds[0].title == "History: Claude 3 Opus"

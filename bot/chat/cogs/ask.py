@@ -50,14 +50,14 @@ class AskCog(commands.Cog, name="Questions"):
     ) -> None:
         """Reply with the answer: pages with a paginator, a clarification with a picker, text without embeds."""
         owner = (message.author if message else ctx.author).id
+        channel = message.channel if message else ctx.channel
+        can_embed, can_attach = _can_embed_and_attach(channel, ctx.guild.me if ctx.guild else None)
         view: discord.ui.View | None = None
         pages = render_embeds(answer)
         if answer.kind == "clarify" and answer.candidates:
             view = Picker(answer.candidates, owner, self._pick_handler(answer))
-        elif len(pages) > 1:
+        elif len(pages) > 1 and can_embed:  # plain text holds every line already; pages would be embeds
             view = Paginator(pages, owner)
-        channel = message.channel if message else ctx.channel
-        can_embed = _can_embed(channel, ctx.guild.me if ctx.guild else None)
         kwargs: dict[str, Any] = {"allowed_mentions": discord.AllowedMentions.none()}
         if can_embed:
             kwargs["embed"] = pages[0]
@@ -65,7 +65,7 @@ class AskCog(commands.Cog, name="Questions"):
             kwargs["content"] = plain_text(answer)
         if view is not None:
             kwargs["view"] = view
-        if answer.kind == "history" and can_embed:
+        if answer.kind == "history" and can_embed and can_attach:
             with contextlib.suppress(NoHistoryError):  # nothing to draw: the summary in words says so
                 kwargs["file"] = await self._chart(answer, pages[0])
         if message is not None:
@@ -86,14 +86,19 @@ class AskCog(commands.Cog, name="Questions"):
         return discord.File(io.BytesIO(png), filename=CHART_FILE)
 
     def _pick_handler(self, answer: Answer) -> PickHandler:
-        """What choosing a candidate does: answer the rank question for exactly that model on that board."""
+        """What choosing a candidate does: finish the interrupted question with exactly that model."""
 
         async def on_pick(interaction: discord.Interaction, name: str) -> None:
-            picked = self.answerer.ask(name, board=answer.board, as_of=answer.as_of, force="rank")
+            picked = self.answerer.choose(answer, name)
             pages = render_embeds(picked)
+            files = []
+            if picked.kind == "history":
+                with contextlib.suppress(NoHistoryError):
+                    files.append(await self._chart(picked, pages[0]))
             await interaction.response.edit_message(
-                content=None, embed=pages[0], view=None, allowed_mentions=discord.AllowedMentions.none()
-            )
+                content=None, embed=pages[0], view=None, attachments=files,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )  # fmt: skip
 
         return on_pick
 
@@ -141,7 +146,7 @@ class AskCog(commands.Cog, name="Questions"):
         category: str | None = None,
     ) -> None:
         """The leaders: `!top`, `!top 20`, `!top 10 chinese`, `!top 5 math under 10b`."""
-        await self.ask(ctx, f"{count or ''} {filters}", force="top", board=board, category=category)
+        await self.ask(ctx, f"{'' if count is None else count} {filters}", force="top", board=board, category=category)
 
     @commands.hybrid_command(name="compare", aliases=["vs"], description="Compare two or more models")
     @app_commands.describe(
@@ -174,7 +179,7 @@ class AskCog(commands.Cog, name="Questions"):
         category: str | None = None,
     ) -> None:
         """Who dominates: `!orgs`, `!orgs 50 on open-llm`."""
-        await self.ask(ctx, f"{count or ''} {filters}", force="orgs", board=board, category=category)
+        await self.ask(ctx, f"{'' if count is None else count} {filters}", force="orgs", board=board, category=category)
 
     @commands.hybrid_command(name="history", aliases=["chart"], description="A model's rank and score over time")
     @app_commands.describe(
@@ -238,7 +243,8 @@ class AskCog(commands.Cog, name="Questions"):
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         """ "@Leaderbot top Chinese models on arena": a mention that is not a command is a free-text question."""
-        if message.author.bot or self.bot.user is None or self.bot.user not in message.mentions:
+        # The mention must be in the text: a reply to the bot mentions it too, and "no thanks" is no question.
+        if message.author.bot or self.bot.user is None or self.bot.user.id not in message.raw_mentions:
             return
         ctx = await self.bot.get_context(message)
         if ctx.valid:
@@ -260,10 +266,12 @@ def board_choices(answerer: Answerer, typed: str) -> list[app_commands.Choice[st
     ][:25]
 
 
-def _can_embed(channel: discord.abc.Messageable, me: discord.Member | None) -> bool:
+def _can_embed_and_attach(channel: discord.abc.Messageable, me: discord.Member | None) -> tuple[bool, bool]:
+    """Embed Links and Attach Files in this channel (always, outside servers)."""
     if me is None or not isinstance(channel, discord.abc.GuildChannel | discord.Thread):
-        return True
-    return channel.permissions_for(me).embed_links
+        return True, True
+    permissions = channel.permissions_for(me)
+    return permissions.embed_links, permissions.attach_files
 
 
 async def setup(bot: LeaderBot) -> None:
