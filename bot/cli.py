@@ -61,6 +61,11 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("boards", help="list each board's stored snapshots")
     s.add_argument("--json", action="store_true")
 
+    s = sub.add_parser("accept", help="overrule the sanity check: answer from (and announce) a rejected snapshot")
+    s.add_argument("board", choices=BOARD_IDS)
+    s.add_argument("date", help="the rejected snapshot's date (YYYY-MM-DD)")
+    s.add_argument("--category", default="overall")
+
     s = sub.add_parser("orgs", help="list organizations, or correct one: orgs set NAME --country CC --alias X")
     s.add_argument("action", nargs="?", choices=["list", "set"], default="list")
     s.add_argument("name", nargs="?")
@@ -249,6 +254,16 @@ def _cmd_alias(store: Store, args: argparse.Namespace, settings: Settings) -> in
     return 0
 
 
+def _cmd_accept(store: Store, args: argparse.Namespace, settings: Settings) -> int:
+    day = _check_date("date", args.date)
+    held = [s for s in store.snapshots(args.board, args.category) if s.as_of == day and s.status == "rejected"]
+    if not held:
+        raise UsageError(f"no rejected {args.board} {args.category} snapshot of {day}; `leaderbot boards` lists them")
+    store.accept_snapshot(held[-1].id)
+    print(f"{args.board} {args.category} {day} accepted: answers and digests use it now")
+    return 0
+
+
 def _cmd_orgs(store: Store, args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "set":
         if not args.name:
@@ -267,6 +282,7 @@ COMMANDS = {
     "boards": _cmd_boards,
     "orgs": _cmd_orgs,
     "alias": _cmd_alias,
+    "accept": _cmd_accept,
     "ask": _cmd_ask,
     "changes": _cmd_changes,
     "history": _cmd_history,

@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,9 @@ from .sources.payloads import parse_rows, read_rows
 from .sources.viewer import RetryPolicy, ViewerClient
 
 log = logging.getLogger(__name__)
+
+# After this long without an accepted board, the old leaders may all have retired: that alone is no sign of breakage.
+TURNOVER_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -44,8 +48,11 @@ class IngestReport:
         rows = sum(s.snapshot.row_count for s in self.created)
         if not new:
             return f"{self.board}: nothing new in {self.origin} ({len(self.saved)} snapshot(s) already stored)"
-        return f"{self.board}: stored {new} new snapshot(s), {rows:,} rows, from {self.origin}" + (
-            f" ({len(self.saved) - new} already stored)" if len(self.saved) > new else ""
+        held = len(self.rejected)
+        return (
+            f"{self.board}: stored {new} new snapshot(s), {rows:,} rows, from {self.origin}"
+            + (f" ({len(self.saved) - new} already stored)" if len(self.saved) > new else "")
+            + (f"; {held} looked broken and will not be answered from or announced (see the log)" if held else "")
         )
 
 
@@ -68,16 +75,35 @@ def ingest_rows(
 def judge_snapshots(store: Store, snapshots: Sequence[SnapshotData]) -> None:
     """Mark each new snapshot that looks broken next to the one before it as rejected: it is kept for the
     record but never answered from or announced (see `core.changes.check_snapshot`)."""
-    previous: dict[str, list[dict[str, Any]]] = {}
+    previous: dict[str, tuple[str, list[dict[str, Any]]]] = {}  # category -> (date, rows) of the last accepted
+    rejected: dict[str, list[dict[str, Any]]] = {}  # category -> rows of the newest rejected since then
     for data in sorted(snapshots, key=lambda d: d.as_of):
         if data.category not in previous:
             before = store.latest_snapshot(data.board, data.category, on_or_before=data.as_of)
-            previous[data.category] = store.entries(before.id) if before else []
-        verdict = check_snapshot(previous[data.category] or None, data.rows, board=data.board)
+            previous[data.category] = (before.as_of, store.entries(before.id)) if before else (data.as_of, [])
+            since = [
+                s for s in store.snapshots(data.board, data.category)
+                if s.status == "rejected" and (before is None or s.as_of > before.as_of) and s.as_of <= data.as_of
+            ]  # fmt: skip
+            if since:
+                rejected[data.category] = store.entries(since[-1].id)
+        as_of, rows = previous[data.category]
+        gap = (date.fromisoformat(data.as_of) - date.fromisoformat(as_of)).days
+        verdict = check_snapshot(rows or None, data.rows, board=data.board, turnover_expected=gap > TURNOVER_DAYS)
+        if verdict.rule == "leaders" and data.category in rejected:
+            # New leaders twice in a row: the board has turned over; it is no glitch. (Half a board or impossible
+            # scores stay rejected however often they come: `leaderbot accept` overrides by hand.)
+            again = check_snapshot(rejected[data.category], data.rows, board=data.board)
+            if again.ok:
+                log.warning("%s %s %s accepted: it agrees with the previous publish, which was held back (%s)",
+                            data.board, data.category, data.as_of, verdict.reason)  # fmt: skip
+                verdict = again
         if verdict.ok:
-            previous[data.category] = data.rows
+            previous[data.category] = (data.as_of, data.rows)
+            rejected.pop(data.category, None)
         else:
             data.status = "rejected"
+            rejected[data.category] = data.rows
             log.warning(
                 "%s %s %s looks broken, stored as rejected: %s", data.board, data.category, data.as_of, verdict.reason
             )

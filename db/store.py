@@ -319,6 +319,12 @@ class Store:
                 )
         return found
 
+    def accept_snapshot(self, snapshot_id: int) -> None:
+        """Overrule the sanity check: a rejected snapshot becomes one that is answered from and announced."""
+        with self.db.atomic():
+            self.db.execute("UPDATE snapshots SET status = 'ok' WHERE id = ?", [snapshot_id])
+        self._writes += 1
+
     def snapshot(self, snapshot_id: int) -> Snapshot | None:
         found = self._snapshot_where("id = ?", [snapshot_id])
         return found[0] if found else None

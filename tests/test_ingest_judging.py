@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from bot.cli import main
 from bot.core.answers import Answerer
 from bot.core.changes import stored_changes
 from bot.ingest import IngestReport, ingest_file, ingest_rows
@@ -237,3 +238,49 @@ def test_reingesting_a_rejected_board_creates_nothing_and_it_stays_rejected(stor
     assert [s.snapshot.status for s in again.saved] == ["rejected"]
     assert len(store.snapshots()) == count
     assert_still_answering_from_dec_31(store)
+
+
+# --- a new board that stays new -----------------------------------------------------------------------------------
+
+
+def new_generation(date: str) -> list[Row]:
+    """A plausible board where every 2024 model has retired: 190 new models, none of the old leaders."""
+    return [
+        {
+            "model_name": f"NextGen-{i}", "organization": "Google", "license": "Proprietary", "rating": 1450.0 - i,
+            "rating_lower": 1445.0 - i, "rating_upper": 1455.0 - i, "variance": None, "vote_count": 5000,
+            "rank": i + 1, "category": "overall", "leaderboard_publish_date": date,
+        }
+        for i in range(190)
+    ]  # fmt: skip
+
+
+def test_a_turnover_held_back_once_is_accepted_when_the_next_publish_agrees(store: Store, tmp_path: Path) -> None:
+    first = ingest_file(store, "arena", write(tmp_path, "a.jsonl", new_generation("2025-01-07")))
+    assert_rejected(first, "2025-01-07", 190)  # all leaders gone a week later: held back
+    second = ingest_file(store, "arena", write(tmp_path, "b.jsonl", new_generation("2025-01-14")))
+    assert [s.snapshot.status for s in second.created] == ["ok"]  # the same shape again: it is the board now
+    assert Answerer(store).ask("top 1", board="arena").entries[0].model == "NextGen-0"
+    assert "looked broken" not in second.summary() and "looked broken" in first.summary()
+
+
+def test_after_a_long_gap_new_leaders_are_no_sign_of_breakage(store: Store, tmp_path: Path) -> None:
+    report = ingest_file(store, "arena", write(tmp_path, "late.jsonl", new_generation("2025-06-01")))
+    assert [s.snapshot.status for s in report.created] == ["ok"]
+
+
+def test_a_half_empty_board_stays_rejected_even_if_repeated_after_a_good_one(store: Store, tmp_path: Path) -> None:
+    half = last_board("2025-01-07")[:80]
+    assert_rejected(ingest_file(store, "arena", write(tmp_path, "h1.jsonl", half)), "2025-01-07", 80)
+    assert_still_answering_from_dec_31(store)
+
+
+def test_an_admin_can_accept_a_rejected_board(store: Store, tmp_path: Path, seeded_copy: Path) -> None:
+    store.close()
+    path = write(tmp_path, "half.jsonl", last_board("2025-01-07")[:80])
+    assert main(["--db", str(seeded_copy), "ingest", "arena", "--file", str(path)]) == 0
+    assert main(["--db", str(seeded_copy), "accept", "arena", "2025-01-08"]) == 2  # no such rejected board
+    assert main(["--db", str(seeded_copy), "accept", "arena", "2025-01-07"]) == 0
+    with Store(seeded_copy) as reopened:
+        latest = reopened.latest_snapshot("arena", "overall")
+        assert (latest.as_of, latest.row_count) == ("2025-01-07", 80)

@@ -174,32 +174,38 @@ def _same_model(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
 class Verdict:
     ok: bool
     reason: str = ""
+    rule: Literal["", "empty", "scores", "size", "leaders"] = ""  # which check failed
 
 
 def check_snapshot(
-    old_rows: Iterable[Mapping[str, Any]] | None, new_rows: Iterable[Mapping[str, Any]], *, board: str
+    old_rows: Iterable[Mapping[str, Any]] | None,
+    new_rows: Iterable[Mapping[str, Any]],
+    *,
+    board: str,
+    turnover_expected: bool = False,
 ) -> Verdict:
     """Does a new snapshot look like a real publish, or like a broken one we must not announce?
 
     Real boards shrink (LMArena once retired 15% of its rows in one publish) but never lose half their rows, all
-    their leaders at once, or produce scores outside the board's range.
+    their leaders at once, or produce scores outside the board's range. `turnover_expected` (a long gap since the
+    last accepted board) lets the leaders have changed completely.
     """
     new = best_rows(new_rows)
     if not new:
-        return Verdict(False, "the new snapshot is empty")
+        return Verdict(False, "the new snapshot is empty", "empty")
     low, high = SCORE_RANGE.get(board, (-math.inf, math.inf))
     bad = [r["name"] for r in new.values() if not (low <= float(r["score"]) <= high) or math.isnan(float(r["score"]))]
     if bad:
-        return Verdict(False, f"{len(bad)} score(s) outside {low:g}-{high:g}, e.g. {bad[0]}")
+        return Verdict(False, f"{len(bad)} score(s) outside {low:g}-{high:g}, e.g. {bad[0]}", "scores")
     if old_rows is None:
         return Verdict(True)
     old = best_rows(old_rows)
     if len(new) <= 0.5 * len(old):
-        return Verdict(False, f"{len(new)} models, down from {len(old)}: more than half the board is gone")
+        return Verdict(False, f"{len(new)} models, down from {len(old)}: more than half the board is gone", "size")
     leaders = [k for k, r in old.items() if int(r["rank"]) <= 3]
     still_there = [k for k in leaders if k in new]
-    if leaders and not still_there:
-        return Verdict(False, f"none of the previous top {len(leaders)} models is on the new board")
+    if leaders and not still_there and not turnover_expected:
+        return Verdict(False, f"none of the previous top {len(leaders)} models is on the new board", "leaders")
     return Verdict(True)
 
 
