@@ -319,6 +319,17 @@ class Store:
                 )
         return found
 
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else row[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+
     def accept_snapshot(self, snapshot_id: int) -> None:
         """Overrule the sanity check: a rejected snapshot becomes one that is answered from and announced."""
         with self.db.atomic():

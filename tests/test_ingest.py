@@ -256,3 +256,16 @@ def test_open_store_without_seed_has_boards_and_organizations_only(tmp_path: Pat
         assert [b["id"] for b in store.boards()] == ["arena", "open-llm"]
         orgs = {o.name: o.country for o in store.organizations()}
         assert (orgs["Alibaba"], orgs["DeepSeek"], orgs["Mistral AI"]) == ("CN", "CN", "FR")
+
+
+def test_an_interrupted_seed_is_completed_at_the_next_start(tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    with Store(path) as half:  # what a seed stopped after its first file leaves: LMArena in, Open LLM not
+        ingest_file(half, "arena", ARENA_2024)
+        assert half.meta("bundled") is None
+    with open_store(path) as whole:
+        assert {s.board for s in whole.snapshots()} == {"arena", "open-llm"}
+        assert len(whole.snapshots()) == 42  # the 39 boards already in were not stored twice
+        assert whole.meta("bundled")
+    with open_store(path) as again:  # and a complete store is not seeded again
+        assert len(again.snapshots()) == 42
