@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -179,7 +180,11 @@ def _cmd_history(store: Store, args: argparse.Namespace, settings: Settings) -> 
         except NoHistoryError as exc:
             print(f"leaderbot: {exc}", file=sys.stderr)
             return 1
-        args.png.write_bytes(png)
+        try:
+            args.png.write_bytes(png)
+        except OSError as exc:
+            print(f"leaderbot: cannot write {args.png}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
         print(f"chart written to {args.png}", file=sys.stderr)
     return 0
 
@@ -304,7 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     try:
         store = ingest.open_store(settings.db_path, seed_if_empty=not args.no_seed)
-    except (SourceError, OSError, RuntimeError) as exc:
+    except (SourceError, OSError, RuntimeError, sqlite3.DatabaseError) as exc:
         print(f"leaderbot: cannot open the store at {settings.db_path}: {exc}", file=sys.stderr)
         return 1
     try:

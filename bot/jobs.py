@@ -30,8 +30,14 @@ async def refresh_and_announce(bot: LeaderBot, board: str) -> None:
     except SourceError as exc:
         log.warning("refresh of %s failed, nothing stored or announced: %s", board, exc)
         return
+    except Exception:  # a locked or full database: log it and keep the schedule alive for the next run
+        log.exception("refresh of %s failed unexpectedly; nothing announced", board)
+        return
     log.info("%s", report.summary())
-    await bot.notifier.announce(board)
+    try:
+        await bot.notifier.announce(board)
+    except Exception:
+        log.exception("announcing %s failed; the next run tries again", board)
 
 
 def start_scheduler(bot: LeaderBot) -> AsyncIOScheduler:

@@ -44,6 +44,13 @@ class Settings:
             raise SettingsError(f"LEADERBOT_DEFAULT_BOARD must be one of {', '.join(BOARD_IDS)}")
         if self.refresh_minutes < 5:
             raise SettingsError("LEADERBOT_REFRESH_MINUTES must be at least 5 (be polite to upstream)")
+        if self.http_concurrency < 1 or self.http_retries < 1 or not self.http_timeout > 0:
+            raise SettingsError(
+                "LEADERBOT_HTTP_CONCURRENCY and LEADERBOT_HTTP_RETRIES must be at least 1,"
+                " LEADERBOT_HTTP_TIMEOUT above 0"
+            )
+        if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise SettingsError("LEADERBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
 
     def with_overrides(self, **overrides: Any) -> Settings:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})

@@ -85,7 +85,7 @@ class Store:
         self.path = str(path)
         if self.path != MEMORY:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, check_same_thread=False)
+        conn = sqlite3.connect(self.path)  # one thread: the event loop (charts in threads never touch the store)
         self.db = sqlite_utils.Database(conn)
         self.db.execute("PRAGMA foreign_keys = ON")
         if self.path != MEMORY:
@@ -104,8 +104,8 @@ class Store:
         self.db.close()
 
     def revision(self) -> tuple[int, int]:
-        """Changes when anything an answer depends on may have changed, here or in another process, so
-        in-memory caches of boards know when to rebuild."""
+        """Changes when anything an answer depends on may have changed (snapshots, organizations, aliases), here
+        or in another process, so in-memory caches of boards know when to rebuild. Subscriptions don't count."""
         return self.db.execute("PRAGMA data_version").fetchone()[0], self._writes
 
     def __enter__(self) -> Store:
@@ -143,7 +143,8 @@ class Store:
                     continue
                 chosen = status or getattr(data, "status", None) or "ok"
                 saved.append(Saved(self._insert_snapshot(data, status=chosen, fetched_at=now), created=True))
-        self._writes += 1
+        if any(s.created for s in saved):
+            self._writes += 1
         return saved
 
     def _insert_snapshot(self, data: SnapshotLike, *, status: str, fetched_at: str) -> Snapshot:
@@ -270,7 +271,6 @@ class Store:
                 """,
                 [guild_id, channel_id, board, category, top_n, min_move, role_id, latest.id if latest else None, now],
             )
-        self._writes += 1
         found = self.subscriptions(channel_id=channel_id, board=board, category=category)
         return found[0]
 
@@ -282,7 +282,6 @@ class Store:
                 params.append(value)
         with self.db.atomic():
             removed = self.db.execute(f"DELETE FROM subscriptions WHERE {' AND '.join(clauses)}", params).rowcount
-        self._writes += 1
         return removed
 
     def subscriptions(self, **where: Any) -> list[Subscription]:
