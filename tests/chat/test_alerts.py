@@ -191,3 +191,24 @@ async def test_notify_test_posts_a_sample_digest(simcord_env):
 
 def channel_text(channel) -> str:  # type: ignore[no-untyped-def]
     return channel.last_message.content
+
+
+async def test_subscribe_refuses_what_would_never_work(simcord_env):
+    env = simcord_env
+    _, news, alice, _ = world(env)
+    await alice.send(news, "!subscribe arena 10 1 @everyone")
+    assert "not @everyone" in news.last_message.content
+    result = await alice.slash(news, "subscribe", board="arena", category="codng")
+    assert "no category 'codng'" in result.response.content and "overall" in result.response.content
+    assert env.bot.store.subscriptions() == []
+
+
+async def test_unsubscribe_another_channel_by_mention(simcord_env):
+    env = simcord_env
+    guild, news, alice, _ = world(env)
+    other = guild.create_text_channel("other-news")
+    await alice.send(news, f"!subscribe arena 10 1 {other.mention}")  # no role given: the channel is read
+    assert [s.channel_id for s in env.bot.store.subscriptions()] == [other.id]
+    await alice.send(news, f"!unsubscribe {other.mention}")
+    assert "Removed 1" in news.last_message.content
+    assert env.bot.store.subscriptions() == []

@@ -82,6 +82,17 @@ class AlertsCog(commands.Cog, name="Alerts"):
                 ctx, f"{boards[board].title} is archived: it never changes, so there is nothing to announce."
             )
             return
+        categories = self.bot.answerer.categories(board)
+        if category not in categories:
+            await self.reply(
+                ctx, f"{boards[board].title} has no category {category!r}; it has: {', '.join(categories)}."
+            )
+            return
+        if role is not None and (role.is_default() or role.managed):
+            await self.reply(
+                ctx, "Pick a role of your own to ping: not @everyone, and not a bot's or an integration's."
+            )
+            return
         target = channel or ctx.channel
         try:
             s = self.bot.store.subscribe(
@@ -96,18 +107,21 @@ class AlertsCog(commands.Cog, name="Alerts"):
         except StoreError as exc:
             await self.reply(ctx, f"{exc}.")
             return
-        await self.reply(ctx, f"Subscribed. {self.describe(s)}. I'll post when the board changes.")
+        text = f"Subscribed. {self.describe(s)}. I'll post when the board changes."
+        if role is not None and not role.mentionable and not target.permissions_for(ctx.guild.me).mention_everyone:
+            text += f" Note: {role.name} is not mentionable, so Discord will not ping it; make it mentionable to."
+        await self.reply(ctx, text)
 
     @commands.hybrid_command(name="unsubscribe", description="Stop posting digests in a channel")
-    @app_commands.describe(board="Only this board (default: all)", channel="Which channel (default: this one)")
+    @app_commands.describe(channel="Which channel (default: this one)", board="Only this board (default: all)")
     @admin_only()
     async def unsubscribe(
         self,
         ctx: commands.Context[LeaderBot],
+        channel: Optional[discord.TextChannel] = None,  # noqa: UP045 - first, so `!unsubscribe #news` reads it
         board: Optional[str] = None,  # noqa: UP045
-        channel: Optional[discord.TextChannel] = None,  # noqa: UP045
     ) -> None:
-        """`!unsubscribe` stops every digest in this channel; `!unsubscribe arena #news` one board elsewhere."""
+        """`!unsubscribe` stops every digest in this channel; `!unsubscribe #news arena` one board elsewhere."""
         target = channel or ctx.channel
         removed = self.bot.store.unsubscribe(target.id, board)
         text = f"Removed {removed} subscription(s) from <#{target.id}>." if removed else "Nothing to remove there."
