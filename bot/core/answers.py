@@ -332,7 +332,9 @@ class Answerer:
                 if len(query.models) > 1:
                     answer.notes.append(f"For the chart: which “{name}”?")
                 return answer
-            history = model_history(self.store, view.meta.id, view.snapshot.category, resolution.match.key)
+            history = model_history(
+                self.store, view.meta.id, view.snapshot.category, resolution.match.key, until=view.snapshot.as_of
+            )
             if all(h.key != history.key for h in histories):
                 histories.append(history)
         answer = self._base(query, view, "history")

@@ -32,6 +32,7 @@ millisecond; the first one for the 39 LMArena boards of 2024 reads them all (~0.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import weakref
@@ -266,6 +267,7 @@ def model_history(
     *,
     aliases: Mapping[str, str] | None = None,
     follow_renames: bool = True,
+    until: str | None = None,
 ) -> History:
     """`model_key`'s history on `board`/`category`, including the names it had before or after a rename.
 
@@ -281,7 +283,9 @@ def model_history(
     ranks: dict[int, int] = {}
     names: list[str] = []
     latest: tuple[str, str] = (model_key, model_key)  # (name, key) at the latest point
-    for i, rows in enumerate(timeline.rows):
+    # "as of" a date: the boards up to it, as if the later ones had not been published yet
+    count = len(timeline.dates) if until is None else bisect.bisect_right(timeline.dates, until)
+    for i, rows in enumerate(timeline.rows[:count]):
         here = [(rows[k].rank, k) for k in keys if k in rows]
         if not here:
             continue
@@ -293,7 +297,7 @@ def model_history(
             names.append(row.name)
         latest = (row.name, key)
 
-    last = len(timeline.dates) - 1
+    last = count - 1
     latest_move = ranks[last - 1] - ranks[last] if last >= 1 and last in ranks and last - 1 in ranks else None
     return History(
         board=board,
@@ -305,6 +309,6 @@ def model_history(
         best_rank=min(ranks.values()) if ranks else None,
         first_seen=points[0].date if points else None,
         last_seen=points[-1].date if points else None,
-        days_at_1=_days_at_1(timeline.dates, ranks),
+        days_at_1=_days_at_1(timeline.dates[:count], ranks),
         latest_move=latest_move,
     )

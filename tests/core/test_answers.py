@@ -514,3 +514,13 @@ def test_the_other_board_standing_is_from_the_same_moment(answerer: Answerer) ->
     assert then.entries[0].other is None
     now = answerer.ask("rank of qwen2 72b instruct")
     assert now.entries[0].other is not None and now.entries[0].other.as_of == "2025-03-21"
+
+
+def test_a_history_as_of_a_date_stops_at_that_date(answerer: Answerer) -> None:
+    """From the raw file: GPT-4o-2024-05-13 is #1 on 2024-06-19 and the next board is 2024-07-07."""
+    then = answerer.ask("history of gpt-4o-2024-05-13 as of 2024-07-01")
+    [history] = then.histories
+    assert [(p.date, p.rank) for p in history.points] == [("2024-06-19", 1)]
+    assert history.days_at_1 == 1 and then.as_of == "2024-06-19"
+    now = answerer.ask("history of gpt-4o-2024-05-13")
+    assert len(now.histories[0].points) == 39
