@@ -203,7 +203,8 @@ def _cmd_run(store: Store, args: argparse.Namespace, settings: Settings) -> int:
         return _cmd_console(store, args, settings)
     from .chat.client import run_bot  # noqa: PLC0415 - discord is only imported when the bot runs
 
-    return run_bot(store, settings)
+    store.close()  # the bot opens its own, through the one factory
+    return run_bot(settings)
 
 
 def _cmd_ingest(store: Store, args: argparse.Namespace, settings: Settings) -> int:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -92,9 +93,10 @@ def build_bot(db_path: str | Path, *, scheduler: bool = False, **settings: Any) 
     return LeaderBot(store, values, scheduler=scheduler, owns_store=True)
 
 
-def run_bot(store: Store, settings: Settings) -> int:
+def run_bot(settings: Settings) -> int:
     """Run until SIGINT/SIGTERM, then close cleanly. Returns the process exit status."""
-    bot = LeaderBot(store, settings, scheduler=True)
+    values = {f.name: getattr(settings, f.name) for f in fields(settings) if f.name != "db_path"}
+    bot = build_bot(settings.db_path, scheduler=True, **values)
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
