@@ -35,11 +35,13 @@ from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from bot.core.history import History
+from bot.core.questions import MAX_CHART_MODELS
 
 # Okabe & Ito (2008), most distinct first; yellow last (weak on white).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
-MAX_MODELS = len(PALETTE)
+MAX_MODELS = MAX_CHART_MODELS  # one Okabe-Ito colour and one marker each
+assert len(PALETTE) >= MAX_MODELS and len(MARKERS) >= MAX_MODELS
 FIGURE_WIDTH_IN = 8.0  # fixed, so font sizes in points scale with the pixel width
 
 TITLE_PT = 17

@@ -7,7 +7,7 @@ take milliseconds and still reflect a refresh or an organization correction made
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
@@ -74,7 +74,7 @@ class Answer:
     candidates: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     total: int | None = None  # rows that matched, for lists
-    of: int | None = None  # models on the board
+    of: int | None = None  # rows on the board (Open LLM lists some models once per precision)
     sort_label: str | None = None  # what a list is ordered by when not the board's score
     histories: list[History] = field(default_factory=list)  # for `history` answers, one per model asked
     error: str | None = None
@@ -94,10 +94,9 @@ class Answer:
 
 
 class Answerer:
-    def __init__(self, store: Store, *, default_board: str = "arena", render: Callable[[Answer], str] | None = None):
+    def __init__(self, store: Store, *, default_board: str = "arena") -> None:
         self.store = store
         self.default_board = default_board
-        self.render = render or render_text
         self._revision: tuple[int, int] | None = None
         self._views: dict[tuple[str, str, int], BoardView] = {}
         self._metas: dict[str, BoardMeta] = {}
@@ -182,7 +181,7 @@ class Answerer:
             "error": self._error,
         }
         answer = handlers[query.kind](query)
-        answer.text = self.render(answer)
+        answer.text = render_text(answer)
         return answer
 
     def _error(self, query: Query, message: str | None = None) -> Answer:

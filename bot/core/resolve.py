@@ -47,7 +47,7 @@ class Candidate:
     tokens: tuple[Token, ...]  # the model part, without namespace
     namespace: tuple[str, ...]  # namespace tokens: they may be typed but are never required
     original: bool  # an official provider's model, or from a known organization's namespace
-    prior: float  # 0..1 popularity on the board: votes, likes
+    prior: float  # popularity on the board, 0..1 from votes or likes, +1 for an official provider
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ CREATE TABLE models (
     id         INTEGER PRIMARY KEY,
     board      TEXT NOT NULL REFERENCES boards(id),
     key        TEXT NOT NULL,              -- case-folded board name: the live dataset may lower-case it
-    name       TEXT NOT NULL,              -- the board's own spelling, as last seen
+    name       TEXT NOT NULL,              -- the board's spelling when first stored
     first_seen TEXT NOT NULL,
     UNIQUE (board, key)
 );
