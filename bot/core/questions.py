@@ -8,6 +8,7 @@ model name(s). It never looks at the store: organization spellings come in as a 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -163,7 +164,7 @@ HISTORY_TAIL_WORDS = re.compile(
 COMPARE_SPLIT = re.compile(r"\s+(?:vs\.?|versus|against|compared to|compared with|or|and|&)\s+|\s*,\s*")
 COMPARE_LEAD = re.compile(r"^(?:compare|comparison of|diff|difference between)\s+")
 # A date said as a date ("as of 2024-09-01"); a bare one belongs to a model name ("gpt4o 2024-08-06").
-DATE = re.compile(r"\b(?:as of|as at|on|at|in|before|from)\s+(\d{4}-\d{2}-\d{2})(?![\w-])")
+DATE = re.compile(r"\b(?:as of|as at|on|at|in|before|from)\s+(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{8})(?![\w-])")
 CATEGORY = re.compile(r"\bcategory[: ]+([\w\- ]+?)(?=$| on | in | from )")
 COUNT_NEG = re.compile(r"(?:top|best)\s*(-\s*\d+)")
 COUNT = re.compile(r"\b(?:top|best|first)\s*(\d+)\b|\b(\d+)\s+(?:best|top)\b|^(\d+)$")
@@ -186,7 +187,9 @@ MENTION = re.compile(r"<@!?\d+>|<@&\d+>|<#\d+>|@everyone|@here")
 
 
 def clean(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)  # full-width 'ｔｏｐ ５' is 'top 5'
     text = MENTION.sub(" ", text)
+    text = text.replace("*", " ").replace("`", " ").replace("_", " ") if "**" in text or "`" in text else text
     text = text.replace("’", "'").replace("“", '"').replace("”", '"')
     text = re.sub(r"[?!]+", " ", text)
     return " ".join(text.split())
@@ -217,11 +220,12 @@ def parse_question(text: str, lexicon: Lexicon | None = None, *, force: QueryKin
             break
     as_of = None
     if m := DATE.search(q):
-        as_of = m.group(1)
+        written = m.group(1)
+        parts = re.split(r"[-/.]", written) if not written.isdigit() else [written[:4], written[4:6], written[6:]]
         try:
-            date.fromisoformat(as_of)
+            as_of = date(int(parts[0]), int(parts[1]), int(parts[2])).isoformat()
         except ValueError:
-            return Query("error", original, error=f"{as_of} is not a date I know; write it as YYYY-MM-DD.")
+            return Query("error", original, error=f"{written} is not a date I know; write it as YYYY-MM-DD.")
         q = q[: m.start()] + " " + q[m.end() :]
     category = None
     if m := CATEGORY.search(q):
@@ -260,15 +264,22 @@ def parse_question(text: str, lexicon: Lexicon | None = None, *, force: QueryKin
     if negative:
         shown = negative.group(1).replace(" ", "")
         return _error(original, f"`{shown}` is not a count: ask for 1 to {MAX_COUNT}, e.g. `top 10`.")
-    if m := COUNT.search(q) or (re.match(r"^\s*(\d+)\b", q) if force else None):
-        number = int(next(g for g in m.groups() if g))
+    counted = COUNT.search(q) or (re.match(r"^\s*(\d+)\b", q) if force else None)
+    if counted:
+        number = int(next(g for g in counted.groups() if g))
         if not 1 <= number <= MAX_COUNT:
             return _error(original, f"I can list 1 to {MAX_COUNT} models; you asked for {number}.")
         count = number
-        q = q[: m.start()] + " " + q[m.end() :]
+        q = q[: counted.start()] + " " + q[counted.end() :]
     q = TOP_WORDS.sub(" ", q)
     if kind == "orgs":
         q = ORGS_WORDS.sub(" ", q)
+        if not counted and (bare := re.search(r"(?<![\w.])(\d{1,3})(?![\w.])", q)):  # "orgs 50", "labs 30"
+            number = int(bare.group(1))
+            if not 1 <= number <= MAX_COUNT:
+                return _error(original, f"I can count the top 1 to {MAX_COUNT}; you asked for {number}.")
+            count = number
+            q = q[: bare.start()] + " " + q[bare.end() :]
         q = re.sub(r"\b(?:leads?|leading|holds?|owns?|has|have|most|places|spots|positions)\b", " ", q)
     filters, rest = _filters(q, lexicon)
     if rest:

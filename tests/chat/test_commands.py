@@ -348,3 +348,14 @@ async def test_without_attach_files_a_history_comes_without_its_chart(simcord_en
     await alice.send(channel, "!history claude 3 opus")
     reply = channel.last_message
     assert not reply.attachments and reply.embeds[0].title == "History: Claude 3 Opus"
+
+
+async def test_questions_by_mention_are_rate_limited_per_user(simcord_env):
+    env = simcord_env
+    _, channel, alice, bob = world(env)
+    for _ in range(6):
+        await alice.send(channel, f"{env.bot.user.mention} what rank is deepseek v3")
+    await alice.send(channel, f"{env.bot.user.mention} what rank is deepseek v3")
+    assert channel.last_message.content.startswith("Easy there")
+    await bob.send(channel, f"{env.bot.user.mention} what rank is deepseek v3")
+    assert channel.last_message.embeds[0].title == "#9 · DeepSeek-V3"

@@ -425,3 +425,19 @@ def test_history_needs_a_model_and_at_most_eight() -> None:
     assert ask("", force="history").kind == "error"
     assert ask(" vs ".join(f"model {i}" for i in range(9)), force="history").kind == "error"
     assert ask("how is qwen2 72b doing").kind == "rank"  # 'how is ... doing' asks for the rank now
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "count", "as_of"),
+    [
+        ("orgs 100", "orgs", 100, None),
+        ("labs 30", "orgs", 30, None),
+        ("top 5 as of 2024/09/01", "top", 5, "2024-09-01"),
+        ("top 5 as of 20240901", "top", 5, "2024-09-01"),
+        ("**top** 5", "top", 5, None),
+        ("ｔｏｐ ５", "top", 5, None),  # full-width, as some keyboards type it
+    ],
+)
+def test_more_spellings_of_lists_and_dates(text: str, kind: str, count: int, as_of: str | None) -> None:
+    q = ask(text)
+    assert (q.kind, q.count, q.as_of) == (kind, count, as_of)

@@ -34,6 +34,8 @@ CHART_FILE = "history.png"
 class AskCog(commands.Cog, name="Questions"):
     def __init__(self, bot: LeaderBot) -> None:
         self.bot = bot
+        # Questions by mention get the same per-user limit as the list commands.
+        self._mention_limit = commands.CooldownMapping.from_cooldown(6, 30.0, commands.BucketType.user)
 
     @property
     def answerer(self) -> Answerer:
@@ -249,6 +251,14 @@ class AskCog(commands.Cog, name="Questions"):
         ctx = await self.bot.get_context(message)
         if ctx.valid:
             return  # a command after the mention: the command system answers it
+        bucket = self._mention_limit.get_bucket(message)
+        retry_after = bucket.update_rate_limit() if bucket is not None else None
+        if retry_after:
+            await message.reply(
+                f"Easy there: try again in {retry_after:.0f} s.", mention_author=False,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )  # fmt: skip
+            return
         answer = self.answerer.ask(message.content)
         try:
             await self.send_answer(ctx, answer, message=message)
