@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from platformdirs import user_data_dir
+
 from db.keys import model_key
 from db.store import Store, StoreError
 
@@ -190,7 +192,8 @@ def _cmd_history(store: Store, args: argparse.Namespace, settings: Settings) -> 
 
 
 def _cmd_console(store: Store, args: argparse.Namespace, settings: Settings) -> int:
-    return run_console(_answerer(store, settings), history=settings.db_path.parent / "console_history")
+    history = Path(user_data_dir("leaderbot", appauthor=False)) / "console_history"
+    return run_console(_answerer(store, settings), history=history)
 
 
 def _cmd_run(store: Store, args: argparse.Namespace, settings: Settings) -> int:

@@ -117,10 +117,11 @@ class Store:
     # --- boards and snapshots -------------------------------------------------------------------------------
 
     def ensure_board(self, board_id: str, *, title: str, url: str, live: bool, score_label: str) -> None:
-        self.db["boards"].upsert(
-            {"id": board_id, "title": title, "url": url, "live": int(live), "score_label": score_label},
-            pk="id",
-        )
+        """Write only what changed: any write makes a running bot in another process rebuild its boards."""
+        row = {"id": board_id, "title": title, "url": url, "live": int(live), "score_label": score_label}
+        stored = self.db.execute("SELECT * FROM boards WHERE id = ?", [board_id]).fetchone()
+        if stored is None or tuple(stored) != tuple(row.values()):
+            self.db["boards"].upsert(row, pk="id")
 
     def boards(self) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT * FROM boards ORDER BY live DESC, id"))
