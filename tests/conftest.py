@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,11 +48,18 @@ def empty_store() -> Iterator[Store]:
 
 
 @pytest.fixture
-def cli_db(seeded_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A private copy of the seeded store; no `.env` and no Leaderbot variables from the developer's shell."""
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A clean working directory (no `.env`) and no Leaderbot variables from the developer's shell."""
     work = tmp_path / "cwd"
     work.mkdir()
     monkeypatch.chdir(work)
-    for name in ("DISCORD_TOKEN", "LEADERBOT_DB", "LEADERBOT_DEFAULT_BOARD", "LEADERBOT_LOG_LEVEL"):
-        monkeypatch.delenv(name, raising=False)
+    for name in list(os.environ):
+        if name.startswith("LEADERBOT_") or name in ("DISCORD_TOKEN", "DEV_GUILD_ID"):
+            monkeypatch.delenv(name)
+    return work
+
+
+@pytest.fixture
+def cli_db(seeded_copy: Path, cli_env: Path) -> str:
+    """A private copy of the seeded store, for `leaderbot --db` in a clean environment."""
     return str(seeded_copy)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -22,12 +21,8 @@ Run = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+def run(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> Run:
     """`leaderbot ARGS...` -> (exit status, stdout, stderr), with no .env and no LEADERBOT_* from the caller."""
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith("LEADERBOT_") or name in ("DISCORD_TOKEN", "DEV_GUILD_ID"):
-            monkeypatch.delenv(name)
 
     def run(*args: str) -> tuple[int, str, str]:
         capsys.readouterr()

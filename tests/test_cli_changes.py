@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,12 +23,8 @@ EVENT_TYPES = {"new_leader", "debut", "entered", "left", "moved", "score"}
 
 
 @pytest.fixture
-def run(seeded_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+def run(seeded_copy: Path, cli_env: Path, capsys: pytest.CaptureFixture[str]) -> Run:
     """`leaderbot --db DB changes ARGS...` -> (exit status, stdout, stderr), with no .env and no LEADERBOT_*."""
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith("LEADERBOT_") or name in ("DISCORD_TOKEN", "DEV_GUILD_ID"):
-            monkeypatch.delenv(name)
 
     def run(*args: str) -> tuple[int, str, str]:
         capsys.readouterr()

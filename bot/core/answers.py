@@ -318,24 +318,32 @@ class Answerer:
             answer.notes.append(f"Not on {default}; this is from {view.meta.title}.")
         return answer
 
-    def _history(self, query: Query) -> Answer:
-        """Each model's rank and score over every stored board of the category, for a chart and a summary."""
-        view, failed = self._open(query)
-        if view is None:
-            return failed  # type: ignore[return-value]
-        histories: list[History] = []
+    def _resolve_each(self, query: Query, view: BoardView, note: str) -> list[Candidate] | Answer:
+        """Every model the question names, once each; or the clarification for the first name that needs one."""
+        found: list[Candidate] = []
         for name in query.models:
             resolution = view.index.resolve(name)
             if resolution.match is None:
                 answer = self._unresolved(query, view, resolution, name)
                 if len(query.models) > 1:
-                    answer.notes.append(f"For the chart: which “{name}”?")
+                    answer.notes.append(note.format(name=name))
                 return answer
-            history = model_history(
-                self.store, view.meta.id, view.snapshot.category, resolution.match.key, until=view.snapshot.as_of
-            )
-            if all(h.key != history.key for h in histories):
-                histories.append(history)
+            if resolution.match not in found:
+                found.append(resolution.match)
+        return found
+
+    def _history(self, query: Query) -> Answer:
+        """Each model's rank and score over every stored board of the category, for a chart and a summary."""
+        view, failed = self._open(query)
+        if view is None:
+            return failed  # type: ignore[return-value]
+        models = self._resolve_each(query, view, "For the chart: which “{name}”?")
+        if isinstance(models, Answer):
+            return models
+        histories = [
+            model_history(self.store, view.meta.id, view.snapshot.category, m.key, until=view.snapshot.as_of)
+            for m in models
+        ]
         answer = self._base(query, view, "history")
         answer.histories = histories
         answer.entries = [self._entry(view, view.best[h.key]) for h in histories if h.key in view.best]
@@ -346,16 +354,10 @@ class Answerer:
         view, failed = self._open(query)
         if view is None:
             return failed  # type: ignore[return-value]
-        entries: list[Entry] = []
-        for name in query.models:
-            resolution = view.index.resolve(name)
-            if resolution.match is None:
-                answer = self._unresolved(query, view, resolution, name)
-                answer.notes.append(f"While comparing: which “{name}”?")
-                return answer
-            entry = self._entry(view, view.best[resolution.match.key])
-            if all(e.model != entry.model for e in entries):
-                entries.append(entry)
+        models = self._resolve_each(query, view, "While comparing: which “{name}”?")
+        if isinstance(models, Answer):
+            return models
+        entries = [self._entry(view, view.best[m.key]) for m in models]
         answer = self._base(query, view, "compare")
         answer.entries = sorted(entries, key=lambda e: (e.rank, -e.score))
         return answer
