@@ -34,6 +34,8 @@ async def refresh_and_announce(bot: LeaderBot, board: str) -> None:
         log.exception("refresh of %s failed unexpectedly; nothing announced", board)
         return
     log.info("%s", report.summary())
+    if report.created:
+        bot.warm()  # build the new board now, not in the next user's question
     try:
         await bot.notifier.announce(board)
     except Exception:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from dataclasses import fields
@@ -62,7 +63,7 @@ class LeaderBot(commands.Bot):
             await self.load_extension(cog)
         # Build the in-memory boards now (under a second), before any event arrives, so the first question
         # is answered at full speed.
-        self.answerer.warm()
+        self.warm()
         if self.settings.dev_guild_id:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -72,6 +73,14 @@ class LeaderBot(commands.Bot):
         log.info("synced %d slash commands%s", len(synced), " to the dev guild" if self.settings.dev_guild_id else "")
         if self.wants_scheduler:
             self.scheduler = start_scheduler(self)
+
+    def warm(self) -> None:
+        """Build the boards, then move them out of the garbage collector's sight: they live until the next
+        refresh, and a full collection that walks them stalls the event loop (110 ms with both boards; under
+        1 ms once frozen, see BENCHMARKS.md). Dropped boards are still freed by reference counting."""
+        self.answerer.warm()
+        gc.collect()
+        gc.freeze()
 
     async def on_ready(self) -> None:
         log.info("connected as %s to %d guild(s)", self.user, len(self.guilds))
@@ -83,6 +92,7 @@ class LeaderBot(commands.Bot):
         await super().close()
         if self._owns_store:
             self.store.close()
+        gc.unfreeze()  # hand what warm() froze back to the collector: the bot's own cycles must be freeable
 
 
 def build_bot(db_path: str | Path, *, scheduler: bool = False, **settings: Any) -> LeaderBot:

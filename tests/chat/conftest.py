@@ -15,10 +15,14 @@ def db_path(seeded_copy: Path) -> Path:
 
 
 @pytest.fixture
-def simcord_bot(db_path: Path, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
-    """SimCord's plugin builds the environment around this bot; `bot_settings` marks override settings."""
+async def simcord_bot(db_path: Path, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """SimCord's plugin builds the environment around this bot; `bot_settings` marks override settings.
+    SimCord detaches the bot without closing it, so the fixture closes it (its store, its frozen boards)."""
     marker = request.node.get_closest_marker("bot_settings")
-    return build_bot(db_path, **(marker.kwargs if marker else {}))
+    bot = build_bot(db_path, **(marker.kwargs if marker else {}))
+    yield bot
+    if not bot.is_closed():
+        await bot.close()
 
 
 def pytest_configure(config: pytest.Config) -> None:

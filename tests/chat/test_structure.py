@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import gc
 from pathlib import Path
 
 import discord
@@ -60,3 +61,11 @@ def test_build_bot_opens_no_connection_and_uses_the_settings(db_path):
     assert bot.answerer.default_board == "open-llm"
     assert bot.allowed_mentions is not None and bot.allowed_mentions.to_dict() == {"parse": []}
     assert isinstance(bot.intents, discord.Intents)
+
+
+async def test_the_warmed_boards_are_kept_out_of_the_collectors_sight(simcord_env):
+    """A full collection over both boards stalls the loop ~100 ms; the bot freezes them after warming."""
+    assert gc.get_freeze_count() > 100_000
+    await simcord_env.shutdown()
+    await simcord_env.bot.close()
+    assert gc.get_freeze_count() == 0  # and gives them back when it closes
