@@ -152,15 +152,17 @@ RANK_WORDS = re.compile(
 HISTORY_LEAD = re.compile(
     r"^(?:(?:show (?:me )?)?(?:the )?(?:history|chart|graph|trend|progress)(?: of| for)?|how (?:has|have|did) )\s*"
 )
-# "how is X doing" asks for the rank now; "X has moved", "X over time" ask for history.
-HISTORY_TAIL = re.compile(
-    r"\s*(?:(?:'s )?history|over time|(?:been )?(?:moved|moving|changed|performed|trended)"
-    r"(?: over time| lately| recently)?)\s*$"
-)
-HISTORY_TAIL_WORDS = re.compile(
-    r"\s*(?:(?:'s )?history|over time|(?:been )?(?:moved|moving|done|doing|changed|performed|ranked|trended)"
-    r"(?: over time| lately| recently)?)\s*$"
-)
+
+
+def _history_tail(verbs: str) -> re.Pattern[str]:
+    return re.compile(rf"\s*(?:(?:'s )?history|over time|(?:been )?(?:{verbs})(?: over time| lately| recently)?)\s*$")
+
+
+# "how is X doing" asks for the rank now, so these verbs mark a history question only after "how has X ...";
+# "X has moved", "X over time" are history questions on their own.
+_MOVING = "moved|moving|changed|performed|trended"
+HISTORY_TAIL = _history_tail(_MOVING)  # says "history"
+HISTORY_TAIL_WORDS = _history_tail(_MOVING + "|done|doing|ranked")  # what to strip from a history question
 COMPARE_SPLIT = re.compile(r"\s+(?:vs\.?|versus|against|compared to|compared with|or|and|&)\s+|\s*,\s*")
 COMPARE_LEAD = re.compile(r"^(?:compare|comparison of|diff|difference between)\s+")
 # A date said as a date ("as of 2024-09-01"); a bare one belongs to a model name ("gpt4o 2024-08-06").
