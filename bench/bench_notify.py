@@ -88,7 +88,7 @@ async def run(db: Path, channels: int) -> dict[str, float]:
         timings[f"announce: detect + {channels:,} digests, one channel at a time"] = time.perf_counter() - started
         assert report.sent == channels, report
 
-        embed = render_digest(stored_changes(bot.store, "arena"), "LMArena Text", None)
+        embed = render_digest(stored_changes(bot.store, "arena"))
         started = time.perf_counter()
         for channel in targets:
             await bot.get_channel(channel.id).send(embed=embed)  # type: ignore[union-attr]

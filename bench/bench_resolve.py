@@ -109,7 +109,7 @@ def main() -> None:
         started = time.perf_counter()
         big = NameIndex(synthetic)
         build_s = time.perf_counter() - started
-        big_names = [name for item, name, view in cases if view.meta.id == "open-llm"]
+        big_names = [name for item, name, view in cases if view.profile.id == "open-llm"]
         big_latency: list[float] = []
         for name in big_names:
             big_latency += timed(lambda name=name: big.resolve(name), 5)

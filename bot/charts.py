@@ -3,7 +3,7 @@
 matplotlib through the object API only (`Figure` + `FigureCanvasAgg`, never pyplot), so no global figure state and
 no GUI backend. matplotlib is not thread-safe as a whole (font caches, text layout), so renders are serialised by one
 lock: `render_history_png_async` runs a render in a worker thread so the event loop never waits on it, and several
-requests simply queue (a render takes a small fraction of a second, see BENCHMARKS.md).
+requests simply queue (what a render costs: BENCHMARKS.md, "History charts").
 
 Legible at Discord's preview size: the image is drawn 1200 px wide and shown ~400 px wide, so text is sized in
 points on a figure that is always 8 inches wide (the DPI follows the pixel width), thick lines, large markers.
@@ -78,7 +78,7 @@ def _style_axes(ax: Axes, label: str) -> None:
 
 
 def _text_width_pt(labels: Sequence[str], size_pt: float) -> float:
-    """How wide the longest label is drawn, in points (measured with the font, ~0.1 ms a label)."""
+    """How wide the longest label is drawn, in points, measured with the font (cheap enough to do per chart)."""
     prop = FontProperties(size=size_pt)
     return max((_TEXT.get_text_width_height_descent(label, prop, ismath=False)[0] for label in labels), default=0.0)
 
@@ -229,7 +229,7 @@ def render_history_png(
     height_px: int = 675,
     score_label: str = "Score",
 ) -> bytes:
-    """The chart as PNG bytes of exactly width_px x height_px. Blocking (a fraction of a second): from async code
+    """The chart as PNG bytes of exactly width_px x height_px. Blocking (see BENCHMARKS.md): from async code
     use `render_history_png_async`."""
     with _LOCK:
         fig = build_history_figure(

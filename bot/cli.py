@@ -23,6 +23,7 @@ from .console import run_console
 from .core.answers import Answerer
 from .core.changes import NoChanges, stored_changes
 from .core.text import render_changes
+from .profiles import PROFILES, live_boards, profile
 from .settings import BOARD_IDS, Settings, SettingsError, load_settings
 from .sources import SourceError
 
@@ -58,7 +59,7 @@ def parser() -> argparse.ArgumentParser:
     source.add_argument("--url", help="a dataset-viewer /rows or /filter URL (paged in full), or a file URL")
     s.add_argument("--as-of", help="the table's date (YYYY-MM-DD) when the data does not say")
 
-    s = sub.add_parser("refresh", help="fetch boards from upstream now (the archived open-llm only when named)")
+    s = sub.add_parser("refresh", help="fetch live boards from upstream now (archived ones only when named)")
     s.add_argument("board", nargs="?", choices=BOARD_IDS)
 
     s = sub.add_parser("boards", help="list each board's stored snapshots")
@@ -148,8 +149,7 @@ def _cmd_changes(store: Store, args: argparse.Namespace, settings: Settings) -> 
     if args.json:
         print(json.dumps(changes.to_json(), ensure_ascii=False))
     else:
-        title = next((b["title"] for b in store.boards() if b["id"] == args.board), args.board)
-        print(render_changes(changes, title))
+        print(render_changes(changes))
     return 0
 
 
@@ -220,7 +220,7 @@ def _cmd_ingest(store: Store, args: argparse.Namespace, settings: Settings) -> i
 
 
 def _cmd_refresh(store: Store, args: argparse.Namespace, settings: Settings) -> int:
-    boards = [args.board] if args.board else ingest.live_boards()
+    boards = [args.board] if args.board else live_boards()
     failed = 0
     for board in boards:
         try:
@@ -232,15 +232,14 @@ def _cmd_refresh(store: Store, args: argparse.Namespace, settings: Settings) -> 
 
 
 def _cmd_boards(store: Store, args: argparse.Namespace, settings: Settings) -> int:
-    boards = {b["id"]: b for b in store.boards()}
     snapshots = store.snapshots()
     if args.json:
-        print(json.dumps([{**s.__dict__, "archived": not boards[s.board]["live"]} for s in snapshots], indent=2))
+        print(json.dumps([{**s.__dict__, "archived": profile(s.board).archived} for s in snapshots], indent=2))
         return 0
-    for board_id, board in boards.items():
+    for board_id, board in PROFILES.items():
         mine = [s for s in snapshots if s.board == board_id]
-        label = "live" if board["live"] else "archived"
-        print(f"{board_id}  {board['title']} ({label}), {len(mine)} snapshot(s)")
+        label = "archived" if board.archived else "live"
+        print(f"{board_id}  {board.title} ({label}), {len(mine)} snapshot(s)")
         for s in mine:
             flag = "" if s.status == "ok" else f"  [{s.status}]"
             print(f"  {s.as_of}  {s.category:<12} {s.row_count:>6,} rows{flag}")
@@ -253,7 +252,7 @@ def _cmd_alias(store: Store, args: argparse.Namespace, settings: Settings) -> in
             print(f"{alias!r} -> {key}")
         return 0
     if not args.model:
-        raise UsageError('alias needs the model too: leaderbot alias arena "new sonnet" "Claude 3.5 Sonnet (20241022)"')
+        raise UsageError(f'alias needs the model too: leaderbot alias {args.board} "new name" "the board\'s own name"')
     view = _answerer(store, settings).view(args.board)
     key = model_key(args.model)
     if view is None or view.index.by_key(key) is None:

@@ -10,23 +10,20 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from db.seed import bundled_snapshots, organization_rows
+from db.seed import bundled_files, organization_rows
 from db.store import Saved, Store
 
-from .core.changes import check_snapshot
+from .core.judging import judge_snapshots
+from .profiles import PROFILES
 from .settings import Settings
-from .sources import SOURCES, SnapshotData, SourceError, get_source
+from .sources import SourceError, get_source
 from .sources.payloads import parse_rows, read_rows
 from .sources.viewer import RetryPolicy, ViewerClient
 
 log = logging.getLogger(__name__)
-
-# After this long without an accepted board, the old leaders may all have retired: that alone is no sign of breakage.
-TURNOVER_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -57,9 +54,9 @@ class IngestReport:
 
 
 def register_boards(store: Store) -> None:
-    for source in SOURCES.values():
-        info = source.info
-        store.ensure_board(info.id, title=info.title, url=info.url, live=info.live, score_label=info.score_label)
+    """Every profile's id in the boards table, the anchor snapshots and subscriptions refer to."""
+    for board in PROFILES:
+        store.ensure_board(board)
 
 
 def ingest_rows(
@@ -70,43 +67,6 @@ def ingest_rows(
     register_boards(store)
     judge_snapshots(store, snapshots)
     return IngestReport(board, origin, store.save_snapshots(snapshots))
-
-
-def judge_snapshots(store: Store, snapshots: Sequence[SnapshotData]) -> None:
-    """Mark each new snapshot that looks broken next to the one before it as rejected: it is kept for the
-    record but never answered from or announced (see `core.changes.check_snapshot`)."""
-    previous: dict[str, tuple[str, list[dict[str, Any]]]] = {}  # category -> (date, rows) of the last accepted
-    rejected: dict[str, list[dict[str, Any]]] = {}  # category -> rows of the newest rejected since then
-    for data in sorted(snapshots, key=lambda d: d.as_of):
-        if data.category not in previous:
-            before = store.latest_snapshot(data.board, data.category, on_or_before=data.as_of)
-            previous[data.category] = (before.as_of, store.entries(before.id)) if before else (data.as_of, [])
-            since = [
-                s for s in store.snapshots(data.board, data.category)
-                if s.status == "rejected" and (before is None or s.as_of > before.as_of) and s.as_of <= data.as_of
-            ]  # fmt: skip
-            if since:
-                rejected[data.category] = store.entries(since[-1].id)
-        as_of, rows = previous[data.category]
-        gap = (date.fromisoformat(data.as_of) - date.fromisoformat(as_of)).days
-        verdict = check_snapshot(rows or None, data.rows, board=data.board, turnover_expected=gap > TURNOVER_DAYS)
-        if verdict.rule == "leaders" and data.category in rejected:
-            # New leaders twice in a row: the board has turned over; it is no glitch. (Half a board or impossible
-            # scores stay rejected however often they come: `leaderbot accept` overrides by hand.)
-            again = check_snapshot(rejected[data.category], data.rows, board=data.board)
-            if again.ok:
-                log.warning("%s %s %s accepted: it agrees with the previous publish, which was held back (%s)",
-                            data.board, data.category, data.as_of, verdict.reason)  # fmt: skip
-                verdict = again
-        if verdict.ok:
-            previous[data.category] = (data.as_of, data.rows)
-            rejected.pop(data.category, None)
-        else:
-            data.status = "rejected"
-            rejected[data.category] = data.rows
-            log.warning(
-                "%s %s %s looks broken, stored as rejected: %s", data.board, data.category, data.as_of, verdict.reason
-            )
 
 
 def ingest_file(store: Store, board: str, path: str | Path, *, as_of: str | None = None) -> IngestReport:
@@ -134,15 +94,11 @@ async def ingest_url(
 
 async def refresh(store: Store, board: str, settings: Settings) -> IngestReport:
     """Fetch a board's current table from the dataset-viewer API and store what is new."""
-    info = get_source(board).info
+    up = get_source(board).profile.upstream
     async with viewer_client(settings) as client:
-        rows = await client.fetch_table(info.dataset, info.config, info.split)
-    origin = f"{settings.viewer_url.rstrip('/')}/rows?dataset={info.dataset}&config={info.config}&split={info.split}"
+        rows = await client.fetch_table(up.dataset, up.config, up.split)
+    origin = f"{settings.viewer_url.rstrip('/')}/rows?dataset={up.dataset}&config={up.config}&split={up.split}"
     return ingest_rows(store, board, rows, origin=origin)
-
-
-def live_boards() -> list[str]:
-    return [board for board, source in SOURCES.items() if source.info.live]
 
 
 def seed(store: Store) -> list[IngestReport]:
@@ -150,7 +106,7 @@ def seed(store: Store) -> list[IngestReport]:
     new release bundles more (identical snapshots are skipped, so nothing is stored twice)."""
     store.seed_organizations(organization_rows())
     register_boards(store)
-    files = bundled_snapshots()
+    files = [(p.id, item) for p in PROFILES.values() if p.bundle for item in bundled_files(p.bundle)]
     wanted = ",".join(item.name for _, item in files)
     if store.meta("bundled") == wanted:
         return []

@@ -1,6 +1,6 @@
 """The refresh schedule: one APScheduler job per live board, fetching it and announcing what changed.
 
-The archived Open LLM board has no job. Jobs never overlap (max_instances=1), a missed run is not replayed
+Archived boards have no job. Jobs never overlap (max_instances=1), a missed run is not replayed
 after downtime (coalesce, short misfire grace), and a jitter keeps many bots from hitting upstream together.
 """
 
@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from .ingest import live_boards, refresh
+from .ingest import refresh
+from .profiles import live_boards
 from .sources import SourceError
 
 if TYPE_CHECKING:

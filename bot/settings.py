@@ -6,14 +6,18 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+import types
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from dotenv import dotenv_values
 from platformdirs import user_data_dir
 
-BOARD_IDS = ("arena", "open-llm")
+from .profiles import board_ids
+
+BOARD_IDS = board_ids()
+DEFAULT_BOARD = "arena"  # what a question that names no board is answered from
 
 
 class SettingsError(ValueError):
@@ -28,7 +32,7 @@ def default_db_path() -> Path:
 class Settings:
     discord_token: str | None = field(default=None, repr=False)
     db_path: Path = field(default_factory=default_db_path)
-    default_board: str = "arena"
+    default_board: str = DEFAULT_BOARD
     command_prefix: str = "!"
     prefix_commands: bool = True
     dev_guild_id: int | None = None
@@ -73,22 +77,37 @@ ENV_NAMES = {
 }
 
 
-def _convert(env_name: str, kind: Any, raw: str) -> Any:
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+_KIND_NAMES = {bool: "true/false value", int: "whole number", float: "number", Path: "path", str: "text"}
+
+
+def _base_type(hint: Any) -> Any:
+    """`int | None` -> int: the type a set variable converts to (unset ones keep the field's default)."""
+    if get_origin(hint) in (Union, types.UnionType):
+        args = [a for a in get_args(hint) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return hint
+
+
+def convert(env_name: str, hint: Any, raw: str) -> Any:
+    """One environment value as the field's real type (from its type hint, not its annotation's text)."""
+    kind = _base_type(hint)
+    text = raw.strip()
     try:
-        if kind in ("bool", bool):
-            lowered = raw.strip().lower()
-            if lowered not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+        if kind is bool:
+            if text.lower() not in _TRUE | _FALSE:
                 raise ValueError(raw)
-            return lowered in {"1", "true", "yes", "on"}
-        if kind in ("int", "int | None", int):
-            return int(raw)
-        if kind in ("float", float):
-            return float(raw)
-        if kind in ("Path", Path):
-            return Path(raw).expanduser()
+            return text.lower() in _TRUE
+        if kind in (int, float):
+            return kind(text)
+        if kind is Path:
+            return Path(text).expanduser()
     except ValueError:
-        raise SettingsError(f"{env_name}={raw!r} is not a valid {kind}") from None
-    return raw.strip()
+        raise SettingsError(f"{env_name}={raw!r} is not a valid {_KIND_NAMES.get(kind, kind)}") from None
+    if kind is not str:
+        raise TypeError(f"no conversion for {env_name}'s type {hint!r}")
+    return text
 
 
 def load_settings(env_file: str | Path | None = ".env", environ: dict[str, str] | None = None) -> Settings:
@@ -97,10 +116,10 @@ def load_settings(env_file: str | Path | None = ".env", environ: dict[str, str] 
     if env_file is not None and Path(env_file).is_file():
         values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
     values.update(os.environ if environ is None else environ)
-    kinds = {f.name: f.type for f in fields(Settings)}
+    hints = get_type_hints(Settings)
     kwargs = {}
     for env_name, field_name in ENV_NAMES.items():
         raw = values.get(env_name)
         if raw is not None and raw.strip() != "":
-            kwargs[field_name] = _convert(env_name, kinds[field_name], raw)
+            kwargs[field_name] = convert(env_name, hints[field_name], raw)
     return Settings(**kwargs)

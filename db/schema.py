@@ -1,6 +1,8 @@
 """Numbered migrations (`migrations/V<n>__<what>.sql`) applied in order; `PRAGMA user_version` holds the version.
 
-Each migration runs in its own transaction, so a failed upgrade leaves the database at the previous version.
+Each migration runs in its own transaction, so a failed upgrade leaves the database at the previous version. Foreign
+keys are off while migrations run (SQLite's own procedure for rebuilding a table that others refer to) and checked
+before each one commits, so a migration can rebuild a table but never leave a dangling reference.
 """
 
 from __future__ import annotations
@@ -42,13 +44,22 @@ def migrate(db: sqlite_utils.Database) -> int:
         raise RuntimeError(
             f"the database is at schema version {current}, newer than this Leaderbot ({LATEST}); upgrade Leaderbot"
         )
-    for version, _name, sql in migrations():
-        if version <= current:
-            continue
-        with db.atomic():
-            for statement in _statements(sql):
-                db.execute(statement)
-            db.execute(f"PRAGMA user_version = {version}")
+    pending = [(version, sql) for version, _name, sql in migrations() if version > current]
+    if not pending:
+        return current
+    enforced = db.execute("PRAGMA foreign_keys").fetchone()[0]
+    db.execute("PRAGMA foreign_keys = OFF")  # takes effect outside a transaction only
+    try:
+        for version, sql in pending:
+            with db.atomic():
+                for statement in _statements(sql):
+                    db.execute(statement)
+                dangling = db.execute("PRAGMA foreign_key_check").fetchall()
+                if dangling:
+                    raise RuntimeError(f"migration {version} would leave dangling references: {dangling[:3]}")
+                db.execute(f"PRAGMA user_version = {version}")
+    finally:
+        db.execute(f"PRAGMA foreign_keys = {'ON' if enforced else 'OFF'}")
     return schema_version(db)
 
 

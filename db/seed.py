@@ -10,11 +10,9 @@ from importlib.abc import Traversable
 DATA = resources.files("db") / "data"
 
 
-def bundled_snapshots() -> list[tuple[str, Traversable]]:
-    """(board id, file) for every bundled table, oldest first within a board."""
-    files = [("open-llm", f) for f in (DATA / "open-llm").iterdir() if f.name.endswith(".jsonl.gz")]
-    files += [("arena", f) for f in (DATA / "arena").iterdir() if f.name.endswith(".jsonl.gz")]
-    return sorted(files, key=lambda item: (item[0], item[1].name))
+def bundled_files(folder: str) -> list[Traversable]:
+    """The bundled tables in one folder of `db/data` (a board profile names its folder), oldest first."""
+    return sorted((f for f in (DATA / folder).iterdir() if f.name.endswith(".jsonl.gz")), key=lambda f: f.name)
 
 
 def organization_rows() -> list[dict[str, str]]:

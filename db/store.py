@@ -116,15 +116,14 @@ class Store:
 
     # --- boards and snapshots -------------------------------------------------------------------------------
 
-    def ensure_board(self, board_id: str, *, title: str, url: str, live: bool, score_label: str) -> None:
-        """Write only what changed: any write makes a running bot in another process rebuild its boards."""
-        row = {"id": board_id, "title": title, "url": url, "live": int(live), "score_label": score_label}
-        stored = self.db.execute("SELECT * FROM boards WHERE id = ?", [board_id]).fetchone()
-        if stored is None or tuple(stored) != tuple(row.values()):
-            self.db["boards"].upsert(row, pk="id")
+    def ensure_board(self, board_id: str) -> None:
+        """Write only when missing: any write makes a running bot in another process look again."""
+        if self.db.execute("SELECT 1 FROM boards WHERE id = ?", [board_id]).fetchone() is None:
+            with self.db.atomic():
+                self.db.execute("INSERT INTO boards (id) VALUES (?)", [board_id])
 
-    def boards(self) -> list[dict[str, Any]]:
-        return list(self.db.query("SELECT * FROM boards ORDER BY live DESC, id"))
+    def boards(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM boards ORDER BY id")]
 
     def is_empty(self) -> bool:
         return self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM snapshots)").fetchone()[0] == 1
@@ -188,7 +187,11 @@ class Store:
             for row in self.db.query(f"SELECT * FROM snapshots WHERE {where} ORDER BY {order}", list(params))
         ]
 
-    def snapshots(self, board: str | None = None, category: str | None = None) -> list[Snapshot]:
+    def snapshots(
+        self, board: str | None = None, category: str | None = None, *, accepted: bool = False
+    ) -> list[Snapshot]:
+        """Snapshots by board, category and date; `accepted` leaves out the rejected ones (the only ones answered
+        from or announced)."""
         clauses, params = ["1"], []
         if board:
             clauses.append("board = ?")
@@ -196,6 +199,8 @@ class Store:
         if category:
             clauses.append("category = ?")
             params.append(category)
+        if accepted:
+            clauses.append("status = 'ok'")
         return self._snapshot_where(" AND ".join(clauses), params, order="board, category, as_of, id")
 
     def latest_snapshot(self, board: str, category: str, *, on_or_before: str | None = None) -> Snapshot | None:
@@ -218,26 +223,28 @@ class Store:
         ]
 
     def entries(self, snapshot_id: int) -> list[dict[str, Any]]:
-        """A snapshot's rows in rank order, with organization and country resolved through the alias table
-        (so a correction made at run time shows in every answer at once). `raw_organization` keeps the
-        board's own string (a namespace on Open LLM)."""
-        rows = []
-        for row in self.db.query(
+        """A snapshot's rows in rank order, as stored: `organization` is the board's own string (a namespace on
+        Open LLM) and `org_key` its normalised form. The organization's name and country are an overlay from
+        `organization_index` (see `bot.core.snapshots`), so a correction made at run time needs no re-read."""
+        cursor = self.db.execute(
             """
-            SELECT e.*, m.key AS model_key, o.name AS org_name, o.country AS country
-            FROM entries e
-            JOIN models m ON m.id = e.model_id
-            LEFT JOIN organization_aliases a ON a.alias = e.org_key
-            LEFT JOIN organizations o ON o.id = a.organization_id
-            WHERE e.snapshot_id = ?
-            ORDER BY e.rank, e.score DESC, e.name
+            SELECT e.*, m.key AS model_key FROM entries e JOIN models m ON m.id = e.model_id
+            WHERE e.snapshot_id = ? ORDER BY e.rank, e.score DESC, e.name
             """,
             [snapshot_id],
-        ):
-            row["raw_organization"] = row["organization"]
-            row["organization"] = row.pop("org_name") or row["organization"]
-            rows.append(row)
-        return rows
+        )
+        names = [d[0] for d in cursor.description]
+        return [{k: v for k, v in zip(names, row, strict=True) if v is not None} for row in cursor]
+
+    def organization_index(self) -> dict[str, tuple[str, str | None]]:
+        """Every known spelling (normalised) -> (organization name, country)."""
+        return {
+            alias: (name, country)
+            for alias, name, country in self.db.execute(
+                "SELECT a.alias, o.name, o.country FROM organization_aliases a"
+                " JOIN organizations o ON o.id = a.organization_id"
+            )
+        }
 
     # --- subscriptions ----------------------------------------------------------------------------------------
 

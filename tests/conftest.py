@@ -1,4 +1,8 @@
-"""Fixtures shared by the whole suite: stores seeded from the real bundled data."""
+"""Fixtures shared by the whole suite: stores seeded from the real bundled data.
+
+Answering never writes, so one shared store and one Answerer over it (its board views built once) serve every test
+that only asks; a test that changes the store uses the function-scoped `store` fixture instead.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.answers import Answerer
 from bot.ingest import open_store
 from db.store import Store
 from tests.stores import copy_store
@@ -38,6 +43,22 @@ def store(seeded_copy: Path) -> Iterator[Store]:
     s = Store(seeded_copy)
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def shared_store(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    target = tmp_path_factory.mktemp("core") / "shared.db"
+    copy_store(seeded_db, target)
+    s = Store(target)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def answerer(shared_store: Store) -> Answerer:
+    a = Answerer(shared_store)
+    a.warm()
+    return a
 
 
 @pytest.fixture

@@ -6,8 +6,10 @@ import hashlib
 import pickle
 import sqlite3
 from pathlib import Path
+from typing import Any
 
-from db.store import Store
+from bot.core.snapshots import reader
+from db.store import Snapshot, Store
 
 
 def copy_store(source: Path, target: Path) -> Path:
@@ -26,3 +28,8 @@ def fingerprint(store: Store) -> tuple[int, int, str]:
         digest.update(pickle.dumps(store.db.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()))
     counts = store.db.execute("SELECT (SELECT count(*) FROM snapshots), (SELECT count(*) FROM entries)").fetchone()
     return *counts, digest.hexdigest()
+
+
+def read_entries(store: Store, snapshot: Snapshot) -> list[dict[str, Any]]:
+    """A snapshot's rows as answers see them: organizations and countries laid over from the alias table."""
+    return list(reader(store).rows(snapshot).rows)

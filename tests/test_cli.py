@@ -12,6 +12,7 @@ from viewer_server import ARENA_DATASET, ViewerServer, serve_in_thread
 
 from bot.cli import main
 from db.store import Store
+from tests.stores import read_entries
 
 DATA = Path(__file__).resolve().parent.parent / "db" / "data"
 ARENA_2024 = DATA / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
@@ -114,7 +115,7 @@ def test_orgs_set_corrects_an_organization_everywhere(run: Run, seeded_copy: Pat
     assert any(line.split() == ["Nomic", "AI", "US", "nomicai"] for line in out.splitlines())
     with Store(seeded_copy) as store:
         latest = store.latest_snapshot("arena", "overall")
-        nomic = [e for e in store.entries(latest.id) if e["raw_organization"] == "Nomic AI"]
+        nomic = [e for e in read_entries(store, latest) if e["raw_organization"] == "Nomic AI"]
         assert nomic and {e["country"] for e in nomic} == {"US"}
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from viewer_server import ARENA_DATASET, OPEN_LLM_DATASET, ViewerServer, load_rows, rows_page
 
-from bot.ingest import ingest_file, ingest_url, live_boards, open_store, refresh, seed
+from bot.ingest import ingest_file, ingest_url, open_store, refresh, seed
+from bot.profiles import PROFILES, board_ids, live_boards
 from bot.settings import Settings
 from bot.sources import SourceError
 from db.store import Store
@@ -238,7 +239,7 @@ async def test_refresh_keeps_to_the_concurrency_setting(empty_store: Store) -> N
 
 
 def test_only_live_boards_are_refreshed_by_default() -> None:
-    assert live_boards() == ["arena"]
+    assert live_boards() == [p.id for p in PROFILES.values() if p.live] == ["arena"]
 
 
 # --- the bundled seed -----------------------------------------------------------------------------------------
@@ -253,7 +254,7 @@ def test_a_seeded_store_is_not_seeded_again(store: Store) -> None:
 def test_open_store_without_seed_has_boards_and_organizations_only(tmp_path: Path) -> None:
     with open_store(tmp_path / "bare.db", seed_if_empty=False) as store:
         assert store.is_empty()
-        assert [b["id"] for b in store.boards()] == ["arena", "open-llm"]
+        assert store.boards() == sorted(board_ids())
         orgs = {o.name: o.country for o in store.organizations()}
         assert (orgs["Alibaba"], orgs["DeepSeek"], orgs["Mistral AI"]) == ("CN", "CN", "FR")
 
@@ -264,7 +265,7 @@ def test_an_interrupted_seed_is_completed_at_the_next_start(tmp_path: Path) -> N
         ingest_file(half, "arena", ARENA_2024)
         assert half.meta("bundled") is None
     with open_store(path) as whole:
-        assert {s.board for s in whole.snapshots()} == {"arena", "open-llm"}
+        assert {s.board for s in whole.snapshots()} == {p.id for p in PROFILES.values() if p.bundle}
         assert len(whole.snapshots()) == 42  # the 39 boards already in were not stored twice
         assert whole.meta("bundled")
     with open_store(path) as again:  # and a complete store is not seeded again

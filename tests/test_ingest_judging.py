@@ -91,7 +91,7 @@ def test_board_with_60_percent_of_rows_missing_is_rejected(
 ) -> None:
     rows = last_board()
     kept = rows[: math.floor(0.4 * len(rows))]  # the bottom 60% gone, the leaders still there
-    with caplog.at_level(logging.WARNING, logger="bot.ingest"):
+    with caplog.at_level(logging.WARNING, logger="bot.core.judging"):
         report = ingest_file(store, "arena", write(tmp_path, "board.jsonl", kept))
     assert_rejected(report, "2025-01-07", len(kept))
     assert arena_snapshots(store)[-1] == ("2025-01-07", "rejected", 72)
@@ -270,8 +270,11 @@ def test_after_a_long_gap_new_leaders_are_no_sign_of_breakage(store: Store, tmp_
 
 
 def test_a_half_empty_board_stays_rejected_even_if_repeated_after_a_good_one(store: Store, tmp_path: Path) -> None:
+    """Unlike new leaders, a board that lost half its models is no turnover however often it comes back."""
     half = last_board("2025-01-07")[:80]
     assert_rejected(ingest_file(store, "arena", write(tmp_path, "h1.jsonl", half)), "2025-01-07", 80)
+    again = [{**r, "leaderboard_publish_date": "2025-01-14"} for r in half]
+    assert_rejected(ingest_file(store, "arena", write(tmp_path, "h2.jsonl", again)), "2025-01-14", 80)
     assert_still_answering_from_dec_31(store)
 
 

@@ -7,7 +7,6 @@ import contextlib
 import gc
 import logging
 import signal
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from ..core.answers import Answerer
 from ..ingest import open_store
 from ..jobs import start_scheduler
 from ..settings import Settings
+from .context import LeaderContext
 from .notify import Notifier
 
 log = logging.getLogger(__name__)
@@ -58,10 +58,16 @@ class LeaderBot(commands.Bot):
         self.scheduler: AsyncIOScheduler | None = None
         self._owns_store = owns_store
 
+    async def get_context(  # type: ignore[override]
+        self, origin: discord.Message | discord.Interaction, /, *, cls: type[commands.Context[Any]] = LeaderContext
+    ) -> Any:
+        """Every command gets a `LeaderContext`, hybrid commands invoked as slash commands too."""
+        return await super().get_context(origin, cls=cls)
+
     async def setup_hook(self) -> None:
         for cog in COGS:
             await self.load_extension(cog)
-        # Build the in-memory boards now (under a second), before any event arrives, so the first question
+        # Build the in-memory boards now, before any event arrives, so the first question
         # is answered at full speed.
         self.warm()
         if self.settings.dev_guild_id:
@@ -76,8 +82,8 @@ class LeaderBot(commands.Bot):
 
     def warm(self) -> None:
         """Build the boards, then move them out of the garbage collector's sight: they live until the next
-        refresh, and a full collection that walks them stalls the event loop (110 ms with both boards; under
-        1 ms once frozen, see BENCHMARKS.md). Dropped boards are still freed by reference counting."""
+        refresh, and a full collection that walks them stalls the event loop (see BENCHMARKS.md, "Discord bot").
+        Dropped boards are still freed by reference counting."""
         self.answerer.warm()
         gc.collect()
         gc.freeze()
@@ -95,18 +101,19 @@ class LeaderBot(commands.Bot):
         gc.unfreeze()  # hand what warm() froze back to the collector: the bot's own cycles must be freeable
 
 
-def build_bot(db_path: str | Path, *, scheduler: bool = False, **settings: Any) -> LeaderBot:
-    """The one way to make the bot, for the CLI, the tests and anyone embedding it. Opens (and seeds, if empty)
-    the store but no network connection; nothing talks to Discord until the bot is started."""
-    values = Settings(db_path=Path(db_path)).with_overrides(**settings)
+def build_bot(settings: Settings | str | Path, *, scheduler: bool = False, **overrides: Any) -> LeaderBot:
+    """The one way to make the bot, for the CLI, the tests and anyone embedding it: from `Settings`, or from a
+    store path plus overrides as the short form (`build_bot("x.db", prefix_commands=False)`). Opens (and seeds,
+    if empty) the store but no network connection; nothing talks to Discord until the bot is started."""
+    values = settings if isinstance(settings, Settings) else Settings(db_path=Path(settings))
+    values = values.with_overrides(**overrides)
     store = open_store(values.db_path)
     return LeaderBot(store, values, scheduler=scheduler, owns_store=True)
 
 
 def run_bot(settings: Settings) -> int:
     """Run until SIGINT/SIGTERM, then close cleanly. Returns the process exit status."""
-    values = {f.name: getattr(settings, f.name) for f in fields(settings) if f.name != "db_path"}
-    bot = build_bot(settings.db_path, scheduler=True, **values)
+    bot = build_bot(settings, scheduler=True)
 
     async def main() -> None:
         loop = asyncio.get_running_loop()

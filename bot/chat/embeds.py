@@ -7,13 +7,15 @@ link to the board, so a screenshot of one page still says where the numbers came
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import discord
 
-from ..core.answers import Answer, Entry
+from ..core.answer import Answer, Entry, Kind
 from ..core.changes import ChangeSet
 from ..core.text import EVENT_HEADINGS, describe_event, entry_line, history_line, score_text
+from ..profiles import profile
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -23,15 +25,16 @@ CONTENT_MAX = 2000
 PAGE_SIZE = 10
 
 COLOURS = {
-    "rank": discord.Colour.blurple(),
-    "top": discord.Colour.gold(),
-    "compare": discord.Colour.teal(),
-    "orgs": discord.Colour.purple(),
-    "boards": discord.Colour.dark_grey(),
-    "clarify": discord.Colour.orange(),
-    "not_found": discord.Colour.red(),
-    "error": discord.Colour.red(),
-    "help": discord.Colour.green(),
+    Kind.RANK: discord.Colour.blurple(),
+    Kind.TOP: discord.Colour.gold(),
+    Kind.COMPARE: discord.Colour.teal(),
+    Kind.ORGS: discord.Colour.purple(),
+    Kind.HISTORY: discord.Colour.dark_teal(),
+    Kind.BOARDS: discord.Colour.dark_grey(),
+    Kind.CLARIFY: discord.Colour.orange(),
+    Kind.NOT_FOUND: discord.Colour.red(),
+    Kind.ERROR: discord.Colour.red(),
+    Kind.HELP: discord.Colour.green(),
 }
 FLAGS = {"CN": "🇨🇳", "US": "🇺🇸", "FR": "🇫🇷", "GB": "🇬🇧", "CA": "🇨🇦", "IL": "🇮🇱", "KR": "🇰🇷", "AE": "🇦🇪", "PL": "🇵🇱"}
 
@@ -65,7 +68,7 @@ def _line(answer: Answer, entry: Entry) -> str:
     return f"{flag} {line}" if flag else line
 
 
-def _pages_of_entries(answer: Answer, lines: list[str], head: str = "") -> list[str]:
+def _paged(lines: list[str], head: str = "") -> list[str]:
     pages, current = [], head
     count = 0
     for line in lines:
@@ -78,104 +81,127 @@ def _pages_of_entries(answer: Answer, lines: list[str], head: str = "") -> list[
     return pages
 
 
-def _descriptions(answer: Answer) -> list[str]:
-    notes = "\n".join(f"*{escape(n)}*" for n in answer.notes)
-    head = notes
-    kind = answer.kind
-    if kind in ("top", "compare"):
-        lines = [_line(answer, e) for e in answer.entries] or ["No model matches that."]
-        pages = _pages_of_entries(answer, lines, head)
-        if answer.total and answer.total > len(answer.entries):
-            pages[-1] += f"\n\n{answer.total} models match in all."
-        return pages
-    if kind == "orgs":
-        lines = [
-            f"**{escape(e.organization or 'unknown')}** {FLAGS.get(e.country or '', '')} — {e.details['count']}"
-            f" · best #{e.details['best_rank']} {escape(e.model)}"
-            for e in answer.entries
-        ]
-        return _pages_of_entries(answer, lines, head)
-    if kind == "history":
-        lines = [escape(history_line(answer, h)) for h in answer.histories]
-        return [clip("\n".join([*(f"*{escape(n)}*" for n in answer.notes), *lines]), DESCRIPTION_MAX)]
-    if kind == "clarify":
-        lines = [f"{i}. {escape(name)}" for i, name in enumerate(answer.candidates, start=1)]
-        head = (head + "\n" if head else "") + "Several models match. Pick one below, or ask with a version or size."
-        return [clip(head + "\n" + "\n".join(lines), DESCRIPTION_MAX)]
-    return [clip(escape(answer.text) if kind != "help" else answer.text, DESCRIPTION_MAX)]
+def _notes(answer: Answer) -> str:
+    return "\n".join(f"*{escape(n)}*" for n in answer.notes)
 
 
-def title(answer: Answer) -> str:
-    kind = answer.kind
-    if kind == "rank" and answer.entries:
-        e = answer.entries[0]
-        return clip(f"#{e.rank} · {e.model}", TITLE_MAX)
-    if kind == "clarify":
-        return clip(f"Which “{answer.title}”?", TITLE_MAX)
-    if kind == "not_found":
-        return clip(f"Not found: {answer.title}", TITLE_MAX)
-    if kind == "compare":
-        return "Comparison"
-    if kind == "history":
-        return clip(f"History: {answer.title}", TITLE_MAX)
-    if kind == "help":
-        return "Leaderbot: what you can ask"
-    if kind == "error":
-        return "I couldn't answer that"
-    return clip(answer.title or kind.title(), TITLE_MAX)
+def _embed(answer: Answer, title: str, description: str = "") -> discord.Embed:
+    return discord.Embed(
+        title=clip(title, TITLE_MAX), description=description, colour=COLOURS[answer.kind], url=answer.url
+    )
 
 
-def _rank_fields(embed: discord.Embed, answer: Answer) -> None:
+def _list_pages(answer: Answer, lines: list[str], title: str, tail: str = "") -> list[discord.Embed]:
+    pages = _paged(lines, _notes(answer))
+    if tail:
+        pages[-1] += tail
+    return [_embed(answer, title, page) for page in pages]
+
+
+def _top(answer: Answer) -> list[discord.Embed]:
+    lines = [_line(answer, e) for e in answer.entries] or ["No model matches that."]
+    tail = f"\n\n{answer.total} models match in all." if answer.total and answer.total > len(answer.entries) else ""
+    return _list_pages(answer, lines, answer.title or "Top", tail)
+
+
+def _compare(answer: Answer) -> list[discord.Embed]:
+    return _list_pages(answer, [_line(answer, e) for e in answer.entries], "Comparison")
+
+
+def _orgs(answer: Answer) -> list[discord.Embed]:
+    lines = [
+        f"**{escape(o.organization)}** {FLAGS.get(o.country or '', '')} — {o.count} · best #{o.best_rank}"
+        f" {escape(o.model)}"
+        for o in answer.orgs
+    ]
+    return _list_pages(answer, lines, answer.title or "Organizations")
+
+
+def _history(answer: Answer) -> list[discord.Embed]:
+    lines = [escape(history_line(h)) for h in answer.histories]
+    description = clip("\n".join([*(f"*{escape(n)}*" for n in answer.notes), *lines]), DESCRIPTION_MAX)
+    return [_embed(answer, f"History: {answer.title}", description)]
+
+
+def _clarify(answer: Answer) -> list[discord.Embed]:
+    lines = [f"{i}. {escape(name)}" for i, name in enumerate(answer.candidates, start=1)]
+    head = _notes(answer)
+    head = (head + "\n" if head else "") + "Several models match. Pick one below, or ask with a version or size."
+    return [_embed(answer, f"Which “{answer.title}”?", clip(head + "\n" + "\n".join(lines), DESCRIPTION_MAX))]
+
+
+def _text(title: str, *, markdown: bool = False) -> Callable[[Answer], list[discord.Embed]]:
+    """An embed holding the answer's plain text: escaped, unless the text is our own markdown (the help)."""
+
+    def render(answer: Answer) -> list[discord.Embed]:
+        body = answer.text if markdown else escape(answer.text)
+        return [_embed(answer, title.format(answer=answer), clip(body, DESCRIPTION_MAX))]
+
+    return render
+
+
+def _rank(answer: Answer) -> list[discord.Embed]:
     e = answer.entries[0]
+    d = e.details
+    embed = _embed(answer, f"#{e.rank} · {e.model}")
     embed.description = clip(
-        f"**{answer.score_label}** {score_text(answer, e.score)} · #{e.rank} of {answer.of}"
+        f"**{answer.score_label}** {score_text(answer.board, e.score)} · #{e.rank} of {answer.of}"
         + (f" · {escape(e.organization)} {FLAGS.get(e.country or '', '')}" if e.organization else "")
-        + ("\n" + "\n".join(f"*{escape(n)}*" for n in answer.notes) if answer.notes else ""),
+        + ("\n" + _notes(answer) if answer.notes else ""),
         DESCRIPTION_MAX,
     )
-    if "interval" in e.details:
-        low, high = e.details["interval"]
+    if d.interval is not None:
+        low, high = d.interval
         embed.add_field(name="95% CI", value=f"{low:.0f}–{high:.0f}")
-    if "votes" in e.details:
-        embed.add_field(name="Votes", value=f"{e.details['votes']:,}")
-    if "params_b" in e.details:
-        embed.add_field(name="Size", value=f"{e.details['params_b']:g}B")
-    for name, value in (e.details.get("benchmarks") or {}).items():
+    if d.votes is not None:
+        embed.add_field(name="Votes", value=f"{d.votes:,}")
+    if d.params_b is not None:
+        embed.add_field(name="Size", value=f"{d.params_b:g}B")
+    for name, value in (d.benchmarks or {}).items():
         if value is not None:
             embed.add_field(name=name, value=f"{value:.2f}")
     if e.other is not None:
         o = e.other
         state = "archived" if o.archived else "live"
-        score = f"{o.score:.0f}" if o.board == "arena" else f"{o.score:.2f}"
         embed.add_field(
             name=clip(f"On {o.board_title} ({state}, {o.as_of})", 256),
-            value=clip(f"#{o.rank} of {o.of} as {escape(o.model)} · {score}", 1024),
+            value=clip(f"#{o.rank} of {o.of} as {escape(o.model)} · {score_text(o.board, o.score)}", 1024),
             inline=False,
         )
+    return [embed]
+
+
+# One renderer per answer kind: a kind without one is a KeyError (and a failing test), never another kind's look.
+RENDERERS: dict[Kind, Callable[[Answer], list[discord.Embed]]] = {
+    Kind.RANK: _rank,
+    Kind.TOP: _top,
+    Kind.COMPARE: _compare,
+    Kind.ORGS: _orgs,
+    Kind.HISTORY: _history,
+    Kind.CLARIFY: _clarify,
+    Kind.NOT_FOUND: _text("Not found: {answer.title}"),
+    Kind.BOARDS: _text("Boards"),
+    Kind.ERROR: _text("I couldn't answer that"),
+    Kind.HELP: _text("Leaderbot: what you can ask", markdown=True),
+}
 
 
 def render_embeds(answer: Answer) -> list[discord.Embed]:
-    """One embed per page. Pages beyond the first exist only for long lists."""
-    colour = COLOURS.get(answer.kind, discord.Colour.default())
-    pages = [""] if answer.kind == "rank" else _descriptions(answer)
-    embeds = []
-    for number, description in enumerate(pages, start=1):
-        embed = discord.Embed(title=title(answer), colour=colour, url=answer.url)
-        if answer.kind == "rank" and answer.entries:
-            _rank_fields(embed, answer)
-        else:
-            embed.description = description
+    """One embed per page, each with the source in its footer. Pages beyond the first exist only for long lists."""
+    embeds = RENDERERS[answer.kind](answer)
+    for number, embed in enumerate(embeds, start=1):
         text = footer(answer)
-        if len(pages) > 1:
-            text = clip(f"Page {number}/{len(pages)} · {text}", FOOTER_MAX)
+        if len(embeds) > 1:
+            text = clip(f"Page {number}/{len(embeds)} · {text}", FOOTER_MAX)
         embed.set_footer(text=text)
         assert len(embed) <= EMBED_TOTAL_MAX, "an embed page exceeded Discord's 6,000-character total"
-        embeds.append(embed)
     return embeds
 
 
-def render_digest(changes: ChangeSet, board_title: str, url: str | None) -> discord.Embed:
+def render_digest(changes: ChangeSet) -> discord.Embed:
     """One embed per change set: the headline first, then entered / left / moved, each with ranks and scores."""
+    board = profile(changes.board)
+    board_title, url = board.title, board.url
     leaders = [e for e in changes.events if e.type == "new_leader"]
     if leaders:
         headline = f"New #1 on {board_title}: {', '.join(e.model for e in leaders)}"

@@ -15,7 +15,8 @@ import discord
 
 from db.store import Subscription
 
-from ..core.changes import ChangeSet, detect_changes
+from ..core.changes import ChangeSet, changes_between
+from ..core.snapshots import reader
 from .embeds import render_digest
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ class Notifier:
         """The change set this subscription has not been told about yet, and the snapshot it brings it up to.
         `memo` shares work between subscriptions that watch the same snapshots the same way."""
         store = self.bot.store
-        newest = store.latest_snapshot(subscription.board, subscription.category)
+        newest = reader(store).latest(subscription.board, subscription.category)
         if newest is None or newest.id == subscription.last_snapshot_id:
             return None
         told = store.snapshot(subscription.last_snapshot_id) if subscription.last_snapshot_id else None
@@ -53,16 +54,7 @@ class Notifier:
         key = (told.id, newest.id, subscription.top_n, subscription.min_move)
         memo = {} if memo is None else memo
         if key not in memo:
-            memo[key] = detect_changes(
-                store.entries(told.id),
-                store.entries(newest.id),
-                board=subscription.board,
-                category=subscription.category,
-                from_date=told.as_of,
-                to_date=newest.as_of,
-                top_n=subscription.top_n,
-                min_move=subscription.min_move,
-            )
+            memo[key] = changes_between(store, told, newest, top_n=subscription.top_n, min_move=subscription.min_move)
         return memo[key], newest.id
 
     @staticmethod
@@ -97,9 +89,7 @@ class Notifier:
 
     async def post(self, subscription: Subscription, changes: ChangeSet) -> str:
         """'sent', 'disabled' (the channel is gone or closed to us) or 'failed' (try again next time)."""
-        meta = self.bot.answerer.boards().get(subscription.board)
-        title = meta.title if meta else subscription.board
-        embed = render_digest(changes, title, meta.url if meta else None)
+        embed = render_digest(changes)
         content, mentions = None, discord.AllowedMentions.none()
         if subscription.role_id:
             content = f"<@&{subscription.role_id}>"

@@ -1,153 +1,88 @@
-"""Query + store -> Answer: the one structured answer every front end renders (text, JSON, Discord embeds).
+"""Query + store -> Answer (`core.answer`): the answering core every front end calls.
 
-`Answerer` keeps boards in memory (see `boards`) and rebuilds them when the store's revision changes, so answers
-take milliseconds and still reflect a refresh or an organization correction made by another process.
+`Answerer` keeps each board's latest snapshot in memory as a `BoardView`, keyed by the snapshot, so a refresh of one
+board rebuilds that board alone, and an organization or alias correction (by this or another process) shows in the
+next answer. What differs between boards is asked of their profiles.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Literal
+from dataclasses import replace
+from typing import Any
 
 from db.store import Store
 
-from .boards import DEFAULT_CATEGORY, BoardMeta, BoardView, board_metas, build_view, find_other, organization_words
-from .history import History, model_history
-from .names import normalise
-from .questions import (
-    BENCHMARKS,
-    EU_COUNTRIES,
-    MAX_COUNT,
-    Filters,
-    Lexicon,
-    Query,
-    QueryKind,
-    parse_question,
-)
+from ..profiles import FILTER_NAMES, PROFILES, Detail, RankRule, profile
+from ..settings import DEFAULT_BOARD
+from .answer import Answer, AnswerError, BoardSummary, Entry, Kind, ModelDetails, OrgShare, Standing
+from .boards import BoardView, build_view, find_other, organization_words
+from .history import model_history
+from .questions import EU_COUNTRIES, MAX_COUNT, Filters, Lexicon, Query, parse_question
 from .resolve import Candidate, Resolution
+from .snapshots import first_per_model, reader
 from .text import render_text
 
-AnswerKind = Literal["rank", "top", "compare", "orgs", "boards", "history", "clarify", "not_found", "help", "error"]
-BENCHMARK_NAMES = dict(BENCHMARKS.values())
-
-
-@dataclass(frozen=True)
-class Standing:
-    """Where a model stands on a board other than the one answered from."""
-
-    board: str
-    board_title: str
-    archived: bool
-    as_of: str
-    rank: int
-    model: str
-    score: float
-    of: int
-
-
-@dataclass
-class Entry:
-    rank: int
-    model: str
-    score: float
-    organization: str | None
-    country: str | None
-    details: dict[str, Any] = field(default_factory=dict)  # votes, interval, params, benchmark, count
-    other: Standing | None = None
-
-
-@dataclass
-class Answer:
-    question: str
-    kind: AnswerKind
-    board: str | None = None
-    board_title: str | None = None
-    archived: bool = False
-    as_of: str | None = None
-    category: str | None = None
-    url: str | None = None
-    score_label: str | None = None
-    title: str = ""
-    entries: list[Entry] = field(default_factory=list)
-    candidates: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    total: int | None = None  # rows that matched, for lists
-    of: int | None = None  # rows on the board (Open LLM lists some models once per precision)
-    sort_label: str | None = None  # what a list is ordered by when not the board's score
-    histories: list[History] = field(default_factory=list)  # for `history` answers, one per model asked
-    error: str | None = None
-    text: str = ""
-    # For a clarification: the question to finish once the user picks one of `candidates` for `pending_name`.
-    pending: Query | None = field(default=None, repr=False)
-    pending_name: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        del data["pending"], data["pending_name"]
-        data["histories"] = [h.to_json() for h in self.histories]
-        for entry, raw in zip(self.entries, data["entries"], strict=True):
-            raw.pop("details")
-            raw.update(entry.details)
-        return data
+# Boards held in memory at once: every board's latest, plus room for "as of" questions and categories.
+MAX_VIEWS = 32
 
 
 class Answerer:
-    def __init__(self, store: Store, *, default_board: str = "arena") -> None:
+    def __init__(self, store: Store, *, default_board: str = DEFAULT_BOARD) -> None:
+        profile(default_board)  # a board without a profile fails here, not in the first question
         self.store = store
         self.default_board = default_board
-        self._revision: tuple[int, int] | None = None
-        self._views: dict[tuple[str, str, int], BoardView] = {}
-        self._metas: dict[str, BoardMeta] = {}
-        self._org_words: dict[str, frozenset[str]] = {}
-        self._lexicon = Lexicon()
+        self.reader = reader(store)
+        self._views: dict[tuple[int, int, tuple[tuple[str, str], ...]], BoardView] = {}
+        self._org_state: tuple[int, dict[str, frozenset[str]], Lexicon] = (-1, {}, Lexicon())
 
     # --- cached state -----------------------------------------------------------------------------------------
 
-    def _refresh_cache(self) -> None:
-        revision = self.store.revision()
-        if revision == self._revision:
-            return
-        self._views.clear()
-        self._metas = board_metas(self.store)
-        self._org_words = organization_words(self.store)
-        self._lexicon = Lexicon({alias: name for name, words in self._org_words.items() for alias in words})
-        self._revision = revision
+    def _organizations(self) -> tuple[dict[str, frozenset[str]], Lexicon]:
+        """Organization name -> its spellings, and the question lexicon, rebuilt when organizations change."""
+        organizations = self.reader.organizations
+        version = self.reader.organizations_version
+        if self._org_state[0] != version:
+            words = organization_words(organizations)
+            lexicon = Lexicon({alias: name for alias, (name, _country) in organizations.items()})
+            self._org_state = (version, words, lexicon)
+        return self._org_state[1], self._org_state[2]
 
     @property
     def lexicon(self) -> Lexicon:
-        self._refresh_cache()
-        return self._lexicon
-
-    def boards(self) -> dict[str, BoardMeta]:
-        self._refresh_cache()
-        return dict(self._metas)
+        return self._organizations()[1]
 
     def view(self, board: str, category: str | None = None, as_of: str | None = None) -> BoardView | None:
-        self._refresh_cache()
-        meta = self._metas.get(board)
-        if meta is None:
-            return None
-        snapshot = self.store.latest_snapshot(board, category or DEFAULT_CATEGORY, on_or_before=as_of)
+        """The board's latest snapshot (on or before `as_of`) in memory, or None when the store has none."""
+        board_profile = profile(board)
+        snapshot = self.reader.latest(board, category or board_profile.default_category, as_of)
         if snapshot is None:
             return None
-        key = (board, snapshot.category, snapshot.id)
-        if key not in self._views:
-            aliases = {normalise(a): k for a, k in self.store.model_aliases(board).items()}
-            self._views[key] = build_view(
-                self.store, meta, snapshot, org_aliases=self._org_words, model_aliases=aliases
-            )
-        return self._views[key]
+        org_words, _ = self._organizations()
+        aliases = self.reader.model_aliases(board)
+        key = (snapshot.id, self.reader.organizations_version, tuple(sorted(aliases.items())))
+        view = self._views.pop(key, None)
+        if view is None:
+            view = build_view(board_profile, self.reader.rows(snapshot), org_aliases=org_words, model_aliases=aliases)
+            if len(self._views) >= MAX_VIEWS:  # the least recently asked goes: a superseded or an "as of" board
+                del self._views[next(iter(self._views))]
+        self._views[key] = view  # last: the most recently asked
+        return view
 
     def warm(self) -> None:
         """Build the latest view of every board now, so the first question does not pay for it."""
-        for board in self.boards():
+        for board in PROFILES:
             self.view(board)
 
     def complete(self, board: str | None, typed: str, limit: int = 25) -> list[str]:
-        view = self.view(board or self.default_board)
+        """Model names for autocomplete; none for a board that does not exist."""
+        board = board or self.default_board
+        view = self.view(board) if board in PROFILES else None
         return [] if view is None else [c.name for c in view.index.complete(typed, limit)]
+
+    def categories(self, board: str) -> list[str]:
+        return self.store.categories(board)
 
     # --- answering --------------------------------------------------------------------------------------------
 
@@ -158,138 +93,144 @@ class Answerer:
         board: str | None = None,
         as_of: str | None = None,
         category: str | None = None,
-        force: QueryKind | None = None,
+        force: Kind | str | None = None,
     ) -> Answer:
         """Answer free text. `board`, `as_of` and `category` apply when the text does not say otherwise."""
-        query = parse_question(text, self.lexicon, force=force)
+        query = parse_question(text, self.lexicon, force=None if force is None else Kind(force))
         defaults = {"board": board, "as_of": as_of, "category": category}
         query = replace(query, **{k: v for k, v in defaults.items() if v is not None and getattr(query, k) is None})
         return self.answer(query)
 
-    def categories(self, board: str) -> list[str]:
-        return self.store.categories(board)
-
     def answer(self, query: Query) -> Answer:
+        """The one place an answer is made: a question that cannot be answered as asked becomes an error answer."""
         handlers = {
-            "rank": self._rank,
-            "top": self._top,
-            "compare": self._compare,
-            "orgs": self._orgs,
-            "boards": self._boards,
-            "history": self._history,
-            "help": self._help,
-            "error": self._error,
+            Kind.RANK: self._rank,
+            Kind.TOP: self._top,
+            Kind.COMPARE: self._compare,
+            Kind.ORGS: self._orgs,
+            Kind.BOARDS: self._boards,
+            Kind.HISTORY: self._history,
+            Kind.HELP: self._help,
+            Kind.ERROR: self._error,
         }
-        answer = handlers[query.kind](query)
+        try:
+            answer = handlers[query.kind](query)
+        except AnswerError as exc:
+            answer = Answer(query.text, Kind.ERROR, error=str(exc))
         answer.text = render_text(answer)
         return answer
 
-    def _error(self, query: Query, message: str | None = None) -> Answer:
-        return Answer(query.text, "error", error=message or query.error)
+    @staticmethod
+    def _error(query: Query) -> Answer:
+        raise AnswerError(query.error)
 
     def _help(self, query: Query) -> Answer:
-        return Answer(query.text, "help", board=self.default_board)
+        return Answer(query.text, Kind.HELP, board=self.default_board)
 
-    def _open(self, query: Query, board: str | None = None) -> tuple[BoardView | None, Answer | None]:
-        """The view a query is answered from, or an error answer saying why there is none."""
+    def _open(self, query: Query, board: str | None = None) -> BoardView:
+        """The view a query is answered from; AnswerError saying why when there is none."""
         board = board or query.board or self.default_board
+        if board not in PROFILES:
+            raise AnswerError(f"I don't know a board called {board!r}.")
         view = self.view(board, query.category, query.as_of)
         if view is not None:
-            return view, None
-        meta = self.boards().get(board)
-        if meta is None:
-            return None, self._error(query, f"I don't know a board called {board!r}.")
-        categories = self.store.categories(board)
+            return view
+        board_profile = profile(board)
+        categories = self.categories(board)
         if query.category and query.category not in categories:
             shown = ", ".join(categories) or "none yet"
-            return None, self._error(query, f"{meta.title} has no category {query.category!r}; it has: {shown}.")
-        first = self.store.snapshots(board, query.category or DEFAULT_CATEGORY)
+            raise AnswerError(f"{board_profile.title} has no category {query.category!r}; it has: {shown}.")
+        first = self.reader.accepted(board, query.category or board_profile.default_category)
         if query.as_of and first:
-            return None, self._error(
-                query, f"{meta.title} has no board on or before {query.as_of}; the first is from {first[0].as_of}."
+            raise AnswerError(
+                f"{board_profile.title} has no board on or before {query.as_of}; the first is from {first[0].as_of}."
             )
-        return None, self._error(query, f"{meta.title} has no data yet; an admin can run `leaderbot refresh`.")
+        raise AnswerError(f"{board_profile.title} has no data yet; an admin can run `leaderbot refresh`.")
 
-    def _base(self, query: Query, view: BoardView, kind: AnswerKind) -> Answer:
-        meta = view.meta
+    @staticmethod
+    def _base(query: Query, view: BoardView, kind: Kind) -> Answer:
+        p = view.profile
         return Answer(
             question=query.text,
             kind=kind,
-            board=meta.id,
-            board_title=meta.title,
-            archived=meta.archived,
+            board=p.id,
+            board_title=p.title,
+            archived=p.archived,
             as_of=view.snapshot.as_of,
             category=view.snapshot.category,
-            url=meta.url,
-            score_label=meta.score_label,
+            url=p.url,
+            score_label=p.score.label,
             of=len(view.rows),
         )
 
-    def _entry(self, view: BoardView, row: Mapping[str, Any], *, rank: int | None = None) -> Entry:
+    @staticmethod
+    def _entry(view: BoardView, row: Mapping[str, Any], *, rank: int | None = None) -> Entry:
+        shows = view.profile.details
         details: dict[str, Any] = {}
-        if row.get("votes") is not None:
-            details["votes"] = row["votes"]
-        if row.get("rating_lower") is not None and row.get("rating_upper") is not None:
-            details["interval"] = [row["rating_lower"], row["rating_upper"]]
-        params = view.params(row)
-        if params is not None:
+        if Detail.VOTES in shows:
+            details["votes"] = row.get("votes")
+        if Detail.INTERVAL in shows and row.get("rating_lower") is not None and row.get("rating_upper") is not None:
+            details["interval"] = (row["rating_lower"], row["rating_upper"])
+        if Detail.PARAMS in shows and (params := view.params(row)) is not None:
             details["params_b"] = round(params, 2)
-        if view.meta.id == "open-llm":
-            details["benchmarks"] = {name: row.get(column) for column, name in BENCHMARK_NAMES.items()}
+        if Detail.BENCHMARKS in shows:
+            details["benchmarks"] = {b.name: row.get(b.column) for b in view.profile.benchmarks}
+        if Detail.OFFICIAL in shows:
             details["official"] = bool(row.get("official"))
-            details["type"] = row.get("model_type")
+        if Detail.MODEL_TYPE in shows:
+            details["model_type"] = row.get("model_type")
         return Entry(
             rank=rank if rank is not None else row["rank"],
             model=row["name"],
             score=row["score"],
             organization=row.get("organization"),
             country=row.get("country"),
-            details=details,
+            details=ModelDetails(**details),
         )
 
     def _other_boards(self, view: BoardView, row: Mapping[str, Any], as_of: str | None) -> Standing | None:
         """The model's standing on another board, from that board's snapshot of the same moment when the
         question asked for a date."""
-        for board, meta in self.boards().items():
-            if board == view.meta.id:
+        org_words, _ = self._organizations()
+        for board, other_profile in PROFILES.items():
+            if board == view.profile.id:
                 continue
             other = self.view(board, as_of=as_of)
             if other is None:
                 continue
-            key = find_other(view, row, other, self._org_words)
+            key = find_other(row, other, org_words)
             if key is None:
                 continue
             found = other.best[key]
             return Standing(
-                board, meta.title, meta.archived, other.snapshot.as_of, found["rank"], found["name"], found["score"],
-                len(other.rows),
+                board, other_profile.title, other_profile.archived, other.snapshot.as_of, found["rank"],
+                found["name"], found["score"], len(other.rows),
             )  # fmt: skip
         return None
 
-    def _resolve(self, query: Query, name: str) -> tuple[BoardView | None, Resolution | None, Answer | None]:
+    def _resolve(self, query: Query, name: str) -> tuple[BoardView, Resolution]:
         """Resolve on the asked board; when no board was named and the default lacks the model, try the others."""
-        view, failed = self._open(query)
-        if view is None:
-            return None, None, failed
+        view = self._open(query)
         resolution = view.index.resolve(name)
         if resolution.status == "not_found" and query.board is None:
-            for board in self.boards():
-                if board == view.meta.id:
+            for board in PROFILES:
+                if board == view.profile.id:
                     continue
-                other, _ = self._open(query, board)
-                if other is None:
+                try:
+                    other = self._open(query, board)
+                except AnswerError:
                     continue
                 elsewhere = other.index.resolve(name)
                 if elsewhere.status != "not_found":
-                    return other, elsewhere, None
-        return view, resolution, None
+                    return other, elsewhere
+        return view, resolution
 
     def _unresolved(self, query: Query, view: BoardView, resolution: Resolution, name: str) -> Answer:
-        kind: AnswerKind = "clarify" if resolution.status == "ambiguous" else "not_found"
+        kind = Kind.CLARIFY if resolution.status == "ambiguous" else Kind.NOT_FOUND
         answer = self._base(query, view, kind)
         answer.title = resolution.query
         answer.candidates = [c.name for c in resolution.candidates]
-        answer.pending, answer.pending_name = replace(query, board=view.meta.id), name
+        answer.pending, answer.pending_name = replace(query, board=view.profile.id), name
         return answer
 
     def choose(self, clarification: Answer, name: str) -> Answer:
@@ -297,25 +238,21 @@ class Answerer:
         a comparison, a chart a chart."""
         pending = clarification.pending
         if pending is None or clarification.pending_name is None:
-            return self.ask(name, board=clarification.board, as_of=clarification.as_of, force="rank")
+            return self.ask(name, board=clarification.board, as_of=clarification.as_of, force=Kind.RANK)
         models = tuple(name if m == clarification.pending_name else m for m in pending.models)
         return self.answer(replace(pending, models=models))
 
     def _rank(self, query: Query) -> Answer:
-        view, resolution, failed = self._resolve(query, query.models[0])
-        if failed is not None:
-            return failed
-        assert view is not None and resolution is not None
+        view, resolution = self._resolve(query, query.models[0])
         if resolution.match is None:
             return self._unresolved(query, view, resolution, query.models[0])
         row = view.best[resolution.match.key]
-        answer = self._base(query, view, "rank")
+        answer = self._base(query, view, Kind.RANK)
         entry = self._entry(view, row)
         entry.other = self._other_boards(view, row, query.as_of)
         answer.entries = [entry]
-        if query.board is None and view.meta.id != self.default_board:
-            default = self.boards()[self.default_board].title
-            answer.notes.append(f"Not on {default}; this is from {view.meta.title}.")
+        if query.board is None and view.profile.id != self.default_board:
+            answer.notes.append(f"Not on {profile(self.default_board).title}; this is from {view.profile.title}.")
         return answer
 
     def _resolve_each(self, query: Query, view: BoardView, note: str) -> list[Candidate] | Answer:
@@ -334,71 +271,73 @@ class Answerer:
 
     def _history(self, query: Query) -> Answer:
         """Each model's rank and score over every stored board of the category, for a chart and a summary."""
-        view, failed = self._open(query)
-        if view is None:
-            return failed  # type: ignore[return-value]
+        view = self._open(query)
         models = self._resolve_each(query, view, "For the chart: which “{name}”?")
         if isinstance(models, Answer):
             return models
         histories = [
-            model_history(self.store, view.meta.id, view.snapshot.category, m.key, until=view.snapshot.as_of)
+            model_history(self.store, view.profile.id, view.snapshot.category, m.key, until=view.snapshot.as_of)
             for m in models
         ]
-        answer = self._base(query, view, "history")
+        answer = self._base(query, view, Kind.HISTORY)
         answer.histories = histories
         answer.entries = [self._entry(view, view.best[h.key]) for h in histories if h.key in view.best]
         answer.title = " vs ".join(h.model for h in histories)
         return answer
 
     def _compare(self, query: Query) -> Answer:
-        view, failed = self._open(query)
-        if view is None:
-            return failed  # type: ignore[return-value]
+        view = self._open(query)
         models = self._resolve_each(query, view, "While comparing: which “{name}”?")
         if isinstance(models, Answer):
             return models
         entries = [self._entry(view, view.best[m.key]) for m in models]
-        answer = self._base(query, view, "compare")
+        answer = self._base(query, view, Kind.COMPARE)
         answer.entries = sorted(entries, key=lambda e: (e.rank, -e.score))
         return answer
 
-    def _filtered(self, query: Query) -> tuple[BoardView | None, list[tuple[int | None, dict[str, Any]]], Answer]:
+    def _board_for(self, query: Query) -> tuple[str, list[str]]:
+        """The board a list is answered from: the one asked, else the default, else the first that can answer
+        its filters (with a note saying so)."""
+        needed = query.filters.needs()
+        board = query.board or self.default_board
+        if profile(board).supports(needed):
+            return board, []
+        able = [p for p in PROFILES.values() if p.supports(needed)]
+        missing = sorted(needed - profile(board).filters)
+        what = " and ".join(FILTER_NAMES[f].lower() for f in missing).capitalize()
+        where = ", ".join(p.title for p in able) or "no board I know"
+        if query.board is not None or not able:
+            hint = f"; try `on {able[0].id}`" if able else ""
+            raise AnswerError(f"{what} are only on {where}{hint}.")
+        return able[0].id, [f"{what} exist only on {where}."]
+
+    def _filtered(self, query: Query) -> tuple[BoardView, list[tuple[int | None, dict[str, Any]]], Answer]:
         """Rows under the query's filters, one per model, each with the rank to show, in the board's order.
 
-        Open LLM ranks within the filtered rows (the board's own rule); LMArena keeps its published rank.
+        A board that ranks by score ranks within the filtered rows (the Open LLM rule); one with a published rank
+        keeps it.
         """
         filters = query.filters
-        notes = []
-        board = query.board
-        if filters.needs_open_llm and board != "open-llm":
-            if board is not None:
-                what = "Benchmarks" if filters.benchmark else "Model types and the official-provider flag"
-                return None, [], self._error(query, f"{what} are only on the Open LLM board; try `on open-llm`.")
-            board = "open-llm"
-            notes.append("Benchmarks, model types and official providers exist only on the Open LLM board.")
-        view, failed = self._open(query, board)
-        if view is None:
-            return None, [], failed  # type: ignore[return-value]
-        answer = self._base(query, view, query.kind)  # type: ignore[arg-type]
+        board, notes = self._board_for(query)
+        view = self._open(query, board)
+        board_profile = view.profile
+        answer = self._base(query, view, query.kind)
         answer.notes.extend(notes)
-        rows = view.rows if filters == Filters() else [r for r in view.rows if self._keep(view, r, filters)]
+        rows = list(view.rows) if filters == Filters() else [r for r in view.rows if self._keep(view, r, filters)]
         column = filters.benchmark
         if column:
             rows = sorted((r for r in rows if r.get(column) is not None), key=lambda r: -r[column])
-            answer.sort_label = BENCHMARK_NAMES[column]
-        ranks: list[int | None] = [None] * len(rows)
-        if filters != Filters() and view.meta.id == "open-llm":
-            ranks = list(_ranks([r[column] if column else r["score"] for r in rows]))
-        picked: list[tuple[int | None, dict[str, Any]]] = []
-        seen: set[str] = set()
-        for rank, row in zip(ranks, rows, strict=True):
-            if row["model_key"] not in seen:  # one line per model: its other precisions rank lower
-                seen.add(row["model_key"])
-                picked.append((rank, row))
+            answer.sort_label = board_profile.benchmark(column).name
+        picked = list(first_per_model(rows).values())  # one line per model: its other precisions rank lower
+        ranks: list[int | None] = [None] * len(picked)
+        if filters != Filters() and board_profile.rank_rule is RankRule.BY_SCORE:
+            ranks = list(_ranks([r[column] if column else r["score"] for r in rows], rows, picked))
         answer.total = len(picked)
-        if view.meta.id == "arena" and (filters.min_params is not None or filters.max_params is not None):
-            answer.notes.append("LMArena publishes no sizes: only models whose name states one are included.")
-        return view, picked, answer
+        if not board_profile.sizes_published and (filters.min_params is not None or filters.max_params is not None):
+            answer.notes.append(
+                f"{board_profile.publisher} publishes no sizes: only models whose name states one are included."
+            )
+        return view, list(zip(ranks, picked, strict=True)), answer
 
     @staticmethod
     def _keep(view: BoardView, row: Mapping[str, Any], f: Filters) -> bool:
@@ -424,75 +363,67 @@ class Answerer:
 
     def _top(self, query: Query) -> Answer:
         view, picked, answer = self._filtered(query)
-        if view is None:
-            return answer
         answer.entries = [self._entry(view, row, rank=rank) for rank, row in picked[: min(query.count, MAX_COUNT)]]
-        answer.title = _top_title(query, answer)
+        answer.title = _top_title(query, answer, view)
         return answer
 
     def _orgs(self, query: Query) -> Answer:
         view, picked, answer = self._filtered(query)
-        if view is None:
-            return answer
         top = [self._entry(view, row, rank=rank) for rank, row in picked[: query.count]]
         counts = Counter(e.organization or "unknown" for e in top)
         first: dict[str, Entry] = {}
         for e in top:
             first.setdefault(e.organization or "unknown", e)
         ordered = sorted(counts, key=lambda o: (-counts[o], first[o].rank))
-        answer.entries = [
-            Entry(position, first[o].model, first[o].score, o, first[o].country,
-                  details={"count": counts[o], "best_rank": first[o].rank})
+        answer.orgs = [
+            OrgShare(position, o, first[o].country, counts[o], first[o].rank, first[o].model, first[o].score)
             for position, o in enumerate(ordered, start=1)
-        ]  # fmt: skip
+        ]
         answer.total = len(top)
         answer.title = f"Who holds the top {len(top)}"
         return answer
 
     def _boards(self, query: Query) -> Answer:
-        answer = Answer(query.text, "boards", title="Boards")
-        for board, meta in self.boards().items():
-            snapshots = [s for s in self.store.snapshots(board) if s.status == "ok"]
+        answer = Answer(query.text, Kind.BOARDS, title="Boards")
+        for board, board_profile in PROFILES.items():
+            snapshots = self.reader.accepted(board)
             if not snapshots:
-                answer.notes.append(f"{meta.title}: no data yet")
+                answer.notes.append(f"{board_profile.title}: no data yet")
                 continue
             latest = max(snapshots, key=lambda s: (s.as_of, s.id))
             view = self.view(board, latest.category)
-            answer.entries.append(
-                Entry(
-                    rank=len(answer.entries) + 1,
-                    model=meta.title,
-                    score=float(view.size if view else latest.row_count),
-                    organization=None,
-                    country=None,
-                    details={
-                        "board": board,
-                        "archived": meta.archived,
-                        "latest": latest.as_of,
-                        "first": min(s.as_of for s in snapshots),
-                        "snapshots": len(snapshots),
-                        "categories": sorted({s.category for s in snapshots}),
-                        "url": meta.url,
-                    },
+            answer.boards.append(
+                BoardSummary(
+                    board=board,
+                    title=board_profile.title,
+                    archived=board_profile.archived,
+                    url=board_profile.url,
+                    latest=latest.as_of,
+                    first=min(s.as_of for s in snapshots),
+                    snapshots=len(snapshots),
+                    models=view.size if view else latest.row_count,
+                    categories=tuple(sorted({s.category for s in snapshots})),
                 )
             )
         return answer
 
 
-def _ranks(values: list[float]) -> list[int]:
-    """1 + the number of strictly higher values (values arrive sorted, highest first)."""
-    ranks, previous, rank = [], None, 0
-    for i, value in enumerate(values):
+def _ranks(values: list[float], rows: list[dict[str, Any]], picked: list[dict[str, Any]]) -> list[int]:
+    """Each picked row's rank among `rows`: 1 + the number of rows with a strictly higher value (`values` is in
+    the rows' order, highest first)."""
+    rank_of: dict[int, int] = {}
+    previous, rank = None, 0
+    for i, (value, row) in enumerate(zip(values, rows, strict=True)):
         if value != previous:
             rank, previous = i + 1, value
-        ranks.append(rank)
-    return ranks
+        rank_of.setdefault(id(row), rank)
+    return [rank_of[id(row)] for row in picked]
 
 
-def _top_title(query: Query, answer: Answer) -> str:
-    parts = query.filters.describe(BENCHMARK_NAMES)
+def _top_title(query: Query, answer: Answer, view: BoardView) -> str:
+    parts = query.filters.describe({b.column: b.name for b in view.profile.benchmarks})
     head = f"Top {min(query.count, answer.total or 0)}" if answer.total else "Top"
     return head + (" · " + ", ".join(parts) if parts else "")
 
 
-__all__ = ["Answer", "Answerer", "Candidate", "Entry", "Standing"]
+__all__ = ["Answerer"]

@@ -1,7 +1,7 @@
-"""A board snapshot held in memory for answering: rows in rank order, the name index, cross-board link keys.
+"""A board snapshot held in memory for answering: its rows, the name index, cross-board link keys.
 
-Built once per snapshot (a few hundred ms for the 4,576-row Open LLM table) and cached until the store changes,
-so answering a question never waits on SQL beyond one indexed look-up.
+Built once per snapshot (and again only when organizations or the board's aliases change; see BENCHMARKS.md for
+what it costs) so answering a question never waits on SQL.
 """
 
 from __future__ import annotations
@@ -10,43 +10,42 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from db.keys import org_key
-from db.store import Snapshot, Store
+from db.store import Snapshot
 
+from ..profiles import BoardProfile
 from .names import parse_size, split_namespace, tokenize
 from .resolve import NameIndex, build_candidates
-
-DEFAULT_CATEGORY = "overall"
-
-
-@dataclass(frozen=True)
-class BoardMeta:
-    id: str
-    title: str
-    url: str
-    live: bool
-    score_label: str
-
-    @property
-    def archived(self) -> bool:
-        return not self.live
+from .snapshots import BoardRows
 
 
 @dataclass
 class BoardView:
-    meta: BoardMeta
-    snapshot: Snapshot
-    rows: list[dict[str, Any]]  # rank order; an Open LLM model may have several rows (precisions)
+    profile: BoardProfile
+    board: BoardRows
     index: NameIndex
-    best: dict[str, dict[str, Any]] = field(default_factory=dict)  # model key -> its best-ranked row
     links: dict[tuple[str, str], str] = field(default_factory=dict)  # (organization, link key) -> model key
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self.board.snapshot
+
+    @property
+    def rows(self) -> tuple[dict[str, Any], ...]:
+        """Rank order; an Open LLM model may have several rows (precisions)."""
+        return self.board.rows
+
+    @property
+    def best(self) -> dict[str, dict[str, Any]]:
+        """Model key -> its best-ranked row."""
+        return self.board.best
 
     @property
     def size(self) -> int:
         """Models on the board (not rows)."""
-        return len(self.best)
+        return self.board.models
 
-    def params(self, row: Mapping[str, Any]) -> float | None:
+    @staticmethod
+    def params(row: Mapping[str, Any]) -> float | None:
         """Parameters in billions: the board's column, else what the name says (arena names often do)."""
         value = row.get("params_b")
         if value is not None and value > 0:  # the board writes -1 (or 0) when it does not know
@@ -62,42 +61,33 @@ def link_key(name: str, org_words: frozenset[str]) -> str:
 
 
 def build_view(
-    store: Store,
-    meta: BoardMeta,
-    snapshot: Snapshot,
+    profile: BoardProfile,
+    board: BoardRows,
     *,
     org_aliases: Mapping[str, frozenset[str]],
     model_aliases: Mapping[str, str],
 ) -> BoardView:
-    rows = store.entries(snapshot.id)
     known = frozenset().union(*org_aliases.values()) if org_aliases else frozenset()
-    index = NameIndex(build_candidates(rows, known_namespaces=known), aliases=model_aliases, org_words=known)
-    best: dict[str, dict[str, Any]] = {}
+    candidates = build_candidates(board.best, known_namespaces=known)
+    index = NameIndex(candidates, aliases=model_aliases, org_words=known)
     links: dict[tuple[str, str], str] = {}
-    for row in rows:
-        key = row["model_key"]
-        if key in best:
-            continue
-        best[key] = row
+    for key, row in board.best.items():
         organization = row.get("organization")
         if organization and organization in org_aliases:
             links.setdefault((organization, link_key(row["name"], org_aliases[organization])), key)
-    return BoardView(meta, snapshot, rows, index, best, links)
+    return BoardView(profile, board, index, links)
 
 
-def organization_words(store: Store) -> dict[str, frozenset[str]]:
-    """Organization name -> its normalised spellings (aliases and the name itself)."""
-    return {o.name: frozenset({*o.aliases, org_key(o.name) or ""} - {""}) for o in store.organizations()}
+def organization_words(organizations: Mapping[str, tuple[str, str | None]]) -> dict[str, frozenset[str]]:
+    """Organization name -> its normalised spellings (aliases and the name itself), from the alias index."""
+    words: dict[str, set[str]] = {}
+    for alias, (name, _country) in organizations.items():
+        words.setdefault(name, set()).add(alias)
+    return {name: frozenset(aliases) for name, aliases in words.items()}
 
 
-def board_metas(store: Store) -> dict[str, BoardMeta]:
-    return {
-        b["id"]: BoardMeta(b["id"], b["title"], b["url"], bool(b["live"]), b["score_label"]) for b in store.boards()
-    }
-
-
-def find_other(view: BoardView, row: Mapping[str, Any], other: BoardView, org_aliases: Mapping[str, Any]) -> str | None:
-    """The model key on `other` that is the same model as `row` on `view`, if the boards' names agree."""
+def find_other(row: Mapping[str, Any], other: BoardView, org_aliases: Mapping[str, Any]) -> str | None:
+    """The model key on `other` that is the same model as `row`, if the boards' names agree."""
     organization = row.get("organization")
     if not organization or organization not in org_aliases:
         return None

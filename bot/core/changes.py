@@ -1,25 +1,26 @@
 """Two snapshots of one board and category -> what changed that a person would care about.
 
 Pure functions of the rows, so the same code serves the digest, `leaderbot changes` and the tests that replay the
-39 LMArena boards of 2024. Also here: the sanity check that keeps a broken upstream publish from being announced.
+39 LMArena boards of 2024. Renames are followed by the board's rules (`bot.core.renames`), through every board in
+between when the two are not consecutive, exactly as a history follows them.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from db.store import Store
+from db.store import Snapshot, Store
+
+from ..profiles import profile
+from .renames import compose, rename_links
+from .snapshots import first_per_model, reader
 
 EventType = Literal["new_leader", "debut", "entered", "left", "moved", "score"]
 
 # Order of importance in a digest.
 IMPORTANCE: dict[EventType, int] = {"new_leader": 0, "debut": 1, "entered": 2, "left": 3, "moved": 4, "score": 5}
-# A score change worth telling: LMArena ratings are integers around 1,000-1,400; Open LLM averages are 0-100.
-SCORE_STEP = {"arena": 10.0, "open-llm": 1.0}
-SCORE_RANGE = {"arena": (100.0, 3000.0), "open-llm": (0.0, 100.0)}
 
 
 @dataclass(frozen=True)
@@ -58,16 +59,6 @@ class ChangeSet:
         }
 
 
-def best_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
-    """One row per model (its best rank): Open LLM lists some models once per precision."""
-    best: dict[str, Mapping[str, Any]] = {}
-    for row in rows:
-        key = str(row["model_key"])
-        if key not in best or row["rank"] < best[key]["rank"]:
-            best[key] = row
-    return best
-
-
 def detect_changes(
     old_rows: Iterable[Mapping[str, Any]],
     new_rows: Iterable[Mapping[str, Any]],
@@ -79,6 +70,7 @@ def detect_changes(
     top_n: int = 10,
     min_move: int = 1,
     score_step: float | None = None,
+    renamed: Mapping[str, str] | None = None,
 ) -> ChangeSet:
     """Events between two snapshots, most important first.
 
@@ -87,11 +79,19 @@ def detect_changes(
     - entered / left: into or out of the top N (leaving includes being retired from the board);
     - moved: within the top N, by at least `min_move` published places (an unchanged rank is no move, however the
       ties around it shifted);
-    - score: a top-N model whose score moved by at least `score_step` without changing rank.
+    - score: a top-N model whose score moved by at least `score_step` (default: the board's notable step) without
+      changing rank.
+
+    `renamed` (old key -> new key) says which models were renamed in between; without it, the board's rename
+    rules are asked about the two boards alone.
     """
-    new = best_rows(new_rows)
-    old = follow_renames(best_rows(old_rows), new)
-    step = score_step if score_step is not None else SCORE_STEP.get(board, 1.0)
+    new = first_per_model(sorted(new_rows, key=lambda r: r["rank"]))
+    old = first_per_model(sorted(old_rows, key=lambda r: r["rank"]))
+    board_profile = profile(board)
+    if renamed is None:
+        renamed = rename_links(old, new, rules=board_profile.renames)
+    old = {renamed.get(k, k): row for k, row in old.items()}
+    step = score_step if score_step is not None else board_profile.notable_step
     events: list[Event] = []
     for key, row in new.items():
         rank, score = int(row["rank"]), float(row["score"])
@@ -130,85 +130,6 @@ def detect_changes(
     return ChangeSet(board, category, from_date, to_date, top_n, events)
 
 
-def follow_renames(
-    old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]]
-) -> dict[str, Mapping[str, Any]]:
-    """The old board keyed as the new one names its models, where a model was renamed in this publish."""
-    renamed = rename_pairs(old, new)
-    return {renamed.get(k, k): row for k, row in old.items()}
-
-
-def rename_pairs(old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
-    """Old model key -> new model key, for each model renamed between two consecutive boards.
-
-    LMArena renames models now and then ("Gemini-Advanced-0514" became "Gemini Advanced App (2024-05-14)",
-    "Claude 3.5 Sonnet" became "Claude 3.5 Sonnet (20240620)"): the votes carry over, so a newcomer from the same
-    organization with about the vanished name's votes and rating is that model, not a debut. A real debut starts
-    with a fraction of a veteran's votes.
-    """
-    vanished = [k for k in old if k not in new]
-    arrived = [k for k in new if k not in old]
-    # Closest pairs first (rating, then votes), so two renames in one publish are not crossed.
-    pairs = sorted((_distance(old[o], new[n]), o, n) for o in vanished for n in arrived if _same_model(old[o], new[n]))
-    renamed: dict[str, str] = {}
-    for _, old_key, new_key in pairs:
-        if old_key not in renamed and new_key not in renamed.values():
-            renamed[old_key] = new_key
-    return renamed
-
-
-def _distance(before: Mapping[str, Any], after: Mapping[str, Any]) -> float:
-    votes = abs(after["votes"] - before["votes"]) / before["votes"]
-    return abs(float(after["score"]) - float(before["score"])) + 100 * votes
-
-
-def _same_model(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
-    votes_before, votes_after = before.get("votes"), after.get("votes")
-    if not votes_before or not votes_after or before.get("organization") != after.get("organization"):
-        return False
-    # Votes are occasionally recounted down a little (55,661 -> 55,593 in one 2024 rename).
-    return votes_after >= 0.9 * votes_before and abs(float(after["score"]) - float(before["score"])) <= 10
-
-
-@dataclass(frozen=True)
-class Verdict:
-    ok: bool
-    reason: str = ""
-    rule: Literal["", "empty", "scores", "size", "leaders"] = ""  # which check failed
-
-
-def check_snapshot(
-    old_rows: Iterable[Mapping[str, Any]] | None,
-    new_rows: Iterable[Mapping[str, Any]],
-    *,
-    board: str,
-    turnover_expected: bool = False,
-) -> Verdict:
-    """Does a new snapshot look like a real publish, or like a broken one we must not announce?
-
-    Real boards shrink (LMArena once retired 15% of its rows in one publish) but never lose half their rows, all
-    their leaders at once, or produce scores outside the board's range. `turnover_expected` (a long gap since the
-    last accepted board) lets the leaders have changed completely.
-    """
-    new = best_rows(new_rows)
-    if not new:
-        return Verdict(False, "the new snapshot is empty", "empty")
-    low, high = SCORE_RANGE.get(board, (-math.inf, math.inf))
-    bad = [r["name"] for r in new.values() if not (low <= float(r["score"]) <= high) or math.isnan(float(r["score"]))]
-    if bad:
-        return Verdict(False, f"{len(bad)} score(s) outside {low:g}-{high:g}, e.g. {bad[0]}", "scores")
-    if old_rows is None:
-        return Verdict(True)
-    old = best_rows(old_rows)
-    if len(new) <= 0.5 * len(old):
-        return Verdict(False, f"{len(new)} models, down from {len(old)}: more than half the board is gone", "size")
-    leaders = [k for k, r in old.items() if int(r["rank"]) <= 3]
-    still_there = [k for k in leaders if k in new]
-    if leaders and not still_there and not turnover_expected:
-        return Verdict(False, f"none of the previous top {len(leaders)} models is on the new board", "leaders")
-    return Verdict(True)
-
-
 class NoChanges(LookupError):
     """Fewer than two snapshots to compare; the message says what is there."""
 
@@ -225,27 +146,42 @@ def stored_changes(
 ) -> ChangeSet:
     """The change set between two stored snapshots: by default the latest and the one before it; with dates, the
     latest snapshot on or before each date."""
-    newer = store.latest_snapshot(board, category, on_or_before=to_date)
+    read = reader(store)
+    newer = read.latest(board, category, on_or_before=to_date)
     if newer is None:
         raise NoChanges(f"no {board} {category} snapshot" + (f" on or before {to_date}" if to_date else ""))
     if from_date is not None and to_date is not None and from_date > to_date:
         raise NoChanges(f"--from {from_date} is after --to {to_date}: name the earlier date first")
     if from_date is None:
-        earlier = [s for s in store.snapshots(board, category) if s.status == "ok" and s.as_of < newer.as_of]
+        earlier = [s for s in read.accepted(board, category) if s.as_of < newer.as_of]
         older = earlier[-1] if earlier else None
     else:
-        older = store.latest_snapshot(board, category, on_or_before=from_date)
+        older = read.latest(board, category, on_or_before=from_date)
         if older is None:
             raise NoChanges(f"no {board} {category} snapshot on or before {from_date}")
     if older is None or older.id == newer.id:
         raise NoChanges(f"only one {board} {category} snapshot up to {newer.as_of}: nothing to compare it with")
+    return changes_between(store, older, newer, top_n=top_n, min_move=min_move)
+
+
+def changes_between(store: Store, older: Snapshot, newer: Snapshot, *, top_n: int, min_move: int) -> ChangeSet:
+    """The change set between two accepted snapshots of one board and category, renames followed through every
+    board in between."""
+    read = reader(store)
+    old, new = read.rows(older), read.rows(newer)
+    timeline = read.timeline(newer.board, newer.category)
+    start, end = timeline.position(older.id), timeline.position(newer.id)
+    renamed = None
+    if start is not None and end is not None and start < end:
+        renamed = compose(timeline.links[start:end], list(old.best))
     return detect_changes(
-        store.entries(older.id),
-        store.entries(newer.id),
-        board=board,
-        category=category,
+        old.rows,
+        new.rows,
+        board=newer.board,
+        category=newer.category,
         from_date=older.as_of,
         to_date=newer.as_of,
         top_n=top_n,
         min_move=min_move,
+        renamed=renamed,
     )

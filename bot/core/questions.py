@@ -12,32 +12,17 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Literal
 
 from db.keys import org_key
+
+from ..profiles import PROFILES, Filter
+from .answer import Kind
 
 MAX_QUESTION = 300
 MAX_COUNT = 100
 DEFAULT_COUNT = 10
 DEFAULT_ORGS_COUNT = 20
 MAX_CHART_MODELS = 8  # one colour-blind-safe colour each
-
-QueryKind = Literal["rank", "top", "compare", "orgs", "boards", "help", "history", "error"]
-
-# The benchmarks of the Open LLM Leaderboard: user words -> store column, display name.
-BENCHMARKS: dict[str, tuple[str, str]] = {
-    "ifeval": ("ifeval", "IFEval"),
-    "bbh": ("bbh", "BBH"),
-    "big bench hard": ("bbh", "BBH"),
-    "math": ("math", "MATH Lvl 5"),
-    "math lvl 5": ("math", "MATH Lvl 5"),
-    "gpqa": ("gpqa", "GPQA"),
-    "musr": ("musr", "MUSR"),
-    "mmlu pro": ("mmlu_pro", "MMLU-PRO"),
-    "mmlu-pro": ("mmlu_pro", "MMLU-PRO"),
-    "mmlupro": ("mmlu_pro", "MMLU-PRO"),
-    "mmlu": ("mmlu_pro", "MMLU-PRO"),
-}
 
 # Country words -> ISO 3166 alpha-2.
 COUNTRIES: dict[str, str] = {
@@ -66,15 +51,18 @@ MODEL_TYPES: dict[str, str] = {
     "multimodal": "multimodal",
 }  # fmt: skip
 
-# Board names, never taken from inside a hub id ("lmsys/vicuna-7b") or a model name ("llama-2-7b-hf").
+# Board names, never taken from inside a hub id ("lmsys/vicuna-7b") or a model name ("llama-2-7b-hf"); the names
+# themselves are each profile's `words`.
 _ALONE_BEFORE, _ALONE_AFTER = r"(?<![\w/.-])", r"(?![\w/.-])"
 BOARD_WORDS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(_ALONE_BEFORE + r"(?:(?:on|in|from) )?(?:the )?(?:lm ?arena|lmsys|chatbot arena|arena)"
-                r"(?: board| leaderboard)?" + _ALONE_AFTER), "arena"),
-    (re.compile(_ALONE_BEFORE + r"(?:(?:on|in|from) )?(?:the )?(?:(?:hf|hugging ?face) )?(?:open[- ]?llm|openllm)"
-                r"(?: leaderboard| board)?(?: v2)?" + _ALONE_AFTER + r"|" + _ALONE_BEFORE
-                + r"(?:(?:on|in|from) )?(?:the )?(?:hf|hugging ?face) leaderboard" + _ALONE_AFTER), "open-llm"),
-]  # fmt: skip
+    (re.compile(_ALONE_BEFORE + r"(?:(?:on|in|from) )?(?:the )?(?:" + "|".join(p.words) + ")" + _ALONE_AFTER), p.id)
+    for p in PROFILES.values()
+]
+
+
+def _benchmark_words() -> dict[str, str]:
+    """Every board's benchmark words -> store column."""
+    return {word: b.column for p in PROFILES.values() for b in p.benchmarks for word in b.words}
 
 
 @dataclass(frozen=True)
@@ -88,6 +76,7 @@ class Filters:
     official_only: bool = False
 
     def describe(self, benchmark_names: Mapping[str, str] | None = None) -> list[str]:
+        """The filters in words; `benchmark_names` (store column -> name) defaults to every board's benchmarks."""
         parts = []
         if self.organization:
             parts.append(f"from {self.organization}")
@@ -104,19 +93,26 @@ class Filters:
         if self.official_only:
             parts.append("official providers")
         if self.benchmark:
-            names = benchmark_names or dict(BENCHMARKS.values())
+            names = benchmark_names or {b.column: b.name for p in PROFILES.values() for b in p.benchmarks}
             parts.append(f"by {names.get(self.benchmark, self.benchmark)}")
         return parts
 
-    @property
-    def needs_open_llm(self) -> bool:
-        """Benchmarks, model types and the official flag exist only on the Open LLM board."""
-        return bool(self.benchmark or self.model_type or self.official_only)
+    def needs(self) -> frozenset[Filter]:
+        """The filters a board must support to answer this list."""
+        used = {
+            Filter.COUNTRY: self.country,
+            Filter.ORGANIZATION: self.organization,
+            Filter.BENCHMARK: self.benchmark,
+            Filter.SIZE: self.min_params is not None or self.max_params is not None,
+            Filter.MODEL_TYPE: self.model_type,
+            Filter.OFFICIAL: self.official_only,
+        }
+        return frozenset(f for f, value in used.items() if value)
 
 
 @dataclass(frozen=True)
 class Query:
-    kind: QueryKind
+    kind: Kind
     text: str = ""
     board: str | None = None  # None: the default board
     category: str | None = None
@@ -129,9 +125,11 @@ class Query:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Organization spellings (normalised alias -> organization name), from the store's alias table."""
+    """Organization spellings (normalised alias -> organization name), from the store's alias table, and the
+    boards' benchmark words (-> store column), from their profiles."""
 
     organizations: Mapping[str, str] = field(default_factory=dict)
+    benchmarks: Mapping[str, str] = field(default_factory=_benchmark_words)
 
 
 HELP_WORDS = re.compile(r"^(?:help|h|\?|commands|usage|what can you do|how do i use (?:this|you))$")
@@ -197,22 +195,32 @@ def clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def parse_question(text: str, lexicon: Lexicon | None = None, *, force: QueryKind | None = None) -> Query:
-    """Parse one question. `force` is set by commands (`!top ...`, `/rank ...`) that already say the kind."""
-    lexicon = lexicon or Lexicon()
+class QuestionError(ValueError):
+    """A question that cannot be read as asked; the message says why, for a person."""
+
+
+def parse_question(text: str, lexicon: Lexicon | None = None, *, force: Kind | None = None) -> Query:
+    """Parse one question. `force` is set by commands (`!top ...`, `/rank ...`) that already say the kind. A
+    question that cannot be read becomes an error query saying why (the answerer answers it with that)."""
     original = " ".join(text.split())
-    if len(original) > MAX_QUESTION:
-        return Query(
-            "error", original[:MAX_QUESTION],
-            error=f"That question is {len(original):,} characters long; please keep it under {MAX_QUESTION}.",
-        )  # fmt: skip
+    try:
+        if len(original) > MAX_QUESTION:
+            raise QuestionError(
+                f"That question is {len(original):,} characters long; please keep it under {MAX_QUESTION}."
+            )
+        return _parse(original, lexicon or Lexicon(), force)
+    except QuestionError as exc:
+        return Query(Kind.ERROR, original[:MAX_QUESTION], error=str(exc))
+
+
+def _parse(original: str, lexicon: Lexicon, force: Kind | None) -> Query:
     q = clean(original).casefold()
     if not q and force is None:
-        return Query("help", original)
+        return Query(Kind.HELP, original)
     if force is None and HELP_WORDS.match(q):
-        return Query("help", original)
-    if force == "boards" or (force is None and BOARDS_WORDS.match(q)):
-        return Query("boards", original)
+        return Query(Kind.HELP, original)
+    if force == Kind.BOARDS or (force is None and BOARDS_WORDS.match(q)):
+        return Query(Kind.BOARDS, original)
 
     board = None
     for pattern, board_id in BOARD_WORDS:
@@ -227,80 +235,76 @@ def parse_question(text: str, lexicon: Lexicon | None = None, *, force: QueryKin
         try:
             as_of = date(int(parts[0]), int(parts[1]), int(parts[2])).isoformat()
         except ValueError:
-            return Query("error", original, error=f"{written} is not a date I know; write it as YYYY-MM-DD.")
+            raise QuestionError(f"{written} is not a date I know; write it as YYYY-MM-DD.") from None
         q = q[: m.start()] + " " + q[m.end() :]
     category = None
     if m := CATEGORY.search(q):
         category = m.group(1).strip()
         q = q[: m.start()] + " " + q[m.end() :]
 
-    if force == "history" or (force is None and (HISTORY_LEAD.search(q) or HISTORY_TAIL.search(q))):
+    if force == Kind.HISTORY or (force is None and (HISTORY_LEAD.search(q) or HISTORY_TAIL.search(q))):
         return _history(original, q, board, category, as_of)
-    if force == "compare" or (force is None and (COMPARE_LEAD.search(q) or re.search(r"\s(?:vs\.?|versus)\s", q))):
+    if force == Kind.COMPARE or (force is None and (COMPARE_LEAD.search(q) or re.search(r"\s(?:vs\.?|versus)\s", q))):
         return _compare(original, q, board, category, as_of)
 
-    kind: QueryKind | None = force
+    kind: Kind | None = force
     if kind is None:
         if ORGS_WORDS.search(q):
-            kind = "orgs"
+            kind = Kind.ORGS
         elif TOP_WORDS.search(q):
-            kind = "top"
+            kind = Kind.TOP
         elif RANK_WORDS.match(q):
-            kind = "rank"
-    if kind in (None, "rank"):
+            kind = Kind.RANK
+    if kind in (None, Kind.RANK):
         name = RANK_WORDS.sub("", q).strip()
-        if force == "rank":  # `!rank of X`, `!where is X`: the command already said "rank" / "where"
+        if force == Kind.RANK:  # `!rank of X`, `!where is X`: the command already said "rank" / "where"
             name = re.sub(r"^(?:of|is|are|for|does|about)\s+", "", name)
         name = re.sub(r"\b(?:rank(?:ed|ing)?|doing|placed|stand(?:ing)?|now)$", "", name).strip()
         filters, rest = _filters(name, lexicon)
         # "chinese models", "under 10b": a list, not a name. A bare organization ("meta") stays a name lookup.
         if kind is None and not rest and replace(filters, organization=None) != Filters():
-            kind = "top"
+            kind = Kind.TOP
         else:
             if not name:
-                return _error(original, "Which model? Try `rank qwen2 72b instruct`.")
-            return Query("rank", original, board, category, as_of, models=(name,))
+                raise QuestionError("Which model? Try `rank qwen2 72b instruct`.")
+            return Query(Kind.RANK, original, board, category, as_of, models=(name,))
 
-    count = DEFAULT_ORGS_COUNT if kind == "orgs" else DEFAULT_COUNT
+    count = DEFAULT_ORGS_COUNT if kind == Kind.ORGS else DEFAULT_COUNT
     negative = COUNT_NEG.search(q) or (re.match(r"^\s*(-\s*\d+)", q) if force else None)
     if negative:
         shown = negative.group(1).replace(" ", "")
-        return _error(original, f"`{shown}` is not a count: ask for 1 to {MAX_COUNT}, e.g. `top 10`.")
+        raise QuestionError(f"`{shown}` is not a count: ask for 1 to {MAX_COUNT}, e.g. `top 10`.")
     counted = COUNT.search(q) or (re.match(r"^\s*(\d+)\b", q) if force else None)
     if counted:
         number = int(next(g for g in counted.groups() if g))
         if not 1 <= number <= MAX_COUNT:
-            return _error(original, f"I can list 1 to {MAX_COUNT} models; you asked for {number}.")
+            raise QuestionError(f"I can list 1 to {MAX_COUNT} models; you asked for {number}.")
         count = number
         q = q[: counted.start()] + " " + q[counted.end() :]
     q = TOP_WORDS.sub(" ", q)
-    if kind == "orgs":
+    if kind == Kind.ORGS:
         q = ORGS_WORDS.sub(" ", q)
         if not counted and (bare := re.search(r"(?<![\w.])(\d{1,3})(?![\w.])", q)):  # "orgs 50", "labs 30"
             number = int(bare.group(1))
             if not 1 <= number <= MAX_COUNT:
-                return _error(original, f"I can count the top 1 to {MAX_COUNT}; you asked for {number}.")
+                raise QuestionError(f"I can count the top 1 to {MAX_COUNT}; you asked for {number}.")
             count = number
             q = q[: bare.start()] + " " + q[bare.end() :]
         q = re.sub(r"\b(?:leads?|leading|holds?|owns?|has|have|most|places|spots|positions)\b", " ", q)
     filters, rest = _filters(q, lexicon)
     if rest:
-        return _error(original, f"I did not understand “{rest}” in that list request.")
+        raise QuestionError(f"I did not understand “{rest}” in that list request.")
     return Query(kind, original, board, category, as_of, count=count, filters=filters)
-
-
-def _error(original: str, message: str) -> Query:
-    return Query("error", original, error=message)
 
 
 def _history(original: str, q: str, board: str | None, category: str | None, as_of: str | None) -> Query:
     q = HISTORY_TAIL_WORDS.sub("", HISTORY_LEAD.sub("", q.strip()))
     names = [n.strip() for n in re.split(r"\s+(?:vs\.?|versus|and|&)\s+|\s*,\s*", q) if n and n.strip()]
     if not names:
-        return _error(original, "Whose history? For example: `history gpt-4o-2024-05-13 vs claude 3 opus`.")
+        raise QuestionError("Whose history? For example: `history gpt-4o-2024-05-13 vs claude 3 opus`.")
     if len(names) > MAX_CHART_MODELS:
-        return _error(original, f"A chart holds up to {MAX_CHART_MODELS} models.")
-    return Query("history", original, board, category, as_of, models=tuple(names))
+        raise QuestionError(f"A chart holds up to {MAX_CHART_MODELS} models.")
+    return Query(Kind.HISTORY, original, board, category, as_of, models=tuple(names))
 
 
 def _compare(original: str, q: str, board: str | None, category: str | None, as_of: str | None) -> Query:
@@ -308,10 +312,10 @@ def _compare(original: str, q: str, board: str | None, category: str | None, as_
     names = [n.strip() for n in COMPARE_SPLIT.split(q) if n and n.strip()]
     names = [re.sub(r"^(?:the|models?)\s+", "", n) for n in names]
     if len(names) < 2:
-        return _error(original, "Compare needs two or more models, e.g. `compare gemma 2 27b vs llama 3 70b`.")
+        raise QuestionError("Compare needs two or more models, e.g. `compare gemma 2 27b vs llama 3 70b`.")
     if len(names) > 10:
-        return _error(original, "I can compare up to 10 models at once.")
-    return Query("compare", original, board, category, as_of, models=tuple(names))
+        raise QuestionError("I can compare up to 10 models at once.")
+    return Query(Kind.COMPARE, original, board, category, as_of, models=tuple(names))
 
 
 def _filters(text: str, lexicon: Lexicon) -> tuple[Filters, str]:
@@ -330,10 +334,10 @@ def _filters(text: str, lexicon: Lexicon) -> tuple[Filters, str]:
         q = q[: m.start()] + " " + q[m.end() :]
     if re.search(r"\bofficial\b", q):
         values["official_only"] = True
-    for phrase in sorted(BENCHMARKS, key=len, reverse=True):
+    for phrase in sorted(lexicon.benchmarks, key=len, reverse=True):
         pattern = re.compile(rf"\b(?:on |in |at |for |by )?{re.escape(phrase)}\b")
         if pattern.search(q):
-            values["benchmark"] = BENCHMARKS[phrase][0]
+            values["benchmark"] = lexicon.benchmarks[phrase]
             q = pattern.sub(" ", q, count=1)
             break
     for phrase in sorted(COUNTRIES, key=len, reverse=True):

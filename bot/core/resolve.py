@@ -15,7 +15,7 @@ import heapq
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -278,14 +278,9 @@ class NameIndex:
 
 
 def build_candidates(
-    rows: Iterable[Mapping[str, object]], *, known_namespaces: frozenset[str] = frozenset()
+    best: Mapping[str, Mapping[str, object]], *, known_namespaces: frozenset[str] = frozenset()
 ) -> list[Candidate]:
-    """One candidate per model key from a snapshot's entries (the best-ranked row of each model)."""
-    best: dict[str, Mapping[str, object]] = {}
-    for row in rows:
-        key = str(row["model_key"])
-        if key not in best:  # rows arrive in rank order
-            best[key] = row
+    """One candidate per model: `best` is model key -> its best-ranked row, in rank order."""
     popularity = {k: float(r.get("votes") or r.get("hub_likes") or 0) for k, r in best.items()}
     top = max(popularity.values(), default=0.0)
     candidates = []

@@ -16,23 +16,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, Protocol
 
+from ..profiles import BoardProfile
+
 Kind = Literal["str", "num", "int", "bool", "date"]
 
 
 class SourceError(Exception):
     """Upstream data we cannot use. The message names the file or URL and what is wrong, ready for a person."""
-
-
-@dataclass(frozen=True)
-class BoardInfo:
-    id: str
-    title: str
-    url: str  # the page a person looks at
-    live: bool  # archived boards are answered from, never polled
-    score_label: str
-    dataset: str  # Hugging Face dataset the board is published as
-    config: str
-    split: str
 
 
 @dataclass(frozen=True)
@@ -53,11 +43,11 @@ class SnapshotData:
     rows: list[dict[str, Any]]  # store columns, plus `model_key`
     content_hash: str
     source: str = ""
-    status: str = "ok"  # 'rejected' when it looks broken next to the previous snapshot (see core.changes)
+    status: str = "ok"  # 'rejected' when it looks broken next to the previous snapshot (see core.judging)
 
 
 class Source(Protocol):
-    info: BoardInfo
+    profile: BoardProfile  # the board this importer fills
 
     def to_snapshots(
         self, rows: Sequence[Mapping[str, Any]], *, origin: str, as_of: str | None = None

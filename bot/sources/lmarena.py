@@ -11,18 +11,8 @@ from typing import Any
 
 from db.keys import model_key, org_key
 
-from .base import BoardInfo, Column, SnapshotData, SourceError, check_date, content_hash, convert_rows
-
-INFO = BoardInfo(
-    id="arena",
-    title="LMArena Text",
-    url="https://lmarena.ai/leaderboard/text",
-    live=True,
-    score_label="Rating",
-    dataset="lmarena-ai/leaderboard-dataset",
-    config="text",
-    split="latest",
-)
+from ..profiles.arena import ARENA
+from .base import Column, SnapshotData, SourceError, check_date, content_hash, convert_rows
 
 COLUMNS: dict[str, Column] = {
     "model_name": Column("name", "str"),
@@ -40,7 +30,7 @@ COLUMNS: dict[str, Column] = {
 
 
 class LMArenaSource:
-    info = INFO
+    profile = ARENA
 
     def to_snapshots(
         self, rows: Sequence[Mapping[str, Any]], *, origin: str, as_of: str | None = None
@@ -75,7 +65,7 @@ class LMArenaSource:
                 entries.append(entry)
             snapshots.append(
                 SnapshotData(
-                    board=INFO.id,
+                    board=ARENA.id,
                     category=category,
                     as_of=published,
                     rows=entries,

@@ -13,20 +13,8 @@ from typing import Any
 
 from db.keys import model_key, org_key
 
-from .base import BoardInfo, Column, SnapshotData, SourceError, check_date, content_hash, convert_rows
-
-INFO = BoardInfo(
-    id="open-llm",
-    title="Open LLM Leaderboard v2",
-    url="https://huggingface.co/spaces/open-llm-leaderboard/open_llm_leaderboard",
-    live=False,
-    score_label="Average",
-    dataset="open-llm-leaderboard/contents",
-    config="default",
-    split="train",
-)
-
-CATEGORY = "overall"
+from ..profiles.open_llm import OPEN_LLM
+from .base import Column, SnapshotData, SourceError, check_date, content_hash, convert_rows
 
 # upstream column -> store column. `Model` (an HTML link) and `T` (the type's emoji) repeat other columns.
 COLUMNS: dict[str, Column] = {
@@ -77,7 +65,7 @@ def rank_by_score(scores: Sequence[float]) -> list[int]:
 
 
 class OpenLLMSource:
-    info = INFO
+    profile = OPEN_LLM
 
     def to_snapshots(
         self, rows: Sequence[Mapping[str, Any]], *, origin: str, as_of: str | None = None
@@ -103,11 +91,11 @@ class OpenLLMSource:
             row["model_key"] = model_key(row["name"])
         return [
             SnapshotData(
-                board=INFO.id,
-                category=CATEGORY,
+                board=OPEN_LLM.id,
+                category=OPEN_LLM.default_category,
                 as_of=as_of,
                 rows=converted,
-                content_hash=content_hash(CATEGORY, converted),
+                content_hash=content_hash(OPEN_LLM.default_category, converted),
                 source=origin,
             )
         ]

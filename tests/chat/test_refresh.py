@@ -20,11 +20,13 @@ async def test_a_refresh_fetches_stores_and_announces_once(simcord_env):
     env = simcord_env
     _, news, alice, _ = world(env)
     await alice.send(news, "!subscribe arena")
+    archived = env.bot.answerer.view("open-llm")
     async with ViewerServer() as server:
         server.add_table(*ARENA_DATASET, "latest", next_board("2025-01-07", new_leader="DeepSeek-V3"))
         await run_refresh(env, server)
         await run_refresh(env, server)  # the next run finds the same board: nothing new, nothing sent
         assert server.seen("rows")  # it really went over HTTP
+    assert env.bot.answerer.view("open-llm") is archived  # the unchanged board was not rebuilt
     [digest] = digests(news, env.bot.user.id)
     assert digest.embeds[0].title == "New #1 on LMArena Text: DeepSeek-V3"
     assert env.bot.store.latest_snapshot("arena", "overall").as_of == "2025-01-07"

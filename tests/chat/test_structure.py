@@ -11,6 +11,7 @@ from discord import app_commands
 
 from bot import build_bot
 from bot.chat.client import COGS
+from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,3 +70,11 @@ async def test_the_warmed_boards_are_kept_out_of_the_collectors_sight(simcord_en
     await simcord_env.shutdown()
     await simcord_env.bot.close()
     assert gc.get_freeze_count() == 0  # and gives them back when it closes
+
+
+def test_build_bot_takes_settings_or_a_path_with_overrides(db_path):
+    settings = Settings(db_path=db_path, command_prefix="?", http_timeout=7.5)
+    bot = build_bot(settings, prefix_commands=False)
+    assert bot.settings == settings.with_overrides(prefix_commands=False)
+    short = build_bot(db_path, command_prefix="?")
+    assert (short.settings.db_path, short.settings.command_prefix) == (db_path, "?")

@@ -13,13 +13,18 @@ import pytest
 from bot.core.answers import Answer, Answerer
 from bot.core.names import parse_size
 from bot.core.text import HELP
+from bot.ingest import ingest_rows
+from bot.profiles import board_ids
+from bot.sources.payloads import read_rows
 from db.store import Store
+from tests.conftest import ARENA_2024
+from tests.stores import read_entries
 
 
 def latest_rows(store: Store, board: str, as_of: str | None = None) -> list[dict[str, Any]]:
     snapshot = store.latest_snapshot(board, "overall", on_or_before=as_of)
     assert snapshot is not None
-    return store.entries(snapshot.id)
+    return read_entries(store, snapshot)
 
 
 def best_rows(rows: list[dict[str, Any]], key: str = "score") -> dict[str, dict[str, Any]]:
@@ -148,8 +153,8 @@ def test_rank_on_open_llm_follows_the_rule(answerer: Answerer, open_llm_rows: li
     score = best_rows(open_llm_rows)[entry.model]["score"]
     assert entry.score == score
     assert entry.rank == open_llm_rank(open_llm_rows, score)
-    assert entry.details["official"] is True
-    assert set(entry.details["benchmarks"]) == {"IFEval", "BBH", "MATH Lvl 5", "GPQA", "MUSR", "MMLU-PRO"}
+    assert entry.details.official is True
+    assert set(entry.details.benchmarks or {}) == {"IFEval", "BBH", "MATH Lvl 5", "GPQA", "MUSR", "MMLU-PRO"}
     # ... and its LMArena standing is the published rank
     assert entry.other is not None and entry.other.board == "arena"
     assert entry.other.model == "Qwen2.5-72B-Instruct"
@@ -260,7 +265,7 @@ def test_official_providers_on_open_llm(answerer: Answerer, open_llm_rows: list[
     answer = answerer.ask("top 15 official models on open-llm")
     official = [r for r in open_llm_rows if r["official"]]
     assert len(answer.entries) == 15
-    assert all(e.details["official"] for e in answer.entries)
+    assert all(e.details.official for e in answer.entries)
     for e in answer.entries:
         assert e.rank == open_llm_rank(official, e.score), e.model
 
@@ -288,9 +293,9 @@ def test_top_5_on_math_under_10b(answerer: Answerer, open_llm_rows: list[dict[st
     assert answer.notes and "Open LLM" in answer.notes[0]
     assert answer.sort_label == "MATH Lvl 5"
     assert len(answer.entries) == 5
-    math = [e.details["benchmarks"]["MATH Lvl 5"] for e in answer.entries]
+    math = [(e.details.benchmarks or {})["MATH Lvl 5"] for e in answer.entries]
     assert math == sorted(math, reverse=True)
-    assert all(0 < e.details["params_b"] <= 10 for e in answer.entries)
+    assert all(0 < (e.details.params_b or 0) <= 10 for e in answer.entries)
     assert answer.entries[0].model == "nvidia/AceMath-7B-Instruct"
     small = [r for r in open_llm_rows if r["math"] is not None and (size_of(r) or 1e9) <= 10]
     best = best_rows(small, "math")
@@ -318,7 +323,7 @@ def test_equal_values_share_a_rank(
     ranks = [e.rank for e in answer.entries]
     assert len(set(ranks)) < len(ranks), "expected ties in this list"
     for e in answer.entries:
-        assert e.rank == open_llm_rank(rows, e.details["benchmarks"][label], column), e.model
+        assert e.rank == open_llm_rank(rows, (e.details.benchmarks or {})[label], column), e.model
 
 
 def test_a_benchmark_on_arena_is_refused(answerer: Answerer) -> None:
@@ -337,8 +342,9 @@ def test_size_filter_on_arena_uses_the_names(answerer: Answerer) -> None:
 
 def test_an_unknown_size_is_not_a_small_size(answerer: Answerer) -> None:
     answer = answerer.ask("top 100 under 1.5b on open-llm")
-    assert all(e.details.get("params_b", 0) > 0 for e in answer.entries), [
-        (e.model, e.details.get("params_b")) for e in answer.entries if e.details.get("params_b", 0) <= 0
+    assert len(answer.entries) == 100  # the board has well over 100 models it knows to be that small
+    assert all((e.details.params_b or 0) > 0 for e in answer.entries), [
+        (e.model, e.details.params_b) for e in answer.entries if (e.details.params_b or 0) <= 0
     ]
 
 
@@ -357,7 +363,7 @@ def test_an_empty_list_says_so(answerer: Answerer) -> None:
 def test_orgs_counts_sum_to_n(answerer: Answerer, shared_store: Store, question: str, n: int) -> None:
     answer = answerer.ask(question)
     assert answer.kind == "orgs"
-    counts = [e.details["count"] for e in answer.entries]
+    counts = [o.count for o in answer.orgs]
     assert sum(counts) == n == answer.total
     assert counts == sorted(counts, reverse=True)
     # independently: the organizations of the board's first n models
@@ -368,14 +374,14 @@ def test_orgs_counts_sum_to_n(answerer: Answerer, shared_store: Store, question:
         if len(seen) == n:
             break
     expected = Counter(r["organization"] or "unknown" for r in seen)
-    assert {e.organization: e.details["count"] for e in answer.entries} == dict(expected)
-    assert [e.rank for e in answer.entries] == list(range(1, len(answer.entries) + 1))
+    assert {o.organization: o.count for o in answer.orgs} == dict(expected)
+    assert [o.position for o in answer.orgs] == list(range(1, len(answer.orgs) + 1))
 
 
 def test_orgs_on_arena_top_20_leader(answerer: Answerer) -> None:
     answer = answerer.ask("which orgs dominate the top 20 on arena")
-    assert (answer.entries[0].organization, answer.entries[0].country) == ("Google", "US")
-    assert answer.entries[0].details["best_rank"] == 1
+    assert (answer.orgs[0].organization, answer.orgs[0].country) == ("Google", "US")
+    assert answer.orgs[0].best_rank == 1
 
 
 # --- compare, clarify, errors -----------------------------------------------------------------------------------
@@ -453,12 +459,13 @@ def test_help_and_boards(answerer: Answerer, shared_store: Store) -> None:
     assert answerer.ask("help").text == HELP
     answer = answerer.ask("boards")
     assert answer.kind == "boards"
-    details = {e.details["board"]: e.details for e in answer.entries}
-    assert set(details) == {"arena", "open-llm"}
-    assert details["arena"]["archived"] is False and details["open-llm"]["archived"] is True
-    assert details["arena"]["snapshots"] == len(shared_store.snapshots("arena")) == 39
-    assert (details["arena"]["first"], details["arena"]["latest"]) == ("2024-06-19", "2024-12-31")
-    assert (details["open-llm"]["snapshots"], details["open-llm"]["latest"]) == (3, "2025-03-21")
+    boards = {b.board: b for b in answer.boards}
+    assert set(boards) == set(board_ids())
+    assert boards["arena"].archived is False and boards["open-llm"].archived is True
+    assert boards["arena"].snapshots == len(shared_store.snapshots("arena")) == 39
+    assert (boards["arena"].first, boards["arena"].latest) == ("2024-06-19", "2024-12-31")
+    assert (boards["open-llm"].snapshots, boards["open-llm"].latest) == (3, "2025-03-21")
+    assert answer.entries == []  # boards are not squeezed into model entries
 
 
 # --- the store changes under a running Answerer ---------------------------------------------------------------
@@ -505,6 +512,19 @@ def test_a_model_alias_added_at_run_time(store: Store) -> None:
     answer = answerer.ask("rank of big qwen")
     assert answer.kind == "rank"
     assert answer.entries[0].model == "Qwen2.5-72B-Instruct"
+
+
+def test_a_new_board_rebuilds_its_own_view_only(store: Store) -> None:
+    answerer = Answerer(store)
+    answerer.warm()
+    archived, live = answerer.view("open-llm"), answerer.view("arena")
+    assert archived is not None and live is not None
+    rows = [r for r in read_rows(ARENA_2024) if r["leaderboard_publish_date"] == "2024-12-31"]
+    ingest_rows(store, "arena", [{**r, "leaderboard_publish_date": "2025-01-07"} for r in rows], origin="test")
+    assert answerer.view("open-llm") is archived
+    fresh = answerer.view("arena")
+    assert fresh is not live and fresh is not None and fresh.snapshot.as_of == "2025-01-07"
+    assert answerer.ask("top 1").as_of == "2025-01-07"
 
 
 def test_the_other_board_standing_is_from_the_same_moment(answerer: Answerer) -> None:

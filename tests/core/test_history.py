@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from bot.core.changes import stored_changes
 from bot.core.history import History, Point, model_history
 from bot.sources.base import SnapshotData
 from db.keys import model_key, org_key
@@ -289,6 +290,38 @@ def test_a_name_that_comes_back_was_not_renamed(empty_store: Store) -> None:
         ]
     )
     assert arena(empty_store, "model x").names == ["Model X"]
+
+
+def test_an_alias_naming_an_old_model_links_its_history_and_its_digest(empty_store: Store) -> None:
+    """No rule sees 'Old Name' -> 'New Name'; an admin's alias says it, and history and digest both follow it."""
+    empty_store.save_snapshots(
+        [
+            board("2024-07-01", ("Old Name", "Acme"), ("Other", "Beta")),
+            board("2024-08-01", ("New Name", "Acme"), ("Other", "Beta")),
+        ]
+    )
+    assert arena(empty_store, "new name").names == ["New Name"]
+    assert [(e.type, e.model) for e in stored_changes(empty_store, "arena").events] == [
+        ("new_leader", "New Name"),
+        ("left", "Old Name"),
+    ]
+    empty_store.set_model_alias("arena", "Old Name", "new name")
+    history = arena(empty_store, "new name")
+    assert history.names == ["Old Name", "New Name"]
+    assert [(p.date, p.rank) for p in history.points] == [("2024-07-01", 1), ("2024-08-01", 1)]
+    assert stored_changes(empty_store, "arena").events == []
+
+
+def test_a_digest_follows_a_dated_rename_as_the_history_does(empty_store: Store) -> None:
+    """Rows without votes: only the dated-name rule sees the rename, and the digest tells no new #1."""
+    empty_store.save_snapshots(
+        [
+            board("2024-07-01", ("Model X", "Acme"), ("Other", "Beta")),
+            board("2024-08-01", ("Model X (20240601)", "Acme"), ("Other", "Beta")),
+        ]
+    )
+    assert arena(empty_store, "model x (20240601)").names == ["Model X", "Model X (20240601)"]
+    assert stored_changes(empty_store, "arena").events == []
 
 
 def test_a_successor_seen_before_is_not_a_rename(empty_store: Store) -> None:

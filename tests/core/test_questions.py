@@ -6,13 +6,14 @@ import pytest
 
 from bot.core.boards import organization_words
 from bot.core.questions import MAX_COUNT, MAX_QUESTION, Filters, Lexicon, Query, parse_question
+from bot.profiles import profile
 from db.store import Store
 
 
 @pytest.fixture(scope="module")
 def lexicon(shared_store: Store) -> Lexicon:
     """Organization spellings from the store's alias table, as the Answerer builds them."""
-    words = organization_words(shared_store)
+    words = organization_words(shared_store.organization_index())
     return Lexicon({alias: name for name, spellings in words.items() for alias in spellings})
 
 
@@ -47,7 +48,7 @@ def test_top_5_on_math_under_10b() -> None:
     assert q.kind == "top"
     assert q.count == 5
     assert q.filters == Filters(benchmark="math", max_params=10.0)
-    assert q.filters.needs_open_llm
+    assert not profile("arena").supports(q.filters.needs()) and profile("open-llm").supports(q.filters.needs())
 
 
 def test_best_model_from_meta(lexicon: Lexicon) -> None:
@@ -334,7 +335,7 @@ def test_model_types(text: str, model_type: str) -> None:
     q = ask(text)
     assert q.kind == "top", q.error
     assert q.filters.model_type == model_type
-    assert q.filters.needs_open_llm
+    assert not profile("arena").supports(q.filters.needs()) and profile("open-llm").supports(q.filters.needs())
 
 
 def test_fine_tuned_with_a_space() -> None:
@@ -350,7 +351,7 @@ def test_official(text: str) -> None:
     q = ask(text)
     assert q.kind == "top"
     assert q.filters.official_only
-    assert q.filters.needs_open_llm
+    assert not profile("arena").supports(q.filters.needs()) and profile("open-llm").supports(q.filters.needs())
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import pytest
 from bot.sources import SourceError
 from bot.sources.lmarena import LMArenaSource
 from db.store import Store
+from tests.stores import read_entries
 
 ARENA_2024 = (
     Path(__file__).resolve().parents[2] / "db" / "data" / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
@@ -81,7 +82,7 @@ def test_entries_hold_the_store_columns(snapshots) -> None:
 def test_organization_spellings_resolve_to_one_organization(store: Store) -> None:
     seen: dict[str, set[tuple[str | None, str | None]]] = {}
     for snapshot in store.snapshots("arena", "overall"):
-        for e in store.entries(snapshot.id):
+        for e in read_entries(store, snapshot):
             seen.setdefault(e["raw_organization"], set()).add((e["organization"], e["country"]))
     assert seen["DeepSeek AI"] == seen["DeepSeek"] == {("DeepSeek", "CN")}
     assert seen["Tsinghua"] == seen["Zhipu AI"] == {("Zhipu AI", "CN")}

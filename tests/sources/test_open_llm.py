@@ -13,6 +13,7 @@ from bot.sources import SourceError
 from bot.sources.open_llm import OpenLLMSource, rank_by_score
 from bot.sources.payloads import read_rows
 from db.store import Store
+from tests.stores import read_entries
 
 DATA = Path(__file__).resolve().parents[2] / "db" / "data" / "open-llm"
 OPEN_LLM_FINAL = DATA / "contents-2025-03-21.jsonl.gz"
@@ -92,7 +93,7 @@ def test_rows_carry_the_store_columns(snapshot, raw: list[dict]) -> None:
 def test_organization_and_country_come_from_the_namespace(store: Store) -> None:
     latest = store.latest_snapshot("open-llm", "overall")
     assert latest is not None and latest.as_of == "2025-03-21" and latest.row_count == 4576
-    entries = store.entries(latest.id)
+    entries = read_entries(store, latest)
     assert len(entries) == 4576
     by_name = {e["name"]: e for e in entries}
     qwen = by_name["Qwen/Qwen2.5-72B-Instruct"]

@@ -11,8 +11,10 @@ from discord.ext import commands
 from db.store import StoreError, Subscription
 
 from ...core.changes import NoChanges, stored_changes
+from ...profiles import PROFILES
+from ..autocomplete import board_choices
+from ..context import LeaderContext
 from ..embeds import render_digest
-from .ask import board_choices
 
 if TYPE_CHECKING:
     from ..client import LeaderBot
@@ -35,7 +37,7 @@ class AlertsCog(commands.Cog, name="Alerts"):
     def __init__(self, bot: LeaderBot) -> None:
         self.bot = bot
 
-    async def reply(self, ctx: commands.Context[LeaderBot], text: str, embed: discord.Embed | None = None) -> None:
+    async def reply(self, ctx: LeaderContext, text: str, embed: discord.Embed | None = None) -> None:
         """Every admin reply first says which subscriptions were switched off since an admin last looked."""
         assert ctx.guild is not None
         notices = self.bot.store.take_disabled_notices(ctx.guild.id)
@@ -53,7 +55,7 @@ class AlertsCog(commands.Cog, name="Alerts"):
 
     @commands.hybrid_command(name="subscribe", description="Post a digest here when a board's rankings change")
     @app_commands.describe(
-        board="Board to watch (LMArena is live; the Open LLM board is archived)",
+        board="Board to watch (default: the server's default board; archived boards never change)",
         top="Watch the top how many (1-100, default 10)",
         min_move="Report moves of at least this many places (default 1)",
         role="A role to ping with each digest (default: nobody)",
@@ -63,30 +65,27 @@ class AlertsCog(commands.Cog, name="Alerts"):
     @admin_only()
     async def subscribe(
         self,
-        ctx: commands.Context[LeaderBot],
-        board: str = "arena",
+        ctx: LeaderContext,
+        board: str | None = None,
         top: commands.Range[int, 1, 100] = 10,
         min_move: commands.Range[int, 1, 100] = 1,
         role: Optional[discord.Role] = None,  # noqa: UP045 - discord.py reads Optional here
         channel: Optional[discord.TextChannel] = None,  # noqa: UP045
         category: str = "overall",
     ) -> None:
-        """`!subscribe arena 10 2 @llm-news #leaderboards`: digests of changes in the top 10, moves of 2+."""
+        """`!subscribe BOARD 10 2 @llm-news #leaderboards`: digests of changes in the top 10, moves of 2+."""
         assert ctx.guild is not None
-        boards = self.bot.answerer.boards()
-        if board not in boards:
-            await self.reply(ctx, f"I don't know the board {board!r}; boards: {', '.join(boards)}.")
+        board = board or self.bot.settings.default_board
+        if board not in PROFILES:
+            await self.reply(ctx, f"I don't know the board {board!r}; boards: {', '.join(PROFILES)}.")
             return
-        if boards[board].archived:
-            await self.reply(
-                ctx, f"{boards[board].title} is archived: it never changes, so there is nothing to announce."
-            )
+        watched = PROFILES[board]
+        if watched.archived:
+            await self.reply(ctx, f"{watched.title} is archived: it never changes, so there is nothing to announce.")
             return
         categories = self.bot.answerer.categories(board)
         if category not in categories:
-            await self.reply(
-                ctx, f"{boards[board].title} has no category {category!r}; it has: {', '.join(categories)}."
-            )
+            await self.reply(ctx, f"{watched.title} has no category {category!r}; it has: {', '.join(categories)}.")
             return
         if role is not None and (role.is_default() or role.managed):
             await self.reply(
@@ -117,11 +116,11 @@ class AlertsCog(commands.Cog, name="Alerts"):
     @admin_only()
     async def unsubscribe(
         self,
-        ctx: commands.Context[LeaderBot],
+        ctx: LeaderContext,
         channel: Optional[discord.TextChannel] = None,  # noqa: UP045 - first, so `!unsubscribe #news` reads it
         board: Optional[str] = None,  # noqa: UP045
     ) -> None:
-        """`!unsubscribe` stops every digest in this channel; `!unsubscribe #news arena` one board elsewhere."""
+        """`!unsubscribe` stops every digest in this channel; `!unsubscribe #news BOARD` one board elsewhere."""
         target = channel or ctx.channel
         removed = self.bot.store.unsubscribe(target.id, board)
         text = f"Removed {removed} subscription(s) from <#{target.id}>." if removed else "Nothing to remove there."
@@ -129,27 +128,29 @@ class AlertsCog(commands.Cog, name="Alerts"):
 
     @commands.hybrid_command(name="subscriptions", description="List this server's digest subscriptions")
     @admin_only()
-    async def subscriptions(self, ctx: commands.Context[LeaderBot]) -> None:
+    async def subscriptions(self, ctx: LeaderContext) -> None:
         assert ctx.guild is not None
         found = self.bot.store.subscriptions(guild_id=ctx.guild.id)
         text = "\n".join(self.describe(s) for s in found) if found else "No subscriptions yet: try `/subscribe`."
         await self.reply(ctx, text)
 
     @commands.hybrid_command(name="notify-test", description="Post a sample digest here (the board's last change)")
-    @app_commands.describe(board="Board (default: arena)", top="Top how many (default 10)")
+    @app_commands.describe(board="Board (default: the server's default board)", top="Top how many (default 10)")
     @admin_only()
     async def notify_test(
-        self, ctx: commands.Context[LeaderBot], board: str = "arena", top: commands.Range[int, 1, 100] = 10
+        self, ctx: LeaderContext, board: str | None = None, top: commands.Range[int, 1, 100] = 10
     ) -> None:
         """Shows what a digest looks like, from the last two stored snapshots of the board."""
+        board = board or self.bot.settings.default_board
+        if board not in PROFILES:
+            await self.reply(ctx, f"I don't know the board {board!r}; boards: {', '.join(PROFILES)}.")
+            return
         try:
             changes = stored_changes(self.bot.store, board, top_n=top)
         except NoChanges as exc:
             await self.reply(ctx, f"No sample to show: {exc}.")
             return
-        meta = self.bot.answerer.boards().get(board)
-        embed = render_digest(changes, meta.title if meta else board, meta.url if meta else None)
-        await self.reply(ctx, "Sample digest (nothing is subscribed by this):", embed=embed)
+        await self.reply(ctx, "Sample digest (nothing is subscribed by this):", embed=render_digest(changes))
 
     @subscribe.autocomplete("board")
     @unsubscribe.autocomplete("board")
@@ -157,7 +158,7 @@ class AlertsCog(commands.Cog, name="Alerts"):
     async def board_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return board_choices(self.bot.answerer, current)
+        return board_choices(current)
 
 
 async def setup(bot: LeaderBot) -> None:

@@ -1,0 +1,192 @@
+"""The one structured answer every front end renders: plain text (`core.text`), JSON (`--json`), Discord embeds.
+
+Each kind of answer carries its own typed parts: model entries (rank, top, compare, history), organization shares
+(orgs), board summaries (boards), candidates (clarify, not_found), histories (history).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .history import History
+    from .questions import Query
+
+
+class Kind(StrEnum):
+    """What a question asks for, and so what its answer holds. Questions have the first eight; `clarify` and
+    `not_found` are answers to a question whose model name could not be settled."""
+
+    RANK = "rank"
+    TOP = "top"
+    COMPARE = "compare"
+    ORGS = "orgs"
+    BOARDS = "boards"
+    HISTORY = "history"
+    HELP = "help"
+    ERROR = "error"
+    CLARIFY = "clarify"
+    NOT_FOUND = "not_found"
+
+
+class AnswerError(Exception):
+    """A question that cannot be answered as asked; the message says why, for a person. Raised anywhere while
+    answering and turned into an error answer in one place (`Answerer.answer`)."""
+
+
+@dataclass(frozen=True)
+class ModelDetails:
+    """What an entry shows beyond rank, name and score; which of these a board fills is its profile's `details`."""
+
+    votes: int | None = None
+    interval: tuple[float, float] | None = None  # 95% confidence interval of the rating
+    params_b: float | None = None  # billions, from the board or the model's name
+    benchmarks: dict[str, float | None] | None = None  # display name -> value
+    official: bool | None = None
+    model_type: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = {k: v for k, v in asdict(self).items() if v is not None}
+        if "interval" in data:
+            data["interval"] = list(data["interval"])
+        if "model_type" in data:
+            data["type"] = data.pop("model_type")
+        return data
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a model stands on a board other than the one answered from."""
+
+    board: str
+    board_title: str
+    archived: bool
+    as_of: str
+    rank: int
+    model: str
+    score: float
+    of: int
+
+
+@dataclass
+class Entry:
+    """One model's line on a board."""
+
+    rank: int
+    model: str
+    score: float
+    organization: str | None
+    country: str | None
+    details: ModelDetails = field(default_factory=ModelDetails)
+    other: Standing | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "model": self.model,
+            "score": self.score,
+            "organization": self.organization,
+            "country": self.country,
+            **self.details.to_json(),
+            "other": None if self.other is None else asdict(self.other),
+        }
+
+
+@dataclass(frozen=True)
+class OrgShare:
+    """An organization's places in a top N, and its best model there."""
+
+    position: int
+    organization: str
+    country: str | None
+    count: int
+    best_rank: int
+    model: str
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rank": self.position,
+            "model": self.model,
+            "score": self.score,
+            "organization": self.organization,
+            "country": self.country,
+            "count": self.count,
+            "best_rank": self.best_rank,
+        }
+
+
+@dataclass(frozen=True)
+class BoardSummary:
+    """A board as stored: how fresh, how big, how many snapshots."""
+
+    board: str
+    title: str
+    archived: bool
+    url: str
+    latest: str
+    first: str
+    snapshots: int
+    models: int
+    categories: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "categories": list(self.categories)}
+
+
+@dataclass
+class Answer:
+    question: str
+    kind: Kind
+    board: str | None = None
+    board_title: str | None = None
+    archived: bool = False
+    as_of: str | None = None
+    category: str | None = None
+    url: str | None = None
+    score_label: str | None = None
+    title: str = ""
+    entries: list[Entry] = field(default_factory=list)
+    orgs: list[OrgShare] = field(default_factory=list)
+    boards: list[BoardSummary] = field(default_factory=list)
+    candidates: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    total: int | None = None  # rows that matched, for lists
+    of: int | None = None  # rows on the board (Open LLM lists some models once per precision)
+    sort_label: str | None = None  # what a list is ordered by when not the board's score
+    histories: list[History] = field(default_factory=list)  # for `history` answers, one per model asked
+    error: str | None = None
+    text: str = ""
+    # For a clarification: the question to finish once the user picks one of `candidates` for `pending_name`.
+    pending: Query | None = field(default=None, repr=False)
+    pending_name: str | None = None
+
+    def __post_init__(self) -> None:
+        self.kind = Kind(self.kind)
+
+    def to_json(self) -> dict[str, Any]:
+        """Entries are the model lines, or for `orgs` the organizations in the same shape plus their counts."""
+        return {
+            "question": self.question,
+            "kind": str(self.kind),
+            "board": self.board,
+            "board_title": self.board_title,
+            "archived": self.archived,
+            "as_of": self.as_of,
+            "category": self.category,
+            "url": self.url,
+            "score_label": self.score_label,
+            "title": self.title,
+            "entries": [e.to_json() for e in self.entries] + [o.to_json() for o in self.orgs],
+            "boards": [b.to_json() for b in self.boards],
+            "candidates": list(self.candidates),
+            "notes": list(self.notes),
+            "total": self.total,
+            "of": self.of,
+            "sort_label": self.sort_label,
+            "histories": [h.to_json() for h in self.histories],
+            "error": self.error,
+            "text": self.text,
+        }

@@ -1,0 +1,197 @@
+"""One way to read stored boards: accepted snapshots, their rows cached by snapshot id, organizations as an overlay.
+
+Snapshots never change once written, so each one's rows are read from SQL once per store and kept. Who made a
+model is not frozen with them: the organization's name, country and `maker` (see `bot.core.renames`) are laid over
+the rows from the store's alias table, which is read again only when the store says something changed, and laid
+over again only when it really did. Everything that answers, judges, announces or charts reads through here, so the
+rules "accepted snapshots only", "one row per model: its best-ranked" and "the latest publish of a date wins" hold
+in one place.
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from db.keys import model_key
+from db.store import Snapshot, Store
+
+from ..profiles import profile
+from .names import normalise
+from .renames import rename_links
+
+Row = dict[str, Any]
+
+
+def first_per_model(rows: Iterable[Row]) -> dict[str, Row]:
+    """Model key -> its first row: with rows in rank order, its best-ranked one (Open LLM lists some models once
+    per precision); with rows in another order, the best by that order."""
+    first: dict[str, Row] = {}
+    for row in rows:
+        first.setdefault(row["model_key"], row)
+    return first
+
+
+@dataclass(frozen=True)
+class BoardRows:
+    snapshot: Snapshot
+    rows: tuple[Row, ...]  # rank order, every row
+    best: dict[str, Row]  # model key -> its best-ranked row, in rank order
+
+    @property
+    def models(self) -> int:
+        return len(self.best)
+
+
+@dataclass
+class Timeline:
+    """A board and category over time: its accepted snapshots (one per date: a re-publish of the same date
+    replaces the earlier one), and the renames between each board and the next."""
+
+    board: str
+    category: str
+    boards: list[BoardRows]
+    first: dict[str, int] = field(default_factory=dict)  # model key -> index of the first board holding it
+    links: list[dict[str, str]] = field(default_factory=list)  # links[i]: old key -> new key, boards i -> i+1
+
+    @property
+    def dates(self) -> list[str]:
+        return [b.snapshot.as_of for b in self.boards]
+
+    def position(self, snapshot_id: int) -> int | None:
+        return next((i for i, b in enumerate(self.boards) if b.snapshot.id == snapshot_id), None)
+
+
+class SnapshotReader:
+    """Per store (see `reader`); cheap to ask, since every answer asks it several times."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._revision: tuple[int, int] | None = None
+        self._organizations: dict[str, tuple[str, str | None]] = {}
+        self.organizations_version = 0  # goes up whenever an organization or spelling changes
+        self._aliases: dict[str, dict[str, str]] = {}  # board -> alias as typed -> model key
+        self._raw: dict[int, tuple[Row, ...]] = {}
+        self._overlaid: dict[int, int] = {}  # snapshot id -> the organizations_version its rows carry
+        self._boards: dict[int, BoardRows] = {}
+        self._latest: dict[tuple[str, str, str | None], Snapshot | None] = {}
+        self._accepted: dict[tuple[str, str], list[Snapshot]] = {}
+        self._timelines: dict[tuple[str, str], tuple[tuple[Any, ...], Timeline]] = {}
+
+    # --- what may have changed --------------------------------------------------------------------------------
+
+    def sync(self) -> None:
+        """Notice writes by this or another process: re-read the small tables, forget which snapshots are latest."""
+        revision = self.store.revision()
+        if revision == self._revision:
+            return
+        self._revision = revision
+        self._latest.clear()
+        self._accepted.clear()
+        self._aliases.clear()
+        organizations = self.store.organization_index()
+        if organizations != self._organizations:
+            self._organizations = organizations
+            self.organizations_version += 1
+
+    @property
+    def organizations(self) -> Mapping[str, tuple[str, str | None]]:
+        """Normalised spelling -> (organization name, country)."""
+        self.sync()
+        return self._organizations
+
+    def _board_aliases(self, board: str) -> dict[str, str]:
+        self.sync()
+        if board not in self._aliases:
+            self._aliases[board] = self.store.model_aliases(board)
+        return self._aliases[board]
+
+    def model_aliases(self, board: str) -> dict[str, str]:
+        """Extra names for a board's models, normalised as the resolver reads them -> model key."""
+        return {normalise(alias): key for alias, key in self._board_aliases(board).items()}
+
+    def rename_aliases(self, board: str) -> dict[str, str]:
+        """The board's aliases that are old model names: old model key -> the model key it now means."""
+        return {model_key(a): key for a, key in self._board_aliases(board).items() if model_key(a) != key}
+
+    # --- snapshots ----------------------------------------------------------------------------------------------
+
+    def latest(self, board: str, category: str, on_or_before: str | None = None) -> Snapshot | None:
+        self.sync()
+        key = (board, category, on_or_before)
+        if key not in self._latest:
+            self._latest[key] = self.store.latest_snapshot(board, category, on_or_before=on_or_before)
+        return self._latest[key]
+
+    def accepted(self, board: str, category: str | None = None) -> list[Snapshot]:
+        """Accepted snapshots in date order (every category when none is named)."""
+        self.sync()
+        key = (board, category or "")
+        if key not in self._accepted:
+            self._accepted[key] = self.store.snapshots(board, category, accepted=True)
+        return self._accepted[key]
+
+    def rows(self, snapshot: Snapshot) -> BoardRows:
+        """A snapshot's rows with the current organizations laid over them."""
+        self.sync()
+        raw = self._raw.get(snapshot.id)
+        if raw is None:
+            raw = self._raw[snapshot.id] = tuple(self.store.entries(snapshot.id))
+        if self._overlaid.get(snapshot.id) != self.organizations_version:
+            for row in raw:
+                self._overlay(row)
+            self._overlaid[snapshot.id] = self.organizations_version
+            self._boards[snapshot.id] = BoardRows(snapshot, raw, first_per_model(raw))
+        return self._boards[snapshot.id]
+
+    def _overlay(self, row: Row) -> None:
+        raw = row.setdefault("raw_organization", row.get("organization"))
+        found = self._organizations.get(row.get("org_key") or "")
+        row["organization"] = found[0] if found else raw
+        row["country"] = found[1] if found else None
+        row["maker"] = found[0] if found else row.get("org_key")
+
+    # --- over time ----------------------------------------------------------------------------------------------
+
+    def timeline(self, board: str, category: str) -> Timeline:
+        by_date: dict[str, Snapshot] = {}
+        for snapshot in self.accepted(board, category):  # date order, then id: a re-publish comes last
+            by_date[snapshot.as_of] = snapshot
+        chosen = [by_date[d] for d in sorted(by_date)]
+        aliases = self.rename_aliases(board)
+        state = (tuple(s.id for s in chosen), self.organizations_version, tuple(sorted(aliases.items())))
+        cached = self._timelines.get((board, category))
+        if cached is not None and cached[0] == state:
+            return cached[1]
+        timeline = Timeline(board, category, [self.rows(s) for s in chosen])
+        last: dict[str, int] = {}
+        for i, rows in enumerate(timeline.boards):
+            for key in rows.best:
+                timeline.first.setdefault(key, i)
+                last[key] = i
+        rules = profile(board).renames
+        first_seen = {k: timeline.boards[i].snapshot.as_of for k, i in timeline.first.items()}
+        for i, (before, after) in enumerate(itertools.pairwise(timeline.boards)):
+            returning = frozenset(k for k in before.best if k not in after.best and last[k] > i)
+            links = rename_links(before.best, after.best, rules=rules, first_seen=first_seen, returning=returning)
+            # An admin's alias naming a model's old name ("claude 3.5 sonnet" -> its dated name) is a rename too.
+            for old, new in aliases.items():
+                if old in before.best and old not in after.best and new in after.best and new not in before.best:
+                    links.setdefault(old, new)
+            timeline.links.append(links)
+        self._timelines[(board, category)] = (state, timeline)
+        return timeline
+
+
+_READERS: weakref.WeakKeyDictionary[Store, SnapshotReader] = weakref.WeakKeyDictionary()
+
+
+def reader(store: Store) -> SnapshotReader:
+    """The store's one reader, so the answerer, the notifier and the CLI share its caches."""
+    found = _READERS.get(store)
+    if found is None:
+        found = _READERS[store] = SnapshotReader(store)
+    return found

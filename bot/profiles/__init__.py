@@ -1,0 +1,64 @@
+"""The board registry: one profile per board, in the order boards are listed and tried.
+
+Everything that differs between boards is asked of a profile here; code outside the profiles and their importers
+never tests a board id. Asking for a board that has no profile fails loudly (`UnknownBoard`).
+"""
+
+from __future__ import annotations
+
+from .arena import ARENA
+from .base import (
+    FILTER_NAMES,
+    Benchmark,
+    BoardProfile,
+    Detail,
+    Filter,
+    RankRule,
+    RenameRule,
+    ScoreFormat,
+    Upstream,
+)
+from .open_llm import OPEN_LLM
+
+PROFILES: dict[str, BoardProfile] = {p.id: p for p in (ARENA, OPEN_LLM)}
+
+
+class UnknownBoard(LookupError):
+    """A board id with no profile; the message lists the boards there are."""
+
+    def __init__(self, board: str) -> None:
+        super().__init__(f"unknown board {board!r}; boards: {', '.join(PROFILES)}")
+        self.board = board
+
+
+def profile(board: str) -> BoardProfile:
+    try:
+        return PROFILES[board]
+    except KeyError:
+        raise UnknownBoard(board) from None
+
+
+def board_ids() -> tuple[str, ...]:
+    return tuple(PROFILES)
+
+
+def live_boards() -> list[str]:
+    return [p.id for p in PROFILES.values() if p.live]
+
+
+__all__ = [
+    "FILTER_NAMES",
+    "PROFILES",
+    "Benchmark",
+    "BoardProfile",
+    "Detail",
+    "Filter",
+    "RankRule",
+    "RenameRule",
+    "ScoreFormat",
+    "UnknownBoard",
+    "Upstream",
+    "board_ids",
+    "live_boards",
+    "profile",
+]

@@ -1,0 +1,118 @@
+"""What a board profile is: every fact about one leaderboard that the rest of Leaderbot needs, as plain data.
+
+A profile is pure (no HTTP, no store), so the answering core, the renderers and the importers can all ask it
+instead of testing board ids. The registry in `bot.profiles` holds one per board.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class RankRule(StrEnum):
+    """How a board ranks its rows, on the whole board and within a filter."""
+
+    PUBLISHED = "published"  # the board's own rank column; a filtered list keeps each model's board rank
+    BY_SCORE = "by_score"  # 1 + rows with a strictly higher score; recomputed within a filter
+
+
+class Filter(StrEnum):
+    """What a list question can narrow a board by."""
+
+    COUNTRY = "country"
+    ORGANIZATION = "organization"
+    SIZE = "size"
+    BENCHMARK = "benchmark"
+    MODEL_TYPE = "model_type"
+    OFFICIAL = "official"
+
+
+# How people name each filter in a sentence ("Benchmarks are only on ...").
+FILTER_NAMES: dict[Filter, str] = {
+    Filter.COUNTRY: "Countries",
+    Filter.ORGANIZATION: "Organizations",
+    Filter.SIZE: "Sizes",
+    Filter.BENCHMARK: "Benchmarks",
+    Filter.MODEL_TYPE: "Model types",
+    Filter.OFFICIAL: "The official-provider flag",
+}
+
+
+class Detail(StrEnum):
+    """What an entry of the board shows beyond rank, name and score."""
+
+    VOTES = "votes"
+    INTERVAL = "interval"
+    PARAMS = "params"
+    BENCHMARKS = "benchmarks"
+    OFFICIAL = "official"
+    MODEL_TYPE = "model_type"
+
+
+class RenameRule(StrEnum):
+    """Signals that a model was renamed between two publishes (see `bot.core.renames`)."""
+
+    VOTES = "votes"  # a newcomer carries the vanished name's votes and rating
+    DATED_NAME = "dated_name"  # 'X' becomes 'X (20240620)'
+
+
+@dataclass(frozen=True)
+class ScoreFormat:
+    label: str  # "Rating", "Average"
+    decimals: int
+    unit: str = ""
+
+    def __call__(self, value: float | None) -> str:
+        return "?" if value is None else f"{value:.{self.decimals}f}{self.unit}"
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """A benchmark column of a board, and the words people use for it."""
+
+    column: str  # store column
+    name: str  # as the board shows it
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """Where the board is published on the Hugging Face Hub."""
+
+    dataset: str
+    config: str
+    split: str
+
+
+@dataclass(frozen=True)
+class BoardProfile:
+    id: str  # as people type it: `on open-llm`, `leaderbot refresh arena`
+    title: str
+    url: str  # the page a person looks at
+    live: bool  # archived boards are answered from, never polled
+    score: ScoreFormat
+    score_range: tuple[float, float]  # a score outside it means a broken publish (see bot.core.judging)
+    notable_step: float  # a score change a digest reports
+    rank_rule: RankRule
+    upstream: Upstream
+    # Regular expressions for the board's names in a question, longest first ("lm ?arena", "lmsys").
+    words: tuple[str, ...]
+    details: tuple[Detail, ...] = ()
+    filters: frozenset[Filter] = frozenset({Filter.COUNTRY, Filter.ORGANIZATION, Filter.SIZE})
+    renames: frozenset[RenameRule] = frozenset()
+    benchmarks: tuple[Benchmark, ...] = ()
+    sizes_published: bool = False  # False: a size filter can only use the sizes written in model names
+    publisher: str = ""  # who publishes the board, for sentences ("LMArena publishes no sizes")
+    bundle: str | None = None  # folder under db/data holding the snapshots shipped with Leaderbot
+    default_category: str = "overall"
+
+    @property
+    def archived(self) -> bool:
+        return not self.live
+
+    def benchmark(self, column: str) -> Benchmark:
+        return next(b for b in self.benchmarks if b.column == column)
+
+    def supports(self, needed: frozenset[Filter]) -> bool:
+        return needed <= self.filters

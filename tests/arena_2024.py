@@ -1,0 +1,48 @@
+"""The 39 LMArena boards of 2024, read straight from the bundled upstream file (not through the importers or the
+store), shaped like store entries: the independent side of the change-detection and judging tests."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections import defaultdict
+from collections.abc import Mapping
+from functools import cache
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+ARENA_2024 = (
+    Path(__file__).resolve().parents[1] / "db" / "data" / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
+)
+
+Row = dict[str, Any]
+
+
+@cache
+def raw_boards() -> dict[str, tuple[Row, ...]]:
+    """The upstream rows of each published board, by publish date."""
+    boards: dict[str, list[Row]] = defaultdict(list)
+    with gzip.open(ARENA_2024, "rt", encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            boards[row["leaderboard_publish_date"]].append(row)
+    return {date: tuple(rows) for date, rows in sorted(boards.items())}
+
+
+def entry(raw: Mapping[str, Any]) -> Row:
+    """An upstream row shaped like a store entry."""
+    return {
+        "model_key": raw["model_name"].casefold(),
+        "name": raw["model_name"],
+        "rank": raw["rank"],
+        "score": raw["rating"],
+    }
+
+
+def board(date: str) -> list[Row]:
+    return [entry(r) for r in raw_boards()[date]]
+
+
+DATES = list(raw_boards())
+PAIRS = list(pairwise(DATES))
