@@ -236,6 +236,10 @@ class Store:
         names = [d[0] for d in cursor.description]
         return [{k: v for k, v in zip(names, row, strict=True) if v is not None} for row in cursor]
 
+    def first_seen(self, board: str) -> dict[str, str]:
+        """Model key -> the publish date of the first snapshot (of any category) that had it."""
+        return dict(self.db.execute("SELECT key, first_seen FROM models WHERE board = ?", [board]).fetchall())
+
     def organization_index(self) -> dict[str, tuple[str, str | None]]:
         """Every known spelling (normalised) -> (organization name, country)."""
         return {

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from db.store import Snapshot, Store
 
 from ..profiles import profile
-from .renames import compose, rename_links
+from .renames import rename_links
 from .snapshots import first_per_model, reader
 
 EventType = Literal["new_leader", "debut", "entered", "left", "moved", "score"]
@@ -169,11 +169,7 @@ def changes_between(store: Store, older: Snapshot, newer: Snapshot, *, top_n: in
     board in between."""
     read = reader(store)
     old, new = read.rows(older), read.rows(newer)
-    timeline = read.timeline(newer.board, newer.category)
-    start, end = timeline.position(older.id), timeline.position(newer.id)
-    renamed = None
-    if start is not None and end is not None and start < end:
-        renamed = compose(timeline.links[start:end], list(old.best))
+    renamed = read.renames_between(older, newer)
     return detect_changes(
         old.rows,
         new.rows,

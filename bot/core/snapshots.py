@@ -21,7 +21,7 @@ from db.store import Snapshot, Store
 
 from ..profiles import profile
 from .names import normalise
-from .renames import rename_links
+from .renames import compose, rename_links
 
 Row = dict[str, Any]
 
@@ -54,15 +54,11 @@ class Timeline:
     board: str
     category: str
     boards: list[BoardRows]
-    first: dict[str, int] = field(default_factory=dict)  # model key -> index of the first board holding it
     links: list[dict[str, str]] = field(default_factory=list)  # links[i]: old key -> new key, boards i -> i+1
 
     @property
     def dates(self) -> list[str]:
         return [b.snapshot.as_of for b in self.boards]
-
-    def position(self, snapshot_id: int) -> int | None:
-        return next((i for i, b in enumerate(self.boards) if b.snapshot.id == snapshot_id), None)
 
 
 class SnapshotReader:
@@ -80,6 +76,8 @@ class SnapshotReader:
         self._latest: dict[tuple[str, str, str | None], Snapshot | None] = {}
         self._accepted: dict[tuple[str, str], list[Snapshot]] = {}
         self._timelines: dict[tuple[str, str], tuple[tuple[Any, ...], Timeline]] = {}
+        self._links: dict[tuple[Any, ...], dict[str, str]] = {}
+        self._first_seen: dict[str, dict[str, str]] = {}
 
     # --- what may have changed --------------------------------------------------------------------------------
 
@@ -92,6 +90,7 @@ class SnapshotReader:
         self._latest.clear()
         self._accepted.clear()
         self._aliases.clear()
+        self._first_seen.clear()
         organizations = self.store.organization_index()
         if organizations != self._organizations:
             self._organizations = organizations
@@ -156,32 +155,72 @@ class SnapshotReader:
 
     # --- over time ----------------------------------------------------------------------------------------------
 
-    def timeline(self, board: str, category: str) -> Timeline:
+    def _dated(self, board: str, category: str) -> list[Snapshot]:
+        """Accepted snapshots in date order, one per date: a re-publish of a date replaces the earlier one."""
         by_date: dict[str, Snapshot] = {}
         for snapshot in self.accepted(board, category):  # date order, then id: a re-publish comes last
             by_date[snapshot.as_of] = snapshot
-        chosen = [by_date[d] for d in sorted(by_date)]
+        return [by_date[d] for d in sorted(by_date)]
+
+    def links(self, before: BoardRows, after: BoardRows, returning: frozenset[str] = frozenset()) -> dict[str, str]:
+        """The renames between two consecutive boards, by the board's rules and its aliases that name an old model;
+        `returning` are keys a later board holds again. Cached: boards never change."""
+        board = after.snapshot.board
         aliases = self.rename_aliases(board)
-        state = (tuple(s.id for s in chosen), self.organizations_version, tuple(sorted(aliases.items())))
+        key = (
+            before.snapshot.id,
+            after.snapshot.id,
+            returning,
+            self.organizations_version,
+            tuple(sorted(aliases.items())),
+        )
+        found = self._links.get(key)
+        if found is None:
+            if board not in self._first_seen:
+                self._first_seen[board] = self.store.first_seen(board)
+            found = rename_links(
+                before.best, after.best, rules=profile(board).renames, first_seen=self._first_seen[board],
+                returning=returning,
+            )  # fmt: skip
+            # An admin's alias naming a model's old name ("claude 3.5 sonnet" -> its dated name) is a rename too.
+            for old, new in aliases.items():
+                if old in before.best and old not in after.best and new in after.best and new not in before.best:
+                    found.setdefault(old, new)
+            self._links[key] = found
+        return found
+
+    def _names_state(self, board: str) -> tuple[Any, ...]:
+        """What renames depend on besides the rows: organizations (same maker?) and the board's aliases."""
+        return self.organizations_version, tuple(sorted(self.rename_aliases(board).items()))
+
+    def renames_between(self, older: Snapshot, newer: Snapshot) -> dict[str, str]:
+        """Old key -> key on `newer`, for the models of `older` renamed on the way, through every accepted board in
+        between (a digest after a gap follows each rename, as a history does)."""
+        dated = self._dated(newer.board, newer.category)
+        ids = [s.id for s in dated]
+        if older.id in ids and newer.id in ids and ids.index(older.id) < ids.index(newer.id):
+            path = dated[ids.index(older.id) : ids.index(newer.id) + 1]
+        else:
+            path = [older, newer]
+        boards = [self.rows(s) for s in path]
+        steps = [self.links(a, b) for a, b in itertools.pairwise(boards)]
+        return compose(steps, list(boards[0].best))
+
+    def timeline(self, board: str, category: str) -> Timeline:
+        chosen = self._dated(board, category)
+        state = (
+            tuple(s.id for s in chosen),
+            self.organizations_version,
+            tuple(sorted(self.rename_aliases(board).items())),
+        )
         cached = self._timelines.get((board, category))
         if cached is not None and cached[0] == state:
             return cached[1]
         timeline = Timeline(board, category, [self.rows(s) for s in chosen])
-        last: dict[str, int] = {}
-        for i, rows in enumerate(timeline.boards):
-            for key in rows.best:
-                timeline.first.setdefault(key, i)
-                last[key] = i
-        rules = profile(board).renames
-        first_seen = {k: timeline.boards[i].snapshot.as_of for k, i in timeline.first.items()}
+        last = {key: i for i, rows in enumerate(timeline.boards) for key in rows.best}
         for i, (before, after) in enumerate(itertools.pairwise(timeline.boards)):
             returning = frozenset(k for k in before.best if k not in after.best and last[k] > i)
-            links = rename_links(before.best, after.best, rules=rules, first_seen=first_seen, returning=returning)
-            # An admin's alias naming a model's old name ("claude 3.5 sonnet" -> its dated name) is a rename too.
-            for old, new in aliases.items():
-                if old in before.best and old not in after.best and new in after.best and new not in before.best:
-                    links.setdefault(old, new)
-            timeline.links.append(links)
+            timeline.links.append(self.links(before, after, returning))
         self._timelines[(board, category)] = (state, timeline)
         return timeline
 
