@@ -1,0 +1,56 @@
+"""The test suite's wall time on this machine, and its slowest 15 tests (setup, call or teardown).
+
+Runs the suite exactly as `python3 tasks.py test` does after lint (`python -m pytest`), once, in a subprocess.
+
+    .venv/bin/python bench/bench_suite.py [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.report import write_section  # noqa: E402
+
+SLOWEST = 15
+_DURATION = re.compile(r"^(\d+\.\d+)s (setup|call|teardown)\s+(\S+)$")
+_SUMMARY = re.compile(r"(\d+) passed")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", f"--durations={SLOWEST}", "-p", "no:cacheprovider"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(done.stdout[-3000:] + done.stderr[-3000:])
+    lines = done.stdout.splitlines()
+    slowest = [m.groups() for line in lines if (m := _DURATION.match(line.strip()))]
+    passed = next((m.group(1) for line in reversed(lines) if (m := _SUMMARY.search(line))), "?")
+    rows = "\n".join(f"| {seconds} s | {phase} | `{test}` |" for seconds, phase, test in slowest)
+    body = (
+        f"`python -m pytest` (what `python3 tasks.py test` runs after ruff): {passed} tests passed in **{wall:.1f} s**"
+        f" wall time on 2 cores, one process. System load (1-minute average) when it ended:"
+        f" {os.getloadavg()[0]:.2f}.\n\n"
+        f"The slowest {SLOWEST}:\n\n| time | phase | test |\n| ---: | --- | --- |\n{rows}"
+    )
+    print(body)
+    if args.write:
+        write_section("Test suite", body, command=".venv/bin/python bench/bench_suite.py --write")
+
+
+if __name__ == "__main__":
+    main()
