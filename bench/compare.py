@@ -79,7 +79,7 @@ def run(tree: Path, script: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", required=True, help="the revision to compare with, e.g. a commit before a change")
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--write", action="store_true", help="add the comparison to BENCHMARKS.md")
     args = parser.parse_args()
     base_rev = subprocess.run(

@@ -23,8 +23,8 @@ from .console import run_console
 from .core.answers import Answerer
 from .core.changes import NoChanges, stored_changes
 from .core.text import render_changes
-from .profiles import PROFILES, live_boards, profile
-from .settings import BOARD_IDS, Settings, SettingsError, load_settings
+from .profiles import PROFILES, board_ids, live_boards, profile
+from .settings import Settings, SettingsError, load_settings
 from .sources import SourceError
 
 log = logging.getLogger("leaderbot")
@@ -53,20 +53,20 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("ingest", help="import a board from a file or URL")
-    s.add_argument("board", choices=BOARD_IDS)
+    s.add_argument("board", choices=board_ids())
     source = s.add_mutually_exclusive_group(required=True)
     source.add_argument("--file", type=Path, help="JSON Lines (.gz or plain) or a dataset-viewer /rows page")
     source.add_argument("--url", help="a dataset-viewer /rows or /filter URL (paged in full), or a file URL")
     s.add_argument("--as-of", help="the table's date (YYYY-MM-DD) when the data does not say")
 
     s = sub.add_parser("refresh", help="fetch live boards from upstream now (archived ones only when named)")
-    s.add_argument("board", nargs="?", choices=BOARD_IDS)
+    s.add_argument("board", nargs="?", choices=board_ids())
 
     s = sub.add_parser("boards", help="list each board's stored snapshots")
     s.add_argument("--json", action="store_true")
 
     s = sub.add_parser("accept", help="overrule the sanity check: answer from (and announce) a rejected snapshot")
-    s.add_argument("board", choices=BOARD_IDS)
+    s.add_argument("board", choices=board_ids())
     s.add_argument("date", help="the rejected snapshot's date (YYYY-MM-DD)")
     s.add_argument("--category", default="overall")
 
@@ -77,18 +77,18 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--alias", action="append", default=[], help="a namespace or spelling (repeatable)")
 
     s = sub.add_parser("alias", help="give a model an extra name: alias BOARD ALIAS MODEL (or list a board's)")
-    s.add_argument("board", choices=BOARD_IDS)
+    s.add_argument("board", choices=board_ids())
     s.add_argument("alias", nargs="?", help='the extra name, e.g. "new sonnet"')
     s.add_argument("model", nargs="?", help="the board's exact model name (any case)")
 
     s = sub.add_parser("ask", help="answer a question (or one per line from stdin)")
     s.add_argument("question", nargs="*", help="e.g. top 10 chinese models")
-    s.add_argument("--board", choices=BOARD_IDS, help="board to answer from when the question names none")
+    s.add_argument("--board", choices=board_ids(), help="board to answer from when the question names none")
     s.add_argument("--as-of", help="answer from the board's latest snapshot on or before YYYY-MM-DD")
     s.add_argument("--json", action="store_true", help="machine-readable answer (JSON Lines for stdin)")
 
     s = sub.add_parser("changes", help="what changed between two stored snapshots (default: the last two)")
-    s.add_argument("board", choices=BOARD_IDS)
+    s.add_argument("board", choices=board_ids())
     s.add_argument("--category", default="overall")
     s.add_argument("--from", dest="from_date", help="the snapshot on or before this date (YYYY-MM-DD)")
     s.add_argument("--to", dest="to_date", help="the snapshot on or before this date (default: the latest)")
@@ -98,7 +98,7 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("history", help="a model's rank and score over time, as text, JSON or a PNG chart")
     s.add_argument("model", nargs="+", help='one model, or several joined by "vs": gpt-4o-2024-05-13 vs claude 3 opus')
-    s.add_argument("--board", choices=BOARD_IDS)
+    s.add_argument("--board", choices=board_ids())
     s.add_argument("--category")
     s.add_argument("--json", action="store_true", help="one JSON object per model")
     s.add_argument("--png", type=Path, help="also draw the chart into this PNG file")

@@ -16,7 +16,6 @@ from platformdirs import user_data_dir
 
 from .profiles import board_ids
 
-BOARD_IDS = board_ids()
 DEFAULT_BOARD = "arena"  # what a question that names no board is answered from
 
 
@@ -44,8 +43,8 @@ class Settings:
     log_level: str = "INFO"
 
     def __post_init__(self) -> None:
-        if self.default_board not in BOARD_IDS:
-            raise SettingsError(f"LEADERBOT_DEFAULT_BOARD must be one of {', '.join(BOARD_IDS)}")
+        if self.default_board not in board_ids():
+            raise SettingsError(f"LEADERBOT_DEFAULT_BOARD must be one of {', '.join(board_ids())}")
         if self.refresh_minutes < 5:
             raise SettingsError("LEADERBOT_REFRESH_MINUTES must be at least 5 (be polite to upstream)")
         if self.http_concurrency < 1 or self.http_retries < 1 or not self.http_timeout > 0:

@@ -236,9 +236,32 @@ class Store:
         names = [d[0] for d in cursor.description]
         return [{k: v for k, v in zip(names, row, strict=True) if v is not None} for row in cursor]
 
-    def first_seen(self, board: str) -> dict[str, str]:
-        """Model key -> the publish date of the first snapshot (of any category) that had it."""
-        return dict(self.db.execute("SELECT key, first_seen FROM models WHERE board = ?", [board]).fetchall())
+    def first_seen(self, board: str, category: str) -> dict[str, str]:
+        """Model key -> the publish date of the first accepted snapshot of the board and category that had it."""
+        return dict(
+            self.db.execute(
+                "SELECT m.key, min(s.as_of) FROM snapshots s JOIN entries e ON e.snapshot_id = s.id"
+                " JOIN models m ON m.id = e.model_id"
+                " WHERE s.board = ? AND s.category = ? AND s.status = 'ok' GROUP BY m.key",
+                [board, category],
+            ).fetchall()
+        )
+
+    def seen_after(self, board: str, category: str, as_of: str, keys: Iterable[str]) -> set[str]:
+        """Which of these model keys an accepted snapshot of the board and category published after `as_of` has."""
+        wanted = list(keys)
+        if not wanted:
+            return set()
+        marks = ", ".join("?" for _ in wanted)
+        return {
+            r[0]
+            for r in self.db.execute(
+                f"SELECT DISTINCT m.key FROM models m JOIN entries e ON e.model_id = m.id"
+                f" JOIN snapshots s ON s.id = e.snapshot_id"
+                f" WHERE m.board = ? AND m.key IN ({marks}) AND s.category = ? AND s.status = 'ok' AND s.as_of > ?",
+                [board, *wanted, category, as_of],
+            )
+        }
 
     def organization_index(self) -> dict[str, tuple[str, str | None]]:
         """Every known spelling (normalised) -> (organization name, country)."""

@@ -152,7 +152,7 @@ def _rank(answer: Answer) -> list[discord.Embed]:
     )
     if d.interval is not None:
         low, high = d.interval
-        embed.add_field(name="95% CI", value=f"{low:.0f}–{high:.0f}")
+        embed.add_field(name="95% CI", value=f"{score_text(answer.board, low)}–{score_text(answer.board, high)}")
     if d.votes is not None:
         embed.add_field(name="Votes", value=f"{d.votes:,}")
     if d.params_b is not None:

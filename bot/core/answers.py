@@ -14,7 +14,7 @@ from typing import Any
 
 from db.store import Store
 
-from ..profiles import FILTER_NAMES, PROFILES, Detail, RankRule, profile
+from ..profiles import FILTER_NAMES, PROFILES, BoardProfile, Detail, Filter, RankRule, profile
 from ..settings import DEFAULT_BOARD
 from .answer import Answer, AnswerError, BoardSummary, Entry, Kind, ModelDetails, OrgShare, Standing
 from .boards import BoardView, build_view, find_other, organization_words
@@ -127,11 +127,15 @@ class Answerer:
     def _help(self, query: Query) -> Answer:
         return Answer(query.text, Kind.HELP, board=self.default_board)
 
+    @staticmethod
+    def _known(board: str) -> str:
+        if board not in PROFILES:
+            raise AnswerError(f"I don't know a board called {board!r}; boards: {', '.join(PROFILES)}.")
+        return board
+
     def _open(self, query: Query, board: str | None = None) -> BoardView:
         """The view a query is answered from; AnswerError saying why when there is none."""
-        board = board or query.board or self.default_board
-        if board not in PROFILES:
-            raise AnswerError(f"I don't know a board called {board!r}.")
+        board = self._known(board or query.board or self.default_board)
         view = self.view(board, query.category, query.as_of)
         if view is not None:
             return view
@@ -298,12 +302,17 @@ class Answerer:
     def _board_for(self, query: Query) -> tuple[str, list[str]]:
         """The board a list is answered from: the one asked, else the default, else the first that can answer
         its filters (with a note saying so)."""
-        needed = query.filters.needs()
-        board = query.board or self.default_board
-        if profile(board).supports(needed):
+        filters = query.filters
+        needed = filters.needs()
+        board = self._known(query.board or self.default_board)
+
+        def can(p: BoardProfile) -> bool:
+            return p.supports(needed) and (filters.benchmark is None or p.benchmark(filters.benchmark) is not None)
+
+        if can(profile(board)):
             return board, []
-        able = [p for p in PROFILES.values() if p.supports(needed)]
-        missing = sorted(needed - profile(board).filters)
+        able = [p for p in PROFILES.values() if can(p)]
+        missing = sorted(needed - profile(board).filters) or [Filter.BENCHMARK]
         what = " and ".join(FILTER_NAMES[f].lower() for f in missing).capitalize()
         where = ", ".join(p.title for p in able) or "no board I know"
         if query.board is not None or not able:
@@ -327,7 +336,7 @@ class Answerer:
         column = filters.benchmark
         if column:
             rows = sorted((r for r in rows if r.get(column) is not None), key=lambda r: -r[column])
-            answer.sort_label = board_profile.benchmark(column).name
+            answer.sort_label = board_profile.benchmark(column).name  # type: ignore[union-attr] # checked by _board_for
         picked = list(first_per_model(rows).values())  # one line per model: its other precisions rank lower
         ranks: list[int | None] = [None] * len(picked)
         if filters != Filters() and board_profile.rank_rule is RankRule.BY_SCORE:

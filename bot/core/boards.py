@@ -68,7 +68,7 @@ def build_view(
     model_aliases: Mapping[str, str],
 ) -> BoardView:
     known = frozenset().union(*org_aliases.values()) if org_aliases else frozenset()
-    candidates = build_candidates(board.best, known_namespaces=known)
+    candidates = build_candidates(board.best, known_namespaces=known, popularity_column=profile.popularity)
     index = NameIndex(candidates, aliases=model_aliases, org_words=known)
     links: dict[tuple[str, str], str] = {}
     for key, row in board.best.items():

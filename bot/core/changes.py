@@ -89,7 +89,7 @@ def detect_changes(
     old = first_per_model(sorted(old_rows, key=lambda r: r["rank"]))
     board_profile = profile(board)
     if renamed is None:
-        renamed = rename_links(old, new, rules=board_profile.renames)
+        renamed = rename_links(old, new, rules=board_profile.renames, drift=board_profile.rename_drift)
     old = {renamed.get(k, k): row for k, row in old.items()}
     step = score_step if score_step is not None else board_profile.notable_step
     events: list[Event] = []

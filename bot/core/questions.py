@@ -42,20 +42,20 @@ COUNTRIES: dict[str, str] = {
 }  # fmt: skip
 EU_COUNTRIES = frozenset({"FR", "DE", "PL", "IT", "ES", "NL", "SE", "FI", "AT", "BE", "IE", "DK", "PT", "CZ"})
 
-MODEL_TYPES: dict[str, str] = {
-    "chat": "chat", "instruct": "chat", "instruction": "chat", "rlhf": "chat",
-    "pretrained": "pretrained", "base": "pretrained", "pre-trained": "pretrained",
-    "merge": "merge", "merges": "merge", "merged": "merge", "moerges": "merge",
-    "fine-tuned": "fine-tuned", "fine tuned": "fine-tuned", "finetuned": "fine-tuned",
-    "finetunes": "fine-tuned", "fine-tunes": "fine-tuned",
-    "multimodal": "multimodal",
-}  # fmt: skip
-
 # Board names, never taken from inside a hub id ("lmsys/vicuna-7b") or a model name ("llama-2-7b-hf"); the names
 # themselves are each profile's `words`.
 _ALONE_BEFORE, _ALONE_AFTER = r"(?<![\w/.-])", r"(?![\w/.-])"
 BOARD_WORDS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(_ALONE_BEFORE + r"(?:(?:on|in|from) )?(?:the )?(?:" + "|".join(p.words) + ")" + _ALONE_AFTER), p.id)
+    (
+        re.compile(
+            _ALONE_BEFORE
+            + r"(?:(?:on|in|from) )?(?:the )?(?:"
+            + "|".join(p.words)
+            + r")(?: board| leaderboard)?"
+            + _ALONE_AFTER
+        ),
+        p.id,
+    )
     for p in PROFILES.values()
 ]
 
@@ -63,6 +63,11 @@ BOARD_WORDS: list[tuple[re.Pattern[str], str]] = [
 def _benchmark_words() -> dict[str, str]:
     """Every board's benchmark words -> store column."""
     return {word: b.column for p in PROFILES.values() for b in p.benchmarks for word in b.words}
+
+
+def _model_type_words() -> dict[str, str]:
+    """Every board's words for its model types -> the type as the board writes it."""
+    return {word: kind for p in PROFILES.values() for word, kind in p.model_types.items()}
 
 
 @dataclass(frozen=True)
@@ -126,10 +131,11 @@ class Query:
 @dataclass(frozen=True)
 class Lexicon:
     """Organization spellings (normalised alias -> organization name), from the store's alias table, and the
-    boards' benchmark words (-> store column), from their profiles."""
+    boards' benchmark and model-type words, from their profiles."""
 
     organizations: Mapping[str, str] = field(default_factory=dict)
     benchmarks: Mapping[str, str] = field(default_factory=_benchmark_words)
+    model_types: Mapping[str, str] = field(default_factory=_model_type_words)
 
 
 HELP_WORDS = re.compile(r"^(?:help|h|\?|commands|usage|what can you do|how do i use (?:this|you))$")
@@ -346,7 +352,7 @@ def _filters(text: str, lexicon: Lexicon) -> tuple[Filters, str]:
             values["country"] = COUNTRIES[phrase]
             q = pattern.sub(" ", q, count=1)
             break
-    for word, kind in MODEL_TYPES.items():
+    for word, kind in lexicon.model_types.items():
         pattern = re.compile(rf"\b{re.escape(word)}\b")
         if pattern.search(q):
             values["model_type"] = kind

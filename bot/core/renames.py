@@ -6,7 +6,8 @@ would be a false alarm, and a history that stopped at the old name would be wron
 each pair of consecutive boards, with the rules the board's profile names:
 
 - **votes**: a name that vanished and a newcomer from the same organization that carries at least 90% of its votes
-  (recounts shave a few off) and a rating within 10 are one model; closest pairs are matched first, so two renames
+  (recounts shave a few off) and a score within the profile's `rename_drift` (10 rating points on LMArena) are one
+  model; closest pairs are matched first, so two renames
   in one publish are not crossed. A real debut starts with a fraction of a veteran's votes.
 - **dated name**: 'X' (no parenthesised date) leaves the board in the publish where 'X (date)' first appears, from
   the same organization, and the date in the name is on or before X's first appearance (a model cannot be dated
@@ -32,8 +33,7 @@ Row = Mapping[str, Any]
 
 # 'claude 3.5 sonnet (20240620)', 'chatgpt-4o-latest (2024-08-08)', 'command r+ (04-2024)': base name and date
 DATED = re.compile(r"^(?P<base>.+) \((?P<date>\d{8}|\d{4}-\d{2}-\d{2}|\d{2}-\d{4})\)$")
-VOTES_KEPT = 0.9
-RATING_DRIFT = 10.0
+VOTES_KEPT = 0.9  # a recount shaves a few votes off (55,661 -> 55,593 in one 2024 rename)
 
 
 def maker(row: Row) -> str | None:
@@ -50,25 +50,29 @@ def rename_links(
     new: Mapping[str, Row],
     *,
     rules: frozenset[RenameRule],
+    drift: float = 0.0,
     first_seen: Mapping[str, str] | None = None,
     returning: frozenset[str] = frozenset(),
+    seen_before: frozenset[str] = frozenset(),
 ) -> dict[str, str]:
     """Old model key -> new model key for the models renamed between two consecutive boards (one row per model).
 
-    `first_seen` (model key -> the date it first appeared on this board) lets the dated-name rule check its
-    dates; without it, that rule only links names whose date leaves a single candidate. `returning` names the keys
-    a later board holds again: a name that comes back was not renamed by date.
+    What the board's history knows, when the caller has it: `first_seen` (model key -> the date it first appeared
+    on this board) lets the dated-name rule check its dates, else that rule only links names whose date leaves a
+    single candidate; `returning` names the keys a later board holds again and `seen_before` the newcomers an
+    earlier board already had: a name that comes back, or a dated name seen before, is no rename by date.
     """
     vanished = [k for k in old if k not in new]
     arrived = [k for k in new if k not in old]
     links: dict[str, str] = {}
     if RenameRule.DATED_NAME in rules:
         gone = [k for k in vanished if k not in returning]
-        links.update(_dated_links(old, new, gone, arrived, first_seen or {}))
+        debuts = [k for k in arrived if k not in seen_before]
+        links.update(_dated_links(old, new, gone, debuts, first_seen or {}))
     if RenameRule.VOTES in rules:
         rest_old = [k for k in vanished if k not in links]
         rest_new = [k for k in arrived if k not in links.values()]
-        links.update(_vote_links(old, new, rest_old, rest_new))
+        links.update(_vote_links(old, new, rest_old, rest_new, drift))
     return links
 
 
@@ -114,10 +118,10 @@ def _name_date(text: str) -> date | None:
 
 
 def _vote_links(
-    old: Mapping[str, Row], new: Mapping[str, Row], vanished: list[str], arrived: list[str]
+    old: Mapping[str, Row], new: Mapping[str, Row], vanished: list[str], arrived: list[str], drift: float
 ) -> dict[str, str]:
     pairs = sorted(
-        (_distance(old[o], new[n]), o, n) for o in vanished for n in arrived if _votes_carried(old[o], new[n])
+        (_distance(old[o], new[n]), o, n) for o in vanished for n in arrived if _votes_carried(old[o], new[n], drift)
     )
     links: dict[str, str] = {}
     for _, old_key, new_key in pairs:
@@ -126,13 +130,11 @@ def _vote_links(
     return links
 
 
-def _votes_carried(before: Row, after: Row) -> bool:
+def _votes_carried(before: Row, after: Row, drift: float) -> bool:
     votes_before, votes_after = before.get("votes"), after.get("votes")
     if not votes_before or not votes_after or not same_organization(before, after):
         return False
-    return (
-        votes_after >= VOTES_KEPT * votes_before and abs(float(after["score"]) - float(before["score"])) <= RATING_DRIFT
-    )
+    return votes_after >= VOTES_KEPT * votes_before and abs(float(after["score"]) - float(before["score"])) <= drift
 
 
 def _distance(before: Row, after: Row) -> float:

@@ -278,10 +278,14 @@ class NameIndex:
 
 
 def build_candidates(
-    best: Mapping[str, Mapping[str, object]], *, known_namespaces: frozenset[str] = frozenset()
+    best: Mapping[str, Mapping[str, object]],
+    *,
+    known_namespaces: frozenset[str] = frozenset(),
+    popularity_column: str | None = None,
 ) -> list[Candidate]:
-    """One candidate per model: `best` is model key -> its best-ranked row, in rank order."""
-    popularity = {k: float(r.get("votes") or r.get("hub_likes") or 0) for k, r in best.items()}
+    """One candidate per model: `best` is model key -> its best-ranked row, in rank order; `popularity_column` the
+    column that says how popular a model is on this board (votes, likes)."""
+    popularity = {k: float(r.get(popularity_column) or 0) if popularity_column else 0.0 for k, r in best.items()}
     top = max(popularity.values(), default=0.0)
     candidates = []
     for key, row in best.items():

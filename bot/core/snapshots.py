@@ -77,7 +77,7 @@ class SnapshotReader:
         self._accepted: dict[tuple[str, str], list[Snapshot]] = {}
         self._timelines: dict[tuple[str, str], tuple[tuple[Any, ...], Timeline]] = {}
         self._links: dict[tuple[Any, ...], dict[str, str]] = {}
-        self._first_seen: dict[str, dict[str, str]] = {}
+        self._first_seen: dict[tuple[str, str], dict[str, str]] = {}
 
     # --- what may have changed --------------------------------------------------------------------------------
 
@@ -91,6 +91,7 @@ class SnapshotReader:
         self._accepted.clear()
         self._aliases.clear()
         self._first_seen.clear()
+        self._links.clear()
         organizations = self.store.organization_index()
         if organizations != self._organizations:
             self._organizations = organizations
@@ -162,65 +163,52 @@ class SnapshotReader:
             by_date[snapshot.as_of] = snapshot
         return [by_date[d] for d in sorted(by_date)]
 
-    def links(self, before: BoardRows, after: BoardRows, returning: frozenset[str] = frozenset()) -> dict[str, str]:
-        """The renames between two consecutive boards, by the board's rules and its aliases that name an old model;
-        `returning` are keys a later board holds again. Cached: boards never change."""
-        board = after.snapshot.board
-        aliases = self.rename_aliases(board)
-        key = (
-            before.snapshot.id,
-            after.snapshot.id,
-            returning,
-            self.organizations_version,
-            tuple(sorted(aliases.items())),
-        )
+    def links(self, before: BoardRows, after: BoardRows) -> dict[str, str]:
+        """The renames between two consecutive boards of a board and category: the board's rules, told what the
+        store knows of the names' past and future, and the board's aliases that name an old model. Digests and
+        histories both ask here, so they agree. Cached until the store changes."""
+        key = (before.snapshot.id, after.snapshot.id, self._revision)
         found = self._links.get(key)
         if found is None:
-            if board not in self._first_seen:
-                self._first_seen[board] = self.store.first_seen(board)
+            board, category = after.snapshot.board, after.snapshot.category
+            if (board, category) not in self._first_seen:
+                self._first_seen[(board, category)] = self.store.first_seen(board, category)
+            first_seen = self._first_seen[(board, category)]
+            day = after.snapshot.as_of
+            vanished = [k for k in before.best if k not in after.best]
+            arrived = [k for k in after.best if k not in before.best]
             found = rename_links(
-                before.best, after.best, rules=profile(board).renames, first_seen=self._first_seen[board],
-                returning=returning,
-            )  # fmt: skip
+                before.best,
+                after.best,
+                rules=profile(board).renames,
+                drift=profile(board).rename_drift,
+                first_seen=first_seen,
+                returning=frozenset(self.store.seen_after(board, category, day, vanished)),
+                seen_before=frozenset(k for k in arrived if first_seen.get(k, day) < day),
+            )
             # An admin's alias naming a model's old name ("claude 3.5 sonnet" -> its dated name) is a rename too.
-            for old, new in aliases.items():
-                if old in before.best and old not in after.best and new in after.best and new not in before.best:
+            for old, new in self.rename_aliases(board).items():
+                if old in vanished and new in arrived:
                     found.setdefault(old, new)
             self._links[key] = found
         return found
 
-    def _names_state(self, board: str) -> tuple[Any, ...]:
-        """What renames depend on besides the rows: organizations (same maker?) and the board's aliases."""
-        return self.organizations_version, tuple(sorted(self.rename_aliases(board).items()))
-
     def renames_between(self, older: Snapshot, newer: Snapshot) -> dict[str, str]:
         """Old key -> key on `newer`, for the models of `older` renamed on the way, through every accepted board in
         between (a digest after a gap follows each rename, as a history does)."""
-        dated = self._dated(newer.board, newer.category)
-        ids = [s.id for s in dated]
-        if older.id in ids and newer.id in ids and ids.index(older.id) < ids.index(newer.id):
-            path = dated[ids.index(older.id) : ids.index(newer.id) + 1]
-        else:
-            path = [older, newer]
-        boards = [self.rows(s) for s in path]
+        between = [s for s in self._dated(newer.board, newer.category) if older.as_of < s.as_of <= newer.as_of]
+        boards = [self.rows(s) for s in [older, *between]]
         steps = [self.links(a, b) for a, b in itertools.pairwise(boards)]
         return compose(steps, list(boards[0].best))
 
     def timeline(self, board: str, category: str) -> Timeline:
         chosen = self._dated(board, category)
-        state = (
-            tuple(s.id for s in chosen),
-            self.organizations_version,
-            tuple(sorted(self.rename_aliases(board).items())),
-        )
+        state = (tuple(s.id for s in chosen), self._revision)
         cached = self._timelines.get((board, category))
         if cached is not None and cached[0] == state:
             return cached[1]
         timeline = Timeline(board, category, [self.rows(s) for s in chosen])
-        last = {key: i for i, rows in enumerate(timeline.boards) for key in rows.best}
-        for i, (before, after) in enumerate(itertools.pairwise(timeline.boards)):
-            returning = frozenset(k for k in before.best if k not in after.best and last[k] > i)
-            timeline.links.append(self.links(before, after, returning))
+        timeline.links = [self.links(a, b) for a, b in itertools.pairwise(timeline.boards)]
         self._timelines[(board, category)] = (state, timeline)
         return timeline
 

@@ -113,7 +113,7 @@ def _rank(answer: Answer) -> str:
     parts = [f"{answer.score_label.lower()} {score_text(answer.board, e.score)}"] if answer.score_label else []
     if d.interval is not None:
         low, high = d.interval
-        parts.append(f"95% CI {low:.0f}–{high:.0f}")
+        parts.append(f"95% CI {score_text(answer.board, low)}–{score_text(answer.board, high)}")
     if d.votes is not None:
         parts.append(f"{d.votes:,} votes")
     if d.params_b is not None and answer.board and profile(answer.board).sizes_published:

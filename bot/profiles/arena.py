@@ -19,6 +19,8 @@ ARENA = BoardProfile(
     words=(r"lm ?arena", "lmsys", "chatbot arena", "arena"),
     details=(Detail.VOTES, Detail.INTERVAL, Detail.PARAMS),
     renames=frozenset({RenameRule.VOTES, RenameRule.DATED_NAME}),
+    rename_drift=10.0,  # rating points
+    popularity="votes",
     publisher="LMArena",
     bundle="arena",
 )

@@ -6,7 +6,8 @@ instead of testing board ids. The registry in `bot.profiles` holds one per board
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -101,7 +102,10 @@ class BoardProfile:
     details: tuple[Detail, ...] = ()
     filters: frozenset[Filter] = frozenset({Filter.COUNTRY, Filter.ORGANIZATION, Filter.SIZE})
     renames: frozenset[RenameRule] = frozenset()
+    rename_drift: float = 0.0  # how far a renamed model's score may move in the publish that renames it
     benchmarks: tuple[Benchmark, ...] = ()
+    model_types: Mapping[str, str] = field(default_factory=dict)  # a word people use -> the type the board writes
+    popularity: str | None = None  # the store column that says how popular a model is (votes, likes)
     sizes_published: bool = False  # False: a size filter can only use the sizes written in model names
     publisher: str = ""  # who publishes the board, for sentences ("LMArena publishes no sizes")
     bundle: str | None = None  # folder under db/data holding the snapshots shipped with Leaderbot
@@ -111,8 +115,8 @@ class BoardProfile:
     def archived(self) -> bool:
         return not self.live
 
-    def benchmark(self, column: str) -> Benchmark:
-        return next(b for b in self.benchmarks if b.column == column)
+    def benchmark(self, column: str) -> Benchmark | None:
+        return next((b for b in self.benchmarks if b.column == column), None)
 
     def supports(self, needed: frozenset[Filter]) -> bool:
         return needed <= self.filters

@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from .base import Benchmark, BoardProfile, Detail, Filter, RankRule, ScoreFormat, Upstream
 
+# The `Type` column's values and the words people use for them.
+MODEL_TYPES = {
+    "chat": "chat", "instruct": "chat", "instruction": "chat", "rlhf": "chat",
+    "pretrained": "pretrained", "base": "pretrained", "pre-trained": "pretrained",
+    "merge": "merge", "merges": "merge", "merged": "merge", "moerges": "merge",
+    "fine-tuned": "fine-tuned", "fine tuned": "fine-tuned", "finetuned": "fine-tuned",
+    "finetunes": "fine-tuned", "fine-tunes": "fine-tuned",
+    "multimodal": "multimodal",
+}  # fmt: skip
+
 OPEN_LLM = BoardProfile(
     id="open-llm",
     title="Open LLM Leaderboard v2",
@@ -15,7 +25,7 @@ OPEN_LLM = BoardProfile(
     rank_rule=RankRule.BY_SCORE,
     upstream=Upstream("open-llm-leaderboard/contents", config="default", split="train"),
     words=(
-        r"(?:(?:hf|hugging ?face) )?(?:open[- ]?llm|openllm)(?: leaderboard| board)?(?: v2)?",
+        r"(?:(?:hf|hugging ?face) )?(?:open[- ]?llm|openllm)(?: leaderboard| board)?(?: v2)?",  # "open llm board v2"
         r"(?:hf|hugging ?face) leaderboard",
     ),
     details=(Detail.PARAMS, Detail.BENCHMARKS, Detail.OFFICIAL, Detail.MODEL_TYPE),
@@ -28,6 +38,8 @@ OPEN_LLM = BoardProfile(
         Benchmark("musr", "MUSR", ("musr",)),
         Benchmark("mmlu_pro", "MMLU-PRO", ("mmlu-pro", "mmlu pro", "mmlupro", "mmlu")),
     ),
+    model_types=MODEL_TYPES,
+    popularity="hub_likes",
     sizes_published=True,
     publisher="the Open LLM Leaderboard",
     bundle="open-llm",

@@ -544,3 +544,10 @@ def test_a_history_as_of_a_date_stops_at_that_date(answerer: Answerer) -> None:
     assert history.days_at_1 == 1 and then.as_of == "2024-06-19"
     now = answerer.ask("history of gpt-4o-2024-05-13")
     assert len(now.histories[0].points) == 39
+
+
+@pytest.mark.parametrize("kind", ["top", "orgs", "rank", "compare", "history"])
+def test_an_unknown_board_is_an_error_answer(answerer: Answerer, kind: str) -> None:
+    answer = answerer.ask("llama 3 70b vs gemma 2 27b" if kind == "compare" else "10", board="nope", force=kind)
+    assert answer.kind == "error"
+    assert "I don't know a board called 'nope'" in (answer.error or "")

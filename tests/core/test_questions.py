@@ -442,3 +442,11 @@ def test_history_needs_a_model_and_at_most_eight() -> None:
 def test_more_spellings_of_lists_and_dates(text: str, kind: str, count: int, as_of: str | None) -> None:
     q = ask(text)
     assert (q.kind, q.count, q.as_of) == (kind, count, as_of)
+
+
+@pytest.mark.parametrize(
+    "text", ["rank of gpt-4o on the arena leaderboard", "gpt-4o on lmsys board", "rank of gpt-4o on lm arena"]
+)
+def test_a_board_named_with_board_or_leaderboard_leaves_the_name_alone(text: str) -> None:
+    q = ask(text)
+    assert (q.kind, q.board, q.models) == ("rank", "arena", ("gpt-4o",))

@@ -12,7 +12,6 @@ from bot.core.answer import Kind
 from bot.core.questions import BOARD_WORDS
 from bot.core.text import RENDERERS
 from bot.profiles import PROFILES, UnknownBoard, board_ids, profile
-from bot.settings import BOARD_IDS
 from bot.sources import SOURCES, get_source
 from db.seed import bundled_files
 
@@ -74,7 +73,7 @@ def test_the_check_sees_an_id_literal(tmp_path: Path) -> None:
 
 
 def test_every_profile_has_an_importer_and_settings_know_it() -> None:
-    assert set(SOURCES) == set(PROFILES) == set(BOARD_IDS)
+    assert set(SOURCES) == set(PROFILES) == set(board_ids())
     for board, source in SOURCES.items():
         assert source.profile is PROFILES[board]
         assert get_source(board) is source

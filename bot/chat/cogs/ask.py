@@ -181,7 +181,7 @@ class AskCog(commands.Cog, name="Questions"):
         # The mention must be in the text: a reply to the bot mentions it too, and "no thanks" is no question.
         if message.author.bot or self.bot.user is None or self.bot.user.id not in message.raw_mentions:
             return
-        ctx = await self.bot.get_context(message, cls=LeaderContext)
+        ctx = await self.bot.get_context(message)
         if ctx.valid:
             return  # a command after the mention: the command system answers it
         bucket = self._mention_limit.get_bucket(message)

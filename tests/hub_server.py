@@ -1,0 +1,172 @@
+"""A local stand-in for the Hugging Face Hub, for tests of fetching Parquet files.
+
+A real aiohttp server on 127.0.0.1 (random port) answering in the Hub's shapes:
+
+- `GET /api/datasets/<owner>/<name>/tree/main[/<folder>][?recursive=true]`: a JSON list of
+  `{"type": "file", "path", "oid", "size", "lfs": {"oid", "size", "pointerSize"}}` and `{"type": "directory",
+  "path", "oid"}` entries. `oid` is the git blob sha of the content, so it changes exactly when a file does.
+- `GET /datasets/<owner>/<name>/resolve/main/<path>`: a 302 to `/cdn/<sha256>`, as the Hub sends files to its CDN;
+  404 for a file it does not have (or, with `gate`, 401 for a gated repo asked without a token).
+- `GET /cdn/<sha256>`: the bytes.
+
+Faults are queued and consumed in order, per endpoint ("tree", "resolve", "cdn"): an HTTP status, or a body cut
+off half-way with the full length announced (`truncate`). Every request is recorded. Tests put files in with
+`put` (`tests/parquet_files.py` writes Parquet in the upstream schema) and point `HF_ENDPOINT` at `url`.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass
+
+from aiohttp import web
+
+
+def git_blob_oid(data: bytes) -> str:
+    """The oid git (and the Hub's tree API) gives a file's content."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+@dataclass
+class HubFault:
+    kind: str  # "status" or "truncate"
+    endpoint: str  # "tree", "resolve", "cdn"
+    times: int | None = 1  # None: every time
+    status: int = 500
+
+
+@dataclass(frozen=True)
+class HubRequest:
+    endpoint: str
+    path: str
+    status: int
+
+
+class HubServer:
+    def __init__(self) -> None:
+        self.files: dict[tuple[str, str], bytes] = {}  # (dataset, path) -> content
+        self.faults: list[HubFault] = []
+        self.requests: list[HubRequest] = []
+        self.gated: set[str] = set()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # --- content and faults -------------------------------------------------------------------------------
+
+    def put(self, dataset: str, path: str, data: bytes) -> None:
+        self.files[(dataset, path)] = data
+
+    def remove(self, dataset: str, path: str) -> None:
+        del self.files[(dataset, path)]
+
+    def fail(self, status: int = 500, *, endpoint: str = "tree", times: int | None = 1) -> None:
+        self.faults.append(HubFault("status", endpoint, times, status))
+
+    def truncate(self, *, times: int | None = 1) -> None:
+        """The CDN announces the whole file and closes the connection half-way."""
+        self.faults.append(HubFault("truncate", "cdn", times))
+
+    def seen(self, endpoint: str | None = None) -> list[HubRequest]:
+        return [r for r in self.requests if endpoint is None or r.endpoint == endpoint]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    # --- serving ------------------------------------------------------------------------------------------
+
+    async def start(self) -> HubServer:
+        app = web.Application()
+        app.router.add_get("/api/datasets/{owner}/{name}/tree/{revision}", functools.partial(self._handle, "tree"))
+        app.router.add_get(
+            "/api/datasets/{owner}/{name}/tree/{revision}/{path:.*}", functools.partial(self._handle, "tree")
+        )
+        app.router.add_get(
+            "/datasets/{owner}/{name}/resolve/{revision}/{path:.*}", functools.partial(self._handle, "resolve")
+        )
+        app.router.add_get("/cdn/{sha}", functools.partial(self._handle, "cdn"))
+        self._runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.5, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        return self
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> HubServer:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    def _take_fault(self, endpoint: str) -> HubFault | None:
+        for fault in self.faults:
+            if fault.endpoint == endpoint and (fault.times is None or fault.times > 0):
+                if fault.times is not None:
+                    fault.times -= 1
+                return fault
+        return None
+
+    async def _handle(self, endpoint: str, request: web.Request) -> web.StreamResponse:
+        path = request.match_info.get("path", "") or request.match_info.get("sha", "")
+        response = await self._answer(endpoint, request)
+        self.requests.append(HubRequest(endpoint, path, response.status))
+        return response
+
+    async def _answer(self, endpoint: str, request: web.Request) -> web.StreamResponse:
+        fault = self._take_fault(endpoint)
+        if fault is not None and fault.kind == "status":
+            return web.json_response({"error": f"injected HTTP {fault.status}"}, status=fault.status)
+        info = request.match_info
+        if endpoint == "cdn":
+            data = next((d for d in self.files.values() if hashlib.sha256(d).hexdigest() == info["sha"]), None)
+            if data is None:
+                return web.json_response({"error": "Not found"}, status=404)
+            if fault is not None and fault.kind == "truncate":
+                response = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
+                response.content_length = len(data)
+                await response.prepare(request)
+                await response.write(data[: len(data) // 2])
+                if request.transport is not None:
+                    request.transport.close()
+                return response
+            return web.Response(body=data, content_type="application/octet-stream")
+        dataset = f"{info['owner']}/{info['name']}"
+        if dataset in self.gated and "authorization" not in request.headers:
+            return web.json_response({"error": "Access to this dataset is restricted."}, status=401)
+        if endpoint == "resolve":
+            data = self.files.get((dataset, info["path"]))
+            if data is None:
+                return web.json_response({"error": "Entry not found"}, status=404)
+            raise web.HTTPFound(f"/cdn/{hashlib.sha256(data).hexdigest()}")
+        if not any(d == dataset for d, _ in self.files):
+            return web.json_response({"error": "Repository not found"}, status=404)
+        folder = info.get("path", "").strip("/")
+        return web.json_response(self._tree(dataset, folder, request.query.get("recursive") == "true"))
+
+    def _tree(self, dataset: str, folder: str, recursive: bool) -> list[dict[str, object]]:
+        prefix = f"{folder}/" if folder else ""
+        entries: dict[str, dict[str, object]] = {}
+        for (d, path), data in sorted(self.files.items()):
+            if d != dataset or not path.startswith(prefix):
+                continue
+            rest = path[len(prefix) :]
+            parts = rest.split("/")
+            for depth in range(1, len(parts)):  # the folders on the way
+                if recursive or depth == 1:
+                    sub = prefix + "/".join(parts[:depth])
+                    entries.setdefault(sub, {"type": "directory", "oid": git_blob_oid(sub.encode()), "path": sub})
+            if recursive or len(parts) == 1:
+                entries[path] = {
+                    "type": "file",
+                    "oid": git_blob_oid(data),
+                    "size": len(data),
+                    "path": path,
+                    "lfs": {"oid": hashlib.sha256(data).hexdigest(), "size": len(data), "pointerSize": 134},
+                }
+        return list(entries.values())
