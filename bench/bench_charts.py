@@ -130,11 +130,11 @@ def main() -> None:
         for _ in range(5):
             with Store(path) as store:  # a new Store object: nothing cached
                 started = time.perf_counter()
-                model_history(store, "arena", "overall", MODELS[0])
+                model_history(store, "arena-raw", "overall", MODELS[0])
                 cold.append((time.perf_counter() - started) * 1000)
-                warm += timed(lambda store=store: model_history(store, "arena", "overall", MODELS[1]), 20)
+                warm += timed(lambda store=store: model_history(store, "arena-raw", "overall", MODELS[1]), 20)
         with Store(path) as store:
-            histories = [with_40th_point(model_history(store, "arena", "overall", key)) for key in MODELS]
+            histories = [with_40th_point(model_history(store, "arena-raw", "overall", key)) for key in MODELS]
     assert all(len(h.points) == 40 for h in histories), [len(h.points) for h in histories]
 
     def ours(n: int) -> bytes:

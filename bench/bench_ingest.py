@@ -45,9 +45,9 @@ from db.store import Store  # noqa: E402
 DATA = ROOT / "db" / "data"
 FILES = {
     "open-llm": DATA / "open-llm" / "contents-2025-03-21.jsonl.gz",
-    "arena": DATA / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz",
+    "arena-raw": DATA / "arena-raw" / "leaderboard-dataset-text-overall-2024.jsonl.gz",
 }
-CASES = [("open-llm", "memory"), ("open-llm", "file"), ("arena", "memory"), ("arena", "file")]
+CASES = [("open-llm", "memory"), ("open-llm", "file"), ("arena-raw", "memory"), ("arena-raw", "file")]
 RUNS = 5
 TARGET_S = 1.5
 COMMAND = ".venv/bin/python bench/bench_ingest.py --write"
@@ -168,8 +168,8 @@ def table(results: list[dict]) -> str:
     labels = {
         ("open-llm", "memory"): "Open LLM final table (4,576 rows, 1 snapshot) -> in-memory store",
         ("open-llm", "file"): "Open LLM final table (4,576 rows, 1 snapshot) -> file store (WAL)",
-        ("arena", "memory"): "LMArena 2024 history (5,597 rows, 39 boards) -> in-memory store",
-        ("arena", "file"): "LMArena 2024 history (5,597 rows, 39 boards) -> file store (WAL)",
+        ("arena-raw", "memory"): "LMArena 2024 history (5,597 rows, 39 boards) -> in-memory store",
+        ("arena-raw", "file"): "LMArena 2024 history (5,597 rows, 39 boards) -> file store (WAL)",
     }
     lines = [
         "| case | ours, median | baseline `insert_all`, median | ours / baseline | under 1.5 s"

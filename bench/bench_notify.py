@@ -29,7 +29,7 @@ from bot.chat.embeds import render_digest  # noqa: E402
 from bot.core.changes import stored_changes  # noqa: E402
 from bot.ingest import ingest_rows, open_store  # noqa: E402
 
-ARENA = ROOT / "db" / "data" / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
+ARENA = ROOT / "db" / "data" / "arena-raw" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
 MODELS = 250
 CHANNELS_PER_GUILD = 250
 

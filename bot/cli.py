@@ -18,7 +18,7 @@ from platformdirs import user_data_dir
 from db.keys import model_key
 from db.store import Store, StoreError
 
-from . import ingest
+from . import ingest, refresh
 from .console import run_console
 from .core.answers import Answerer
 from .core.changes import NoChanges, stored_changes
@@ -34,14 +34,20 @@ class UsageError(Exception):
     """A mistake on the command line, reported as one line and exit status 2."""
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, *, bot: bool) -> None:
+    """The bot logs with timestamps at LEADERBOT_LOG_LEVEL; a command at a terminal says only what went wrong, as
+    sentences, unless asked to be verbose (retries and the like are INFO)."""
     logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        level=getattr(logging, level.upper(), logging.INFO) if bot else max(logging.WARNING, _level(level)),
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s" if bot else "leaderbot: %(message)s",
         stream=sys.stderr,
     )
     logging.getLogger("discord.http").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def _level(name: str) -> int:
+    return getattr(logging, name.upper(), logging.INFO)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -50,17 +56,21 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--db", type=Path, help="SQLite store (default: $LEADERBOT_DB, else the user data directory)")
     p.add_argument("--no-seed", action="store_true", help="do not fill an empty store from the bundled data")
+    p.add_argument("--verbose", "-v", action="store_true", help="say more of what happens (retries, timings)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("ingest", help="import a board from a file or URL")
     s.add_argument("board", choices=board_ids())
     source = s.add_mutually_exclusive_group(required=True)
-    source.add_argument("--file", type=Path, help="JSON Lines (.gz or plain) or a dataset-viewer /rows page")
+    source.add_argument(
+        "--file", type=Path, help="Parquet in the upstream schema, JSON Lines (.gz or plain) or a dataset-viewer page"
+    )
     source.add_argument("--url", help="a dataset-viewer /rows or /filter URL (paged in full), or a file URL")
     s.add_argument("--as-of", help="the table's date (YYYY-MM-DD) when the data does not say")
 
     s = sub.add_parser("refresh", help="fetch live boards from upstream now (archived ones only when named)")
-    s.add_argument("board", nargs="?", choices=board_ids())
+    s.add_argument("board", nargs="*", metavar="BOARD", help="default: every live board")
+    s.add_argument("--history", action="store_true", help="every board ever published (the `full` files), once")
 
     s = sub.add_parser("boards", help="list each board's stored snapshots")
     s.add_argument("--json", action="store_true")
@@ -84,6 +94,7 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("ask", help="answer a question (or one per line from stdin)")
     s.add_argument("question", nargs="*", help="e.g. top 10 chinese models")
     s.add_argument("--board", choices=board_ids(), help="board to answer from when the question names none")
+    s.add_argument("--category", help="the board's category when the question names none (default: overall)")
     s.add_argument("--as-of", help="answer from the board's latest snapshot on or before YYYY-MM-DD")
     s.add_argument("--json", action="store_true", help="machine-readable answer (JSON Lines for stdin)")
 
@@ -109,7 +120,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _answerer(store: Store, settings: Settings) -> Answerer:
-    return Answerer(store, default_board=settings.default_board)
+    return Answerer(store, default_board=settings.default_board, stale_after_minutes=settings.stale_after_minutes)
 
 
 def _cmd_ask(store: Store, args: argparse.Namespace, settings: Settings) -> int:
@@ -120,7 +131,7 @@ def _cmd_ask(store: Store, args: argparse.Namespace, settings: Settings) -> int:
     questions = [line.strip() for line in sys.stdin if line.strip()] if from_stdin else [" ".join(args.question)]
     failed = False
     for question in questions:
-        answer = answerer.ask(question, board=args.board, as_of=args.as_of)
+        answer = answerer.ask(question, board=args.board, as_of=args.as_of, category=args.category)
         failed |= answer.kind == "error"
         if args.json:
             print(json.dumps(answer.to_json(), ensure_ascii=False))
@@ -214,21 +225,29 @@ def _cmd_ingest(store: Store, args: argparse.Namespace, settings: Settings) -> i
     if args.file is not None:
         report = ingest.ingest_file(store, args.board, args.file, as_of=args.as_of)
     else:
-        report = asyncio.run(ingest.ingest_url(store, args.board, args.url, settings, as_of=args.as_of))
+        report = asyncio.run(refresh.ingest_url(store, args.board, args.url, settings, as_of=args.as_of))
     print(report.summary())
     return 0
 
 
 def _cmd_refresh(store: Store, args: argparse.Namespace, settings: Settings) -> int:
-    boards = [args.board] if args.board else live_boards()
-    failed = 0
-    for board in boards:
-        try:
-            print(asyncio.run(ingest.refresh(store, board, settings)).summary())
-        except SourceError as exc:
-            print(f"{board}: refresh failed, nothing stored: {exc}", file=sys.stderr)
-            failed += 1
-    return 1 if failed else 0
+    unknown = [b for b in args.board if b not in board_ids()]
+    if unknown:
+        raise UsageError(f"unknown board {unknown[0]!r}; boards: {', '.join(board_ids())}")
+    boards = list(dict.fromkeys(args.board)) or live_boards()
+    reports = asyncio.run(refresh.refresh(store, boards, settings, history=args.history))
+    unreachable = [r for r in reports if r.outcome == "failed" and r.detail.startswith(refresh.UNREACHABLE)]
+    if len(unreachable) > 1:  # offline: say it once
+        print(
+            f"Could not reach the Hub at {settings.hf_endpoint}, so nothing was fetched for {len(unreachable)}"
+            " boards; answers keep using the stored boards. Try again later, or `leaderbot -v refresh` for details.",
+            file=sys.stderr,
+        )
+    for report in reports:
+        if report in unreachable and len(unreachable) > 1:
+            continue
+        print(report.summary(), file=sys.stderr if report.outcome in ("failed", "missing") else sys.stdout)
+    return 1 if any(r.outcome == "failed" for r in reports) else 0
 
 
 def _cmd_boards(store: Store, args: argparse.Namespace, settings: Settings) -> int:
@@ -236,13 +255,26 @@ def _cmd_boards(store: Store, args: argparse.Namespace, settings: Settings) -> i
     if args.json:
         print(json.dumps([{**s.__dict__, "archived": profile(s.board).archived} for s in snapshots], indent=2))
         return 0
+    answerer = _answerer(store, settings)
+    empty = []
     for board_id, board in PROFILES.items():
         mine = [s for s in snapshots if s.board == board_id]
-        label = "archived" if board.archived else "live"
+        if not mine:
+            empty.append(board_id)
+            continue
+        checked, stale = answerer.freshness(board_id)
+        if board.archived:
+            label = "archived"
+        elif checked is None:
+            label = "live, never fetched"
+        else:
+            label = f"live, fetched {checked[:16].replace('T', ' ')} UTC" + (", stale" if stale else "")
         print(f"{board_id}  {board.title} ({label}), {len(mine)} snapshot(s)")
         for s in mine:
             flag = "" if s.status == "ok" else f"  [{s.status}]"
             print(f"  {s.as_of}  {s.category:<12} {s.row_count:>6,} rows{flag}")
+    if empty:
+        print(f"no data yet: {', '.join(empty)} (`leaderbot refresh` fetches the live boards)")
     return 0
 
 
@@ -308,8 +340,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"leaderbot: {exc}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
     command = args.command or "run"
+    configure_logging("DEBUG" if args.verbose else settings.log_level, bot=command == "run" or args.verbose)
     try:
         store = ingest.open_store(settings.db_path, seed_if_empty=not args.no_seed)
     except (SourceError, OSError, RuntimeError, sqlite3.DatabaseError) as exc:

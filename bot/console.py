@@ -37,9 +37,10 @@ def run_console(answerer: Answerer, *, history: Path | None = None, out: TextIO 
     interactive = sys.stdin.isatty()
     if interactive and history is not None:
         _enable_line_editing(history)
+    answerer.warm()
     if interactive:
         print(BANNER, file=out)
-    answerer.warm()
+        print(answerer.data_line(), file=out)
     while True:
         try:
             line = input("leaderbot> " if interactive else "")

@@ -6,24 +6,27 @@ a failed fetch leaves the store exactly as it was.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from db.seed import bundled_files, organization_rows
+from db.seed import bundled_files, organization_rows, organizations_text
 from db.store import Saved, Store
 
-from .core.judging import judge_snapshots
+from .core.judging import Judge
 from .profiles import PROFILES
-from .settings import Settings
-from .sources import SourceError, get_source
+from .sources import SnapshotData, SourceError, get_source, parquet
+from .sources.parquet import PARQUET_MAGIC
 from .sources.payloads import parse_rows, read_rows
-from .sources.viewer import RetryPolicy, ViewerClient
 
 log = logging.getLogger(__name__)
+
+# The columns a `full` file is grouped by: one snapshot per publish date and category.
+HISTORY_KEYS = ("leaderboard_publish_date", "category")
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class IngestReport:
     board: str
     origin: str
     saved: list[Saved]
+    republished: int = 0  # boards identical to the one before them but for their date: not stored
 
     @property
     def created(self) -> list[Saved]:
@@ -43,12 +47,14 @@ class IngestReport:
     def summary(self) -> str:
         new = len(self.created)
         rows = sum(s.snapshot.row_count for s in self.created)
+        again = f"; {self.republished} republication(s) of an unchanged board skipped" if self.republished else ""
         if not new:
-            return f"{self.board}: nothing new in {self.origin} ({len(self.saved)} snapshot(s) already stored)"
+            return f"{self.board}: nothing new in {self.origin} ({len(self.saved)} snapshot(s) already stored{again})"
         held = len(self.rejected)
         return (
             f"{self.board}: stored {new} new snapshot(s), {rows:,} rows, from {self.origin}"
             + (f" ({len(self.saved) - new} already stored)" if len(self.saved) > new else "")
+            + again
             + (f"; {held} looked broken and will not be answered from or announced (see the log)" if held else "")
         )
 
@@ -59,52 +65,99 @@ def register_boards(store: Store) -> None:
         store.ensure_board(board)
 
 
+class Organizations:
+    """Fills an empty `organization` with the model's last known one (LMArena empties it for older models), so a
+    filter by country keeps them: from earlier boards of the same import, else from the store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.known: dict[str, tuple[str, str | None]] = {}
+
+    def fill(self, data: SnapshotData) -> None:
+        empty = [r for r in data.rows if not r.get("organization")]
+        unknown = {r["model_key"] for r in empty} - self.known.keys()
+        if unknown:
+            self.known.update(self.store.last_organizations(unknown))
+        for row in empty:
+            if row["model_key"] in self.known:
+                row["organization"], row["org_key"] = self.known[row["model_key"]]
+        for row in data.rows:
+            if row.get("organization"):
+                self.known[row["model_key"]] = (row["organization"], row.get("org_key"))
+
+
+def store_snapshots(store: Store, board: str, origin: str, snapshots: Iterable[SnapshotData]) -> IngestReport:
+    """Judge and store one import's snapshots (oldest first) in one transaction: a board already stored is kept
+    as it is, a republication of the board before it is skipped, a broken one is stored as rejected."""
+    register_boards(store)
+    judge = Judge(store)
+    organizations = Organizations(store)
+    skipped = 0
+
+    def worth_storing() -> Iterator[SnapshotData]:
+        nonlocal skipped
+        for data in snapshots:
+            if store.has_snapshot(data):
+                yield data  # the store answers "already stored" for it
+                continue
+            organizations.fill(data)
+            if judge(data) == "republished":
+                skipped += 1
+                continue
+            yield data
+
+    saved = store.save_snapshots(worth_storing())
+    return IngestReport(board, origin, saved, republished=skipped)
+
+
 def ingest_rows(
     store: Store, board: str, rows: Sequence[Mapping[str, Any]], *, origin: str, as_of: str | None = None
 ) -> IngestReport:
-    source = get_source(board)
-    snapshots = source.to_snapshots(rows, origin=origin, as_of=as_of)
-    register_boards(store)
-    judge_snapshots(store, snapshots)
-    return IngestReport(board, origin, store.save_snapshots(snapshots))
+    snapshots = get_source(board).to_snapshots(rows, origin=origin, as_of=as_of)
+    return store_snapshots(store, board, origin, sorted(snapshots, key=lambda d: d.as_of))
 
 
 def ingest_file(store: Store, board: str, path: str | Path, *, as_of: str | None = None) -> IngestReport:
-    get_source(board)  # an unknown board is reported before the file is read
-    return ingest_rows(store, board, read_rows(path), origin=str(path), as_of=as_of)
+    """A local file: Parquet in the upstream schema, JSON Lines (plain or gzip), or a dataset-viewer page."""
+    source = get_source(board)  # an unknown board is reported before the file is read
+    path = Path(path)
+    try:
+        with path.open("rb") as f:
+            is_parquet = f.read(4) == PARQUET_MAGIC
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    if is_parquet:
+        return ingest_parquet(store, board, path, origin=str(path), as_of=as_of)
+    return ingest_rows(store, source.profile.id, read_rows(path), origin=str(path), as_of=as_of)
 
 
-def viewer_client(settings: Settings) -> ViewerClient:
-    return ViewerClient(
-        settings.viewer_url,
-        timeout=settings.http_timeout,
-        concurrency=settings.http_concurrency,
-        retry=RetryPolicy(attempts=settings.http_retries),
-    )
-
-
-async def ingest_url(
-    store: Store, board: str, url: str, settings: Settings, *, as_of: str | None = None
+def ingest_parquet(
+    store: Store, board: str, path: Path, *, origin: str, as_of: str | None = None, whole_history: bool = False
 ) -> IngestReport:
-    get_source(board)
-    async with viewer_client(settings) as client:
-        rows = await client.fetch_url(url)
-    return ingest_rows(store, board, rows, origin=url, as_of=as_of)
+    """A Parquet file of the board's config. A `full` file (`whole_history`) is read one published board at a
+    time, so its million rows are never all Python objects at once."""
+    source = get_source(board)
+    columns = source.columns
+    if not whole_history:
+        return ingest_rows(store, board, parquet.read_rows(path, columns, origin=origin), origin=origin, as_of=as_of)
+    groups = parquet.read_boards(path, columns, origin=origin, keys=HISTORY_KEYS)
+    snapshots = (s for rows in groups for s in source.to_snapshots(rows, origin=origin, as_of=as_of))
+    return store_snapshots(store, board, origin, snapshots)
 
 
-async def refresh(store: Store, board: str, settings: Settings) -> IngestReport:
-    """Fetch a board's current table from the dataset-viewer API and store what is new."""
-    up = get_source(board).profile.upstream
-    async with viewer_client(settings) as client:
-        rows = await client.fetch_table(up.dataset, up.config, up.split)
-    origin = f"{settings.viewer_url.rstrip('/')}/rows?dataset={up.dataset}&config={up.config}&split={up.split}"
-    return ingest_rows(store, board, rows, origin=origin)
+def seed_organizations(store: Store) -> None:
+    """The bundled organizations and spellings the store lacks, once per version of the bundled table."""
+    text = organizations_text()
+    version = hashlib.sha256(text.encode()).hexdigest()[:16]
+    if store.meta("organizations") != version:
+        store.seed_organizations(organization_rows(text))
+        store.set_meta("organizations", version)
 
 
 def seed(store: Store) -> list[IngestReport]:
     """Bring a store up to the bundled data: all of it on first use, and again if a seed was interrupted or a
     new release bundles more (identical snapshots are skipped, so nothing is stored twice)."""
-    store.seed_organizations(organization_rows())
+    seed_organizations(store)
     register_boards(store)
     files = [(p.id, item) for p in PROFILES.values() if p.bundle for item in bundled_files(p.bundle)]
     wanted = ",".join(item.name for _, item in files)
@@ -127,7 +180,7 @@ def open_store(path: str | Path, *, seed_if_empty: bool = True) -> Store:
         if seed_if_empty:
             seed(store)
         else:
-            store.seed_organizations(organization_rows())
+            seed_organizations(store)
             register_boards(store)
     except Exception:
         store.close()
@@ -135,13 +188,4 @@ def open_store(path: str | Path, *, seed_if_empty: bool = True) -> Store:
     return store
 
 
-__all__ = [
-    "IngestReport",
-    "SourceError",
-    "ingest_file",
-    "ingest_rows",
-    "ingest_url",
-    "open_store",
-    "refresh",
-    "seed",
-]
+__all__ = ["IngestReport", "SourceError", "ingest_file", "ingest_parquet", "ingest_rows", "open_store", "seed"]

@@ -1,20 +1,22 @@
-"""The refresh schedule: one APScheduler job per live board, fetching it and announcing what changed.
+"""The refresh schedule: one APScheduler job per upstream dataset, fetching its live boards and announcing what
+changed.
 
-Archived boards have no job. Jobs never overlap (max_instances=1), a missed run is not replayed
-after downtime (coalesce, short misfire grace), and a jitter keeps many bots from hitting upstream together.
+One job per dataset (not per board), because one request to the Hub tells about every board of a dataset.
+Archived boards have no job. Jobs never overlap (max_instances=1), a missed run is not replayed after downtime
+(coalesce, short misfire grace), and a jitter keeps many bots from hitting upstream together.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from .ingest import refresh
-from .profiles import live_boards
-from .sources import SourceError
+from .profiles import live_boards, profile
+from .refresh import refresh
 
 if TYPE_CHECKING:
     from .chat.client import LeaderBot
@@ -24,33 +26,47 @@ log = logging.getLogger(__name__)
 FIRST_RUN_DELAY = timedelta(seconds=30)
 
 
-async def refresh_and_announce(bot: LeaderBot, board: str) -> None:
-    """One run: fetch, store what is new, announce. An upstream failure stores and announces nothing."""
+async def refresh_and_announce(bot: LeaderBot, boards: Sequence[str]) -> None:
+    """One run: fetch, store what is new, announce each board that changed. An upstream failure stores and
+    announces nothing for that board; one board failing never stops the others."""
     try:
-        report = await refresh(bot.store, board, bot.settings)
-    except SourceError as exc:
-        log.warning("refresh of %s failed, nothing stored or announced: %s", board, exc)
-        return
+        reports = await refresh(bot.store, boards, bot.settings)
     except Exception:  # a locked or full database: log it and keep the schedule alive for the next run
-        log.exception("refresh of %s failed unexpectedly; nothing announced", board)
+        log.exception("refresh of %s failed unexpectedly; nothing announced", ", ".join(boards))
         return
-    log.info("%s", report.summary())
-    if report.created:
-        bot.warm()  # build the new board now, not in the next user's question
-    try:
-        await bot.notifier.announce(board)
-    except Exception:
-        log.exception("announcing %s failed; the next run tries again", board)
+    changed = []
+    for report in reports:
+        if report.outcome == "failed":
+            log.warning("refresh of %s failed, nothing stored or announced: %s", report.board, report.detail)
+        else:
+            log.info("%s", report.summary())
+        if report.ingest is not None and report.ingest.created:
+            changed.append(report.board)
+    if changed:
+        bot.warm()  # build the new boards now, not in the next user's question
+    for board in changed:
+        try:
+            await bot.notifier.announce(board)
+        except Exception:
+            log.exception("announcing %s failed; the next run tries again", board)
+
+
+def jobs() -> dict[str, list[str]]:
+    """Upstream dataset -> its live boards: what one scheduled job refreshes."""
+    found: dict[str, list[str]] = {}
+    for board in live_boards():
+        found.setdefault(profile(board).upstream.dataset, []).append(board)
+    return found
 
 
 def start_scheduler(bot: LeaderBot) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=UTC)
-    for board in live_boards():
+    for dataset, boards in jobs().items():
         scheduler.add_job(
             refresh_and_announce,
             "interval",
-            args=[bot, board],
-            id=f"refresh:{board}",
+            args=[bot, boards],
+            id=f"refresh:{dataset}",
             minutes=bot.settings.refresh_minutes,
             jitter=60,
             max_instances=1,

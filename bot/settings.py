@@ -37,6 +37,8 @@ class Settings:
     dev_guild_id: int | None = None
     refresh_minutes: int = 60
     viewer_url: str = "https://datasets-server.huggingface.co"
+    hf_endpoint: str = "https://huggingface.co"  # the Hub, as Hugging Face's own clients read HF_ENDPOINT
+    max_download_mb: int = 512  # a file from upstream larger than this is refused
     http_timeout: float = 30.0
     http_concurrency: int = 4
     http_retries: int = 4
@@ -52,8 +54,19 @@ class Settings:
                 "LEADERBOT_HTTP_CONCURRENCY and LEADERBOT_HTTP_RETRIES must be at least 1,"
                 " LEADERBOT_HTTP_TIMEOUT above 0"
             )
+        if self.max_download_mb < 1:
+            raise SettingsError("LEADERBOT_MAX_DOWNLOAD_MB must be at least 1")
         if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise SettingsError("LEADERBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+
+    @property
+    def max_download_bytes(self) -> int:
+        return self.max_download_mb * 1024 * 1024
+
+    @property
+    def stale_after_minutes(self) -> int:
+        """A live board not fetched for longer than this (two refresh intervals) is no longer called live."""
+        return 2 * self.refresh_minutes
 
     def with_overrides(self, **overrides: Any) -> Settings:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
@@ -69,6 +82,8 @@ ENV_NAMES = {
     "DEV_GUILD_ID": "dev_guild_id",
     "LEADERBOT_REFRESH_MINUTES": "refresh_minutes",
     "LEADERBOT_VIEWER_URL": "viewer_url",
+    "HF_ENDPOINT": "hf_endpoint",
+    "LEADERBOT_MAX_DOWNLOAD_MB": "max_download_mb",
     "LEADERBOT_HTTP_TIMEOUT": "http_timeout",
     "LEADERBOT_HTTP_CONCURRENCY": "http_concurrency",
     "LEADERBOT_HTTP_RETRIES": "http_retries",

@@ -15,7 +15,10 @@ def bundled_files(folder: str) -> list[Traversable]:
     return sorted((f for f in (DATA / folder).iterdir() if f.name.endswith(".jsonl.gz")), key=lambda f: f.name)
 
 
-def organization_rows() -> list[dict[str, str]]:
+def organizations_text() -> str:
+    return (DATA / "organizations.csv").read_text(encoding="utf-8")
+
+
+def organization_rows(text: str | None = None) -> list[dict[str, str]]:
     """organizations.csv: organization, country, hf_namespaces, arena_names (`|`-separated), evidence."""
-    text = (DATA / "organizations.csv").read_text(encoding="utf-8")
-    return list(csv.DictReader(io.StringIO(text)))
+    return list(csv.DictReader(io.StringIO(organizations_text() if text is None else text)))

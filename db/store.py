@@ -6,7 +6,7 @@ Snapshots are immutable once written; a snapshot's rows go in with it in one tra
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -128,8 +128,19 @@ class Store:
     def is_empty(self) -> bool:
         return self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM snapshots)").fetchone()[0] == 1
 
-    def save_snapshots(self, snapshots: Sequence[SnapshotLike], *, status: str | None = None) -> list[Saved]:
-        """Store every snapshot of one import in a single transaction; identical data is not stored twice."""
+    def has_snapshot(self, data: SnapshotLike) -> bool:
+        """Whether this very data (board, category, content) is stored already."""
+        return (
+            self.db.execute(
+                "SELECT 1 FROM snapshots WHERE board = ? AND category = ? AND content_hash = ?",
+                [data.board, data.category, data.content_hash],
+            ).fetchone()
+            is not None
+        )
+
+    def save_snapshots(self, snapshots: Iterable[SnapshotLike], *, status: str | None = None) -> list[Saved]:
+        """Store every snapshot of one import in a single transaction; identical data is not stored twice. The
+        snapshots may come from a generator, so a long import never holds them all."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         saved: list[Saved] = []
         with self.db.atomic():
@@ -262,6 +273,51 @@ class Store:
                 [board, *wanted, category, as_of],
             )
         }
+
+    def last_organizations(self, keys: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+        """Model key -> (organization, org_key) from the newest entry, on any board, that named one: what a board
+        that leaves a model's organization empty (LMArena does for older models) still means."""
+        wanted = sorted(set(keys))
+        found: dict[str, tuple[str, str | None]] = {}
+        for start in range(0, len(wanted), 500):  # SQLite's limit on bound parameters
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for key, organization, org in self.db.execute(
+                f"SELECT m.key, e.organization, e.org_key FROM entries e JOIN models m ON m.id = e.model_id"
+                f" JOIN snapshots s ON s.id = e.snapshot_id"
+                f" WHERE m.key IN ({marks}) AND e.organization IS NOT NULL AND e.organization != ''"
+                f" ORDER BY s.as_of, s.id",
+                chunk,
+            ):
+                found[key] = (organization, org)
+        return found
+
+    # --- what was fetched from upstream ------------------------------------------------------------------------
+
+    def upstream_file(self, board: str) -> tuple[str, str] | None:
+        """(path, oid) of the upstream file the board was last stored from."""
+        row = self.db.execute(
+            "SELECT path, oid FROM upstream_files WHERE board = ? ORDER BY checked_at DESC LIMIT 1", [board]
+        ).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def record_upstream(self, board: str, path: str, oid: str, size: int | None) -> None:
+        """The Hub has just answered that `path` (with this oid) is the board's current file, and what it holds
+        is stored: the board is fresh as of now."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.db.atomic():
+            self.db.execute("DELETE FROM upstream_files WHERE board = ? AND path != ?", [board, path])
+            self.db.execute(
+                "INSERT INTO upstream_files (board, path, oid, size, checked_at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (board, path) DO UPDATE SET oid = excluded.oid, size = excluded.size,"
+                " checked_at = excluded.checked_at",
+                [board, path, oid, size, now],
+            )
+        self._writes += 1  # freshness is part of every answer
+
+    def checked_at(self) -> dict[str, str]:
+        """Board -> when its upstream was last asked and answered (UTC ISO 8601)."""
+        return dict(self.db.execute("SELECT board, max(checked_at) FROM upstream_files GROUP BY board").fetchall())
 
     def organization_index(self) -> dict[str, tuple[str, str | None]]:
         """Every known spelling (normalised) -> (organization name, country)."""
@@ -438,15 +494,32 @@ class Store:
         return next(o for o in self.organizations() if o.id == org_id)
 
     def seed_organizations(self, rows: Iterable[dict[str, str]]) -> int:
-        """Load the bundled table once; later runs keep whatever users changed."""
-        if self.db.execute("SELECT EXISTS (SELECT 1 FROM organizations)").fetchone()[0]:
-            return 0
-        count = 0
+        """Add the bundled organizations and spellings the store lacks; never change what is there, so what users
+        corrected stays corrected and a newer release still brings its new spellings. Returns how many organizations
+        were new."""
+        added = spellings_added = 0
         with self.db.atomic():
             for row in rows:
-                aliases = [a for field in ("hf_namespaces", "arena_names") for a in row[field].split("|") if a]
-                self.set_organization(
-                    row["organization"], country=row["country"] or None, aliases=aliases, origin="seed"
+                name = row["organization"].strip()
+                spellings = [a for field in ("hf_namespaces", "arena_names") for a in row[field].split("|") if a]
+                found = self.db.execute("SELECT id FROM organizations WHERE name = ? COLLATE NOCASE", [name]).fetchone()
+                if found is None:
+                    org_id = self.db.execute(
+                        "INSERT INTO organizations (name, country, origin) VALUES (?, ?, 'seed')",
+                        [name, row["country"].strip().upper() or None],
+                    ).lastrowid
+                    added += 1
+                else:
+                    org_id = found[0]
+                keys = sorted({k for k in (org_key(a) for a in (name, *spellings)) if k})
+                spellings_added += sum(
+                    self.db.execute(
+                        "INSERT INTO organization_aliases (alias, organization_id, origin) VALUES (?, ?, 'seed')"
+                        " ON CONFLICT (alias) DO NOTHING",
+                        [key, org_id],
+                    ).rowcount
+                    for key in keys
                 )
-                count += 1
-        return count
+        if added or spellings_added:
+            self._writes += 1
+        return added

@@ -9,12 +9,9 @@ from collections import defaultdict
 from collections.abc import Mapping
 from functools import cache
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
-ARENA_2024 = (
-    Path(__file__).resolve().parents[1] / "db" / "data" / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
-)
+from tests.bundled import ARENA_2024
 
 Row = dict[str, Any]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,7 @@ from bot.ingest import open_store
 from db.store import Store
 from tests.stores import copy_store
 
-DATA = Path(__file__).resolve().parent.parent / "db" / "data"
-ARENA_2024 = DATA / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
-OPEN_LLM_FINAL = DATA / "open-llm" / "contents-2025-03-21.jsonl.gz"
-OPEN_LLM_DEC = DATA / "open-llm" / "contents-2024-12-11.jsonl.gz"
+TODAY = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")
@@ -56,7 +54,8 @@ def shared_store(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> I
 
 @pytest.fixture(scope="session")
 def answerer(shared_store: Store) -> Answerer:
-    a = Answerer(shared_store)
+    """Today is fixed (TODAY), so an answer's "N days old" does not change with the calendar."""
+    a = Answerer(shared_store, now=lambda: TODAY)
     a.warm()
     return a
 

@@ -143,7 +143,7 @@ class HubServer:
             data = self.files.get((dataset, info["path"]))
             if data is None:
                 return web.json_response({"error": "Entry not found"}, status=404)
-            raise web.HTTPFound(f"/cdn/{hashlib.sha256(data).hexdigest()}")
+            return web.Response(status=302, headers={"Location": f"/cdn/{hashlib.sha256(data).hexdigest()}"})
         if not any(d == dataset for d, _ in self.files):
             return web.json_response({"error": "Repository not found"}, status=404)
         folder = info.get("path", "").strip("/")

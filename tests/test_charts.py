@@ -48,7 +48,7 @@ def series(name: str, ranks: list[int], *, start: str = "2024-06-19", every: int
         Point((first + timedelta(days=every * i)).isoformat(), rank, 1300.0 - 3 * rank) for i, rank in enumerate(ranks)
     ]
     return History(
-        "arena",
+        "arena-raw",
         "overall",
         name,
         name.casefold(),
@@ -61,7 +61,7 @@ def series(name: str, ranks: list[int], *, start: str = "2024-06-19", every: int
 
 
 def lines_per_axes(histories: list[History], **kwargs) -> list[int]:
-    fig = build_history_figure(histories, board_title="LMArena Text", **kwargs)
+    fig = build_history_figure(histories, board_title="Arena Text (no style control)", **kwargs)
     return [len(ax.get_lines()) for ax in fig.axes]
 
 
@@ -69,7 +69,7 @@ def lines_per_axes(histories: list[History], **kwargs) -> list[int]:
 def test_png_has_the_asked_size(width: int, height: int) -> None:
     data = render_history_png(
         [series("GPT-4o", [1, 1, 2, 3]), series("Claude", [2, 3, 1, 1])],
-        board_title="LMArena Text",
+        board_title="Arena Text (no style control)",
         width_px=width,
         height_px=height,
     )
@@ -81,12 +81,12 @@ def test_one_model_many_models_and_a_lone_point() -> None:
     four = [series(f"Model {i}", [i, i + 1, i + 2] * 13) for i in range(1, 5)]
     assert lines_per_axes(four) == [4, 4]
     assert lines_per_axes([series("o1", [1])]) == [1, 1]
-    assert png_size(render_history_png([series("o1", [1])], board_title="LMArena Text")) == (1200, 675)
+    assert png_size(render_history_png([series("o1", [1])], board_title="Arena Text (no style control)")) == (1200, 675)
 
 
 def test_the_figure_is_what_the_issue_asks_for() -> None:
     histories = [series("GPT-4o", [1, 1, 2, 5, 13]), series("o1", [1], start="2024-07-09")]
-    fig = build_history_figure(histories, board_title="LMArena Text", score_label="Rating")
+    fig = build_history_figure(histories, board_title="Arena Text (no style control)", score_label="Rating")
     rank_ax, score_ax = fig.axes
     top, bottom = rank_ax.get_ylim()[1], rank_ax.get_ylim()[0]
     assert top < bottom  # inverted: rank 1 at the top
@@ -95,7 +95,7 @@ def test_the_figure_is_what_the_issue_asks_for() -> None:
     assert all(float(t).is_integer() for t in ticks)
     assert [ax.get_ylabel() for ax in fig.axes] == ["Rank", "Rating"]
     assert isinstance(score_ax.xaxis.get_major_formatter(), ConciseDateFormatter)  # dates on the shared x axis
-    assert fig.get_suptitle() == "LMArena Text · 2024-06-19 – 2024-07-09"
+    assert fig.get_suptitle() == "Arena Text (no style control) · 2024-06-19 – 2024-07-09"
 
     lines = rank_ax.get_lines()
     assert [line.get_label() for line in lines] == ["GPT-4o", "o1"]
@@ -115,7 +115,7 @@ def test_the_palette_is_okabe_ito_with_distinct_markers() -> None:
 def test_text_is_legible_at_discord_preview_size() -> None:
     """Discord previews an image ~400 px wide: a third of 1200 px. Text of at least 12 pt on the 8-inch-wide
     figure is at least 12 / 72 * 400 / 8 = 8.3 px there."""
-    fig = build_history_figure([series("GPT-4o", [1, 2, 3])], board_title="LMArena Text")
+    fig = build_history_figure([series("GPT-4o", [1, 2, 3])], board_title="Arena Text (no style control)")
     FigureCanvasAgg(fig).draw()  # sets the tick labels
     texts = [t for t in fig.findobj(Text) if t.get_text() and t.get_visible()]
     assert len(texts) > 10
@@ -124,7 +124,7 @@ def test_text_is_legible_at_discord_preview_size() -> None:
 
 def test_models_without_points_are_named_not_drawn() -> None:
     histories = [series("GPT-4o", [1, 2]), series("Nothing", [])]
-    fig = build_history_figure(histories, board_title="LMArena Text")
+    fig = build_history_figure(histories, board_title="Arena Text (no style control)")
     assert [len(ax.get_lines()) for ax in fig.axes] == [1, 1]
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ["GPT-4o", "Nothing: no data"]
 
@@ -133,34 +133,39 @@ def test_models_without_points_are_named_not_drawn() -> None:
     ("histories", "message"),
     [
         ([], "nothing to chart: no model was given"),
-        ([series("Nothing", [])], "nothing to chart: LMArena Text has no snapshot with Nothing"),
-        ([series("A", []), series("B", [])], "nothing to chart: LMArena Text has no snapshot with A or B"),
+        ([series("Nothing", [])], "nothing to chart: Arena Text (no style control) has no snapshot with Nothing"),
+        (
+            [series("A", []), series("B", [])],
+            "nothing to chart: Arena Text (no style control) has no snapshot with A or B",
+        ),
     ],
 )
 def test_no_data_is_a_friendly_error(histories: list[History], message: str) -> None:
     with pytest.raises(NoHistoryError) as raised:
-        render_history_png(histories, board_title="LMArena Text")
+        render_history_png(histories, board_title="Arena Text (no style control)")
     assert str(raised.value) == message
     assert isinstance(raised.value, ValueError)
 
 
 def test_too_many_models_or_too_small_an_image() -> None:
     with pytest.raises(ValueError, match="at most 8 models"):
-        render_history_png([series(f"M{i}", [i]) for i in range(9)], board_title="LMArena Text")
+        render_history_png([series(f"M{i}", [i]) for i in range(9)], board_title="Arena Text (no style control)")
     with pytest.raises(ValueError, match="too flat"):
         render_history_png([series(f"M{i}", [i]) for i in range(8)], board_title="X", width_px=1200, height_px=300)
-    eight = render_history_png([series(f"Model {i}", [i, i + 1]) for i in range(8)], board_title="LMArena Text")
+    eight = render_history_png(
+        [series(f"Model {i}", [i, i + 1]) for i in range(8)], board_title="Arena Text (no style control)"
+    )
     assert png_size(eight) == (1200, 675)
 
 
 def test_real_arena_histories(store: Store) -> None:
     keys = ["gpt-4o-2024-05-13", "claude 3.5 sonnet (20240620)", "gemini-1.5-pro-002", "o1-2024-12-17"]
-    histories = [model_history(store, "arena", "overall", key) for key in keys]
-    fig = build_history_figure(histories, board_title="LMArena Text", score_label="Rating")
+    histories = [model_history(store, "arena-raw", "overall", key) for key in keys]
+    fig = build_history_figure(histories, board_title="Arena Text (no style control)", score_label="Rating")
     assert [len(ax.get_lines()) for ax in fig.axes] == [4, 4]
     assert [len(line.get_xdata()) for line in fig.axes[0].get_lines()] == [39, 38, 17, 1]
-    assert fig.get_suptitle() == "LMArena Text · 2024-06-19 – 2024-12-31"
-    assert png_size(render_history_png(histories, board_title="LMArena Text")) == (1200, 675)
+    assert fig.get_suptitle() == "Arena Text (no style control) · 2024-06-19 – 2024-12-31"
+    assert png_size(render_history_png(histories, board_title="Arena Text (no style control)")) == (1200, 675)
 
 
 async def test_rendering_in_a_thread_leaves_the_loop_free() -> None:
@@ -177,22 +182,22 @@ async def test_rendering_in_a_thread_leaves_the_loop_free() -> None:
     beat = asyncio.create_task(heartbeat())
     await asyncio.sleep(0)  # let it start
     before = ticks
-    data = await render_history_png_async(histories, board_title="LMArena Text")
+    data = await render_history_png_async(histories, board_title="Arena Text (no style control)")
     done.set()
     await beat
     assert png_size(data) == (1200, 675)
     assert ticks - before >= 3  # the loop kept running while the chart was drawn (it takes well over 15 ms)
-    assert data == render_history_png(histories, board_title="LMArena Text")
+    assert data == render_history_png(histories, board_title="Arena Text (no style control)")
 
 
 def test_concurrent_renders_are_safe_and_identical() -> None:
     histories = [series("GPT-4o", [1, 1, 2, 3, 5]), series("Claude", [2, 2, 1, 1, 1])]
-    expected = render_history_png(histories, board_title="LMArena Text")
+    expected = render_history_png(histories, board_title="Arena Text (no style control)")
     threads: set[int] = set()
 
     def render(_: int) -> bytes:
         threads.add(threading.get_ident())
-        return render_history_png(histories, board_title="LMArena Text")
+        return render_history_png(histories, board_title="Arena Text (no style control)")
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(render, range(4)))

@@ -8,17 +8,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from viewer_server import ARENA_DATASET, ViewerServer, serve_in_thread
+from hub_server import HubServer
+from viewer_server import ARENA_DATASET, ViewerServer, load_rows, serve_in_thread
 
 from bot.cli import main
+from bot.profiles import live_boards
 from db.store import Store
+from tests.bundled import ARENA_2024, OPEN_LLM_FINAL
+from tests.parquet_files import bradley_terry_schema, parquet_bytes
 from tests.stores import read_entries
 
-DATA = Path(__file__).resolve().parent.parent / "db" / "data"
-ARENA_2024 = DATA / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
-OPEN_LLM_FINAL = DATA / "open-llm" / "contents-2025-03-21.jsonl.gz"
-
 Run = Callable[..., tuple[int, str, str]]
+DATASET = "lmarena-ai/leaderboard-dataset"
+LATEST = "latest-00000-of-00001.parquet"
 
 
 @pytest.fixture
@@ -48,12 +50,13 @@ def test_boards_lists_every_snapshot(run: Run, seeded_copy: Path) -> None:
     code, out, err = run("--db", seeded_copy, "boards")
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0] == "arena  LMArena Text (live), 39 snapshot(s)"
+    assert lines[0] == "arena-raw  Arena Text (no style control) (live, never fetched), 39 snapshot(s)"
     assert lines[1] == "  2024-06-19  overall         109 rows"
     assert lines[39] == "  2024-12-31  overall         182 rows"
     assert lines[40] == "open-llm  Open LLM Leaderboard v2 (archived), 3 snapshot(s)"
     assert lines[43] == "  2025-03-21  overall       4,576 rows"
-    assert len(lines) == 44
+    assert lines[44].startswith("no data yet: arena, arena-webdev, ") and "(`leaderbot refresh`" in lines[44]
+    assert len(lines) == 45
 
 
 def test_boards_as_json(run: Run, seeded_copy: Path) -> None:
@@ -61,18 +64,18 @@ def test_boards_as_json(run: Run, seeded_copy: Path) -> None:
     assert code == 0
     snapshots = json.loads(out)
     assert len(snapshots) == 42
-    assert {(s["board"], s["archived"]) for s in snapshots} == {("arena", False), ("open-llm", True)}
-    assert sum(s["row_count"] for s in snapshots if s["board"] == "arena") == 5597
+    assert {(s["board"], s["archived"]) for s in snapshots} == {("arena-raw", False), ("open-llm", True)}
+    assert sum(s["row_count"] for s in snapshots if s["board"] == "arena-raw") == 5597
 
 
 def test_ingest_a_file_then_again(run: Run, tmp_path: Path) -> None:
     db = tmp_path / "fresh.db"
-    code, out, err = run("--db", db, "--no-seed", "ingest", "arena", "--file", ARENA_2024)
+    code, out, err = run("--db", db, "--no-seed", "ingest", "arena-raw", "--file", ARENA_2024)
     assert (code, err) == (0, "")
-    assert out == f"arena: stored 39 new snapshot(s), 5,597 rows, from {ARENA_2024}\n"
-    code, out, _ = run("--db", db, "--no-seed", "ingest", "arena", "--file", ARENA_2024)
+    assert out == f"arena-raw: stored 39 new snapshot(s), 5,597 rows, from {ARENA_2024}\n"
+    code, out, _ = run("--db", db, "--no-seed", "ingest", "arena-raw", "--file", ARENA_2024)
     assert code == 0
-    assert out == f"arena: nothing new in {ARENA_2024} (39 snapshot(s) already stored)\n"
+    assert out == f"arena-raw: nothing new in {ARENA_2024} (39 snapshot(s) already stored)\n"
 
 
 def test_ingest_a_truncated_file_fails_in_one_line(run: Run, tmp_path: Path) -> None:
@@ -95,7 +98,7 @@ def test_ingest_a_bad_cell_names_the_row(run: Run, tmp_path: Path) -> None:
     rows[11]["rating"] = "n/a"
     path = tmp_path / "board.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    code, _, err = run("--db", tmp_path / "fresh.db", "--no-seed", "ingest", "arena", "--file", path)
+    code, _, err = run("--db", tmp_path / "fresh.db", "--no-seed", "ingest", "arena-raw", "--file", path)
     assert code == 1
     assert err == f"leaderbot: {path}: column 'rating' should be num (row 12)\n"
 
@@ -114,7 +117,7 @@ def test_orgs_set_corrects_an_organization_everywhere(run: Run, seeded_copy: Pat
     assert code == 0
     assert any(line.split() == ["Nomic", "AI", "US", "nomicai"] for line in out.splitlines())
     with Store(seeded_copy) as store:
-        latest = store.latest_snapshot("arena", "overall")
+        latest = store.latest_snapshot("arena-raw", "overall")
         nomic = [e for e in read_entries(store, latest) if e["raw_organization"] == "Nomic AI"]
         assert nomic and {e["country"] for e in nomic} == {"US"}
 
@@ -128,40 +131,71 @@ def test_orgs_set_refuses_a_bad_country(run: Run, seeded_copy: Path) -> None:
     assert err.startswith("leaderbot: orgs set needs a NAME")
 
 
-def test_refresh_finds_nothing_new_in_a_seeded_store(run: Run, seeded_copy: Path, viewer: ViewerServer) -> None:
-    code, out, err = run("--db", seeded_copy, "refresh")
+@pytest.fixture
+def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[HubServer]:
+    """The Hub publishing the bundled 2024 board of 2024-12-31 as the `text` config's `latest` Parquet file."""
+    server = HubServer()
+    rows = [r for r in load_rows(ARENA_2024) if r["leaderboard_publish_date"] == "2024-12-31"]
+    server.put(DATASET, f"text/{LATEST}", parquet_bytes(rows, bradley_terry_schema(float_counts=True)))
+    with serve_in_thread(server):
+        monkeypatch.setenv("HF_ENDPOINT", server.url)
+        monkeypatch.setenv("LEADERBOT_HTTP_TIMEOUT", "5")
+        monkeypatch.setenv("LEADERBOT_HTTP_RETRIES", "1")
+        yield server
+
+
+def test_refresh_finds_nothing_new_in_a_seeded_store(run: Run, seeded_copy: Path, hub: HubServer) -> None:
+    code, out, err = run("--db", seeded_copy, "refresh", "arena-raw")
     assert (code, err) == (0, "")
-    origin = f"{viewer.url}/rows?dataset=lmarena-ai/leaderboard-dataset&config=text&split=latest"
-    assert out == f"arena: nothing new in {origin} (1 snapshot(s) already stored)\n"
-    assert {r.params["dataset"] for r in viewer.requests} == {"lmarena-ai/leaderboard-dataset"}  # only live boards
-    code, out, _ = run("--db", seeded_copy, "refresh", "open-llm")
-    assert code == 0 and out.startswith("open-llm: nothing new in ")
+    origin = f"{hub.url}/datasets/{DATASET}/resolve/main/text/{LATEST}"
+    assert out == f"arena-raw: nothing new in {origin} (1 snapshot(s) already stored)\n"
+    code, out, _ = run("--db", seeded_copy, "refresh", "arena-raw")  # the file is unchanged: nothing downloaded
+    assert (code, out) == (0, "arena-raw: unchanged upstream, nothing to fetch\n")
+    assert [r.endpoint for r in hub.seen()] == ["tree", "resolve", "cdn", "tree"]
 
 
-def test_refresh_stores_the_latest_board(run: Run, tmp_path: Path, viewer: ViewerServer) -> None:
+def test_refresh_stores_the_latest_board(run: Run, tmp_path: Path, hub: HubServer) -> None:
     db = tmp_path / "fresh.db"
-    code, out, _ = run("--db", db, "--no-seed", "refresh", "arena")
+    code, out, _ = run("--db", db, "--no-seed", "refresh", "arena-raw")
     assert code == 0
-    assert out.startswith("arena: stored 1 new snapshot(s), 182 rows, from ")
+    assert out.startswith("arena-raw: stored 1 new snapshot(s), 182 rows, from ")
     code, out, _ = run("--db", db, "boards")
     assert "  2024-12-31  overall         182 rows" in out.splitlines()
+    assert out.startswith("arena-raw  Arena Text (no style control) (live, fetched 20")
 
 
-def test_refresh_failure_is_reported_and_stores_nothing(run: Run, tmp_path: Path, viewer: ViewerServer) -> None:
-    viewer.fail(503, times=None)
+def test_refresh_of_every_live_board_skips_what_upstream_lacks(run: Run, tmp_path: Path, hub: HubServer) -> None:
+    code, out, err = run("--db", tmp_path / "fresh.db", "--no-seed", "refresh")
+    assert code == 0
+    assert out.startswith("arena-raw: stored 1 new snapshot(s)")
+    skipped = err.splitlines()
+    assert len(skipped) == len(live_boards()) - 1
+    assert all(" publishes no " in line and "skipped" in line for line in skipped)
+
+
+def test_refresh_failure_is_reported_and_stores_nothing(run: Run, tmp_path: Path, hub: HubServer) -> None:
+    hub.fail(503, endpoint="cdn", times=None)
     db = tmp_path / "fresh.db"
-    code, out, err = run("--db", db, "--no-seed", "refresh")
+    code, out, err = run("--db", db, "--no-seed", "refresh", "arena-raw")
     assert (code, out) == (1, "")
-    assert err.startswith(f"arena: refresh failed, nothing stored: {viewer.url}/rows?")
+    assert err.startswith(f"arena-raw: refresh failed, nothing stored: {hub.url}/datasets/{DATASET}/resolve/")
     assert "HTTP 503" in err and err.count("\n") == 1
     with Store(db) as store:
         assert store.is_empty()
 
 
+def test_refresh_of_the_open_llm_board_goes_through_the_viewer(
+    run: Run, seeded_copy: Path, viewer: ViewerServer
+) -> None:
+    code, out, _ = run("--db", seeded_copy, "refresh", "open-llm")
+    assert code == 0 and out.startswith("open-llm: nothing new in ")
+    assert {r.params["dataset"] for r in viewer.requests} == {"open-llm-leaderboard/contents"}
+
+
 def test_ingest_a_filter_url(run: Run, tmp_path: Path, viewer: ViewerServer) -> None:
     where = "%22leaderboard_publish_date%22%3D%272024-07-10%27"
     url = f"{viewer.url}/filter?dataset={ARENA_DATASET[0]}&config=text&split=full&where={where}"
-    code, out, _ = run("--db", tmp_path / "fresh.db", "--no-seed", "ingest", "arena", "--url", url)
+    code, out, _ = run("--db", tmp_path / "fresh.db", "--no-seed", "ingest", "arena-raw", "--url", url)
     assert code == 0
-    assert out == f"arena: stored 1 new snapshot(s), 115 rows, from {url}\n"
+    assert out == f"arena-raw: stored 1 new snapshot(s), 115 rows, from {url}\n"
     assert {r.params["where"] for r in viewer.requests} == {"\"leaderboard_publish_date\"='2024-07-10'"}

@@ -33,7 +33,10 @@ def test_ask_one_question(cli_db: str, capsys: pytest.CaptureFixture[str]) -> No
     assert main(["--db", cli_db, "ask", "rank", "of", "Qwen2-72B-Instruct"]) == 0
     out, err = capsys.readouterr()
     lines = out.splitlines()
-    assert lines[0].startswith("Qwen2-72B-Instruct is #73 of 182 on LMArena Text (overall, board of 2024-12-31)")
+    assert lines[0].startswith(
+        "Qwen2-72B-Instruct is #73 (rank spread 73–84) of 182 on Arena Text (no style control) (overall, board of"
+        " 2024-12-31, "
+    )
     assert lines[1].startswith("On Open LLM Leaderboard v2 (archived board of 2025-03-21): #")
     assert "Traceback" not in err
 
@@ -41,7 +44,7 @@ def test_ask_one_question(cli_db: str, capsys: pytest.CaptureFixture[str]) -> No
 def test_ask_one_question_as_one_argument(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", cli_db, "ask", "top 3 chinese models"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Top 3 · country CN on LMArena Text")
+    assert out.startswith("Top 3 · country CN on Arena Text (no style control)")
     assert out.count("(DeepSeek, CN)") + out.count("(01.AI, CN)") + out.count("(Alibaba, CN)") == 3
 
 
@@ -76,8 +79,8 @@ def test_ask_board_option(cli_db: str, capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_a_board_named_in_the_question_wins_over_the_option(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", cli_db, "ask", "--board", "open-llm", "--json", "top 3 on arena"]) == 0
-    assert json.loads(capsys.readouterr().out)["board"] == "arena"
+    assert main(["--db", cli_db, "ask", "--board", "open-llm", "--json", "top 3 on arena-raw"]) == 0
+    assert json.loads(capsys.readouterr().out)["board"] == "arena-raw"
 
 
 def test_ask_board_option_rejects_unknown_boards(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -90,7 +93,7 @@ def test_ask_board_option_rejects_unknown_boards(cli_db: str, capsys: pytest.Cap
 def test_ask_as_of(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", cli_db, "ask", "--as-of", "2024-09-01", "--json", "top 3"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert (data["board"], data["as_of"]) == ("arena", "2024-08-30")
+    assert (data["board"], data["as_of"]) == ("arena-raw", "2024-08-30")
 
 
 def test_ask_as_of_before_the_first_board(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -141,8 +144,8 @@ def test_ask_from_stdin_one_line_per_answer(
     assert main(["--db", cli_db, "ask"]) == 0  # stdin mode: an error answer is a line, not a failure
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 4
-    assert lines[0].startswith("Top 3 on LMArena Text") and " | " in lines[0]
-    assert lines[1].startswith("Qwen2-72B-Instruct is #73 of 182")
+    assert lines[0].startswith("Top 3 on Arena Text (no style control)") and " | " in lines[0]
+    assert lines[1].startswith("Qwen2-72B-Instruct is #73 (rank spread 73–84) of 182")
     assert lines[2].startswith("Ask me about LLM leaderboards")
     assert "-3" in lines[3]
 
@@ -162,11 +165,11 @@ def test_ask_from_stdin_json_lines(
 def test_ask_from_stdin_with_board_and_as_of(
     cli_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    stdin(monkeypatch, "top 3\ntop 3 on arena\n")
+    stdin(monkeypatch, "top 3\ntop 3 on arena-raw\n")
     assert main(["--db", cli_db, "ask", "--json", "--board", "open-llm", "--as-of", "2025-01-01"]) == 0
     first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
     assert (first["board"], first["as_of"]) == ("open-llm", "2025-01-01")
-    assert (second["board"], second["as_of"]) == ("arena", "2024-12-31")
+    assert (second["board"], second["as_of"]) == ("arena-raw", "2024-12-31")
 
 
 def test_ask_from_empty_stdin(cli_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -184,8 +187,8 @@ def test_console_answers_stdin_and_exits_0_on_eof(
     stdin(monkeypatch, "top 3\n\nrank of qwen2 72b instruct\n")
     assert main(["--db", cli_db, "console"]) == 0
     out = capsys.readouterr().out
-    assert "Top 3 on LMArena Text" in out
-    assert "Qwen2-72B-Instruct is #73 of 182" in out
+    assert "Top 3 on Arena Text (no style control)" in out
+    assert "Qwen2-72B-Instruct is #73 (rank spread 73–84) of 182" in out
     assert "Leaderbot console" not in out  # no banner when not interactive
 
 
@@ -193,7 +196,7 @@ def test_console_quit(cli_db: str, capsys: pytest.CaptureFixture[str], monkeypat
     stdin(monkeypatch, "top 3\nquit\nhelp\n")
     assert main(["--db", cli_db, "console"]) == 0
     out = capsys.readouterr().out
-    assert "Top 3 on LMArena Text" in out
+    assert "Top 3 on Arena Text (no style control)" in out
     assert "Ask me about" not in out
 
 
@@ -205,7 +208,7 @@ def test_run_without_a_token_falls_back_to_the_console(
     out, err = capsys.readouterr()
     assert "DISCORD_TOKEN" in err
     assert "console" in err
-    assert "Top 3 on LMArena Text" in out
+    assert "Top 3 on Arena Text (no style control)" in out
 
 
 def test_no_command_is_run(cli_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -221,7 +224,7 @@ def test_console_writes_to_the_current_stdout(
 ) -> None:
     stdin(monkeypatch, "top 3\n")
     assert main(["--db", cli_db, "console"]) == 0
-    assert "Top 3 on LMArena Text" in capsys.readouterr().out
+    assert "Top 3 on Arena Text (no style control)" in capsys.readouterr().out
 
 
 def test_run_with_a_token_but_no_discord_fails_cleanly_and_never_shows_the_token(

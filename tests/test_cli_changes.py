@@ -11,15 +11,12 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-
-ARENA_2024 = (
-    Path(__file__).resolve().parent.parent / "db" / "data" / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
-)
+from tests.bundled import ARENA_2024
 
 Run = Callable[..., tuple[int, str, str]]
 
-EVENT_FIELDS = {"type", "model", "old_rank", "new_rank", "old_score", "new_score"}
-EVENT_TYPES = {"new_leader", "debut", "entered", "left", "moved", "score"}
+EVENT_FIELDS = {"type", "model", "old_rank", "new_rank", "old_score", "new_score", "old_model", "sharing"}
+EVENT_TYPES = {"new_leader", "shared_lead", "renamed", "debut", "entered", "left", "moved", "score"}
 
 
 @pytest.fixture
@@ -46,13 +43,17 @@ def as_json(run: Run, *args: str) -> dict:
 
 
 def test_text_lists_the_last_change(run: Run) -> None:
-    code, out, err = run("arena")
+    code, out, err = run("arena-raw")
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0] == "LMArena Text (overall), 2024-12-23 → 2024-12-31, top 10:"
-    # from the raw file (see tests/core/test_changes.py): o1 new at #1, DeepSeek-V3 new at #9, five moves
-    assert "  New #1:" in lines
-    assert "    o1-2024-12-17: now #1 (1359)" in lines
+    assert lines[0] == "Arena Text (no style control) (overall), 2024-12-23 → 2024-12-31, top 10:"
+    # from the raw file (see tests/core/test_changes.py): o1 new at #1 beside four others, DeepSeek-V3 new at #9,
+    # five moves
+    assert "  Shares #1:" in lines
+    assert (
+        "    o1-2024-12-17: new, #1, now shares #1 with Gemini-Exp-1206, Gemini-2.0-Flash-Thinking-Exp-1219,"
+        " ChatGPT-4o-latest (2024-11-20), Gemini-Exp-1121 (1359)"
+    ) in lines
     assert "  New on the board:" in lines
     assert "    DeepSeek-V3: new at #9 (1315)" in lines
     assert "  Moved:" in lines
@@ -61,13 +62,13 @@ def test_text_lists_the_last_change(run: Run) -> None:
         assert any(line.startswith(f"    {model}: #") for line in lines), model
     # the headings come in order of importance
     headings = [line.strip() for line in lines if line.startswith("  ") and not line.startswith("    ")]
-    assert headings == ["New #1:", "New on the board:", "Moved:"]
+    assert headings == ["Shares #1:", "New on the board:", "Moved:"]
     assert len(lines) == 1 + 3 + 7
 
 
 def test_text_names_leavers_and_retired_models(run: Run) -> None:
     # 2024-09-09 -> 2024-09-11: Gemini-1.5-Pro-Exp-0801 (#2) was retired from the board
-    code, out, _ = run("arena", "--from", "2024-09-09", "--to", "2024-09-11")
+    code, out, _ = run("arena-raw", "--from", "2024-09-09", "--to", "2024-09-11")
     assert code == 0
     assert "  Left the top 10:" in out.splitlines()
     assert "    Gemini-1.5-Pro-Exp-0801: #2 → off the board (1298)" in out.splitlines()
@@ -75,10 +76,10 @@ def test_text_names_leavers_and_retired_models(run: Run) -> None:
 
 def test_text_says_when_nothing_changed(run: Run) -> None:
     # 2024-09-06 -> 2024-09-09 only renamed four Cohere models far below the top 10
-    code, out, _ = run("arena", "--from", "2024-09-06", "--to", "2024-09-09")
+    code, out, _ = run("arena-raw", "--from", "2024-09-06", "--to", "2024-09-09")
     assert code == 0
     assert out.splitlines() == [
-        "LMArena Text (overall), 2024-09-06 → 2024-09-09, top 10:",
+        "Arena Text (no style control) (overall), 2024-09-06 → 2024-09-09, top 10:",
         "  no changes worth telling",
     ]
 
@@ -87,10 +88,10 @@ def test_text_says_when_nothing_changed(run: Run) -> None:
 
 
 def test_json_fields_and_types(run: Run) -> None:
-    data = as_json(run, "arena")
+    data = as_json(run, "arena-raw")
     assert {"board", "category", "from", "to", "events"} <= data.keys()
     assert (data["board"], data["category"], data["from"], data["to"]) == (
-        "arena",
+        "arena-raw",
         "overall",
         "2024-12-23",
         "2024-12-31",
@@ -106,12 +107,15 @@ def test_json_fields_and_types(run: Run) -> None:
             assert e[score] is None or type(e[score]) is float
     assert data["events"][:2] == [
         {
-            "type": "new_leader",
+            "type": "shared_lead",
             "model": "o1-2024-12-17",
             "old_rank": None,
             "new_rank": 1,
             "old_score": None,
             "new_score": 1359.0,
+            "old_model": None,
+            "sharing": ["Gemini-Exp-1206", "Gemini-2.0-Flash-Thinking-Exp-1219", "ChatGPT-4o-latest (2024-11-20)",
+                        "Gemini-Exp-1121"],
         },
         {
             "type": "debut",
@@ -120,18 +124,20 @@ def test_json_fields_and_types(run: Run) -> None:
             "new_rank": 9,
             "old_score": None,
             "new_score": 1315.0,
+            "old_model": None,
+            "sharing": [],
         },
-    ]
+    ]  # fmt: skip
 
 
 def test_json_has_exactly_the_documented_fields(run: Run) -> None:
-    assert as_json(run, "arena").keys() == {"board", "category", "from", "to", "events"}
+    assert as_json(run, "arena-raw").keys() == {"board", "category", "from", "to", "events"}
 
 
 def test_json_is_ordered_by_importance(run: Run) -> None:
-    order = ["new_leader", "debut", "entered", "left", "moved", "score"]
+    order = ["new_leader", "shared_lead", "renamed", "debut", "entered", "left", "moved", "score"]
     for dates in (("2024-08-07", "2024-08-14"), ("2024-11-13", "2024-11-15"), ("2024-09-19", "2024-09-28")):
-        data = as_json(run, "arena", "--from", dates[0], "--to", dates[1])
+        data = as_json(run, "arena-raw", "--from", dates[0], "--to", dates[1])
         ranks = [order.index(e["type"]) for e in data["events"]]
         assert ranks == sorted(ranks), dates
 
@@ -141,32 +147,34 @@ def test_json_is_ordered_by_importance(run: Run) -> None:
 
 def test_from_and_to_pick_the_latest_board_on_or_before(run: Run) -> None:
     # no board was published on 2024-11-14 or 2024-11-16
-    data = as_json(run, "arena", "--from", "2024-11-14", "--to", "2024-11-16")
+    data = as_json(run, "arena-raw", "--from", "2024-11-14", "--to", "2024-11-16")
     assert (data["from"], data["to"]) == ("2024-11-13", "2024-11-15")
-    # from the raw file: Gemini-Exp-1114 first appears on 2024-11-15, at #1
+    # from the raw file: Gemini-Exp-1114 first appears on 2024-11-15, at #1 beside ChatGPT-4o-latest (2024-09-03)
     assert data["events"][0] == {
-        "type": "new_leader",
+        "type": "shared_lead",
         "model": "Gemini-Exp-1114",
         "old_rank": None,
         "new_rank": 1,
         "old_score": None,
         "new_score": 1344.0,
+        "old_model": None,
+        "sharing": ["ChatGPT-4o-latest (2024-09-03)"],
     }
     # --to alone: that board and the one before it
-    data = as_json(run, "arena", "--to", "2024-08-14")
+    data = as_json(run, "arena-raw", "--to", "2024-08-14")
     assert (data["from"], data["to"]) == ("2024-08-07", "2024-08-14")
     assert data["events"][0]["model"] == "ChatGPT-4o-latest (2024-08-08)"
     # --from alone: from that board to the latest
-    data = as_json(run, "arena", "--from", "2024-12-20")
+    data = as_json(run, "arena-raw", "--from", "2024-12-20")
     assert (data["from"], data["to"]) == ("2024-12-20", "2024-12-31")
 
 
 def test_top_and_min_move(run: Run) -> None:
-    # 2024-12-23 -> 2024-12-31 in the top 3: only the new #1
-    data = as_json(run, "arena", "--top", "3")
-    assert [(e["type"], e["model"]) for e in data["events"]] == [("new_leader", "o1-2024-12-17")]
+    # 2024-12-23 -> 2024-12-31 in the top 3: only the newcomer at #1
+    data = as_json(run, "arena-raw", "--top", "3")
+    assert [(e["type"], e["model"]) for e in data["events"]] == [("shared_lead", "o1-2024-12-17")]
     # 2024-11-13 -> 2024-11-15 with moves of 2 places or more: o1-preview 1 -> 3 and the two 6 -> 8
-    data = as_json(run, "arena", "--from", "2024-11-13", "--to", "2024-11-15", "--min-move", "2")
+    data = as_json(run, "arena-raw", "--from", "2024-11-13", "--to", "2024-11-15", "--min-move", "2")
     assert {e["model"] for e in data["events"] if e["type"] == "moved"} == {
         "o1-preview",
         "GPT-4o-2024-05-13",
@@ -187,7 +195,7 @@ def test_top_and_min_move(run: Run) -> None:
     ],
 )
 def test_bad_option_is_one_line_and_exit_2(run: Run, args: tuple[str, str]) -> None:
-    code, out, err = run("arena", *args)
+    code, out, err = run("arena-raw", *args)
     assert code == 2
     assert out == ""
     assert len(err.strip().splitlines()) == 1
@@ -203,20 +211,20 @@ def test_unknown_board_is_a_usage_error(run: Run) -> None:
 
 def test_only_one_snapshot_before_to_exits_1(run: Run) -> None:
     # 2024-06-19 is the first board in the data
-    code, out, err = run("arena", "--to", "2024-06-25")
+    code, out, err = run("arena-raw", "--to", "2024-06-25")
     assert (code, out) == (1, "")
     assert err.splitlines() == [
-        "leaderbot: only one arena overall snapshot up to 2024-06-19: nothing to compare it with"
+        "leaderbot: only one arena-raw overall snapshot up to 2024-06-19: nothing to compare it with"
     ]
-    code, out, err = run("arena", "--to", "2024-06-01", "--json")
+    code, out, err = run("arena-raw", "--to", "2024-06-01", "--json")
     assert (code, out) == (1, "")
-    assert err.splitlines() == ["leaderbot: no arena overall snapshot on or before 2024-06-01"]
+    assert err.splitlines() == ["leaderbot: no arena-raw overall snapshot on or before 2024-06-01"]
 
 
 def test_unknown_category_exits_1(run: Run) -> None:
-    code, out, err = run("arena", "--category", "coding")
+    code, out, err = run("arena-raw", "--category", "coding")
     assert (code, out) == (1, "")
-    assert err.splitlines() == ["leaderbot: no arena coding snapshot"]
+    assert err.splitlines() == ["leaderbot: no arena-raw coding snapshot"]
 
 
 # --- Open LLM -------------------------------------------------------------------------------------------------------
@@ -255,11 +263,11 @@ def test_a_rejected_board_changes_nothing(run: Run, seeded_copy: Path, tmp_path:
     broken = sorted(broken, key=lambda r: r["rank"])[:60]
     path = tmp_path / "broken.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in broken), encoding="utf-8")
-    assert main(["--db", str(seeded_copy), "ingest", "arena", "--file", str(path)]) == 0
-    data = as_json(run, "arena")
+    assert main(["--db", str(seeded_copy), "ingest", "arena-raw", "--file", str(path)]) == 0
+    data = as_json(run, "arena-raw")
     assert (data["from"], data["to"]) == ("2024-12-23", "2024-12-31")
-    data = as_json(run, "arena", "--to", "2025-01-31")
+    data = as_json(run, "arena-raw", "--to", "2025-01-31")
     assert (data["from"], data["to"]) == ("2024-12-23", "2024-12-31")
-    code, out, err = run("arena", "--from", "2025-01-07")
+    code, out, err = run("arena-raw", "--from", "2025-01-07")
     assert (code, out) == (1, "")
     assert "2024-12-31" in err

@@ -23,7 +23,7 @@ def test_history_json_has_the_documented_fields(cli_db: str, capsys: pytest.Capt
     assert len(lines) == 2
     first = json.loads(lines[0])
     assert {"board", "category", "model", "points", "best_rank", "first_seen", "days_at_1"} <= first.keys()
-    assert first["model"] == "Gemini-Exp-1206" and first["board"] == "arena" and first["category"] == "overall"
+    assert first["model"] == "Gemini-Exp-1206" and first["board"] == "arena-raw" and first["category"] == "overall"
     assert first["points"][0] == {"date": "2024-12-07", "rank": 1, "score": 1379.0}
     assert (first["best_rank"], first["first_seen"], first["days_at_1"]) == (1, "2024-12-07", 25)
 

@@ -10,17 +10,14 @@ from pathlib import Path
 import pytest
 from viewer_server import ARENA_DATASET, OPEN_LLM_DATASET, ViewerServer, load_rows, rows_page
 
-from bot.ingest import ingest_file, ingest_url, open_store, refresh, seed
+from bot.ingest import ingest_file, open_store, seed
 from bot.profiles import PROFILES, board_ids, live_boards
+from bot.refresh import ingest_url, refresh
 from bot.settings import Settings
 from bot.sources import SourceError
 from db.store import Store
+from tests.bundled import ARENA_2024, OPEN_LLM_DEC, OPEN_LLM_FINAL
 from tests.stores import copy_store, fingerprint
-
-DATA = Path(__file__).resolve().parent.parent / "db" / "data"
-ARENA_2024 = DATA / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
-OPEN_LLM_FINAL = DATA / "open-llm" / "contents-2025-03-21.jsonl.gz"
-OPEN_LLM_DEC = DATA / "open-llm" / "contents-2024-12-11.jsonl.gz"
 
 
 def jsonl(rows: list[dict]) -> bytes:
@@ -68,16 +65,18 @@ def test_a_file_is_stored_once(empty_store: Store) -> None:
 
 def test_only_the_new_board_of_a_file_is_stored(store: Store, tmp_path: Path) -> None:
     rows = load_rows(ARENA_2024)
-    newer = [
-        {**r, "leaderboard_publish_date": "2025-01-06"} for r in rows if r["leaderboard_publish_date"] == "2024-12-31"
+    newer = [  # the last board again, with some more votes: a new publish
+        {**r, "leaderboard_publish_date": "2025-01-06", "vote_count": r["vote_count"] + 50}
+        for r in rows
+        if r["leaderboard_publish_date"] == "2024-12-31"
     ]
     path = tmp_path / "arena-2025.jsonl"
     path.write_bytes(jsonl(rows + newer))
-    report = ingest_file(store, "arena", path)
-    assert report.summary() == f"arena: stored 1 new snapshot(s), 182 rows, from {path} (39 already stored)"
-    latest = store.latest_snapshot("arena", "overall")
+    report = ingest_file(store, "arena-raw", path)
+    assert report.summary() == f"arena-raw: stored 1 new snapshot(s), 182 rows, from {path} (39 already stored)"
+    latest = store.latest_snapshot("arena-raw", "overall")
     assert (latest.as_of, latest.row_count) == ("2025-01-06", 182)
-    previous = store.latest_snapshot("arena", "overall", on_or_before="2025-01-05")
+    previous = store.latest_snapshot("arena-raw", "overall", on_or_before="2025-01-05")
     ids = {e["model_key"]: e["model_id"] for e in store.entries(previous.id)}
     assert {e["model_key"]: e["model_id"] for e in store.entries(latest.id)} == ids
 
@@ -87,8 +86,8 @@ def test_a_viewer_page_file_is_the_same_snapshot_as_json_lines(empty_store: Stor
     lines, page = tmp_path / "first.jsonl", tmp_path / "first-page.json"
     lines.write_bytes(jsonl(rows))
     page.write_text(json.dumps(rows_page(rows)), encoding="utf-8")
-    assert ingest_file(empty_store, "arena", lines).created[0].snapshot.row_count == 100
-    assert ingest_file(empty_store, "arena", page).created == []
+    assert ingest_file(empty_store, "arena-raw", lines).created[0].snapshot.row_count == 100
+    assert ingest_file(empty_store, "arena-raw", page).created == []
 
 
 def test_a_file_named_without_a_date_takes_as_of(empty_store: Store, tmp_path: Path) -> None:
@@ -99,7 +98,7 @@ def test_a_file_named_without_a_date_takes_as_of(empty_store: Store, tmp_path: P
 
 
 def test_an_unknown_board_is_refused_before_reading(empty_store: Store, tmp_path: Path) -> None:
-    with pytest.raises(SourceError, match=r"^unknown board 'hf'; boards: arena, open-llm$"):
+    with pytest.raises(SourceError, match=rf"^unknown board 'hf'; boards: {', '.join(board_ids())}$"):
         ingest_file(empty_store, "hf", tmp_path / "does-not-exist.jsonl")
 
 
@@ -133,18 +132,18 @@ def _last_name() -> str:
 
 
 BAD_FILES = {
-    "missing-column": ("arena", lambda: _without("rating"), "missing required column(s) 'rating'"),
-    "wrong-type": ("arena", lambda: _with_cell(6, "rating", "1250"), "column 'rating' should be num (row 7)"),
+    "missing-column": ("arena-raw", lambda: _without("rating"), "missing required column(s) 'rating'"),
+    "wrong-type": ("arena-raw", lambda: _with_cell(6, "rating", "1250"), "column 'rating' should be num (row 7)"),
     "null": (
-        "arena",
+        "arena-raw",
         lambda: _with_cell(4000, "model_name", None),
         "column 'model_name' is missing or null (row 4001)",
     ),
-    "empty": ("arena", lambda: b"", "the file is empty"),
-    "truncated-gzip": ("arena", _cut_gzip, "the gzip data is truncated or corrupt"),
-    "truncated-line": ("arena", _cut_line, "line 2801 is not valid JSON"),
-    "duplicate-model": ("arena", _duplicate, f"{_last_name()!r} appears twice in the overall board of 2024-12-31"),
-    "not-utf8": ("arena", lambda: _with_cell(3, "organization", "Z.ai").replace(b"Z.ai", b"Z\xe9ai"), "not UTF-8"),
+    "empty": ("arena-raw", lambda: b"", "the file is empty"),
+    "truncated-gzip": ("arena-raw", _cut_gzip, "the gzip data is truncated or corrupt"),
+    "truncated-line": ("arena-raw", _cut_line, "line 2801 is not valid JSON"),
+    "duplicate-model": ("arena-raw", _duplicate, f"{_last_name()!r} appears twice in the overall board of 2024-12-31"),
+    "not-utf8": ("arena-raw", lambda: _with_cell(3, "organization", "Z.ai").replace(b"Z.ai", b"Z\xe9ai"), "not UTF-8"),
     "open-llm-score": ("open-llm", lambda: b'{"fullname": "a/b"}\n', "missing required column(s) 'Average ⬆️'"),
 }
 
@@ -182,7 +181,7 @@ async def test_ingest_url_pages_a_whole_table(empty_store: Store, viewer: Viewer
 async def test_ingest_url_with_a_filter(empty_store: Store, viewer: ViewerServer) -> None:
     where = "%22leaderboard_publish_date%22%3D%272024-06-19%27"
     url = viewer.rows_url(*ARENA_DATASET, "full").replace("/rows?", "/filter?") + f"&where={where}"
-    report = await ingest_url(empty_store, "arena", url, settings_for(viewer))
+    report = await ingest_url(empty_store, "arena-raw", url, settings_for(viewer))
     assert [(s.snapshot.as_of, s.snapshot.row_count) for s in report.created] == [("2024-06-19", 109)]
     assert {p.params["where"] for p in viewer.seen("filter")} == {"\"leaderboard_publish_date\"='2024-06-19'"}
 
@@ -201,45 +200,50 @@ async def test_a_schema_change_mid_fetch_stores_nothing(untouched: tuple[Store, 
     assert fingerprint(store) == before
 
 
-async def test_refresh_fetches_the_latest_arena_board(empty_store: Store, viewer: ViewerServer) -> None:
-    report = await refresh(empty_store, "arena", settings_for(viewer))
+async def test_the_arena_through_the_dataset_viewer_still_works(empty_store: Store, viewer: ViewerServer) -> None:
+    """Parquet files are the Arena's refresh path (tests/test_refresh.py); a viewer URL is the fallback."""
+    url = viewer.rows_url(*ARENA_DATASET, "latest")
+    report = await ingest_url(empty_store, "arena-raw", url, settings_for(viewer))
     (saved,) = report.created
     assert (saved.snapshot.as_of, saved.snapshot.row_count) == ("2024-12-31", 182)
-    assert saved.snapshot.source == f"{viewer.url}/rows?dataset=lmarena-ai/leaderboard-dataset&config=text&split=latest"
+    assert saved.snapshot.source == url
     assert {p.params["split"] for p in viewer.requests} == {"latest"}
 
 
 async def test_refresh_of_unchanged_boards_stores_nothing(store: Store, viewer: ViewerServer) -> None:
     """The tables fetched page by page over HTTP are recognised as the bundled ones, row for row."""
     before = fingerprint(store)
-    arena = await refresh(store, "arena", settings_for(viewer))
-    open_llm = await refresh(store, "open-llm", settings_for(viewer))
-    assert arena.created == open_llm.created == []
-    assert [s.snapshot.as_of for s in arena.saved + open_llm.saved] == ["2024-12-31", "2025-03-21"]
+    arena = await ingest_url(store, "arena-raw", viewer.rows_url(*ARENA_DATASET, "latest"), settings_for(viewer))
+    [open_llm] = await refresh(store, ["open-llm"], settings_for(viewer))
+    assert open_llm.outcome == "unchanged" and open_llm.ingest is not None
+    assert arena.created == open_llm.ingest.created == []
+    assert [s.snapshot.as_of for s in arena.saved + open_llm.ingest.saved] == ["2024-12-31", "2025-03-21"]
     assert fingerprint(store) == before
 
 
 async def test_refresh_that_keeps_failing_stores_nothing(untouched: tuple[Store, tuple], viewer: ViewerServer) -> None:
     store, before = untouched
     viewer.fail(500, times=None, offset=100)
-    with pytest.raises(SourceError) as failed:
-        await refresh(store, "arena", settings_for(viewer, http_retries=1))
-    assert f"{viewer.url}/rows?dataset=lmarena-ai%2Fleaderboard-dataset" in str(failed.value)
-    assert "HTTP 500 (gave up after 1 attempts)" in str(failed.value)
+    [report] = await refresh(store, ["open-llm"], settings_for(viewer, http_retries=1))
+    assert report.outcome == "failed"
+    assert f"{viewer.url}/rows?dataset=open-llm-leaderboard%2Fcontents" in report.detail
+    assert "HTTP 500 (gave up after 1 attempts)" in report.summary()
     assert fingerprint(store) == before
 
 
-async def test_refresh_keeps_to_the_concurrency_setting(empty_store: Store) -> None:
+async def test_paging_keeps_to_the_concurrency_setting(empty_store: Store) -> None:
     rows = load_rows(ARENA_2024)[:1000]  # ten pages, nine boards
     async with ViewerServer(page_delay=0.05) as server:
         server.add_table(*ARENA_DATASET, "latest", rows)
-        report = await refresh(empty_store, "arena", settings_for(server, http_concurrency=2))
+        url = server.rows_url(*ARENA_DATASET, "latest")
+        report = await ingest_url(empty_store, "arena-raw", url, settings_for(server, http_concurrency=2))
     assert sum(s.snapshot.row_count for s in report.created) == 1000
     assert server.max_in_flight == 2
 
 
 def test_only_live_boards_are_refreshed_by_default() -> None:
-    assert live_boards() == [p.id for p in PROFILES.values() if p.live] == ["arena"]
+    assert live_boards() == [p.id for p in PROFILES.values() if p.live]
+    assert "arena-raw" in live_boards() and "open-llm" not in live_boards()
 
 
 # --- the bundled seed -----------------------------------------------------------------------------------------
@@ -262,7 +266,7 @@ def test_open_store_without_seed_has_boards_and_organizations_only(tmp_path: Pat
 def test_an_interrupted_seed_is_completed_at_the_next_start(tmp_path: Path) -> None:
     path = tmp_path / "store.db"
     with Store(path) as half:  # what a seed stopped after its first file leaves: LMArena in, Open LLM not
-        ingest_file(half, "arena", ARENA_2024)
+        ingest_file(half, "arena-raw", ARENA_2024)
         assert half.meta("bundled") is None
     with open_store(path) as whole:
         assert {s.board for s in whole.snapshots()} == {p.id for p in PROFILES.values() if p.bundle}

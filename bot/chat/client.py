@@ -52,7 +52,9 @@ class LeaderBot(commands.Bot):
         )
         self.store = store
         self.settings = settings
-        self.answerer = Answerer(store, default_board=settings.default_board)
+        self.answerer = Answerer(
+            store, default_board=settings.default_board, stale_after_minutes=settings.stale_after_minutes
+        )
         self.notifier = Notifier(self)
         self.wants_scheduler = scheduler
         self.scheduler: AsyncIOScheduler | None = None

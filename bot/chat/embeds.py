@@ -14,7 +14,7 @@ import discord
 
 from ..core.answer import Answer, Entry, Kind
 from ..core.changes import ChangeSet
-from ..core.text import EVENT_HEADINGS, describe_event, entry_line, history_line, score_text
+from ..core.text import EVENT_HEADINGS, age_text, describe_event, entry_line, history_line, render_body, score_text
 from ..profiles import profile
 
 TITLE_MAX = 256
@@ -53,7 +53,12 @@ def footer(answer: Answer) -> str:
         return "Leaderbot"
     state = "archived board, frozen" if answer.archived else "live board"
     source = f" · {answer.url.removeprefix('https://')}" if answer.url else ""  # footers cannot hold links
-    return clip(f"{answer.board_title} · {answer.category} · {state} · as of {answer.as_of}{source}", FOOTER_MAX)
+    fresh = f"\n{answer.freshness}" if answer.freshness else ""
+    return clip(
+        f"{answer.board_title} · {answer.category} · {state} · as of {answer.as_of}{age_text(answer.age_days)}"
+        f"{source}{fresh}",
+        FOOTER_MAX,
+    )
 
 
 def plain_text(answer: Answer) -> str:
@@ -134,7 +139,8 @@ def _text(title: str, *, markdown: bool = False) -> Callable[[Answer], list[disc
     """An embed holding the answer's plain text: escaped, unless the text is our own markdown (the help)."""
 
     def render(answer: Answer) -> list[discord.Embed]:
-        body = answer.text if markdown else escape(answer.text)
+        text = render_body(answer)
+        body = text if markdown else escape(text)
         return [_embed(answer, title.format(answer=answer), clip(body, DESCRIPTION_MAX))]
 
     return render
@@ -153,15 +159,20 @@ def _rank(answer: Answer) -> list[discord.Embed]:
     if d.interval is not None:
         low, high = d.interval
         embed.add_field(name="95% CI", value=f"{score_text(answer.board, low)}–{score_text(answer.board, high)}")
+    if d.rank_spread is not None and d.rank_spread != (e.rank, e.rank):
+        embed.add_field(name="Rank spread", value=f"{d.rank_spread[0]}–{d.rank_spread[1]}")
     if d.votes is not None:
         embed.add_field(name="Votes", value=f"{d.votes:,}")
+    if d.sessions is not None:
+        embed.add_field(name="Sessions", value=f"{d.sessions:,}")
+    if d.license_class and d.license:
+        embed.add_field(name="License", value=clip(f"{d.license_class} ({escape(d.license)})", 1024))
     if d.params_b is not None:
         embed.add_field(name="Size", value=f"{d.params_b:g}B")
     for name, value in (d.benchmarks or {}).items():
         if value is not None:
             embed.add_field(name=name, value=f"{value:.2f}")
-    if e.other is not None:
-        o = e.other
+    for o in e.others:
         state = "archived" if o.archived else "live"
         embed.add_field(
             name=clip(f"On {o.board_title} ({state}, {o.as_of})", 256),
@@ -203,8 +214,16 @@ def render_digest(changes: ChangeSet) -> discord.Embed:
     board = profile(changes.board)
     board_title, url = board.title, board.url
     leaders = [e for e in changes.events if e.type == "new_leader"]
+    sharing = [e for e in changes.events if e.type == "shared_lead"]
+    renamed_leader = [e for e in changes.events if e.type == "renamed" and e.new_rank == 1]
     if leaders:
         headline = f"New #1 on {board_title}: {', '.join(e.model for e in leaders)}"
+    elif sharing:
+        headline = (
+            f"{', '.join(e.model for e in sharing)} now share{'s' if len(sharing) == 1 else ''} #1 on {board_title}"
+        )
+    elif renamed_leader:
+        headline = f"{board_title}: {describe_event(renamed_leader[0], changes.board)}"
     else:
         count = len(changes.events)
         headline = f"{board_title}: {count} change{'s' if count != 1 else ''} in the top {changes.top_n}"
@@ -220,7 +239,7 @@ def render_digest(changes: ChangeSet) -> discord.Embed:
         cut = description[: DESCRIPTION_MAX - 50].rsplit("\n", 1)[0]
         description = f"{cut}\n… and more on the board"
     embed = discord.Embed(title=clip(headline, TITLE_MAX), description=description, url=url,
-                          colour=discord.Colour.gold() if leaders else discord.Colour.blurple())  # fmt: skip
+                          colour=discord.Colour.gold() if leaders or sharing else discord.Colour.blurple())  # fmt: skip
     span = f"{changes.from_date} → {changes.to_date}" if changes.from_date else changes.to_date
     source = f" · {url.removeprefix('https://')}" if url else ""
     embed.set_footer(text=clip(f"{board_title} · {changes.category} · board of {span}{source}", FOOTER_MAX))

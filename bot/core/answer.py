@@ -46,11 +46,18 @@ class ModelDetails:
     benchmarks: dict[str, float | None] | None = None  # display name -> value
     official: bool | None = None
     model_type: str | None = None
+    rank_spread: tuple[int, int] | None = None  # the best and worst rank the intervals allow
+    position: int | None = None  # the place by score, 1..N
+    license: str | None = None  # the board's own text
+    license_class: str | None = None  # 'open weights', 'proprietary' or 'unknown'
+    observations: int | None = None  # agent arenas
+    sessions: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = {k: v for k, v in asdict(self).items() if v is not None}
-        if "interval" in data:
-            data["interval"] = list(data["interval"])
+        for pair in ("interval", "rank_spread"):
+            if pair in data:
+                data[pair] = list(data[pair])
         if "model_type" in data:
             data["type"] = data.pop("model_type")
         return data
@@ -80,7 +87,11 @@ class Entry:
     organization: str | None
     country: str | None
     details: ModelDetails = field(default_factory=ModelDetails)
-    other: Standing | None = None
+    others: list[Standing] = field(default_factory=list)  # the model on related boards (rank answers)
+
+    @property
+    def other(self) -> Standing | None:
+        return self.others[0] if self.others else None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -91,6 +102,7 @@ class Entry:
             "country": self.country,
             **self.details.to_json(),
             "other": None if self.other is None else asdict(self.other),
+            "others": [asdict(o) for o in self.others],
         }
 
 
@@ -131,6 +143,9 @@ class BoardSummary:
     snapshots: int
     models: int
     categories: tuple[str, ...]
+    age_days: int = 0  # of the latest snapshot's data
+    checked_at: str | None = None  # when upstream was last asked (live boards)
+    stale: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "categories": list(self.categories)}
@@ -147,6 +162,10 @@ class Answer:
     category: str | None = None
     url: str | None = None
     score_label: str | None = None
+    age_days: int | None = None  # how old the board's data is, today
+    checked_at: str | None = None  # when upstream was last asked about the board (live boards)
+    stale: bool = False  # a live board not fetched for longer than two refresh intervals
+    freshness: str = ""  # a sentence on where the answer comes from and how fresh that is, when it needs saying
     title: str = ""
     entries: list[Entry] = field(default_factory=list)
     orgs: list[OrgShare] = field(default_factory=list)
@@ -178,6 +197,10 @@ class Answer:
             "category": self.category,
             "url": self.url,
             "score_label": self.score_label,
+            "age_days": self.age_days,
+            "checked_at": self.checked_at,
+            "stale": self.stale,
+            "freshness": self.freshness,
             "title": self.title,
             "entries": [e.to_json() for e in self.entries] + [o.to_json() for o in self.orgs],
             "boards": [b.to_json() for b in self.boards],

@@ -8,8 +8,9 @@ next answer. What differs between boards is asked of their profiles.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from db.store import Store
@@ -28,11 +29,24 @@ from .text import render_text
 MAX_VIEWS = 32
 
 
+# A board this old (or older) that lacks a name may simply predate the model: say so instead of guessing.
+OLD_BOARD_DAYS = 60
+
+
 class Answerer:
-    def __init__(self, store: Store, *, default_board: str = DEFAULT_BOARD) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        default_board: str = DEFAULT_BOARD,
+        stale_after_minutes: int = 120,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         profile(default_board)  # a board without a profile fails here, not in the first question
         self.store = store
         self.default_board = default_board
+        self.stale_after = timedelta(minutes=stale_after_minutes)
+        self.now = now
         self.reader = reader(store)
         self._views: dict[tuple[int, int, tuple[tuple[str, str], ...]], BoardView] = {}
         self._org_state: tuple[int, dict[str, frozenset[str]], Lexicon] = (-1, {}, Lexicon())
@@ -77,12 +91,16 @@ class Answerer:
 
     def complete(self, board: str | None, typed: str, limit: int = 25) -> list[str]:
         """Model names for autocomplete; none for a board that does not exist."""
-        board = board or self.default_board
+        board = self.board_for(board)
         view = self.view(board) if board in PROFILES else None
         return [] if view is None else [c.name for c in view.index.complete(typed, limit)]
 
     def categories(self, board: str) -> list[str]:
         return self.store.categories(board)
+
+    def held_boards(self) -> list[str]:
+        """The boards the store holds an accepted snapshot of, in registry order."""
+        return [board for board in PROFILES if self.reader.accepted(board)]
 
     # --- answering --------------------------------------------------------------------------------------------
 
@@ -133,9 +151,22 @@ class Answerer:
             raise AnswerError(f"I don't know a board called {board!r}; boards: {', '.join(PROFILES)}.")
         return board
 
+    def _board(self, query: Query) -> str:
+        return self.board_for(query.board)
+
+    def board_for(self, board: str | None) -> str:
+        """The board a question is answered from: the one it names, else the default, or while that holds nothing
+        yet (a fresh install has only the bundled raw text boards), the default's fallback."""
+        if board is not None:
+            return board
+        default = profile(self.default_board)
+        if default.fallback and self.reader.latest(self.default_board, default.default_category) is None:
+            return default.fallback
+        return self.default_board
+
     def _open(self, query: Query, board: str | None = None) -> BoardView:
         """The view a query is answered from; AnswerError saying why when there is none."""
-        board = self._known(board or query.board or self.default_board)
+        board = self._known(board or self._board(query))
         view = self.view(board, query.category, query.as_of)
         if view is not None:
             return view
@@ -151,10 +182,9 @@ class Answerer:
             )
         raise AnswerError(f"{board_profile.title} has no data yet; an admin can run `leaderbot refresh`.")
 
-    @staticmethod
-    def _base(query: Query, view: BoardView, kind: Kind) -> Answer:
+    def _base(self, query: Query, view: BoardView, kind: Kind) -> Answer:
         p = view.profile
-        return Answer(
+        answer = Answer(
             question=query.text,
             kind=kind,
             board=p.id,
@@ -166,6 +196,17 @@ class Answerer:
             score_label=p.score.label,
             of=len(view.rows),
         )
+        now = self.now()
+        answer.age_days = max(0, (now.date() - date.fromisoformat(view.snapshot.as_of)).days)
+        answer.checked_at, answer.stale = self.freshness(p.id)
+        if query.board is None and p.id != self.default_board and p.id == profile(self.default_board).fallback:
+            answer.freshness = (
+                f"{profile(self.default_board).title} holds no board yet, so this is from {p.title};"
+                " `leaderbot refresh` fetches it."
+            )
+        elif answer.stale:
+            answer.freshness = stale_note(answer.checked_at, now)
+        return answer
 
     @staticmethod
     def _entry(view: BoardView, row: Mapping[str, Any], *, rank: int | None = None) -> Entry:
@@ -183,6 +224,17 @@ class Answerer:
             details["official"] = bool(row.get("official"))
         if Detail.MODEL_TYPE in shows:
             details["model_type"] = row.get("model_type")
+        if Detail.RANK_SPREAD in shows and row.get("rank_worst") is not None:
+            details["rank_spread"] = (row["rank"], row["rank_worst"])
+        if Detail.POSITION in shows:
+            details["position"] = row.get("position")
+        if Detail.LICENSE in shows:
+            details["license"] = row.get("license") or None
+            details["license_class"] = view.profile.license_class(row.get("license"))
+        if Detail.OBSERVATIONS in shows:
+            details["observations"] = row.get("observations")
+        if Detail.SESSIONS in shows:
+            details["sessions"] = row.get("sessions")
         return Entry(
             rank=rank if rank is not None else row["rank"],
             model=row["name"],
@@ -192,32 +244,32 @@ class Answerer:
             details=ModelDetails(**details),
         )
 
-    def _other_boards(self, view: BoardView, row: Mapping[str, Any], as_of: str | None) -> Standing | None:
-        """The model's standing on another board, from that board's snapshot of the same moment when the
+    def _other_boards(self, view: BoardView, row: Mapping[str, Any], as_of: str | None) -> list[Standing]:
+        """The model's standing on the board's related boards, from their snapshots of the same moment when the
         question asked for a date."""
         org_words, _ = self._organizations()
-        for board, other_profile in PROFILES.items():
-            if board == view.profile.id:
-                continue
+        found = []
+        for board in view.profile.related:
+            other_profile = profile(board)
             other = self.view(board, as_of=as_of)
-            if other is None:
+            key = None if other is None else find_other(row, other, org_words)
+            if other is None or key is None:
                 continue
-            key = find_other(row, other, org_words)
-            if key is None:
-                continue
-            found = other.best[key]
-            return Standing(
-                board, other_profile.title, other_profile.archived, other.snapshot.as_of, found["rank"],
-                found["name"], found["score"], len(other.rows),
+            there = other.best[key]
+            standing = Standing(
+                board, other_profile.title, other_profile.archived, other.snapshot.as_of, there["rank"],
+                there["name"], there["score"], len(other.rows),
             )  # fmt: skip
-        return None
+            found.append(standing)
+        return found
 
     def _resolve(self, query: Query, name: str) -> tuple[BoardView, Resolution]:
         """Resolve on the asked board; when no board was named and the default lacks the model, try the others."""
         view = self._open(query)
         resolution = view.index.resolve(name)
         if resolution.status == "not_found" and query.board is None:
-            for board in PROFILES:
+            related = view.profile.related
+            for board in sorted(PROFILES, key=lambda b: (b not in related, related.index(b) if b in related else 0)):
                 if board == view.profile.id:
                     continue
                 try:
@@ -234,6 +286,12 @@ class Answerer:
         answer = self._base(query, view, kind)
         answer.title = resolution.query
         answer.candidates = [c.name for c in resolution.candidates]
+        if kind is Kind.NOT_FOUND and not answer.candidates and (answer.age_days or 0) >= OLD_BOARD_DAYS:
+            # nothing like it on a board months old: the model is likely newer than the board
+            answer.notes.append(
+                f"“{resolution.query}” is not on the stored board of {answer.as_of} ({answer.age_days} days old)"
+                + ("; `leaderbot refresh` fetches the current one." if view.profile.live else ".")
+            )
         answer.pending, answer.pending_name = replace(query, board=view.profile.id), name
         return answer
 
@@ -253,10 +311,11 @@ class Answerer:
         row = view.best[resolution.match.key]
         answer = self._base(query, view, Kind.RANK)
         entry = self._entry(view, row)
-        entry.other = self._other_boards(view, row, query.as_of)
+        entry.others = self._other_boards(view, row, query.as_of)
         answer.entries = [entry]
-        if query.board is None and view.profile.id != self.default_board:
-            answer.notes.append(f"Not on {profile(self.default_board).title}; this is from {view.profile.title}.")
+        asked = self._board(query)
+        if query.board is None and view.profile.id != asked:
+            answer.notes.append(f"Not on {profile(asked).title}; this is from {view.profile.title}.")
         return answer
 
     def _resolve_each(self, query: Query, view: BoardView, note: str) -> list[Candidate] | Answer:
@@ -304,7 +363,7 @@ class Answerer:
         its filters (with a note saying so)."""
         filters = query.filters
         needed = filters.needs()
-        board = self._known(query.board or self.default_board)
+        board = self._known(self._board(query))
 
         def can(p: BoardProfile) -> bool:
             return p.supports(needed) and (filters.benchmark is None or p.benchmark(filters.benchmark) is not None)
@@ -392,12 +451,33 @@ class Answerer:
         answer.title = f"Who holds the top {len(top)}"
         return answer
 
+    def freshness(self, board: str) -> tuple[str | None, bool]:
+        """When a board was last fetched (UTC ISO 8601, None: never) and whether that is too long ago to call it
+        live (archived boards are never stale: they do not change)."""
+        if profile(board).archived:
+            return None, False
+        checked = self.reader.checked_at(board)
+        return checked, checked is None or self.now() - datetime.fromisoformat(checked) > self.stale_after
+
+    def data_line(self) -> str:
+        """One sentence on what a question that names no board is answered from, and how fresh it is."""
+        board = self._board(Query(Kind.TOP))
+        view = self.view(board)
+        if view is None:
+            return "No boards stored yet: `leaderbot refresh` fetches them."
+        days = max(0, (self.now().date() - date.fromisoformat(view.snapshot.as_of)).days)
+        line = f"Questions naming no board are answered from {view.profile.title}, board of {view.snapshot.as_of}"
+        line += f" ({'today' if days == 0 else f'{days} days old'})."
+        checked, stale = self.freshness(board)
+        return line + (" " + stale_note(checked, self.now()) if stale else "")
+
     def _boards(self, query: Query) -> Answer:
         answer = Answer(query.text, Kind.BOARDS, title="Boards")
+        empty = []
         for board, board_profile in PROFILES.items():
             snapshots = self.reader.accepted(board)
             if not snapshots:
-                answer.notes.append(f"{board_profile.title}: no data yet")
+                empty.append(board)
                 continue
             latest = max(snapshots, key=lambda s: (s.as_of, s.id))
             view = self.view(board, latest.category)
@@ -412,9 +492,24 @@ class Answerer:
                     snapshots=len(snapshots),
                     models=view.size if view else latest.row_count,
                     categories=tuple(sorted({s.category for s in snapshots})),
+                    age_days=max(0, (self.now().date() - date.fromisoformat(latest.as_of)).days),
+                    checked_at=self.freshness(board)[0],
+                    stale=self.freshness(board)[1],
                 )
             )
+        if empty:
+            hint = " `leaderbot refresh` fetches the live ones." if any(profile(b).live for b in empty) else ""
+            answer.notes.append(f"These boards have no data yet: {', '.join(empty)}.{hint}")
         return answer
+
+
+def stale_note(checked_at: str | None, now: datetime) -> str:
+    """What to say of a live board that was not fetched lately."""
+    if checked_at is None:
+        return "This board was never fetched from upstream; `leaderbot refresh` fetches the current one."
+    days = (now - datetime.fromisoformat(checked_at)).total_seconds() / 86400
+    since = f"{days:.0f} days" if days >= 2 else f"{days * 24:.0f} hours"
+    return f"Not fetched for {since}; `leaderbot refresh` fetches the current board."
 
 
 def _ranks(values: list[float], rows: list[dict[str, Any]], picked: list[dict[str, Any]]) -> list[int]:

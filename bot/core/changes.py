@@ -17,10 +17,12 @@ from ..profiles import profile
 from .renames import rename_links
 from .snapshots import first_per_model, reader
 
-EventType = Literal["new_leader", "debut", "entered", "left", "moved", "score"]
+EventType = Literal["new_leader", "shared_lead", "renamed", "debut", "entered", "left", "moved", "score"]
 
 # Order of importance in a digest.
-IMPORTANCE: dict[EventType, int] = {"new_leader": 0, "debut": 1, "entered": 2, "left": 3, "moved": 4, "score": 5}
+IMPORTANCE: dict[EventType, int] = {
+    "new_leader": 0, "shared_lead": 1, "renamed": 2, "debut": 3, "entered": 4, "left": 5, "moved": 6, "score": 7,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class Event:
     new_rank: int | None
     old_score: float | None
     new_score: float | None
+    old_model: str | None = None  # the name it had on the old board, when it was renamed in between
+    sharing: tuple[str, ...] = ()  # for shared_lead: the models it now shares #1 with
 
     @property
     def places(self) -> int:
@@ -55,7 +59,7 @@ class ChangeSet:
             "category": self.category,
             "from": self.from_date,
             "to": self.to_date,
-            "events": [asdict(e) for e in self.events],
+            "events": [{**asdict(e), "sharing": list(e.sharing)} for e in self.events],
         }
 
 
@@ -72,13 +76,18 @@ def detect_changes(
     score_step: float | None = None,
     renamed: Mapping[str, str] | None = None,
 ) -> ChangeSet:
-    """Events between two snapshots, most important first.
+    """Events between two snapshots, most important first. Ranks are the board's (statistical on LMArena), so a
+    model that only swaps places inside its confidence interval has not moved.
 
-    - new_leader: a model now ranked 1 that was not before (equal published ranks are ties, so several can lead);
-    - debut: a model not on the old board at all, now in the top N;
+    - new_leader: a model that is now the sole #1 and was not #1 before (one left alone at the top of a tie was
+      #1 already: what happened is the others' move);
+    - shared_lead: a model that now shares #1 and did not hold it before ("now shares #1 with ...");
+    - renamed: a top-N model renamed in between with nothing else to tell ("X is now listed as Y, still #1");
+      a renamed model with another event carries its old name in that event instead;
+    - debut: a model not on the old board at all, now in the top N (below #1);
     - entered / left: into or out of the top N (leaving includes being retired from the board);
-    - moved: within the top N, by at least `min_move` published places (an unchanged rank is no move, however the
-      ties around it shifted);
+    - moved: within the top N, by at least `min_move` places (an unchanged rank is no move, however the ties
+      around it shifted);
     - score: a top-N model whose score moved by at least `score_step` (default: the board's notable step) without
       changing rank.
 
@@ -90,32 +99,50 @@ def detect_changes(
     board_profile = profile(board)
     if renamed is None:
         renamed = rename_links(old, new, rules=board_profile.renames, drift=board_profile.rename_drift)
+    origin = {renamed.get(k, k): k for k in old}  # new key -> the key the model had on the old board
     old = {renamed.get(k, k): row for k, row in old.items()}
     step = score_step if score_step is not None else board_profile.notable_step
+    leaders = [k for k, r in new.items() if int(r["rank"]) == 1]
     events: list[Event] = []
     for key, row in new.items():
-        rank, score = int(row["rank"]), float(row["score"])
+        rank, score, name = int(row["rank"]), float(row["score"]), row["name"]
         before = old.get(key)
-        if before is None:
-            if rank <= top_n:
-                kind: EventType = "new_leader" if rank == 1 else "debut"
-                events.append(Event(kind, row["name"], None, rank, None, score))
-            continue
-        old_rank, old_score = int(before["rank"]), float(before["score"])
-        if rank == 1 and old_rank != 1:
-            events.append(Event("new_leader", row["name"], old_rank, rank, old_score, score))
-        elif rank <= top_n < old_rank:
-            events.append(Event("entered", row["name"], old_rank, rank, old_score, score))
-        elif rank <= top_n and old_rank <= top_n and abs(old_rank - rank) >= min_move:
-            events.append(Event("moved", row["name"], old_rank, rank, old_score, score))
-        elif rank <= top_n and rank == old_rank and abs(score - old_score) >= step:
-            events.append(Event("score", row["name"], old_rank, rank, old_score, score))
+        old_rank = None if before is None else int(before["rank"])
+        old_score = None if before is None else float(before["score"])
+        was = before["name"] if before is not None and origin[key] != key else None
+        event: EventType | None = None
+        if rank == 1 and len(leaders) == 1 and old_rank != 1:
+            event = "new_leader"
+        elif rank == 1 and old_rank != 1:
+            event = "shared_lead"
+        elif before is None:
+            event = "debut" if rank <= top_n else None
+        elif rank <= top_n < old_rank:  # type: ignore[operator]
+            event = "entered"
+        elif rank <= top_n and old_rank <= top_n and abs(old_rank - rank) >= min_move:  # type: ignore[operator]
+            event = "moved"
+        elif rank <= top_n and rank == old_rank and abs(score - old_score) >= step:  # type: ignore[operator]
+            event = "score"
+        elif was is not None and min(rank, old_rank) <= top_n:  # type: ignore[type-var]
+            event = "renamed"
+        if event is not None:
+            sharing = (
+                ()
+                if event != "shared_lead"
+                else tuple(
+                    new[k]["name"]
+                    for k in sorted(leaders, key=lambda k: (-float(new[k]["score"]), new[k]["name"]))
+                    if k != key
+                )
+            )
+            events.append(Event(event, name, old_rank, rank, old_score, score, was, sharing))
     for key, before in old.items():
         old_rank = int(before["rank"])
         if old_rank > top_n:
             continue
         row = new.get(key)
         if row is None or int(row["rank"]) > top_n:
+            was = before["name"] if row is not None and origin[key] != key else None
             events.append(
                 Event(
                     "left",
@@ -124,6 +151,7 @@ def detect_changes(
                     None if row is None else int(row["rank"]),
                     float(before["score"]),
                     None if row is None else float(row["score"]),
+                    was,
                 )
             )
     events.sort(key=lambda e: (IMPORTANCE[e.type], -abs(e.places), e.new_rank or e.old_rank or 0, e.model))

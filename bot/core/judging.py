@@ -1,7 +1,8 @@
 """Is a new publish a real board or a broken one? The sanity check and the policy for accepting boards, together.
 
 A snapshot that looks broken next to the last accepted one is stored as 'rejected': kept for the record, never
-answered from or announced. Real boards shrink (LMArena once retired 15% of its rows in one publish) but never lose
+answered from or announced; one identical to it but for its date (upstream republishes unchanged boards) is not
+stored at all. Real boards shrink (LMArena once retired 15% of its rows in one publish) but never lose
 half their rows, all their leaders at once, or produce scores outside the board's range (its profile says which).
 Two things are no sign of breakage: new leaders after a long gap (`TURNOVER_DAYS` without an accepted board), and
 new leaders twice in a row (the board has turned over). `leaderbot accept` overrules the check by hand.
@@ -71,39 +72,75 @@ class Judged(Protocol):
     status: str
 
 
-def judge_snapshots(store: Store, snapshots: Sequence[Judged]) -> None:
-    """Mark each incoming snapshot that looks broken next to the one before it as rejected, oldest first, each
-    judged against the last accepted board before it (stored or in this same import)."""
-    read = reader(store)
-    previous: dict[str, tuple[str, list[dict[str, Any]]]] = {}  # category -> (date, rows) of the last accepted
-    rejected: dict[str, list[dict[str, Any]]] = {}  # category -> rows of the newest rejected since then
-    for data in sorted(snapshots, key=lambda d: d.as_of):
-        if data.category not in previous:
-            before = read.latest(data.board, data.category, on_or_before=data.as_of)
-            previous[data.category] = (before.as_of, list(read.rows(before).rows)) if before else (data.as_of, [])
-            since = [
-                s for s in store.snapshots(data.board, data.category)
-                if s.status == "rejected" and (before is None or s.as_of > before.as_of) and s.as_of <= data.as_of
-            ]  # fmt: skip
-            if since:
-                rejected[data.category] = list(read.rows(since[-1]).rows)
-        as_of, rows = previous[data.category]
+# What makes two publishes the same board, whatever their dates.
+_SAME_BOARD = ("model_key", "name", "score", "rating_lower", "rating_upper", "votes", "observations", "sessions",
+               "eval_name")  # fmt: skip
+
+
+def _fingerprint(rows: Iterable[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+    return sorted(tuple(row.get(k) for k in _SAME_BOARD) for row in rows)
+
+
+class Judge:
+    """The acceptance policy, one incoming snapshot at a time in date order (an import may stream thousands):
+    each is judged against the last accepted board before it, stored or earlier in the same import."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.read = reader(store)
+        self.previous: dict[tuple[str, str], tuple[str, list[dict[str, Any]]]] = {}  # last accepted: date, rows
+        self.held: dict[tuple[str, str], list[dict[str, Any]]] = {}  # the newest rejected since then
+
+    def __call__(self, data: Judged) -> Literal["ok", "rejected", "republished"]:
+        """'republished' for a board identical to the last accepted one but for its date (nothing new to store);
+        otherwise marks `data.status` 'rejected' when it looks broken."""
+        key = (data.board, data.category)
+        if key not in self.previous:
+            self._load(data)
+        as_of, rows = self.previous[key]
+        if rows and _fingerprint(rows) == _fingerprint(data.rows):
+            return "republished"
         gap = (date.fromisoformat(data.as_of) - date.fromisoformat(as_of)).days
         verdict = check_snapshot(rows or None, data.rows, board=data.board, turnover_expected=gap > TURNOVER_DAYS)
-        if verdict.rule == "leaders" and data.category in rejected:
+        if verdict.rule == "leaders" and key in self.held:
             # New leaders twice in a row: the board has turned over; it is no glitch. (Half a board or impossible
             # scores stay rejected however often they come.)
-            again = check_snapshot(rejected[data.category], data.rows, board=data.board)
+            again = check_snapshot(self.held[key], data.rows, board=data.board)
             if again.ok:
                 log.warning("%s %s %s accepted: it agrees with the previous publish, which was held back (%s)",
                             data.board, data.category, data.as_of, verdict.reason)  # fmt: skip
                 verdict = again
         if verdict.ok:
-            previous[data.category] = (data.as_of, data.rows)
-            rejected.pop(data.category, None)
+            self.previous[key] = (data.as_of, data.rows)
+            self.held.pop(key, None)
+            return "ok"
+        data.status = "rejected"
+        self.held[key] = data.rows
+        log.warning(
+            "%s %s %s looks broken, stored as rejected: %s", data.board, data.category, data.as_of, verdict.reason
+        )
+        return "rejected"
+
+    def _load(self, data: Judged) -> None:
+        key = (data.board, data.category)
+        before = self.read.latest(data.board, data.category, on_or_before=data.as_of)
+        self.previous[key] = (before.as_of, list(self.read.rows(before).rows)) if before else (data.as_of, [])
+        since = [
+            s for s in self.store.snapshots(data.board, data.category)
+            if s.status == "rejected" and (before is None or s.as_of > before.as_of) and s.as_of <= data.as_of
+        ]  # fmt: skip
+        if since:
+            self.held[key] = list(self.read.rows(since[-1]).rows)
+
+
+def judge_snapshots(store: Store, snapshots: Sequence[Judged]) -> tuple[list[Judged], int]:
+    """The snapshots of one import worth storing, oldest first (broken ones marked rejected), and how many were
+    republications of the board before them."""
+    judge = Judge(store)
+    kept, republished = [], 0
+    for data in sorted(snapshots, key=lambda d: d.as_of):
+        if judge(data) == "republished":
+            republished += 1
         else:
-            data.status = "rejected"
-            rejected[data.category] = data.rows
-            log.warning(
-                "%s %s %s looks broken, stored as rejected: %s", data.board, data.category, data.as_of, verdict.reason
-            )
+            kept.append(data)
+    return kept, republished

@@ -78,6 +78,7 @@ class SnapshotReader:
         self._timelines: dict[tuple[str, str], tuple[tuple[Any, ...], Timeline]] = {}
         self._links: dict[tuple[Any, ...], dict[str, str]] = {}
         self._first_seen: dict[tuple[str, str], dict[str, str]] = {}
+        self._checked: dict[str, str] | None = None
 
     # --- what may have changed --------------------------------------------------------------------------------
 
@@ -92,10 +93,18 @@ class SnapshotReader:
         self._aliases.clear()
         self._first_seen.clear()
         self._links.clear()
+        self._checked = None
         organizations = self.store.organization_index()
         if organizations != self._organizations:
             self._organizations = organizations
             self.organizations_version += 1
+
+    def checked_at(self, board: str) -> str | None:
+        """When upstream was last asked about the board and answered (UTC ISO 8601), if ever."""
+        self.sync()
+        if self._checked is None:
+            self._checked = self.store.checked_at()
+        return self._checked.get(board)
 
     @property
     def organizations(self) -> Mapping[str, tuple[str, str | None]]:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..profiles import PROFILES, profile
-from .answer import Answer, Entry, Kind
+from .answer import Answer, BoardSummary, Entry, Kind
 
 if TYPE_CHECKING:
     from .changes import ChangeSet, Event
@@ -32,9 +32,9 @@ Ask me about LLM leaderboards, in plain words. For example:
   which orgs dominate the top 20    who holds the top places
   how has gpt-4o-2024-05-13 moved   rank and score over time, with a chart on Discord
   boards                            what I know and how fresh it is
-Add """
-    + " or ".join(f'"on {board}"' for board in PROFILES)
-    + ' to pick a board, "as of 2024-09-01" for an older one.'
+Add "on" and a board to pick one ("""
+    + ", ".join(f'"on {board}"' for board in [*list(PROFILES)[1:3], list(PROFILES)[-1]])
+    + ' ...; `boards` lists them), "as of 2024-09-01" for an older board.'
 )
 
 
@@ -43,11 +43,24 @@ def score_text(board: str | None, value: float | None) -> str:
     return profile(board).score(value) if board else "?" if value is None else f"{value:g}"
 
 
+def age_text(days: int | None) -> str:
+    if days is None:
+        return ""
+    return ", today" if days == 0 else f", {days} day{'s' if days != 1 else ''} old"
+
+
 def source_line(answer: Answer) -> str:
     if not answer.board_title:
         return ""
     label = "archived board" if answer.archived else "board"
-    return f"{answer.board_title} ({answer.category}, {label} of {answer.as_of})"
+    return f"{answer.board_title} ({answer.category}, {label} of {answer.as_of}{age_text(answer.age_days)})"
+
+
+def spread_text(spread: tuple[int, int] | None, rank: int) -> str:
+    """' (rank spread 2–5)' when the intervals allow other ranks than the one shown."""
+    if spread is None or spread == (rank, rank):
+        return ""
+    return f" (rank spread {spread[0]}–{spread[1]})"
 
 
 def entry_line(answer: Answer, e: Entry, *, width: int = 4) -> str:
@@ -82,9 +95,17 @@ def _help(answer: Answer) -> str:
     return HELP
 
 
+def board_state(board: BoardSummary) -> str:
+    if board.archived:
+        return "archived, frozen"
+    if board.checked_at is None:
+        return "live board, never fetched: `leaderbot refresh`"
+    return f"live, fetched {board.checked_at[:16].replace('T', ' ')} UTC" + (" (stale)" if board.stale else "")
+
+
 def _boards(answer: Answer) -> str:
     lines = [
-        f"{b.title} [{b.board}] ({'archived, frozen' if b.archived else 'live'}): latest {b.latest}, {b.models} models;"
+        f"{b.title} [{b.board}] ({board_state(b)}): latest {b.latest}{age_text(b.age_days)}, {b.models} models;"
         f" {b.snapshots} snapshot(s) since {b.first}"
         for b in answer.boards
     ]
@@ -116,18 +137,21 @@ def _rank(answer: Answer) -> str:
         parts.append(f"95% CI {score_text(answer.board, low)}–{score_text(answer.board, high)}")
     if d.votes is not None:
         parts.append(f"{d.votes:,} votes")
+    if d.sessions is not None:
+        parts.append(f"{d.sessions:,} sessions")
     if d.params_b is not None and answer.board and profile(answer.board).sizes_published:
         parts.append(f"{d.params_b:g}B params")
+    if d.license_class and d.license_class != "unknown" and not (answer.board and profile(answer.board).open_weights):
+        parts.append(d.license_class)
     who = ", ".join(x for x in (e.organization, e.country) if x)
     lines = [
         *answer.notes,
-        f"{e.model} is #{e.rank} of {answer.of} on {source_line(answer)}: {', '.join(parts)}."
-        + (f" By {who}." if who else ""),
+        f"{e.model} is #{e.rank}{spread_text(d.rank_spread, e.rank)} of {answer.of} on {source_line(answer)}:"
+        f" {', '.join(parts)}." + (f" By {who}." if who else ""),
     ]
     if d.benchmarks:
         lines.append("  " + " · ".join(f"{name} {v:.1f}" for name, v in d.benchmarks.items() if v is not None))
-    if e.other is not None:
-        o = e.other
+    for o in e.others:
         state = "archived board" if o.archived else "board"
         lines.append(
             f"On {o.board_title} ({state} of {o.as_of}): #{o.rank} of {o.of} as {o.model},"
@@ -181,14 +205,27 @@ RENDERERS: dict[Kind, Callable[[Answer], str]] = {
 }
 
 
-def render_text(answer: Answer) -> str:
+def render_body(answer: Answer) -> str:
+    """The answer's own text, without the closing sentence on freshness (embeds put that in their footer)."""
     return RENDERERS[answer.kind](answer)
+
+
+def render_text(answer: Answer) -> str:
+    text = render_body(answer)
+    return f"{text}\n{answer.freshness}" if answer.freshness else text
 
 
 def describe_event(event: Event, board: str) -> str:
     """One line per event: what happened, with old and new rank and score."""
+    if event.type == "renamed":
+        still = (
+            f"still #{event.new_rank}" if event.old_rank == event.new_rank else f"#{event.old_rank} → #{event.new_rank}"
+        )
+        return f"{event.old_model} is now listed as {event.model}, {still}"
     move = {
         "new_leader": "now #1" if event.old_rank is None else f"#{event.old_rank} → #1",
+        "shared_lead": ("new, " if event.old_rank is None else f"#{event.old_rank} → ")
+        + f"#1, now shares #1 with {', '.join(event.sharing)}",
         "debut": f"new at #{event.new_rank}",
         "entered": f"#{event.old_rank} → #{event.new_rank}",
         "left": f"#{event.old_rank} → " + (f"#{event.new_rank}" if event.new_rank else "off the board"),
@@ -200,11 +237,14 @@ def describe_event(event: Event, board: str) -> str:
         scores = f"{score(event.old_score)} → {score(event.new_score)}"
     else:
         scores = score(event.new_score if event.new_score is not None else event.old_score)
-    return f"{event.model}: {move} ({scores})"
+    was = f" (was {event.old_model})" if event.old_model else ""
+    return f"{event.model}{was}: {move} ({scores})"
 
 
 EVENT_HEADINGS = {
     "new_leader": "New #1",
+    "shared_lead": "Shares #1",
+    "renamed": "Renamed",
     "debut": "New on the board",
     "entered": "Entered the top {n}",
     "left": "Left the top {n}",

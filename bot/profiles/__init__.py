@@ -6,7 +6,7 @@ never tests a board id. Asking for a board that has no profile fails loudly (`Un
 
 from __future__ import annotations
 
-from .arena import ARENA
+from .arena import ARENAS
 from .base import (
     FILTER_NAMES,
     Benchmark,
@@ -15,12 +15,13 @@ from .base import (
     Filter,
     RankRule,
     RenameRule,
+    Schema,
     ScoreFormat,
     Upstream,
 )
 from .open_llm import OPEN_LLM
 
-PROFILES: dict[str, BoardProfile] = {p.id: p for p in (ARENA, OPEN_LLM)}
+PROFILES: dict[str, BoardProfile] = {p.id: p for p in (*ARENAS, OPEN_LLM)}
 
 
 class UnknownBoard(LookupError):
@@ -55,6 +56,7 @@ __all__ = [
     "Filter",
     "RankRule",
     "RenameRule",
+    "Schema",
     "ScoreFormat",
     "UnknownBoard",
     "Upstream",

@@ -1,26 +1,100 @@
-"""LMArena's text leaderboard (overall, without style control), as `lmarena-ai/leaderboard-dataset` publishes it."""
+"""LMArena's arenas (the site calls itself Arena, arena.ai, since January 2026), as `lmarena-ai/leaderboard-dataset`
+publishes them: one board per arena, each from one config of the dataset.
+
+`arena` is what the site shows by default: the text board with style control. The raw text board (no style
+control) is `arena-raw`; the bundled 2024 boards are raw text boards. Every arena keeps every category the dataset
+publishes for it; `overall` is the default.
+"""
 
 from __future__ import annotations
 
-from .base import BoardProfile, Detail, RankRule, RenameRule, ScoreFormat, Upstream
-
-ARENA = BoardProfile(
-    id="arena",
-    title="LMArena Text",
-    url="https://lmarena.ai/leaderboard/text",
-    live=True,
-    score=ScoreFormat("Rating", decimals=0),
-    # Bradley-Terry ratings sit around 1,000-1,500; anything outside this is a broken publish.
-    score_range=(100.0, 3000.0),
-    notable_step=10.0,
-    # The bundled 2024 boards carry the statistical rank the site published (ties and gaps): kept as published.
-    rank_rule=RankRule.PUBLISHED,
-    upstream=Upstream("lmarena-ai/leaderboard-dataset", config="text", split="latest"),
-    words=(r"lm ?arena", "lmsys", "chatbot arena", "arena"),
-    details=(Detail.VOTES, Detail.INTERVAL, Detail.PARAMS),
-    renames=frozenset({RenameRule.VOTES, RenameRule.DATED_NAME}),
-    rename_drift=10.0,  # rating points
-    popularity="votes",
-    publisher="LMArena",
-    bundle="arena",
+from .base import (
+    BoardProfile,
+    Detail,
+    Filter,
+    RankRule,
+    RenameRule,
+    Schema,
+    ScoreFormat,
+    Upstream,
 )
+
+DATASET = "lmarena-ai/leaderboard-dataset"
+SITE = "https://arena.ai/leaderboard"
+_RAW = r"(?: raw| without style control| no style control| \(raw\))"
+
+# id, config, title, site page, words people use for it (regular expressions), column schema
+_ARENAS = (
+    ("arena", "text_style_control", "Arena Text", "text",
+     (r"(?:lm ?arena|arena|lmsys|chatbot arena)(?: text)?(?: with style control)?", r"text arena"),
+     Schema.BRADLEY_TERRY),
+    ("arena-raw", "text", "Arena Text (no style control)", "text",
+     (r"(?:lm ?arena|arena|lmsys|chatbot arena)(?: text)?" + _RAW, r"arena-raw", r"raw arena"), Schema.BRADLEY_TERRY),
+    ("arena-webdev", "webdev", "Arena WebDev", "webdev", (r"(?:arena[- ])?web ?dev(?: arena)?",), Schema.BRADLEY_TERRY),
+    ("arena-vision", "vision_style_control", "Arena Vision", "vision",
+     (r"(?:arena[- ])?vision(?: arena)?",), Schema.BRADLEY_TERRY),
+    ("arena-vision-raw", "vision", "Arena Vision (no style control)", "vision",
+     (r"(?:arena[- ])?vision(?: arena)?" + _RAW, r"arena-vision-raw"), Schema.BRADLEY_TERRY),
+    ("arena-search", "search_style_control", "Arena Search", "search",
+     (r"(?:arena[- ])?search(?: arena)?",), Schema.BRADLEY_TERRY),
+    ("arena-document", "document_style_control", "Arena Document", "document",
+     (r"(?:arena[- ])?(?:document|pdf)(?: arena)?",), Schema.BRADLEY_TERRY),
+    ("arena-text-to-image", "text_to_image", "Arena Text-to-Image", "text-to-image",
+     (r"(?:arena[- ])?text[- ]to[- ]image(?: arena)?", r"image generation"), Schema.BRADLEY_TERRY),
+    ("arena-image-edit", "image_edit", "Arena Image Edit", "image-edit",
+     (r"(?:arena[- ])?image[- ]edit(?:ing)?(?: arena)?",), Schema.BRADLEY_TERRY),
+    ("arena-text-to-video", "text_to_video", "Arena Text-to-Video", "text-to-video",
+     (r"(?:arena[- ])?text[- ]to[- ]video(?: arena)?", r"video generation"), Schema.BRADLEY_TERRY),
+    ("arena-image-to-video", "image_to_video", "Arena Image-to-Video", "image-to-video",
+     (r"(?:arena[- ])?image[- ]to[- ]video(?: arena)?",), Schema.BRADLEY_TERRY),
+    ("arena-video-edit", "video_edit", "Arena Video Edit", "video-edit",
+     (r"(?:arena[- ])?video[- ]edit(?:ing)?(?: arena)?",), Schema.BRADLEY_TERRY),
+    ("arena-agent", "agent", "Arena Agent", "agent", (r"(?:arena[- ])?agents?(?: arena)?",), Schema.AGENT),
+)  # fmt: skip
+
+
+# A rank answer adds the model's standing on the same arena's other view, and on the Open LLM archive for text.
+_RELATED = {
+    "arena": ("arena-raw", "open-llm"),
+    "arena-raw": ("arena", "open-llm"),
+    "arena-vision": ("arena-vision-raw",),
+    "arena-vision-raw": ("arena-vision",),
+}
+
+
+def arena_profile(
+    board: str, config: str, title: str, page: str, words: tuple[str, ...], schema: Schema
+) -> BoardProfile:
+    """One arena's profile: what differs between arenas is their config, names and columns."""
+    agent = schema is Schema.AGENT
+    return BoardProfile(
+        id=board,
+        title=title,
+        url=f"{SITE}/{page}",
+        live=True,
+        # Bradley-Terry ratings sit around 1,000-1,600; the agent arenas' IPS score sits near 0.
+        score=ScoreFormat("Score", decimals=3) if agent else ScoreFormat("Rating", decimals=0),
+        score_range=(-100.0, 100.0) if agent else (100.0, 3000.0),
+        notable_step=0.01 if agent else 10.0,
+        rank_rule=RankRule.STATISTICAL,
+        upstream=Upstream(DATASET, config=config, split="latest", schema=schema),
+        words=(*words, board),
+        details=(
+            (Detail.INTERVAL, Detail.RANK_SPREAD, Detail.POSITION, Detail.OBSERVATIONS, Detail.SESSIONS, Detail.LICENSE)
+            if agent
+            else (Detail.VOTES, Detail.INTERVAL, Detail.RANK_SPREAD, Detail.POSITION, Detail.PARAMS, Detail.LICENSE)
+        ),
+        filters=frozenset({Filter.COUNTRY, Filter.ORGANIZATION, Filter.SIZE}),
+        renames=frozenset({RenameRule.VOTES, RenameRule.DATED_NAME}),
+        rename_drift=0.01 if agent else 10.0,  # score points a renamed model may move in the same publish
+        popularity="sessions" if agent else "votes",
+        publisher="LMArena",
+        bundle="arena-raw" if board == "arena-raw" else None,
+        fallback="arena-raw" if board == "arena" else None,
+        # free text upstream: "Proprietary" (and its typo) means closed, any license named means open weights
+        closed_licenses=frozenset({"proprietary", "propretary"}),
+        related=_RELATED.get(board, ()),
+    )
+
+
+ARENAS: tuple[BoardProfile, ...] = tuple(arena_profile(*spec) for spec in _ARENAS)

@@ -16,6 +16,10 @@ class RankRule(StrEnum):
 
     PUBLISHED = "published"  # the board's own rank column; a filtered list keeps each model's board rank
     BY_SCORE = "by_score"  # 1 + rows with a strictly higher score; recomputed within a filter
+    # 1 + the models statistically better (their interval entirely above), as LMArena's site shows it; the
+    # position by score on a board without intervals; a published rank column that has ties already is kept.
+    # A filtered list keeps each model's board rank.
+    STATISTICAL = "statistical"
 
 
 class Filter(StrEnum):
@@ -49,6 +53,19 @@ class Detail(StrEnum):
     BENCHMARKS = "benchmarks"
     OFFICIAL = "official"
     MODEL_TYPE = "model_type"
+    RANK_SPREAD = "rank_spread"  # the best and worst rank the intervals allow
+    POSITION = "position"  # the place by score, 1..N, as the file lists it
+    LICENSE = "license"
+    OBSERVATIONS = "observations"  # agent arenas
+    SESSIONS = "sessions"
+
+
+class Schema(StrEnum):
+    """The columns a board is published with, which says how its importer reads it."""
+
+    BRADLEY_TERRY = "bradley_terry"  # LMArena's rating, interval and votes
+    AGENT = "agent"  # LMArena's agent arenas: a score near 0 with its interval, observations and sessions
+    OPEN_LLM = "open_llm"  # the Open LLM Leaderboard's `contents` table
 
 
 class RenameRule(StrEnum):
@@ -79,11 +96,12 @@ class Benchmark:
 
 @dataclass(frozen=True)
 class Upstream:
-    """Where the board is published on the Hugging Face Hub."""
+    """Where the board is published on the Hugging Face Hub, and in which columns."""
 
     dataset: str
     config: str
-    split: str
+    split: str  # the dataset-viewer split; for LMArena's Parquet files, the `latest` file
+    schema: Schema
 
 
 @dataclass(frozen=True)
@@ -110,6 +128,10 @@ class BoardProfile:
     publisher: str = ""  # who publishes the board, for sentences ("LMArena publishes no sizes")
     bundle: str | None = None  # folder under db/data holding the snapshots shipped with Leaderbot
     default_category: str = "overall"
+    fallback: str | None = None  # the board a question that names none uses while this one holds no data
+    open_weights: bool | None = None  # True: every model on the board is open weights; None: its license says
+    closed_licenses: frozenset[str] = frozenset()  # license texts (case-folded) that mean closed weights
+    related: tuple[str, ...] = ()  # boards whose standing a rank answer adds, in this order
 
     @property
     def archived(self) -> bool:
@@ -120,3 +142,15 @@ class BoardProfile:
 
     def supports(self, needed: frozenset[Filter]) -> bool:
         return needed <= self.filters
+
+    def license_class(self, license: str | None) -> str:
+        """'open weights', 'proprietary' or 'unknown': the board's license text, normalised (the text is kept)."""
+        if self.open_weights:
+            return OPEN_WEIGHTS
+        text = (license or "").strip().casefold()
+        if not text:
+            return UNKNOWN_LICENSE
+        return PROPRIETARY if text in self.closed_licenses else OPEN_WEIGHTS
+
+
+OPEN_WEIGHTS, PROPRIETARY, UNKNOWN_LICENSE = "open weights", "proprietary", "unknown"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import Benchmark, BoardProfile, Detail, Filter, RankRule, ScoreFormat, Upstream
+from .base import Benchmark, BoardProfile, Detail, Filter, RankRule, Schema, ScoreFormat, Upstream
 
 # The `Type` column's values and the words people use for them.
 MODEL_TYPES = {
@@ -23,7 +23,7 @@ OPEN_LLM = BoardProfile(
     score_range=(0.0, 100.0),  # the average of six normalised benchmarks
     notable_step=1.0,
     rank_rule=RankRule.BY_SCORE,
-    upstream=Upstream("open-llm-leaderboard/contents", config="default", split="train"),
+    upstream=Upstream("open-llm-leaderboard/contents", config="default", split="train", schema=Schema.OPEN_LLM),
     words=(
         r"(?:(?:hf|hugging ?face) )?(?:open[- ]?llm|openllm)(?: leaderboard| board)?(?: v2)?",  # "open llm board v2"
         r"(?:hf|hugging ?face) leaderboard",
@@ -43,4 +43,6 @@ OPEN_LLM = BoardProfile(
     sizes_published=True,
     publisher="the Open LLM Leaderboard",
     bundle="open-llm",
+    open_weights=True,  # the board only evaluated models with weights on the Hub
+    related=("arena", "arena-raw"),
 )

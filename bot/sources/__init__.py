@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from ..profiles import PROFILES, UnknownBoard
 from .base import SnapshotData, Source, SourceError
-from .lmarena import LMArenaSource
+from .lmarena import SOURCES as ARENA_SOURCES
 from .open_llm import OpenLLMSource
 
-SOURCES: dict[str, Source] = {s.profile.id: s for s in (LMArenaSource(), OpenLLMSource())}
+SOURCES: dict[str, Source] = {s.profile.id: s for s in (*ARENA_SOURCES, OpenLLMSource())}
 if set(SOURCES) != set(PROFILES):
     raise RuntimeError(f"boards without an importer or importers without a profile: {set(SOURCES) ^ set(PROFILES)}")
 

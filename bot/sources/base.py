@@ -48,6 +48,7 @@ class SnapshotData:
 
 class Source(Protocol):
     profile: BoardProfile  # the board this importer fills
+    columns: Mapping[str, Column]  # upstream column -> store column
 
     def to_snapshots(
         self, rows: Sequence[Mapping[str, Any]], *, origin: str, as_of: str | None = None
@@ -76,8 +77,9 @@ def _convert_value(kind: Kind, value: Any) -> Any:
             return int(value)
         return _BAD
     if kind == "num":
-        # one type for every number, so the content hash sees 3 and 3.0 as the same value (see content_hash)
-        return _BAD if kind_type is float and math.isnan(value) else float(value)
+        # one type for every number, so the content hash sees 3 and 3.0 as the same value (see content_hash);
+        # infinities are never a score or a bound
+        return _BAD if kind_type is float and not math.isfinite(value) else float(value)
     if kind == "bool":
         return int(value)
     if kind == "date":
@@ -119,6 +121,8 @@ def convert_rows(
             if type(value) is fast and (fast is str or value - value == 0.0):  # NaN and inf fail this
                 converted[store] = value
                 continue
+            if type(value) is float and math.isnan(value) and not needed:  # NaN: how Parquet writes "no value"
+                value = None
             if value is None or (value == "" and kind == "date"):  # upstream leaves unknown dates empty
                 if needed:
                     problems.setdefault(f"column {name!r} is missing or null", []).append(i + 1)

@@ -66,6 +66,7 @@ def rank_by_score(scores: Sequence[float]) -> list[int]:
 
 class OpenLLMSource:
     profile = OPEN_LLM
+    columns = COLUMNS
 
     def to_snapshots(
         self, rows: Sequence[Mapping[str, Any]], *, origin: str, as_of: str | None = None

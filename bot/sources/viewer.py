@@ -1,114 +1,26 @@
-"""A polite client for the Hugging Face dataset-viewer API (`/rows`, `/filter`), and plain file downloads.
+"""The Hugging Face dataset-viewer API (`/rows`, `/filter`), paged in full, and plain file downloads.
 
-Upstream answers slowly and sometimes with 429 or 5xx, so every request has a timeout and is retried with
-exponential backoff (honouring `Retry-After`), and pages are fetched with bounded concurrency. Anything that
-still fails becomes one `SourceError` naming the URL, so the caller stores nothing.
+Upstream answers slowly and sometimes with 429 or 5xx; the polite client in `http` retries those. Pages are
+fetched with bounded concurrency and checked against each other (the same columns, the promised row count).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-import logging
-import random
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import aiohttp
-
 from .base import SourceError
+from .http import HttpClient, RetryPolicy
 from .payloads import parse_rows, viewer_page_rows
 
-log = logging.getLogger(__name__)
-
 PAGE_SIZE = 100  # the most the API returns per request
-USER_AGENT = "leaderbot (+https://github.com/leaderbot)"
+
+__all__ = ["PAGE_SIZE", "RetryPolicy", "ViewerClient"]
 
 
-class _Retryable(Exception):
-    def __init__(self, reason: str, wait: float | None = None) -> None:
-        super().__init__(reason)
-        self.wait = wait
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    attempts: int = 4
-    backoff: float = 0.5  # seconds before the 2nd attempt, doubled each time, with jitter
-    max_wait: float = 60.0  # cap on one wait, Retry-After included
-
-
-class ViewerClient:
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        timeout: float = 30.0,
-        concurrency: int = 4,
-        retry: RetryPolicy | None = None,
-        session: aiohttp.ClientSession | None = None,
-    ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.timeout = aiohttp.ClientTimeout(total=timeout)
-        self.retry = retry or RetryPolicy()
-        self._semaphore = asyncio.Semaphore(concurrency)
-        self._session = session
-        self._owns_session = session is None
-
-    async def __aenter__(self) -> ViewerClient:
-        if self._session is None:
-            self._session = aiohttp.ClientSession(headers={"User-Agent": USER_AGENT})
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self._owns_session and self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    async def _get_once(self, url: str) -> bytes:
-        assert self._session is not None, "use ViewerClient as an async context manager"
-        try:
-            async with self._session.get(url, timeout=self.timeout) as response:
-                if response.status == 429 or response.status >= 500:
-                    wait = _retry_after(response.headers.get("Retry-After"))
-                    raise _Retryable(f"HTTP {response.status}", wait)
-                if response.status >= 400:
-                    text = (await response.text(errors="replace"))[:200].strip()
-                    raise SourceError(f"{url}: HTTP {response.status}" + (f" ({text})" if text else ""))
-                return await response.read()
-        except TimeoutError:
-            raise _Retryable(f"no answer within {self.timeout.total:g} s") from None
-        except aiohttp.ClientPayloadError as exc:
-            raise _Retryable(f"the body was cut off ({exc})") from None
-        except aiohttp.ClientError as exc:
-            raise _Retryable(f"{type(exc).__name__}: {exc}") from None
-
-    async def get(self, url: str, *, parse_json: bool = False) -> Any:
-        """GET with retries. With `parse_json`, a body that is not JSON (cut off mid-way) is retried too."""
-        last = ""
-        attempts = max(1, self.retry.attempts)  # "no retries" still means one try
-        for attempt in range(attempts):
-            try:
-                async with self._semaphore:
-                    body = await self._get_once(url)
-                if not parse_json:
-                    return body
-                try:
-                    return json.loads(body)
-                except (json.JSONDecodeError, UnicodeDecodeError):
-                    raise _Retryable("the answer is not valid JSON (truncated?)") from None
-            except _Retryable as exc:
-                last = str(exc)
-                if attempt + 1 == attempts:
-                    break
-                wait = exc.wait if exc.wait is not None else self.retry.backoff * 2**attempt
-                wait = min(self.retry.max_wait, wait) * (1 + random.random() * 0.1)
-                log.warning("GET %s failed (%s); retry %d in %.1f s", url, last, attempt + 1, wait)
-                await asyncio.sleep(wait)
-        raise SourceError(f"{url}: {last} (gave up after {attempts} attempts)")
-
+class ViewerClient(HttpClient):
     async def fetch_table(
         self, dataset: str, config: str, split: str, *, where: str | None = None
     ) -> list[dict[str, Any]]:
@@ -168,12 +80,3 @@ class ViewerClient:
         if len(rows) != total:
             raise SourceError(f"{first_url}: got {len(rows)} rows, upstream said {total}")
         return rows
-
-
-def _retry_after(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None  # an HTTP date: fall back to our own backoff

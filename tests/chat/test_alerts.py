@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot import build_bot
 from bot.ingest import ingest_rows
-from tests.conftest import ARENA_2024
+from tests.bundled import ARENA_2024
 
 LAST_DATE = "2024-12-31"
 
@@ -56,55 +56,55 @@ def digests(channel, bot_id: int) -> list[discord.Message]:  # type: ignore[no-u
 
 async def publish(env, rows: list[dict]) -> None:  # type: ignore[no-untyped-def]
     """What a refresh does once it has fetched: store, then announce."""
-    ingest_rows(env.bot.store, "arena", rows, origin="test-refresh")
-    await env.bot.notifier.announce("arena")
+    ingest_rows(env.bot.store, "arena-raw", rows, origin="test-refresh")
+    await env.bot.notifier.announce("arena-raw")
     await env.settle()
 
 
 async def test_one_digest_per_new_board_and_none_for_repeats(simcord_env):
     env = simcord_env
     _, news, alice, _ = world(env)
-    await alice.send(news, "!subscribe arena 10")
+    await alice.send(news, "!subscribe arena-raw 10")
     assert channel_text(news).startswith("Subscribed.")
-    await env.bot.notifier.announce("arena")  # nothing new since subscribing: the current board is not news
+    await env.bot.notifier.announce("arena-raw")  # nothing new since subscribing: the current board is not news
     assert digests(news, env.bot.user.id) == []
 
     await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
     [digest] = digests(news, env.bot.user.id)
     embed = digest.embeds[0]
-    assert embed.title == "New #1 on LMArena Text: DeepSeek-V3"
+    assert embed.title == "New #1 on Arena Text (no style control): DeepSeek-V3"
     assert "DeepSeek-V3: #9 → #1" in embed.description
     assert "2024-12-31 → 2025-01-07" in embed.footer.text
-    assert embed.url == "https://lmarena.ai/leaderboard/text"
+    assert embed.url == "https://arena.ai/leaderboard/text"
 
     await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))  # the same data again
-    await env.bot.notifier.announce("arena")  # and another refresh with nothing new
+    await env.bot.notifier.announce("arena-raw")  # and another refresh with nothing new
     assert len(digests(news, env.bot.user.id)) == 1
 
 
 async def test_a_broken_board_is_rejected_and_announces_nothing(simcord_env):
     env = simcord_env
     _, news, alice, _ = world(env)
-    await alice.send(news, "!subscribe arena")
+    await alice.send(news, "!subscribe arena-raw")
     await publish(env, next_board("2025-01-07", keep=0.4))  # 60% of the board gone at once: broken
     assert digests(news, env.bot.user.id) == []
-    stored = env.bot.store.snapshots("arena")[-1]
+    stored = env.bot.store.snapshots("arena-raw")[-1]
     assert (stored.as_of, stored.status) == ("2025-01-07", "rejected")
-    assert env.bot.store.latest_snapshot("arena", "overall").as_of == LAST_DATE  # answers ignore it too
+    assert env.bot.store.latest_snapshot("arena-raw", "overall").as_of == LAST_DATE  # answers ignore it too
 
     await publish(env, next_board("2025-01-14", keep=0.85, new_leader="Claude 3.5 Sonnet (20241022)"))
     [digest] = digests(news, env.bot.user.id)  # 15% of rows retired is real change: it passes
-    assert digest.embeds[0].title == "New #1 on LMArena Text: Claude 3.5 Sonnet (20241022)"
+    assert digest.embeds[0].title == "New #1 on Arena Text (no style control): Claude 3.5 Sonnet (20241022)"
 
 
 async def test_nothing_is_sent_twice_across_a_restart(simcord_env, db_path):
     env = simcord_env
     _, news, alice, _ = world(env)
-    await alice.send(news, "!subscribe arena")
+    await alice.send(news, "!subscribe arena-raw")
     await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
     assert len(digests(news, env.bot.user.id)) == 1
     await env.restart_bot(build_bot(db_path))
-    await env.bot.notifier.announce("arena")
+    await env.bot.notifier.announce("arena-raw")
     await env.settle()
     assert len(digests(news, env.bot.user.id)) == 1
 
@@ -112,13 +112,13 @@ async def test_nothing_is_sent_twice_across_a_restart(simcord_env, db_path):
 async def test_after_a_long_gap_one_digest_covers_everything_missed(simcord_env):
     env = simcord_env
     _, news, alice, _ = world(env)
-    await alice.send(news, "!subscribe arena")
+    await alice.send(news, "!subscribe arena-raw")
     for date, leader in (("2025-01-07", "DeepSeek-V3"), ("2025-01-14", "o1-mini"), ("2025-01-21", "Yi-Lightning")):
-        ingest_rows(env.bot.store, "arena", next_board(date, new_leader=leader), origin="test-refresh")
-    await env.bot.notifier.announce("arena")
+        ingest_rows(env.bot.store, "arena-raw", next_board(date, new_leader=leader), origin="test-refresh")
+    await env.bot.notifier.announce("arena-raw")
     await env.settle()
     [digest] = digests(news, env.bot.user.id)
-    assert digest.embeds[0].title == "New #1 on LMArena Text: Yi-Lightning"
+    assert digest.embeds[0].title == "New #1 on Arena Text (no style control): Yi-Lightning"
     assert "2024-12-31 → 2025-01-21" in digest.embeds[0].footer.text
 
 
@@ -126,8 +126,8 @@ async def test_a_lost_channel_disables_its_subscription_and_admins_are_told(simc
     env = simcord_env
     guild, news, alice, _ = world(env)
     other = guild.create_text_channel("other-news")
-    await alice.send(news, "!subscribe arena")
-    await alice.send(other, "!subscribe arena")
+    await alice.send(news, "!subscribe arena-raw")
+    await alice.send(other, "!subscribe arena-raw")
     env.inject_error("POST", f"/channels/{news.id}/messages", status=403, code=50013, message="Missing Permissions")
     await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
     assert digests(news, env.bot.user.id) == []
@@ -137,7 +137,7 @@ async def test_a_lost_channel_disables_its_subscription_and_admins_are_told(simc
 
     await alice.send(other, "!subscriptions")
     text = channel_text(other)
-    assert f"stopped posting arena digests to <#{news.id}>" in text
+    assert f"stopped posting arena-raw digests to <#{news.id}>" in text
     assert "**off**" in text
     await alice.send(other, "!subscriptions")  # said once, then only the listing marks it
     assert "stopped posting" not in channel_text(other)
@@ -147,7 +147,7 @@ async def test_a_configured_role_is_pinged_and_nobody_else(simcord_env):
     env = simcord_env
     guild, news, alice, _ = world(env)
     fans = guild.create_role("llm-fans")
-    await alice.send(news, f"!subscribe arena 5 1 {fans.mention}")
+    await alice.send(news, f"!subscribe arena-raw 5 1 {fans.mention}")
     await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
     [digest] = digests(news, env.bot.user.id)
     assert digest.content == f"<@&{fans.id}>"
@@ -161,7 +161,7 @@ async def test_a_configured_role_is_pinged_and_nobody_else(simcord_env):
 async def test_only_admins_manage_subscriptions(simcord_env):
     env = simcord_env
     _, news, alice, bob = world(env)
-    await bob.send(news, "!subscribe arena")
+    await bob.send(news, "!subscribe arena-raw")
     assert "Manage Server" in channel_text(news)
     assert env.bot.store.subscriptions() == []
     simcord.assert_error(env, commands.MissingPermissions)
@@ -172,7 +172,7 @@ async def test_only_admins_manage_subscriptions(simcord_env):
 
     result = await alice.slash(news, "subscribe", board="open-llm")
     assert "archived" in result.response.content
-    result = await alice.slash(news, "subscribe", board="arena", top=20, min_move=3)
+    result = await alice.slash(news, "subscribe", board="arena-raw", top=20, min_move=3)
     assert result.response.content.startswith("Subscribed.")
     [s] = env.bot.store.subscriptions()
     assert (s.channel_id, s.top_n, s.min_move, s.role_id) == (news.id, 20, 3, None)
@@ -185,7 +185,8 @@ async def test_notify_test_posts_a_sample_digest(simcord_env):
     env = simcord_env
     _, news, alice, _ = world(env)
     result = await alice.slash(news, "notify-test")
-    assert result.response.embeds[0].title == "New #1 on LMArena Text: o1-2024-12-17"
+    # from the raw file: o1-2024-12-17 joins four models at #1 on 2024-12-31
+    assert result.response.embeds[0].title == "o1-2024-12-17 now shares #1 on Arena Text (no style control)"
     assert env.bot.store.subscriptions() == []
 
 
@@ -196,9 +197,9 @@ def channel_text(channel) -> str:  # type: ignore[no-untyped-def]
 async def test_subscribe_refuses_what_would_never_work(simcord_env):
     env = simcord_env
     _, news, alice, _ = world(env)
-    await alice.send(news, "!subscribe arena 10 1 @everyone")
+    await alice.send(news, "!subscribe arena-raw 10 1 @everyone")
     assert "not @everyone" in news.last_message.content
-    result = await alice.slash(news, "subscribe", board="arena", category="codng")
+    result = await alice.slash(news, "subscribe", board="arena-raw", category="codng")
     assert "no category 'codng'" in result.response.content and "overall" in result.response.content
     assert env.bot.store.subscriptions() == []
 
@@ -207,7 +208,7 @@ async def test_unsubscribe_another_channel_by_mention(simcord_env):
     env = simcord_env
     guild, news, alice, _ = world(env)
     other = guild.create_text_channel("other-news")
-    await alice.send(news, f"!subscribe arena 10 1 {other.mention}")  # no role given: the channel is read
+    await alice.send(news, f"!subscribe arena-raw 10 1 {other.mention}")  # no role given: the channel is read
     assert [s.channel_id for s in env.bot.store.subscriptions()] == [other.id]
     await alice.send(news, f"!unsubscribe {other.mention}")
     assert "Removed 1" in news.last_message.content

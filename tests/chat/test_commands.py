@@ -39,7 +39,7 @@ async def test_rank_by_prefix_and_slash_agree(simcord_env):
     await alice.send(channel, "!rank qwne2.5 72b")
     by_prefix = channel.last_message.embeds[0]
     assert by_prefix.title == "#31 · Qwen2.5-72B-Instruct"
-    assert "LMArena Text" in by_prefix.footer.text and "2024-12-31" in by_prefix.footer.text
+    assert "Arena Text (no style control)" in by_prefix.footer.text and "2024-12-31" in by_prefix.footer.text
     # The standing on the other board is shown, labelled archived.
     other = [f for f in by_prefix.fields if f.name.startswith("On Open LLM")]
     assert other and "archived" in other[0].name and "Qwen/Qwen2.5-72B-Instruct" in other[0].value
@@ -74,13 +74,13 @@ async def test_compare_orgs_boards_help(simcord_env):
     description = channel.last_message.embeds[0].description
     assert description.index("Qwen2.5-72B-Instruct") < description.index("Llama-3.3-70B-Instruct")
 
-    result = await alice.slash(channel, "orgs", count=20, board="arena")
+    result = await alice.slash(channel, "orgs", count=20, board="arena-raw")
     assert result.response.embeds[0].description.startswith("**Google**")
 
     await alice.send(channel, "!boards")
     assert "Open LLM Leaderboard v2" in channel.last_message.embeds[0].description
     result = await alice.slash(channel, "boards")
-    assert "LMArena Text" in result.response.embeds[0].description
+    assert "Arena Text (no style control)" in result.response.embeds[0].description
 
     await alice.send(channel, "!help")
     assert "top Chinese models" in channel.last_message.embeds[0].description
@@ -91,7 +91,7 @@ async def test_compare_orgs_boards_help(simcord_env):
 async def test_mention_is_a_free_text_question(simcord_env):
     env = simcord_env
     _, channel, alice, _ = world(env)
-    await alice.send(channel, f"{env.bot.user.mention} top Chinese models on arena")
+    await alice.send(channel, f"{env.bot.user.mention} top Chinese models on arena-raw")
     reply = channel.last_message
     assert reply.author.id == env.bot.user.id
     assert reply.embeds[0].title.startswith("Top 10") and "DeepSeek-V3" in reply.embeds[0].description
@@ -124,7 +124,7 @@ async def test_autocomplete_suggests_models_boards_categories(simcord_env):
     assert len(await alice.autocomplete(channel, "rank", "model", "")) == 25
     boards = await alice.autocomplete(channel, "top", "board", "")
     assert {c["value"] for c in boards} == set(board_ids())
-    categories = await alice.autocomplete(channel, "top", "category", "", board="arena")
+    categories = await alice.autocomplete(channel, "top", "category", "", board="arena-raw")
     assert categories == [{"name": "overall", "value": "overall"}]
 
 
@@ -232,7 +232,7 @@ async def test_without_embed_links_the_answer_is_plain_text(simcord_env):
     alice = guild.add_member(env.create_user("alice"))
     await alice.send(channel, "!top 3")
     reply = channel.last_message
-    assert not reply.embeds and reply.content.startswith("Top 3 on LMArena Text")
+    assert not reply.embeds and reply.content.startswith("Top 3 on Arena Text (no style control)")
 
 
 async def test_an_unexpected_error_is_logged_and_apologised_for(simcord_env, caplog, monkeypatch):
@@ -292,7 +292,7 @@ async def test_history_draws_a_chart_with_the_summary(simcord_env):
     assert result.response.attachments[0].filename == "history.png"
     assert "25 days at #1" in result.response.embeds[0].description
 
-    await alice.send(channel, f"{env.bot.user.mention} how has claude 3 opus moved on arena?")
+    await alice.send(channel, f"{env.bot.user.mention} how has claude 3 opus moved on arena-raw?")
     assert channel.last_message.attachments[0].filename == "history.png"
 
     await alice.send(channel, "!history gpt-4o")  # ambiguous: a picker, no chart

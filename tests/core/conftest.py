@@ -17,6 +17,6 @@ def open_llm(answerer: Answerer) -> BoardView:
 
 @pytest.fixture(scope="session")
 def arena(answerer: Answerer) -> BoardView:
-    view = answerer.view("arena")
+    view = answerer.view("arena-raw")
     assert view is not None
     return view

@@ -17,7 +17,7 @@ from bot.ingest import ingest_rows
 from bot.profiles import board_ids
 from bot.sources.payloads import read_rows
 from db.store import Store
-from tests.conftest import ARENA_2024
+from tests.bundled import ARENA_2024
 from tests.stores import read_entries
 
 
@@ -56,24 +56,24 @@ def open_llm_rows(shared_store: Store) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def arena_rows(shared_store: Store) -> list[dict[str, Any]]:
-    return latest_rows(shared_store, "arena")
+    return latest_rows(shared_store, "arena-raw")
 
 
 # --- every answer says where it comes from --------------------------------------------------------------------
 
 BOARD_QUESTIONS = [
-    ("rank of Qwen2-72B-Instruct", "arena", "rank"),
+    ("rank of Qwen2-72B-Instruct", "arena-raw", "rank"),
     ("rank of Qwen2-72B-Instruct on open-llm", "open-llm", "rank"),
-    ("top 10", "arena", "top"),
+    ("top 10", "arena-raw", "top"),
     ("top 3 on open-llm", "open-llm", "top"),
     ("top 5 on math under 10b", "open-llm", "top"),
-    ("llama 3.3 70b vs qwen 2.5 72b", "arena", "compare"),
+    ("llama 3.3 70b vs qwen 2.5 72b", "arena-raw", "compare"),
     ("compare gemma 2 27b and llama 3 70b on open-llm", "open-llm", "compare"),
-    ("which orgs dominate the top 20 on arena", "arena", "orgs"),
+    ("which orgs dominate the top 20 on arena-raw", "arena-raw", "orgs"),
     ("which orgs dominate the top 20 on open-llm", "open-llm", "orgs"),
-    ("rank of Qwen-72B", "arena", "clarify"),
+    ("rank of Qwen-72B", "arena-raw", "clarify"),
     ("qwen on open-llm", "open-llm", "clarify"),
-    ("xyzzy-9000 on arena", "arena", "not_found"),
+    ("xyzzy-9000 on arena-raw", "arena-raw", "not_found"),
     ("xyzzy-9000 on open-llm", "open-llm", "not_found"),
 ]
 
@@ -83,11 +83,11 @@ def test_every_answer_names_its_board_and_date(answerer: Answerer, question: str
     answer = answerer.ask(question)
     assert answer.kind == kind, answer.text
     assert answer.board == board
-    assert answer.as_of == ("2024-12-31" if board == "arena" else "2025-03-21")
+    assert answer.as_of == ("2024-12-31" if board == "arena-raw" else "2025-03-21")
     assert answer.archived is (board == "open-llm")
     assert answer.category == "overall"
     state = "archived board" if board == "open-llm" else "board"
-    assert f"{answer.board_title} (overall, {state} of {answer.as_of})" in answer.text
+    assert f"{answer.board_title} (overall, {state} of {answer.as_of}, " in answer.text  # then its age
     assert answer.question == question
 
 
@@ -156,7 +156,7 @@ def test_rank_on_open_llm_follows_the_rule(answerer: Answerer, open_llm_rows: li
     assert entry.details.official is True
     assert set(entry.details.benchmarks or {}) == {"IFEval", "BBH", "MATH Lvl 5", "GPQA", "MUSR", "MMLU-PRO"}
     # ... and its LMArena standing is the published rank
-    assert entry.other is not None and entry.other.board == "arena"
+    assert entry.other is not None and entry.other.board == "arena-raw"
     assert entry.other.model == "Qwen2.5-72B-Instruct"
 
 
@@ -166,15 +166,15 @@ def test_a_model_only_on_open_llm_is_answered_from_there(answerer: Answerer) -> 
     assert answer.board == "open-llm"
     assert answer.archived
     assert answer.entries[0].model == "Qwen/Qwen2.5-7B"
-    assert any("Not on LMArena" in n for n in answer.notes)
-    assert "Not on LMArena" in answer.text
+    assert any("Not on Arena Text (no style control)" in n for n in answer.notes)
+    assert "Not on Arena Text (no style control)" in answer.text
 
 
 def test_a_named_board_is_not_left(answerer: Answerer) -> None:
-    answer = answerer.ask("rank of qwen 2.5 7b", board="arena")
+    answer = answerer.ask("rank of qwen 2.5 7b", board="arena-raw")
     assert answer.kind == "not_found"
-    assert answer.board == "arena"
-    answer = answerer.ask("rank of qwen 2.5 7b on arena")
+    assert answer.board == "arena-raw"
+    answer = answerer.ask("rank of qwen 2.5 7b on arena-raw")
     assert answer.kind == "not_found"
 
 
@@ -183,18 +183,18 @@ def test_a_named_board_is_not_left(answerer: Answerer) -> None:
 
 @pytest.mark.parametrize("as_of", ["2024-08-01", "2024-09-01", "2024-06-19", "2024-12-31", "2030-01-01"])
 def test_as_of_answers_from_the_latest_board_on_or_before(answerer: Answerer, shared_store: Store, as_of: str) -> None:
-    published = sorted(s.as_of for s in shared_store.snapshots("arena", "overall"))
+    published = sorted(s.as_of for s in shared_store.snapshots("arena-raw", "overall"))
     expected = max(d for d in published if d <= as_of)
     answer = answerer.ask("top 3", as_of=as_of)
     assert answer.kind == "top"
     assert answer.as_of == expected
-    rows = latest_rows(shared_store, "arena", expected)
+    rows = latest_rows(shared_store, "arena-raw", expected)
     assert [e.model for e in answer.entries] == [r["name"] for r in rows[:3]]
     assert answer.of == len(rows)
 
 
 def test_as_of_before_the_first_board_is_an_error_naming_the_first(answerer: Answerer, shared_store: Store) -> None:
-    first = min(s.as_of for s in shared_store.snapshots("arena", "overall"))
+    first = min(s.as_of for s in shared_store.snapshots("arena-raw", "overall"))
     assert first == "2024-06-19"
     answer = answerer.ask("top 3", as_of="2024-01-01")
     assert answer.kind == "error"
@@ -236,7 +236,7 @@ def test_top_n_respects_the_count(answerer: Answerer, arena_rows: list[dict[str,
 def test_top_20_chinese_on_arena(answerer: Answerer, arena_rows: list[dict[str, Any]]) -> None:
     answer = answerer.ask("top 20 chinese")
     assert answer.kind == "top"
-    assert answer.board == "arena"
+    assert answer.board == "arena-raw"
     chinese = [r for r in arena_rows if r["country"] == "CN"]
     assert len(answer.entries) == 20 < len(chinese) == answer.total
     assert all(e.country == "CN" for e in answer.entries)
@@ -327,14 +327,14 @@ def test_equal_values_share_a_rank(
 
 
 def test_a_benchmark_on_arena_is_refused(answerer: Answerer) -> None:
-    answer = answerer.ask("top 5 on math on arena")
+    answer = answerer.ask("top 5 on math on arena-raw")
     assert answer.kind == "error"
     assert "open-llm" in (answer.error or "")
 
 
 def test_size_filter_on_arena_uses_the_names(answerer: Answerer) -> None:
     answer = answerer.ask("top 50 7b-14b")
-    assert answer.board == "arena"
+    assert answer.board == "arena-raw"
     assert answer.entries
     assert all(7 <= (parse_size(e.model) or 0) <= 14 for e in answer.entries)
     assert any("LMArena publishes no sizes" in n for n in answer.notes)
@@ -358,7 +358,7 @@ def test_an_empty_list_says_so(answerer: Answerer) -> None:
 
 @pytest.mark.parametrize(
     ("question", "n"),
-    [("which orgs dominate the top 20 on arena", 20), ("which labs dominate the top 50 on open-llm", 50)],
+    [("which orgs dominate the top 20 on arena-raw", 20), ("which labs dominate the top 50 on open-llm", 50)],
 )
 def test_orgs_counts_sum_to_n(answerer: Answerer, shared_store: Store, question: str, n: int) -> None:
     answer = answerer.ask(question)
@@ -379,7 +379,7 @@ def test_orgs_counts_sum_to_n(answerer: Answerer, shared_store: Store, question:
 
 
 def test_orgs_on_arena_top_20_leader(answerer: Answerer) -> None:
-    answer = answerer.ask("which orgs dominate the top 20 on arena")
+    answer = answerer.ask("which orgs dominate the top 20 on arena-raw")
     assert (answer.orgs[0].organization, answer.orgs[0].country) == ("Google", "US")
     assert answer.orgs[0].best_rank == 1
 
@@ -460,10 +460,12 @@ def test_help_and_boards(answerer: Answerer, shared_store: Store) -> None:
     answer = answerer.ask("boards")
     assert answer.kind == "boards"
     boards = {b.board: b for b in answer.boards}
-    assert set(boards) == set(board_ids())
-    assert boards["arena"].archived is False and boards["open-llm"].archived is True
-    assert boards["arena"].snapshots == len(shared_store.snapshots("arena")) == 39
-    assert (boards["arena"].first, boards["arena"].latest) == ("2024-06-19", "2024-12-31")
+    held = {b for b in board_ids() if shared_store.snapshots(b)}
+    assert set(boards) == held == {"arena-raw", "open-llm"}
+    assert any(n.startswith("These boards have no data yet: arena, arena-webdev") for n in answer.notes)
+    assert boards["arena-raw"].archived is False and boards["open-llm"].archived is True
+    assert boards["arena-raw"].snapshots == len(shared_store.snapshots("arena-raw")) == 39
+    assert (boards["arena-raw"].first, boards["arena-raw"].latest) == ("2024-06-19", "2024-12-31")
     assert (boards["open-llm"].snapshots, boards["open-llm"].latest) == (3, "2025-03-21")
     assert answer.entries == []  # boards are not squeezed into model entries
 
@@ -508,7 +510,7 @@ def test_a_correction_from_another_connection_shows_too(store: Store) -> None:
 def test_a_model_alias_added_at_run_time(store: Store) -> None:
     answerer = Answerer(store)
     assert answerer.ask("rank of big qwen").kind != "rank"
-    store.set_model_alias("arena", "big qwen", "qwen2.5-72b-instruct")
+    store.set_model_alias("arena-raw", "big qwen", "qwen2.5-72b-instruct")
     answer = answerer.ask("rank of big qwen")
     assert answer.kind == "rank"
     assert answer.entries[0].model == "Qwen2.5-72B-Instruct"
@@ -517,12 +519,13 @@ def test_a_model_alias_added_at_run_time(store: Store) -> None:
 def test_a_new_board_rebuilds_its_own_view_only(store: Store) -> None:
     answerer = Answerer(store)
     answerer.warm()
-    archived, live = answerer.view("open-llm"), answerer.view("arena")
+    archived, live = answerer.view("open-llm"), answerer.view("arena-raw")
     assert archived is not None and live is not None
     rows = [r for r in read_rows(ARENA_2024) if r["leaderboard_publish_date"] == "2024-12-31"]
-    ingest_rows(store, "arena", [{**r, "leaderboard_publish_date": "2025-01-07"} for r in rows], origin="test")
+    rows = [{**r, "leaderboard_publish_date": "2025-01-07", "vote_count": r["vote_count"] + 10} for r in rows]
+    ingest_rows(store, "arena-raw", rows, origin="test")
     assert answerer.view("open-llm") is archived
-    fresh = answerer.view("arena")
+    fresh = answerer.view("arena-raw")
     assert fresh is not live and fresh is not None and fresh.snapshot.as_of == "2025-01-07"
     assert answerer.ask("top 1").as_of == "2025-01-07"
 

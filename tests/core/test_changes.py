@@ -19,14 +19,14 @@ from db.store import Store
 from tests.arena_2024 import DATES, PAIRS, Row, board, entry, raw_boards
 
 # the order of importance the issue gives
-IMPORTANCE = ["new_leader", "debut", "entered", "left", "moved", "score"]
+IMPORTANCE = ["new_leader", "shared_lead", "renamed", "debut", "entered", "left", "moved", "score"]
 # (model, old rank, new rank) per event type
 Expected = dict[str, set[tuple[str, int | None, int | None]]]
 
 
 def changes(old: str, new: str, **kwargs: Any) -> ChangeSet:
     return detect_changes(
-        board(old), board(new), board="arena", category="overall", from_date=old, to_date=new, **kwargs
+        board(old), board(new), board="arena-raw", category="overall", from_date=old, to_date=new, **kwargs
     )
 
 
@@ -54,7 +54,7 @@ def test_replay_events_are_sound(top_n: int, min_move: int) -> None:
         after = {r["model_key"]: r for r in board(new)}
         cs = changes(old, new, top_n=top_n, min_move=min_move)
         where = f"{old} -> {new}, top {top_n}, min move {min_move}"
-        assert (cs.board, cs.category, cs.from_date, cs.to_date, cs.top_n) == ("arena", "overall", old, new, top_n)
+        assert (cs.board, cs.category, cs.from_date, cs.to_date, cs.top_n) == ("arena-raw", "overall", old, new, top_n)
         models = [e.model for e in cs.events]
         assert len(models) == len(set(models)), f"{where}: a model has two events"
         for e in cs.events:
@@ -90,10 +90,13 @@ def test_replay_misses_no_event(top_n: int, min_move: int) -> None:
         before = {r["model_key"]: r for r in board(old)}
         after = {r["model_key"]: r for r in board(new)}
         expected: dict[str, str] = {}
+        leaders = sum(r["rank"] == 1 for r in after.values())
         for key, row in after.items():
             was = before.get(key)
-            if row["rank"] == 1 and (was is None or was["rank"] != 1):
+            if row["rank"] == 1 and leaders == 1 and (was is None or was["rank"] != 1):
                 expected[row["name"]] = "new_leader"
+            elif row["rank"] == 1 and (was is None or was["rank"] != 1):
+                expected[row["name"]] = "shared_lead"
             elif was is None and row["rank"] <= top_n:
                 expected[row["name"]] = "debut"
             elif was is not None and row["rank"] <= top_n < was["rank"]:
@@ -129,18 +132,19 @@ def test_identical_board_has_no_events(date: str) -> None:
 
 def test_same_board_in_another_order_has_no_events() -> None:
     rows = board("2024-12-31")
-    cs = detect_changes(rows, list(reversed(rows)), board="arena", category="overall", from_date="a", to_date="b")
+    cs = detect_changes(rows, list(reversed(rows)), board="arena-raw", category="overall", from_date="a", to_date="b")
     assert cs.events == []
 
 
 # --- hand-worked dates --------------------------------------------------------------------------------------------
 
 # From the raw file: every model ranked <= 10 on 2024-12-23 or 2024-12-31, with its rank on both boards.
-# o1-2024-12-17 is new at #1 (tied with four others); DeepSeek-V3 is new at #9; nobody crosses #10 either way;
+# o1-2024-12-17 is new at #1, tied with four others (so it shares #1: no new #1); DeepSeek-V3 is new at #9; nobody
+# crosses #10 either way;
 # Gemini-2.0-Flash-Exp 5 -> 4, o1-preview 7 -> 8, o1-mini / Gemini-1.5-Pro-002 / Gemini-1.5-Pro-Exp-0827 8 -> 9.
 # The four models tied at #1 stay #1; no rank-unchanged top-10 rating moved by 10 (largest: -2).
 DEC_23_TO_31: Expected = {
-    "new_leader": {("o1-2024-12-17", None, 1)},
+    "shared_lead": {("o1-2024-12-17", None, 1)},
     "debut": {("DeepSeek-V3", None, 9)},
     "moved": {
         ("Gemini-2.0-Flash-Exp", 5, 4),
@@ -175,10 +179,11 @@ AUG_07_TO_14: Expected = {
 }
 
 # From the raw file, 2024-11-13 vs 2024-11-15: Gemini-Exp-1114 first appears, at #1 (1344), tied with
-# ChatGPT-4o-latest (2024-09-03), which stays #1 (no event); o1-preview #1 -> #3; nine models at #9-#10 drop to #11
+# ChatGPT-4o-latest (2024-09-03), which stays #1 (no event; Gemini-Exp-1114 shares #1 with it); o1-preview #1 -> #3;
+# nine models at #9-#10 drop to #11
 # or #12; nothing enters.
 NOV_13_TO_15: Expected = {
-    "new_leader": {("Gemini-Exp-1114", None, 1)},
+    "shared_lead": {("Gemini-Exp-1114", None, 1)},
     "moved": {
         ("o1-preview", 1, 3),
         ("o1-mini", 3, 4),
@@ -229,11 +234,12 @@ SEP_09_TO_11: Expected = {
     },
 }
 
-# From the raw file, 2024-09-19 vs 2024-09-28: ChatGPT-4o-latest (2024-09-03) #2 -> #1; o1-preview stays #1 but
+# From the raw file, 2024-09-19 vs 2024-09-28: ChatGPT-4o-latest (2024-09-03) #2 -> #1, sharing it with o1-preview,
+# which stays #1 but
 # drops 1355 -> 1339 (a rating change of 16 without a rank change); o1-mini #2 -> #3; Qwen2.5-72b-Instruct new at
 # #10. The other top-10 ratings move by 2 at most.
 SEP_19_TO_28: Expected = {
-    "new_leader": {("ChatGPT-4o-latest (2024-09-03)", 2, 1)},
+    "shared_lead": {("ChatGPT-4o-latest (2024-09-03)", 2, 1)},
     "debut": {("Qwen2.5-72b-Instruct", None, 10)},
     "moved": {("o1-mini", 2, 3)},
     "score": {("o1-preview", 1, 1)},
@@ -257,7 +263,7 @@ def test_hand_worked_dates(old: str, new: str, expected: Expected) -> None:
 
 def test_hand_worked_events_carry_scores_and_come_in_importance_order() -> None:
     cs = changes("2024-12-23", "2024-12-31")
-    assert [e.type for e in cs.events] == ["new_leader", "debut"] + ["moved"] * 5
+    assert [e.type for e in cs.events] == ["shared_lead", "debut"] + ["moved"] * 5
     leader, debut = cs.events[:2]
     assert (leader.old_score, leader.new_score) == (None, 1359.0)
     assert (debut.old_score, debut.new_score) == (None, 1315.0)
@@ -274,15 +280,15 @@ def test_hand_worked_events_carry_scores_and_come_in_importance_order() -> None:
 
 def test_top_n_narrows_and_widens_the_watch() -> None:
     # 2024-12-23 -> 2024-12-31 (ranks above). Top 3: only the new #1 (the old top 3 all stay #1).
-    assert by_type(changes("2024-12-23", "2024-12-31", top_n=3)) == {"new_leader": {("o1-2024-12-17", None, 1)}}
+    assert by_type(changes("2024-12-23", "2024-12-31", top_n=3)) == {"shared_lead": {("o1-2024-12-17", None, 1)}}
     # Top 5: Gemini-2.0-Flash-Exp 5 -> 4 counts; Gemini-Exp-1114 stays #5.
     assert by_type(changes("2024-12-23", "2024-12-31", top_n=5)) == {
-        "new_leader": {("o1-2024-12-17", None, 1)},
+        "shared_lead": {("o1-2024-12-17", None, 1)},
         "moved": {("Gemini-2.0-Flash-Exp", 5, 4)},
     }
     # Top 8: the three models going 8 -> 9 now leave the watched ranks, and DeepSeek-V3 at #9 is outside them.
     assert by_type(changes("2024-12-23", "2024-12-31", top_n=8)) == {
-        "new_leader": {("o1-2024-12-17", None, 1)},
+        "shared_lead": {("o1-2024-12-17", None, 1)},
         "moved": {("Gemini-2.0-Flash-Exp", 5, 4), ("o1-preview", 7, 8)},
         "left": {("o1-mini", 8, 9), ("Gemini-1.5-Pro-002", 8, 9), ("Gemini-1.5-Pro-Exp-0827", 8, 9)},
     }
@@ -302,7 +308,7 @@ def test_min_move_keeps_only_bigger_moves() -> None:
     # 2024-11-13 -> 2024-11-15: only o1-preview (1 -> 3) and the two 6 -> 8 moved two places; other events stay.
     found = by_type(changes("2024-11-13", "2024-11-15", min_move=2))
     assert found["moved"] == {("o1-preview", 1, 3), ("GPT-4o-2024-05-13", 6, 8), ("Claude 3.5 Sonnet (20241022)", 6, 8)}
-    assert found["new_leader"] == NOV_13_TO_15["new_leader"]
+    assert found["shared_lead"] == NOV_13_TO_15["shared_lead"]
     assert found["left"] == NOV_13_TO_15["left"]
     assert "moved" not in by_type(changes("2024-11-13", "2024-11-15", min_move=3))
 
@@ -346,7 +352,7 @@ def test_score_step_defaults_per_board() -> None:
     # Open LLM averages: a step of 1 point
     assert [(e.type, e.model) for e in detect_changes(old, new, **kinds).events] == [("score", "A")]
     # the same change on LMArena ratings (step 10) is noise
-    assert detect_changes(old, new, **{**kinds, "board": "arena"}).events == []
+    assert detect_changes(old, new, **{**kinds, "board": "arena-raw"}).events == []
 
 
 def test_ties_are_not_moves() -> None:
@@ -363,7 +369,7 @@ def test_ties_are_not_moves() -> None:
         {"model_key": "b", "name": "B", "rank": 2, "score": 1289.0},
         {"model_key": "d", "name": "D", "rank": 4, "score": 1283.0},
     ]
-    kinds = {"board": "arena", "category": "overall", "from_date": "a", "to_date": "b"}
+    kinds = {"board": "arena-raw", "category": "overall", "from_date": "a", "to_date": "b"}
     assert detect_changes(old, new, **kinds).events == []
     # two models sharing #1: both lead, neither is a new leader; one of them falling to #2 is a move
     old_tied = [{**old[0]}, {**old[1], "rank": 1}, *old[2:]]
@@ -378,7 +384,7 @@ def test_model_key_not_display_name_identifies_a_model() -> None:
     """The live dataset lower-cases names the 2024 boards capitalised: the same model, no debut and no exit."""
     old = board("2024-12-31")
     new = [{**r, "name": r["name"].lower()} for r in old]
-    cs = detect_changes(old, new, board="arena", category="overall", from_date="a", to_date="b")
+    cs = detect_changes(old, new, board="arena-raw", category="overall", from_date="a", to_date="b")
     assert cs.events == []
 
 
@@ -386,31 +392,35 @@ def test_to_json_fields() -> None:
     data = changes("2024-12-23", "2024-12-31").to_json()
     assert {"board", "category", "from", "to", "events"} <= data.keys()
     assert (data["board"], data["category"], data["from"], data["to"]) == (
-        "arena",
+        "arena-raw",
         "overall",
         "2024-12-23",
         "2024-12-31",
     )
     assert json.loads(json.dumps(data)) == data
     assert data["events"][0] == {
-        "type": "new_leader",
+        "type": "shared_lead",
         "model": "o1-2024-12-17",
         "old_rank": None,
         "new_rank": 1,
         "old_score": None,
         "new_score": 1359.0,
-    }
+        "old_model": None,
+        # from the raw file: the four models already at #1 on 2024-12-31, by rating
+        "sharing": ["Gemini-Exp-1206", "Gemini-2.0-Flash-Thinking-Exp-1219", "ChatGPT-4o-latest (2024-11-20)",
+                    "Gemini-Exp-1121"],
+    }  # fmt: skip
     for e in data["events"]:
-        assert e.keys() == {"type", "model", "old_rank", "new_rank", "old_score", "new_score"}
+        assert e.keys() == {"type", "model", "old_rank", "new_rank", "old_score", "new_score", "old_model", "sharing"}
 
 
 # --- stored_changes ---------------------------------------------------------------------------------------------
 
 
 def test_stored_changes_default_is_the_last_two_snapshots(store: Store) -> None:
-    cs = stored_changes(store, "arena")
+    cs = stored_changes(store, "arena-raw")
     assert (cs.board, cs.category, cs.from_date, cs.to_date, cs.top_n) == (
-        "arena",
+        "arena-raw",
         "overall",
         "2024-12-23",
         "2024-12-31",
@@ -422,25 +432,25 @@ def test_stored_changes_default_is_the_last_two_snapshots(store: Store) -> None:
 
 def test_stored_changes_picks_latest_on_or_before_each_date(store: Store) -> None:
     # no board was published on 2024-11-14 or 2024-11-16: the 2024-11-13 and 2024-11-15 boards are meant
-    cs = stored_changes(store, "arena", from_date="2024-11-14", to_date="2024-11-16")
+    cs = stored_changes(store, "arena-raw", from_date="2024-11-14", to_date="2024-11-16")
     assert (cs.from_date, cs.to_date) == ("2024-11-13", "2024-11-15")
     assert by_type(cs) == NOV_13_TO_15
     # exact dates work the same
-    assert by_type(stored_changes(store, "arena", from_date="2024-09-19", to_date="2024-09-28")) == SEP_19_TO_28
+    assert by_type(stored_changes(store, "arena-raw", from_date="2024-09-19", to_date="2024-09-28")) == SEP_19_TO_28
     # --to alone: that snapshot and the one before it
-    cs = stored_changes(store, "arena", to_date="2024-12-30")
+    cs = stored_changes(store, "arena-raw", to_date="2024-12-30")
     assert (cs.from_date, cs.to_date) == ("2024-12-20", "2024-12-23")
     # --from alone: from there to the latest
-    cs = stored_changes(store, "arena", from_date="2024-12-01")
+    cs = stored_changes(store, "arena-raw", from_date="2024-12-01")
     assert (cs.from_date, cs.to_date) == ("2024-11-23", "2024-12-31")
     assert cs.events == changes("2024-11-23", "2024-12-31").events
 
 
 def test_stored_changes_passes_top_n_and_min_move(store: Store) -> None:
-    cs = stored_changes(store, "arena", top_n=8)
+    cs = stored_changes(store, "arena-raw", top_n=8)
     assert cs.top_n == 8
     assert by_type(cs) == by_type(changes("2024-12-23", "2024-12-31", top_n=8))
-    cs = stored_changes(store, "arena", from_date="2024-11-13", to_date="2024-11-15", min_move=2)
+    cs = stored_changes(store, "arena-raw", from_date="2024-11-13", to_date="2024-11-15", min_move=2)
     assert len(by_type(cs)["moved"]) == 3
 
 
@@ -454,32 +464,32 @@ def test_stored_changes_on_open_llm(store: Store) -> None:
 
 
 def test_fewer_than_two_snapshots_is_no_changes(store: Store, empty_store: Store) -> None:
-    with pytest.raises(NoChanges, match=r"only one arena overall snapshot up to 2024-06-19"):
-        stored_changes(store, "arena", to_date="2024-06-19")
-    with pytest.raises(NoChanges, match=r"no arena overall snapshot on or before 2024-06-01"):
-        stored_changes(store, "arena", to_date="2024-06-01")
-    with pytest.raises(NoChanges, match=r"no arena coding snapshot"):
-        stored_changes(store, "arena", "coding")
+    with pytest.raises(NoChanges, match=r"only one arena-raw overall snapshot up to 2024-06-19"):
+        stored_changes(store, "arena-raw", to_date="2024-06-19")
+    with pytest.raises(NoChanges, match=r"no arena-raw overall snapshot on or before 2024-06-01"):
+        stored_changes(store, "arena-raw", to_date="2024-06-01")
+    with pytest.raises(NoChanges, match=r"no arena-raw coding snapshot"):
+        stored_changes(store, "arena-raw", "coding")
     # both dates on the same board
     with pytest.raises(NoChanges, match=r"2024-12-23"):
-        stored_changes(store, "arena", from_date="2024-12-24", to_date="2024-12-30")
+        stored_changes(store, "arena-raw", from_date="2024-12-24", to_date="2024-12-30")
     # a store holding a single board
-    with pytest.raises(NoChanges, match=r"no arena overall snapshot"):
-        stored_changes(empty_store, "arena")
-    ingest_rows(empty_store, "arena", list(raw_boards()["2024-12-31"]), origin="test")
-    with pytest.raises(NoChanges, match=r"only one arena overall snapshot up to 2024-12-31"):
-        stored_changes(empty_store, "arena")
+    with pytest.raises(NoChanges, match=r"no arena-raw overall snapshot"):
+        stored_changes(empty_store, "arena-raw")
+    ingest_rows(empty_store, "arena-raw", list(raw_boards()["2024-12-31"]), origin="test")
+    with pytest.raises(NoChanges, match=r"only one arena-raw overall snapshot up to 2024-12-31"):
+        stored_changes(empty_store, "arena-raw")
 
 
 def test_from_before_the_first_snapshot_names_the_date(store: Store) -> None:
     with pytest.raises(NoChanges) as raised:
-        stored_changes(store, "arena", from_date="2024-01-01")
+        stored_changes(store, "arena-raw", from_date="2024-01-01")
     assert "2024-01-01" in str(raised.value)
 
 
 def test_from_after_to_is_not_a_backwards_comparison(store: Store) -> None:
     try:
-        cs = stored_changes(store, "arena", from_date="2024-12-31", to_date="2024-12-01")
+        cs = stored_changes(store, "arena-raw", from_date="2024-12-31", to_date="2024-12-01")
     except (NoChanges, ValueError):
         return
     assert cs.from_date is not None and cs.from_date <= cs.to_date
@@ -490,20 +500,23 @@ def with_votes(date: str) -> list[Row]:
     return [dict(entry(r), votes=r["vote_count"], organization=r["organization"]) for r in raw_boards()[date]]
 
 
-def test_a_renamed_model_is_followed_not_announced_as_new() -> None:
+def test_a_renamed_model_is_followed_and_told_as_a_rename() -> None:
     """From the raw file: on 2024-08-07 'Gemini-1.5-Pro-API-0409-Preview' (#6, 1257, 55,661 votes) is gone and
     'Gemini-1.5-Pro-Preview-0409' (#6, 1257, 55,593 votes, Google) arrives: one model renamed."""
-    cs = detect_changes(with_votes("2024-08-06"), with_votes("2024-08-07"), board="arena", category="overall",
+    cs = detect_changes(with_votes("2024-08-06"), with_votes("2024-08-07"), board="arena-raw", category="overall",
                         from_date="2024-08-06", to_date="2024-08-07")  # fmt: skip
-    named = {e.model for e in cs.events}
-    assert "Gemini-1.5-Pro-Preview-0409" not in named and "Gemini-1.5-Pro-API-0409-Preview" not in named
+    [renamed] = [e for e in cs.events if e.model == "Gemini-1.5-Pro-Preview-0409"]
+    assert (renamed.type, renamed.old_model, renamed.old_rank, renamed.new_rank) == (
+        "renamed", "Gemini-1.5-Pro-API-0409-Preview", 6, 6
+    )  # fmt: skip
+    assert "Gemini-1.5-Pro-API-0409-Preview" not in {e.model for e in cs.events}
     assert not [e for e in cs.events if e.type in ("debut", "left") and None in (e.old_rank, e.new_rank)]
 
 
 def test_a_rename_out_of_the_top_n_is_a_move_out_under_the_new_name() -> None:
     """From the raw file: on 2024-10-29 'Claude 3.5 Sonnet' (#10 on 2024-10-24) is renamed
     'Claude 3.5 Sonnet (20240620)' and ranks below 10, while the new 'Claude 3.5 Sonnet (20241022)' debuts."""
-    cs = detect_changes(with_votes("2024-10-24"), with_votes("2024-10-29"), board="arena", category="overall",
+    cs = detect_changes(with_votes("2024-10-24"), with_votes("2024-10-29"), board="arena-raw", category="overall",
                         from_date="2024-10-24", to_date="2024-10-29")  # fmt: skip
     [left] = [e for e in cs.events if e.type == "left"]
     assert left.model == "Claude 3.5 Sonnet (20240620)" and left.old_rank == 10 and left.new_rank is not None
@@ -513,7 +526,7 @@ def test_a_rename_out_of_the_top_n_is_a_move_out_under_the_new_name() -> None:
 
 def test_a_real_debut_is_not_mistaken_for_a_rename() -> None:
     """A newcomer with a fraction of a veteran's votes is new, even from the same organization."""
-    cs = detect_changes(with_votes("2024-12-23"), with_votes("2024-12-31"), board="arena", category="overall",
+    cs = detect_changes(with_votes("2024-12-23"), with_votes("2024-12-31"), board="arena-raw", category="overall",
                         from_date="2024-12-23", to_date="2024-12-31")  # fmt: skip
-    assert ("new_leader", "o1-2024-12-17") in {(e.type, e.model) for e in cs.events}
+    assert ("shared_lead", "o1-2024-12-17") in {(e.type, e.model) for e in cs.events}
     assert ("debut", "DeepSeek-V3") in {(e.type, e.model) for e in cs.events}

@@ -17,10 +17,7 @@ from bot.core.history import History, Point, model_history
 from bot.sources.base import SnapshotData
 from db.keys import model_key, org_key
 from db.store import Store
-
-DATA = Path(__file__).resolve().parents[2] / "db" / "data"
-ARENA_2024 = DATA / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
-OPEN_LLM = {d: DATA / "open-llm" / f"contents-{d}.jsonl.gz" for d in ("2024-12-11", "2025-01-01", "2025-03-21")}
+from tests.bundled import ARENA_2024, OPEN_LLM
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:
@@ -48,7 +45,7 @@ def raw_points(boards: dict[str, dict[str, dict[str, Any]]], *names: str) -> lis
 
 
 def arena(store: Store, key: str, **kwargs: Any) -> History:
-    return model_history(store, "arena", "overall", key, **kwargs)
+    return model_history(store, "arena-raw", "overall", key, **kwargs)
 
 
 # --- LMArena 2024, worked out from the raw boards ---------------------------------------------------------------
@@ -176,7 +173,7 @@ def test_renames_can_be_ignored_or_added(shared_store: Store, arena_raw) -> None
 def test_to_json_has_the_issue_fields(shared_store: Store) -> None:
     data = json.loads(json.dumps(arena(shared_store, "o1-2024-12-17").to_json()))
     assert data == {
-        "board": "arena",
+        "board": "arena-raw",
         "category": "overall",
         "model": "o1-2024-12-17",
         "key": "o1-2024-12-17",
@@ -246,7 +243,7 @@ def board(day: str, *models: tuple[str, str], status: str = "ok") -> SnapshotDat
         }
         for rank, (name, organization) in enumerate(models, start=1)
     ]
-    return SnapshotData("arena", "overall", day, rows, content_hash=f"test-{day}-{models}", status=status)
+    return SnapshotData("arena-raw", "overall", day, rows, content_hash=f"test-{day}-{models}", status=status)
 
 
 def test_a_rename_needs_the_same_organization(empty_store: Store) -> None:
@@ -301,19 +298,21 @@ def test_an_alias_naming_an_old_model_links_its_history_and_its_digest(empty_sto
         ]
     )
     assert arena(empty_store, "new name").names == ["New Name"]
-    assert [(e.type, e.model) for e in stored_changes(empty_store, "arena").events] == [
+    assert [(e.type, e.model) for e in stored_changes(empty_store, "arena-raw").events] == [
         ("new_leader", "New Name"),
         ("left", "Old Name"),
     ]
-    empty_store.set_model_alias("arena", "Old Name", "new name")
+    empty_store.set_model_alias("arena-raw", "Old Name", "new name")
     history = arena(empty_store, "new name")
     assert history.names == ["Old Name", "New Name"]
     assert [(p.date, p.rank) for p in history.points] == [("2024-07-01", 1), ("2024-08-01", 1)]
-    assert stored_changes(empty_store, "arena").events == []
+    assert [(e.type, e.old_model, e.model) for e in stored_changes(empty_store, "arena-raw").events] == [
+        ("renamed", "Old Name", "New Name")
+    ]
 
 
 def test_a_digest_follows_a_dated_rename_as_the_history_does(empty_store: Store) -> None:
-    """Rows without votes: only the dated-name rule sees the rename, and the digest tells no new #1."""
+    """Rows without votes: only the dated-name rule sees the rename; the digest tells it as one, not as a new #1."""
     empty_store.save_snapshots(
         [
             board("2024-07-01", ("Model X", "Acme"), ("Other", "Beta")),
@@ -321,7 +320,9 @@ def test_a_digest_follows_a_dated_rename_as_the_history_does(empty_store: Store)
         ]
     )
     assert arena(empty_store, "model x (20240601)").names == ["Model X", "Model X (20240601)"]
-    assert stored_changes(empty_store, "arena").events == []
+    assert [(e.type, e.old_model, e.model) for e in stored_changes(empty_store, "arena-raw").events] == [
+        ("renamed", "Model X", "Model X (20240601)")
+    ]
 
 
 def test_a_successor_seen_before_is_not_a_rename(empty_store: Store) -> None:

@@ -89,7 +89,9 @@ def test_phi3_medium_on_arena(arena: BoardView) -> None:
     assert r.match is not None and r.match.name == "Phi-3-Medium-4k-Instruct"
 
 
-@pytest.mark.parametrize(("board", "expected"), [("open-llm", "Qwen/Qwen2.5-72B"), ("arena", "Qwen2.5-72B-Instruct")])
+@pytest.mark.parametrize(
+    ("board", "expected"), [("open-llm", "Qwen/Qwen2.5-72B"), ("arena-raw", "Qwen2.5-72B-Instruct")]
+)
 def test_qwne25_72b_is_qwen_not_yi(answerer: Answerer, board: str, expected: str) -> None:
     view = answerer.view(board)
     assert view is not None
@@ -150,7 +152,7 @@ AGREEING = [
 ]
 
 
-@pytest.mark.parametrize("board", ["open-llm", "arena"])
+@pytest.mark.parametrize("board", ["open-llm", "arena-raw"])
 @pytest.mark.parametrize("text", AGREEING)
 def test_typed_size_and_version_are_carried_by_every_answer(answerer: Answerer, board: str, text: str) -> None:
     view = answerer.view(board)
@@ -190,11 +192,11 @@ def test_a_revision_tag_is_not_a_family_version(open_llm: BoardView) -> None:
 @pytest.mark.parametrize(
     ("board", "text", "expected"),
     [
-        ("arena", "qwne2.5 72b", "Qwen2.5-72B-Instruct"),
-        ("arena", "lama 3.3 70b", "Llama-3.3-70B-Instruct"),
-        ("arena", "gemini flsh thinking", "Gemini-2.0-Flash-Thinking-Exp-1219"),
-        ("arena", "cluade 3 haiku", "Claude 3 Haiku"),
-        ("arena", "gema 2 2b", "Gemma-2-2b-it"),
+        ("arena-raw", "qwne2.5 72b", "Qwen2.5-72B-Instruct"),
+        ("arena-raw", "lama 3.3 70b", "Llama-3.3-70B-Instruct"),
+        ("arena-raw", "gemini flsh thinking", "Gemini-2.0-Flash-Thinking-Exp-1219"),
+        ("arena-raw", "cluade 3 haiku", "Claude 3 Haiku"),
+        ("arena-raw", "gema 2 2b", "Gemma-2-2b-it"),
         ("open-llm", "qwne2.5 14b", "Qwen/Qwen2.5-14B"),
         ("open-llm", "lama 3.1 8b instruct", "meta-llama/Llama-3.1-8B-Instruct"),
     ],
@@ -207,7 +209,7 @@ def test_typos_are_forgiven(answerer: Answerer, board: str, text: str, expected:
     assert r.match is not None and r.match.name == expected
 
 
-@pytest.mark.parametrize("board", ["open-llm", "arena"])
+@pytest.mark.parametrize("board", ["open-llm", "arena-raw"])
 @pytest.mark.parametrize("text", ["qwen", "llama", "mistral 7b", "gemini", "gpt", "claude", "phi", "72b"])
 def test_clarifications_hold_at_most_25_candidates(answerer: Answerer, board: str, text: str) -> None:
     view = answerer.view(board)
@@ -254,7 +256,7 @@ def test_empty_or_one_letter_is_not_found(arena: BoardView, text: str) -> None:
     ],
 )
 def test_aliases_from_the_store(shared_store: Store, arena: BoardView, alias: str, expected: str) -> None:
-    assert {"new sonnet", "old sonnet"} <= set(shared_store.model_aliases("arena"))
+    assert {"new sonnet", "old sonnet"} <= set(shared_store.model_aliases("arena-raw"))
     r = arena.index.resolve(alias)
     assert r.status == "found"
     assert r.match is not None and r.match.name == expected
@@ -269,7 +271,7 @@ def test_sonnet_without_an_alias_or_date_is_a_question(arena: BoardView) -> None
 # --- autocomplete ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("board", ["open-llm", "arena"])
+@pytest.mark.parametrize("board", ["open-llm", "arena-raw"])
 @pytest.mark.parametrize(
     "typed", ["", "q", "qw", "qwen", "qwen2", "qwen2.5 7", "llama 3", "gpt-4o", "xyzzy", "Qwen2-72B-Instruct"]
 )
@@ -281,14 +283,14 @@ def test_complete_returns_at_most_25(answerer: Answerer, board: str, typed: str)
 
 
 def test_complete_puts_the_best_match_first(answerer: Answerer) -> None:
-    assert answerer.complete("arena", "Qwen2-72B-Instruct")[0] == "Qwen2-72B-Instruct"
-    assert answerer.complete("arena", "qwne2.5 72b")[0] == "Qwen2.5-72B-Instruct"
+    assert answerer.complete("arena-raw", "Qwen2-72B-Instruct")[0] == "Qwen2-72B-Instruct"
+    assert answerer.complete("arena-raw", "qwne2.5 72b")[0] == "Qwen2.5-72B-Instruct"
     assert answerer.complete("open-llm", "qwen2.5 72b")[0] == "Qwen/Qwen2.5-72B"
     # a clarification's candidates, in the same order as the question back
     assert answerer.complete("open-llm", "Qwen-72B")[:2] == ["Qwen/Qwen2-72B", "Qwen/Qwen2.5-72B"]
 
 
-@pytest.mark.parametrize("board", ["arena", "open-llm"])
+@pytest.mark.parametrize("board", ["arena-raw", "open-llm"])
 def test_complete_on_nothing_typed_lists_the_board_leaders(answerer: Answerer, shared_store: Store, board: str) -> None:
     found = answerer.complete(board, "")
     assert len(found) == 25
@@ -306,9 +308,9 @@ def test_complete_takes_the_last_word_as_unfinished(answerer: Answerer) -> None:
     for name in found:
         numbers = [t.text for t in tokenize(name.split("/")[-1]) if t.kind in ("number", "size")]
         assert "2.5" in numbers and any(n.startswith("7") for n in numbers), name
-    assert answerer.complete("arena", "lama 3.3") == ["Llama-3.3-70B-Instruct"]
-    assert {"Claude 3 Opus", "Claude 3.5 Sonnet (20241022)"} <= set(answerer.complete("arena", "clau"))
-    assert all(n.casefold().startswith("claude") for n in answerer.complete("arena", "clau"))
+    assert answerer.complete("arena-raw", "lama 3.3") == ["Llama-3.3-70B-Instruct"]
+    assert {"Claude 3 Opus", "Claude 3.5 Sonnet (20241022)"} <= set(answerer.complete("arena-raw", "clau"))
+    assert all(n.casefold().startswith("claude") for n in answerer.complete("arena-raw", "clau"))
 
 
 def test_complete_on_unknown_board_is_empty(answerer: Answerer) -> None:
@@ -318,7 +320,9 @@ def test_complete_on_unknown_board_is_empty(answerer: Answerer) -> None:
 # --- speed ----------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("board", "name"), [("open-llm", "Qwen/Qwen2.5-72B-Instruct"), ("arena", "GPT-4o-2024-05-13")])
+@pytest.mark.parametrize(
+    ("board", "name"), [("open-llm", "Qwen/Qwen2.5-72B-Instruct"), ("arena-raw", "GPT-4o-2024-05-13")]
+)
 def test_exact_name_resolves_fast(answerer: Answerer, board: str, name: str) -> None:
     view = answerer.view(board)
     assert view is not None

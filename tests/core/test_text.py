@@ -29,7 +29,7 @@ BOUNDED = [
         " deepseek v3, o1-mini, qwq",
         "compare",
     ),
-    ("which orgs dominate the top 20 on arena", "orgs"),
+    ("which orgs dominate the top 20 on arena-raw", "orgs"),
     ("which orgs dominate the top 20 on open-llm", "orgs"),
     ("rank of Qwen-72B", "clarify"),
     ("qwen on open-llm", "clarify"),
@@ -77,9 +77,9 @@ def test_long_lists_are_readable_and_can_be_paged_by_line(answerer: Answerer, qu
 def test_entry_lines(answerer: Answerer) -> None:
     answer = answerer.ask("top 3")
     lines = answer.text.splitlines()
-    assert lines[0] == "Top 3 on LMArena Text (overall, board of 2024-12-31):"
+    assert lines[0] == "Top 3 on Arena Text (no style control) (overall, board of 2024-12-31, 700 days old):"
     assert lines[1] == "  #1    Gemini-Exp-1206 — 1373 (Google, US)"
-    assert lines[-1] == "  (182 match in all)"
+    assert lines[-2] == "  (182 match in all)"
 
 
 def test_open_llm_scores_have_two_decimals_and_the_sort_column(answerer: Answerer) -> None:
@@ -92,12 +92,16 @@ def test_open_llm_scores_have_two_decimals_and_the_sort_column(answerer: Answere
 def test_rank_text(answerer: Answerer) -> None:
     text = answerer.ask("rank of Qwen2-72B-Instruct").text
     assert text.startswith(
-        "Qwen2-72B-Instruct is #73 of 182 on LMArena Text (overall, board of 2024-12-31): rating 1187"
+        "Qwen2-72B-Instruct is #73 (rank spread 73–84) of 182 on Arena Text (no style control) (overall, board of"
+        " 2024-12-31, 700 days old): rating 1187"
     )
     assert "95% CI 1183–1190" in text
     assert "38,959 votes" in text
     assert "By Alibaba, CN." in text
-    assert text.splitlines()[-1].startswith("On Open LLM Leaderboard v2 (archived board of 2025-03-21): #")
+    assert text.splitlines()[-2].startswith("On Open LLM Leaderboard v2 (archived board of 2025-03-21): #")
+    assert text.splitlines()[-1] == (
+        "Arena Text holds no board yet, so this is from Arena Text (no style control); `leaderbot refresh` fetches it."
+    )
 
 
 def test_rank_text_on_open_llm_lists_the_benchmarks(answerer: Answerer) -> None:
@@ -110,15 +114,18 @@ def test_rank_text_on_open_llm_lists_the_benchmarks(answerer: Answerer) -> None:
 
 
 def test_orgs_text(answerer: Answerer) -> None:
-    lines = answerer.ask("which orgs dominate the top 20 on arena").text.splitlines()
-    assert lines[0].startswith("Who holds the top 20 on LMArena Text")
+    lines = answerer.ask("which orgs dominate the top 20 on arena-raw").text.splitlines()
+    assert lines[0].startswith("Who holds the top 20 on Arena Text (no style control)")
     assert lines[1] == "  Google (US): 7 · best #1 Gemini-Exp-1206"
 
 
 def test_boards_text(answerer: Answerer) -> None:
     text = answerer.ask("boards").text
-    assert "LMArena Text [arena] (live): latest 2024-12-31, 182 models; 39 snapshot(s) since 2024-06-19" in text
-    assert "Open LLM Leaderboard v2 [open-llm] (archived, frozen): latest 2025-03-21, 4495 models" in text
+    assert (
+        "Arena Text (no style control) [arena-raw] (live board, never fetched: `leaderbot refresh`): latest 2024-12-31,"
+        " 700 days old, 182 models; 39 snapshot(s) since 2024-06-19"
+    ) in text
+    assert "Open LLM Leaderboard v2 [open-llm] (archived, frozen): latest 2025-03-21, 620 days old, 4495 models" in text
 
 
 def test_help_has_the_examples(answerer: Answerer) -> None:
@@ -133,7 +140,7 @@ def test_help_has_the_examples(answerer: Answerer) -> None:
         "llama 3.3 70b vs qwen 2.5 72b",
         "which orgs dominate the top 20",
         "boards",
-        "on arena",
+        "on arena-raw",
         "on open-llm",
         "as of 2024-09-01",
         "ifeval, bbh, math, gpqa, musr, mmlu-pro",
@@ -152,16 +159,28 @@ def test_the_help_examples_work(answerer: Answerer) -> None:
 
 
 def test_empty_list_text() -> None:
-    answer = Answer("q", "top", board="arena", board_title="LMArena Text", as_of="2024-12-31", category="overall")
-    assert render_text(answer) == "No model on LMArena Text (overall, board of 2024-12-31) matches that."
+    answer = Answer(
+        "q",
+        "top",
+        board="arena-raw",
+        board_title="Arena Text (no style control)",
+        as_of="2024-12-31",
+        category="overall",
+    )
+    assert (
+        render_text(answer) == "No model on Arena Text (no style control) (overall, board of 2024-12-31) matches that."
+    )
 
 
 def test_rendering_a_hand_made_rank_answer() -> None:
     answer = Answer(
-        "q", "rank", board="arena", board_title="LMArena Text", as_of="2024-12-31", category="overall",
-        score_label="Rating", of=182, entries=[Entry(3, "Some-Model", 1300.4, None, None)],
+        "q", "rank", board="arena-raw", board_title="Arena Text (no style control)", as_of="2024-12-31",
+        category="overall", score_label="Rating", of=182, entries=[Entry(3, "Some-Model", 1300.4, None, None)],
     )  # fmt: skip
-    assert render_text(answer) == "Some-Model is #3 of 182 on LMArena Text (overall, board of 2024-12-31): rating 1300."
+    assert (
+        render_text(answer)
+        == "Some-Model is #3 of 182 on Arena Text (no style control) (overall, board of 2024-12-31): rating 1300."
+    )
 
 
 def test_an_empty_store_answers_in_words(empty_store: Store) -> None:

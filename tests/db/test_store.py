@@ -10,20 +10,16 @@ import pytest
 
 from bot.ingest import register_boards
 from bot.profiles import board_ids
-from bot.sources import SnapshotData
-from bot.sources.lmarena import LMArenaSource
+from bot.sources import SnapshotData, get_source
 from bot.sources.payloads import read_rows
 from db.store import Store, StoreError
+from tests.bundled import ARENA_2024
 from tests.stores import fingerprint, read_entries
-
-ARENA_2024 = (
-    Path(__file__).resolve().parents[2] / "db" / "data" / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
-)
 
 
 @pytest.fixture(scope="module")
 def arena_snapshots() -> list[SnapshotData]:
-    return LMArenaSource().to_snapshots(read_rows(ARENA_2024), origin=str(ARENA_2024))
+    return get_source("arena-raw").to_snapshots(read_rows(ARENA_2024), origin=str(ARENA_2024))
 
 
 def later_board(snapshot: SnapshotData, as_of: str, *, rename=lambda name: name) -> SnapshotData:
@@ -61,7 +57,7 @@ def test_one_import_holding_the_same_board_twice_stores_it_once(
 
 
 def test_a_model_keeps_its_identity_across_snapshots(store: Store) -> None:
-    boards = store.snapshots("arena", "overall")
+    boards = store.snapshots("arena-raw", "overall")
     first, last = boards[0], boards[-1]
     assert (first.as_of, last.as_of) == ("2024-06-19", "2024-12-31")
     early, late = model_ids(store, first.id), model_ids(store, last.id)
@@ -70,7 +66,7 @@ def test_a_model_keeps_its_identity_across_snapshots(store: Store) -> None:
     assert len(shared) > 90
     assert all(early[k] == late[k] for k in shared)
     distinct = {r["model_name"].casefold() for r in read_rows(ARENA_2024)}
-    (models,) = store.db.execute("SELECT count(*) FROM models WHERE board = 'arena'").fetchone()
+    (models,) = store.db.execute("SELECT count(*) FROM models WHERE board = 'arena-raw'").fetchone()
     assert models == len(distinct)
 
 
@@ -107,7 +103,7 @@ def test_a_failure_inside_the_write_leaves_no_partial_snapshot(
     with pytest.raises(sqlite3.IntegrityError, match=r"NOT NULL constraint failed: entries\.score"):
         store.save_snapshots([good, bad])
     assert fingerprint(store) == before
-    assert store.latest_snapshot("arena", "overall").as_of == "2024-12-31"
+    assert store.latest_snapshot("arena-raw", "overall").as_of == "2024-12-31"
     (new_models,) = store.db.execute("SELECT count(*) FROM models WHERE key LIKE '% (rerun)'").fetchone()
     assert new_models == 0
     assert store.save_snapshots([good])[0].created  # the store is still usable
@@ -132,16 +128,16 @@ def test_latest_snapshot_and_categories_skip_rejected_boards(
     rejected = later_board(arena_snapshots[2], "2024-08-01")
     rejected.status = "rejected"  # how an importer marks it; `status=` is the store's own way to say it
     empty_store.save_snapshots([rejected], status="rejected")
-    assert empty_store.latest_snapshot("arena", "overall").as_of == "2024-07-10"
-    assert empty_store.latest_snapshot("arena", "overall", on_or_before="2024-07-09").as_of == "2024-07-07"
-    assert empty_store.latest_snapshot("arena", "overall", on_or_before="2024-01-01") is None
-    assert empty_store.latest_snapshot("arena", "coding") is None
-    assert empty_store.categories("arena") == ["overall"]
-    assert [s.status for s in empty_store.snapshots("arena")] == ["ok", "ok", "ok", "rejected"]
+    assert empty_store.latest_snapshot("arena-raw", "overall").as_of == "2024-07-10"
+    assert empty_store.latest_snapshot("arena-raw", "overall", on_or_before="2024-07-09").as_of == "2024-07-07"
+    assert empty_store.latest_snapshot("arena-raw", "overall", on_or_before="2024-01-01") is None
+    assert empty_store.latest_snapshot("arena-raw", "coding") is None
+    assert empty_store.categories("arena-raw") == ["overall"]
+    assert [s.status for s in empty_store.snapshots("arena-raw")] == ["ok", "ok", "ok", "rejected"]
 
 
 def test_entries_come_in_rank_order(store: Store) -> None:
-    latest = store.latest_snapshot("arena", "overall")
+    latest = store.latest_snapshot("arena-raw", "overall")
     entries = store.entries(latest.id)
     assert len(entries) == latest.row_count == 182
     keys = [(e["rank"], -e["score"], e["name"]) for e in entries]
@@ -155,7 +151,7 @@ def test_seeded_boards_and_snapshots(store: Store) -> None:
         ("2025-01-01", 2695),
         ("2025-03-21", 4576),
     ]
-    assert len(store.snapshots("arena")) == 39
+    assert len(store.snapshots("arena-raw")) == 39
     assert not store.is_empty()
 
 
@@ -163,7 +159,7 @@ def test_seeded_boards_and_snapshots(store: Store) -> None:
 
 
 def arena_entries_of(store: Store, raw_organization: str) -> list[dict]:
-    latest = store.latest_snapshot("arena", "overall")
+    latest = store.latest_snapshot("arena-raw", "overall")
     return [e for e in read_entries(store, latest) if e["raw_organization"] == raw_organization]
 
 
@@ -223,11 +219,18 @@ def test_bad_organization_edits_are_refused_and_change_nothing(
     assert store.organizations() == before
 
 
-def test_seeding_organizations_again_keeps_user_edits(store: Store) -> None:
-    store.set_organization("Alibaba", country="SG")
-    assert store.seed_organizations([{"organization": "X", "country": "", "hf_namespaces": "", "arena_names": ""}]) == 0
-    alibaba = next(o for o in store.organizations() if o.name == "Alibaba")
-    assert (alibaba.country, alibaba.origin) == ("SG", "user")
+def test_seeding_organizations_again_keeps_user_edits_and_adds_what_is_new(store: Store) -> None:
+    store.set_organization("Alibaba", country="SG", aliases=["Tongyi"])
+    rows = [
+        {"organization": "Alibaba", "country": "CN", "hf_namespaces": "Qwen", "arena_names": "Alibaba-ATH|Tongyi"},
+        {"organization": "X", "country": "", "hf_namespaces": "", "arena_names": ""},
+    ]
+    assert store.seed_organizations(rows) == 1  # X
+    orgs = {o.name: o for o in store.organizations()}
+    assert (orgs["Alibaba"].country, orgs["Alibaba"].origin) == ("SG", "user")
+    assert {"alibabaath", "tongyi", "qwen"} <= set(orgs["Alibaba"].aliases)
+    assert orgs["X"].country is None
+    assert store.seed_organizations(rows) == 0
 
 
 def test_seeding_an_empty_store(empty_store: Store) -> None:

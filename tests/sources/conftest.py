@@ -15,6 +15,6 @@ DATA = Path(__file__).resolve().parents[2] / "db" / "data"
 async def viewer() -> AsyncIterator[ViewerServer]:
     async with ViewerServer() as server:
         yield server.add_bundled(
-            arena=DATA / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz",
+            arena=DATA / "arena-raw" / "leaderboard-dataset-text-overall-2024.jsonl.gz",
             open_llm=DATA / "open-llm" / "contents-2025-03-21.jsonl.gz",
         )

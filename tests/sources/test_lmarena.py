@@ -5,18 +5,13 @@ from __future__ import annotations
 import gzip
 import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-from bot.sources import SourceError
-from bot.sources.lmarena import LMArenaSource
+from bot.sources import SourceError, get_source
 from db.store import Store
+from tests.bundled import ARENA_2024
 from tests.stores import read_entries
-
-ARENA_2024 = (
-    Path(__file__).resolve().parents[2] / "db" / "data" / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
-)
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +22,7 @@ def raw() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def snapshots(raw: list[dict]):
-    return LMArenaSource().to_snapshots(raw, origin=str(ARENA_2024))
+    return get_source("arena-raw").to_snapshots(raw, origin=str(ARENA_2024))
 
 
 def board(raw: list[dict], published: str) -> list[dict]:
@@ -45,7 +40,7 @@ def test_one_snapshot_per_published_board(snapshots, raw: list[dict]) -> None:
     assert counts["2024-12-31"] == 182
     assert counts == Counter(r["leaderboard_publish_date"] for r in raw)
     assert sum(counts.values()) == 5597
-    assert {(s.board, s.category) for s in snapshots} == {("arena", "overall")}
+    assert {(s.board, s.category) for s in snapshots} == {("arena-raw", "overall")}
     assert len({s.content_hash for s in snapshots}) == 39
 
 
@@ -76,12 +71,15 @@ def test_entries_hold_the_store_columns(snapshots) -> None:
         "votes": 42046,
         "org_key": "openai",
         "model_key": "gpt-4o-2024-05-13",
+        # first by rating; its interval's lower bound is above every other upper bound: #1 and nothing else
+        "position": 1,
+        "rank_worst": 1,
     }
 
 
 def test_organization_spellings_resolve_to_one_organization(store: Store) -> None:
     seen: dict[str, set[tuple[str | None, str | None]]] = {}
-    for snapshot in store.snapshots("arena", "overall"):
+    for snapshot in store.snapshots("arena-raw", "overall"):
         for e in read_entries(store, snapshot):
             seen.setdefault(e["raw_organization"], set()).add((e["organization"], e["country"]))
     assert seen["DeepSeek AI"] == seen["DeepSeek"] == {("DeepSeek", "CN")}
@@ -96,7 +94,7 @@ def test_a_model_twice_in_one_board_is_refused(raw: list[dict]) -> None:
     rows = board(raw, "2024-06-19")
     rows.append({**rows[0], "model_name": "gpt-4o-2024-05-13"})  # same model, other case
     with pytest.raises(SourceError) as failed:
-        LMArenaSource().to_snapshots(rows, origin="boards.jsonl")
+        get_source("arena-raw").to_snapshots(rows, origin="boards.jsonl")
     assert str(failed.value) == (
         "boards.jsonl: 'gpt-4o-2024-05-13' appears twice in the overall board of 2024-06-19 (rows 1 and 110)"
     )
@@ -106,13 +104,13 @@ def test_the_same_model_on_two_dates_is_not_a_duplicate(raw: list[dict]) -> None
     rows = board(raw, "2024-06-19")[:3] + board(raw, "2024-06-19")[:3]
     for r in rows[3:]:
         r["leaderboard_publish_date"] = "2024-06-20"
-    assert [len(s.rows) for s in LMArenaSource().to_snapshots(rows, origin="x")] == [3, 3]
+    assert [len(s.rows) for s in get_source("arena-raw").to_snapshots(rows, origin="x")] == [3, 3]
 
 
 def test_categories_are_separate_boards(raw: list[dict]) -> None:
     rows = board(raw, "2024-12-31")[:20]
     rows += [{**r, "category": "coding", "rank": r["rank"] + 1} for r in rows[:7]]
-    snapshots = LMArenaSource().to_snapshots(rows, origin="x")
+    snapshots = get_source("arena-raw").to_snapshots(rows, origin="x")
     assert [(s.category, s.as_of, len(s.rows)) for s in snapshots] == [
         ("coding", "2024-12-31", 7),
         ("overall", "2024-12-31", 20),
@@ -120,10 +118,10 @@ def test_categories_are_separate_boards(raw: list[dict]) -> None:
 
 
 def test_as_of_keeps_the_boards_published_by_then(raw: list[dict]) -> None:
-    kept = LMArenaSource().to_snapshots(raw, origin="x", as_of="2024-07-10")
+    kept = get_source("arena-raw").to_snapshots(raw, origin="x", as_of="2024-07-10")
     assert [s.as_of for s in kept] == ["2024-06-19", "2024-07-07", "2024-07-10"]
     with pytest.raises(SourceError, match=r"^x: no board published on or before 2024-01-01$"):
-        LMArenaSource().to_snapshots(raw, origin="x", as_of="2024-01-01")
+        get_source("arena-raw").to_snapshots(raw, origin="x", as_of="2024-01-01")
 
 
 @pytest.mark.parametrize(
@@ -141,19 +139,19 @@ def test_bad_rows_are_named(raw: list[dict], change: dict, expected: str) -> Non
     rows = board(raw, "2024-06-19")
     rows[4].update(change)
     with pytest.raises(SourceError) as failed:
-        LMArenaSource().to_snapshots(rows, origin="arena.jsonl")
+        get_source("arena-raw").to_snapshots(rows, origin="arena.jsonl")
     assert str(failed.value) == f"arena.jsonl: {expected}"
 
 
 def test_a_missing_required_column_is_named(raw: list[dict]) -> None:
     rows = [{k: v for k, v in r.items() if k != "rating_upper"} for r in board(raw, "2024-06-19")]
     with pytest.raises(SourceError, match=r"^arena\.jsonl: missing required column\(s\) 'rating_upper'$"):
-        LMArenaSource().to_snapshots(rows, origin="arena.jsonl")
+        get_source("arena-raw").to_snapshots(rows, origin="arena.jsonl")
 
 
 def test_optional_columns_may_be_absent(raw: list[dict]) -> None:
     rows = [{k: v for k, v in r.items() if k not in ("license", "variance")} for r in board(raw, "2024-06-19")]
-    (snapshot,) = LMArenaSource().to_snapshots(rows, origin="x")
+    (snapshot,) = get_source("arena-raw").to_snapshots(rows, origin="x")
     assert {(r["license"], r["variance"]) for r in snapshot.rows} == {(None, None)}
 
 
@@ -161,7 +159,7 @@ def test_integral_ratings_as_ints_are_the_same_board(raw: list[dict]) -> None:
     """Upstream switching a column from 1287.0 to 1287 (another parquet type) is not new data."""
     rows = board(raw, "2024-06-19")
     as_ints = [{**r, "rating": int(r["rating"]), "rating_upper": int(r["rating_upper"])} for r in rows]
-    (floats,) = LMArenaSource().to_snapshots(rows, origin="a")
-    (ints,) = LMArenaSource().to_snapshots(as_ints, origin="b")
+    (floats,) = get_source("arena-raw").to_snapshots(rows, origin="a")
+    (ints,) = get_source("arena-raw").to_snapshots(as_ints, origin="b")
     assert ints.content_hash == floats.content_hash
     assert {type(r["score"]) for r in ints.rows} == {float}

@@ -12,9 +12,7 @@ from viewer_server import load_rows, rows_page
 
 from bot.sources import SourceError
 from bot.sources.payloads import parse_rows, read_rows, viewer_page_rows
-
-DATA = Path(__file__).resolve().parents[2] / "db" / "data"
-ARENA_2024 = DATA / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
+from tests.bundled import ARENA_2024
 
 
 @pytest.fixture(scope="module")

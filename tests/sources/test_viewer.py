@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import gzip
 import time
-from pathlib import Path
 
 import pytest
 from viewer_server import ARENA_DATASET, OPEN_LLM_DATASET, ViewerServer, load_rows
 
 from bot.sources import SourceError
 from bot.sources.viewer import RetryPolicy, ViewerClient
+from tests.bundled import ARENA_2024, OPEN_LLM_FINAL
 
-DATA = Path(__file__).resolve().parents[2] / "db" / "data"
-ARENA_2024 = DATA / "arena" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
-OPEN_LLM_FINAL = DATA / "open-llm" / "contents-2025-03-21.jsonl.gz"
 ARENA_FULL = (*ARENA_DATASET, "full")
 
 

@@ -12,7 +12,7 @@ from db.store import StoreError, Subscription
 
 from ...core.changes import NoChanges, stored_changes
 from ...profiles import PROFILES
-from ..autocomplete import board_choices
+from ..autocomplete import board_choices, category_choices
 from ..context import LeaderContext
 from ..embeds import render_digest
 
@@ -83,7 +83,7 @@ class AlertsCog(commands.Cog, name="Alerts"):
         if watched.archived:
             await self.reply(ctx, f"{watched.title} is archived: it never changes, so there is nothing to announce.")
             return
-        categories = self.bot.answerer.categories(board)
+        categories = self.bot.answerer.categories(board) or [watched.default_category]  # empty until fetched
         if category not in categories:
             await self.reply(ctx, f"{watched.title} has no category {category!r}; it has: {', '.join(categories)}.")
             return
@@ -141,7 +141,7 @@ class AlertsCog(commands.Cog, name="Alerts"):
         self, ctx: LeaderContext, board: str | None = None, top: commands.Range[int, 1, 100] = 10
     ) -> None:
         """Shows what a digest looks like, from the last two stored snapshots of the board."""
-        board = board or self.bot.settings.default_board
+        board = self.bot.answerer.board_for(board)
         if board not in PROFILES:
             await self.reply(ctx, f"I don't know the board {board!r}; boards: {', '.join(PROFILES)}.")
             return
@@ -152,13 +152,19 @@ class AlertsCog(commands.Cog, name="Alerts"):
             return
         await self.reply(ctx, "Sample digest (nothing is subscribed by this):", embed=render_digest(changes))
 
+    @subscribe.autocomplete("category")
+    async def category_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return category_choices(self.bot.answerer, getattr(interaction.namespace, "board", None), current)
+
     @subscribe.autocomplete("board")
     @unsubscribe.autocomplete("board")
     @notify_test.autocomplete("board")
     async def board_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return board_choices(current)
+        return board_choices(self.bot.answerer, current)
 
 
 async def setup(bot: LeaderBot) -> None:

@@ -161,7 +161,7 @@ class AskCog(commands.Cog, name="Questions"):
     async def board_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return board_choices(current)
+        return board_choices(self.answerer, current)
 
     @rank.autocomplete("category")
     @history.autocomplete("category")

@@ -1,0 +1,72 @@
+"""The refresh job end to end: a local Hub (127.0.0.1) publishes Parquet files, the bot fetches, stores and posts
+one digest on SimCord; an upstream failure stores and announces nothing. And the schedule itself."""
+
+from __future__ import annotations
+
+from hub_server import HubServer
+
+from bot.jobs import jobs, refresh_and_announce, start_scheduler
+from bot.profiles import live_boards
+from tests.chat.test_alerts import digests, next_board, world
+from tests.parquet_files import bradley_terry_schema, parquet_bytes
+
+DATASET = "lmarena-ai/leaderboard-dataset"
+
+
+def publish(hub: HubServer, rows: list[dict]) -> None:
+    """The raw text board as upstream's `text` config publishes it: `latest`, float counts."""
+    hub.put(DATASET, "text/latest-00000-of-00001.parquet", parquet_bytes(rows, bradley_terry_schema(float_counts=True)))
+
+
+async def run_refresh(env, hub: HubServer) -> None:  # type: ignore[no-untyped-def]
+    env.bot.settings = env.bot.settings.with_overrides(hf_endpoint=hub.url, http_timeout=5.0, http_retries=2)
+    # Called from the test, as the scheduler would call it: the fetch is real HTTP to 127.0.0.1.
+    await refresh_and_announce(env.bot, ["arena-raw"])
+    await env.settle()
+
+
+async def test_a_refresh_fetches_stores_and_announces_once(simcord_env):
+    env = simcord_env
+    _, news, alice, _ = world(env)
+    await alice.send(news, "!subscribe arena-raw")
+    archived = env.bot.answerer.view("open-llm")
+    async with HubServer() as hub:
+        publish(hub, next_board("2025-01-07", new_leader="DeepSeek-V3"))
+        await run_refresh(env, hub)
+        await run_refresh(env, hub)  # the next run finds the same file: nothing downloaded, nothing sent
+        assert [r.endpoint for r in hub.seen()] == ["tree", "resolve", "cdn", "tree"]
+    assert env.bot.answerer.view("open-llm") is archived  # the unchanged board was not rebuilt
+    [digest] = digests(news, env.bot.user.id)
+    assert digest.embeds[0].title == "New #1 on Arena Text (no style control): DeepSeek-V3"
+    assert env.bot.store.latest_snapshot("arena-raw", "overall").as_of == "2025-01-07"
+    await alice.send(news, "!rank deepseek v3")  # answers come from the new board at once, said to be fresh
+    embed = news.last_message.embeds[0]
+    assert embed.title == "#1 · DeepSeek-V3"
+    assert "never fetched" not in embed.footer.text and "Not fetched" not in embed.footer.text
+
+
+async def test_an_upstream_failure_stores_and_announces_nothing(simcord_env, caplog):
+    env = simcord_env
+    _, news, alice, _ = world(env)
+    await alice.send(news, "!subscribe arena-raw")
+    before = len(env.bot.store.snapshots())
+    async with HubServer() as hub:
+        publish(hub, next_board("2025-01-07", new_leader="DeepSeek-V3"))
+        hub.fail(500, endpoint="cdn", times=None)
+        await run_refresh(env, hub)
+    assert len(env.bot.store.snapshots()) == before
+    assert digests(news, env.bot.user.id) == []
+    assert any("refresh of arena-raw failed" in r.getMessage() for r in caplog.records)
+
+
+async def test_the_schedule_polls_each_dataset_once_without_overlap_or_backlog(simcord_env):
+    scheduler = start_scheduler(simcord_env.bot)
+    try:
+        [job] = scheduler.get_jobs()  # every live board is in one dataset: one request tells about all of them
+        assert job.id == f"refresh:{DATASET}"
+        assert job.args[1] == jobs()[DATASET] == live_boards()  # the archived Open LLM board is never polled
+        assert job.trigger.interval.total_seconds() == simcord_env.bot.settings.refresh_minutes * 60
+        assert job.trigger.jitter == 60
+        assert job.max_instances == 1 and job.coalesce and job.misfire_grace_time == 60
+    finally:
+        scheduler.shutdown(wait=False)

@@ -1,0 +1,175 @@
+"""Refreshing the Arena from the Hub's Parquet files, against a local Hub on 127.0.0.1 (`tests/hub_server.py`):
+one tree request tells what changed, changed files are downloaded through a redirect, and every failure stores
+nothing and says so in one line. Parquet values here are made up."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from hub_server import HubServer
+
+from bot.core.changes import stored_changes
+from bot.refresh import refresh
+from bot.settings import Settings
+from db.store import Store
+from tests.parquet_files import AGENT_SCHEMA, board_rows, bradley_terry_schema, parquet_bytes
+from tests.stores import fingerprint
+
+DATASET = "lmarena-ai/leaderboard-dataset"
+LATEST = "latest-00000-of-00001.parquet"
+
+
+@pytest.fixture
+async def hub() -> AsyncIterator[HubServer]:
+    async with HubServer() as server:
+        yield server
+
+
+def settings(hub: HubServer, **overrides: object) -> Settings:
+    return Settings(hf_endpoint=hub.url, http_timeout=5.0, http_retries=2, **overrides)  # type: ignore[arg-type]
+
+
+def text_board(date: str, leader: str = "model-a") -> bytes:
+    rows = board_rows(date, [(leader, 1400.0, 5.0), ("model-b", 1380.0, 5.0), ("model-c", 1300.0, 5.0)])
+    rows += board_rows(date, [("model-b", 1410.0, 5.0), (leader, 1390.0, 5.0)], category="coding")
+    return parquet_bytes(rows, bradley_terry_schema(float_counts=False))
+
+
+def agent_board(date: str) -> bytes:
+    rows = [
+        {"model_name": name, "organization": "Acme", "license": "Proprietary", "score": score,
+         "score_ci_lower": score - 0.02, "score_ci_upper": score + 0.02, "observation_count": 500,
+         "session_count": 100, "rank": rank, "category": "overall", "leaderboard_publish_date": date}
+        for rank, (name, score) in enumerate([("agent-a", 0.2), ("agent-b", 0.1)], start=1)
+    ]  # fmt: skip
+    return parquet_bytes(rows, AGENT_SCHEMA)
+
+
+def publish(hub: HubServer, date: str, leader: str = "model-a") -> None:
+    hub.put(DATASET, f"text_style_control/{LATEST}", text_board(date, leader))
+    hub.put(DATASET, f"webdev/{LATEST}", text_board(date, leader))
+    hub.put(DATASET, f"agent/{LATEST}", agent_board(date))
+    hub.put(DATASET, "README.md", b"# the dataset card")
+
+
+BOARDS = ["arena", "arena-webdev", "arena-agent"]
+
+
+async def test_a_refresh_stores_every_config_then_an_unchanged_one_costs_one_request(
+    hub: HubServer, empty_store: Store
+) -> None:
+    publish(hub, "2026-11-30")
+    reports = await refresh(empty_store, BOARDS, settings(hub))
+    assert [(r.board, r.outcome) for r in reports] == [(b, "stored") for b in BOARDS]
+    assert {(s.board, s.category) for s in empty_store.snapshots()} == {
+        ("arena", "overall"), ("arena", "coding"), ("arena-webdev", "overall"), ("arena-webdev", "coding"),
+        ("arena-agent", "overall"),
+    }  # fmt: skip
+    assert [r.endpoint for r in hub.seen()].count("tree") == 1
+    assert len(hub.seen("resolve")) == len(hub.seen("cdn")) == 3  # each file through a redirect to the CDN
+    assert all(r.status == 302 for r in hub.seen("resolve"))
+    assert set(empty_store.checked_at()) == set(BOARDS)
+
+    before, requests = fingerprint(empty_store)[:2], len(hub.seen())
+    reports = await refresh(empty_store, BOARDS, settings(hub))
+    assert [r.outcome for r in reports] == ["unchanged"] * 3
+    assert [r.endpoint for r in hub.seen()[requests:]] == ["tree"]  # one small request, no download
+    assert fingerprint(empty_store)[:2] == before
+
+
+async def test_a_changed_file_is_fetched_again_and_only_that_one(hub: HubServer, empty_store: Store) -> None:
+    publish(hub, "2026-11-29")
+    await refresh(empty_store, BOARDS, settings(hub))
+    hub.put(DATASET, f"text_style_control/{LATEST}", text_board("2026-11-30", leader="model-new"))
+    requests = len(hub.seen())
+    reports = await refresh(empty_store, BOARDS, settings(hub))
+    assert [r.outcome for r in reports] == ["stored", "unchanged", "unchanged"]
+    assert [r.path for r in hub.seen("resolve")[-1:]] == [f"text_style_control/{LATEST}"]
+    assert len(hub.seen()) - requests == 3  # tree, resolve, cdn
+    assert empty_store.latest_snapshot("arena", "overall").as_of == "2026-11-30"
+
+
+async def test_a_config_upstream_does_not_publish_is_reported_and_skipped(hub: HubServer, empty_store: Store) -> None:
+    publish(hub, "2026-11-30")
+    hub.remove(DATASET, f"webdev/{LATEST}")
+    reports = await refresh(empty_store, BOARDS, settings(hub))
+    assert [r.outcome for r in reports] == ["stored", "missing", "stored"]
+    assert "publishes no webdev/latest file" in reports[1].summary()
+    assert empty_store.snapshots("arena-webdev") == []
+
+
+@pytest.mark.parametrize("fault", ["tree 500", "cdn 500", "truncated", "renamed column", "not parquet"])
+async def test_each_failure_stores_nothing_and_says_so_in_one_line(hub: HubServer, store: Store, fault: str) -> None:
+    publish(hub, "2026-11-30")
+    if fault == "tree 500":
+        hub.fail(500, endpoint="tree", times=None)
+    elif fault == "cdn 500":
+        hub.fail(500, endpoint="cdn", times=None)
+    elif fault == "truncated":
+        hub.truncate(times=None)
+    elif fault == "renamed column":
+        rows = board_rows("2026-11-30", [("model-a", 1400.0, 5.0)])
+        renamed = [{("elo" if k == "rating" else k): v for k, v in r.items()} for r in rows]
+        schema = bradley_terry_schema(float_counts=False)
+        schema = schema.set(schema.get_field_index("rating"), schema.field("rating").with_name("elo"))
+        hub.put(DATASET, f"text_style_control/{LATEST}", parquet_bytes(renamed, schema))
+    else:
+        hub.put(DATASET, f"text_style_control/{LATEST}", b"this is not a parquet file")
+    before = fingerprint(store)
+    [report] = await refresh(store, ["arena"], settings(hub))
+    assert report.outcome == "failed"
+    line = report.summary()
+    assert "\n" not in line and line.startswith("arena: refresh failed, nothing stored")
+    expected = {
+        "tree 500": "HTTP 500", "cdn 500": "HTTP 500", "truncated": "cut off", "renamed column": "'rating'",
+        "not parquet": "not a readable Parquet file",
+    }[fault]  # fmt: skip
+    assert expected in line
+    assert fingerprint(store) == before
+    assert store.upstream_file("arena") is None  # nothing recorded: the next run tries again
+
+
+async def test_history_reads_the_full_file(hub: HubServer, empty_store: Store) -> None:
+    rows = []
+    for day, newcomer in (("2026-11-01", []), ("2026-11-02", []), ("2026-11-03", [("model-z", 1450.0, 5.0)])):
+        models = [("model-a", 1400.0, 5.0), ("model-b", 1380.0, 5.0), ("model-c", 1300.0, 5.0), *newcomer]
+        rows += board_rows(day, models)
+    hub.put(DATASET, "text_style_control/full-00000-of-00001.parquet", parquet_bytes(rows, bradley_terry_schema(
+        float_counts=False), row_group_size=2))  # fmt: skip
+    [report] = await refresh(empty_store, ["arena"], settings(hub), history=True)
+    assert report.outcome == "stored"
+    # the 2nd board repeats the 1st: a republication, not stored; the 3rd has a new leader
+    assert [(s.as_of, s.status) for s in empty_store.snapshots("arena")] == [("2026-11-01", "ok"), ("2026-11-03", "ok")]
+    assert report.ingest is not None and report.ingest.republished == 1
+    assert [(e.type, e.model) for e in stored_changes(empty_store, "arena").events][:1] == [("new_leader", "model-z")]
+
+
+@pytest.fixture
+def dead_endpoint(monkeypatch: pytest.MonkeyPatch, cli_env: Path) -> str:
+    import socket  # noqa: PLC0415
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    monkeypatch.setenv("HF_ENDPOINT", url)
+    monkeypatch.setenv("LEADERBOT_HTTP_RETRIES", "1")
+    return url
+
+
+def test_offline_is_one_line_and_the_store_is_untouched(
+    seeded_copy: Path, dead_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main  # noqa: PLC0415
+
+    with Store(seeded_copy) as s:
+        before = fingerprint(s)
+    code = main(["--db", str(seeded_copy), "refresh"])
+    _, err = capsys.readouterr()
+    assert code == 1
+    assert err.count("\n") == 1 and "Could not reach the Hub" in err and "stored boards" in err
+    assert "Traceback" not in err and "retry" not in err
+    with Store(seeded_copy) as s:
+        assert fingerprint(s) == before
