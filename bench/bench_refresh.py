@@ -10,13 +10,13 @@ tests (`tests/hub_server.py`) on 127.0.0.1:
   file store, time and peak RSS growth (fresh process each). Baseline: pyarrow reads it, `executemany` writes the
   raw rows into one plain table.
 - history: a `full` file of about 1.2 million rows (247 publish dates x 29 categories, 434 models appearing over
-  time), read with `leaderbot refresh --history`'s importer (`ingest_parquet(..., whole_history=True)`) into an
+  time), read with `leaderbot refresh --history`'s importer (`ingest_parquet`, one board at a time) into an
   empty file store: time, peak RSS growth, store size. Baseline: pyarrow read plus a plain `executemany` of the raw
   rows, same process kind, same journal settings. Aim: within 3x the baseline, under 400 MB peak RSS.
 - answering on the store holding that history: the history of one model, cold (a new store, its first question)
   and warm (p50 of 30), and rank questions (p50 and p99 of 200).
 
-    .venv/bin/python bench/bench_refresh.py [--write] [--rows-scale 1.0]
+    .venv/bin/python bench/bench_refresh.py [--write]
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def synthetic_table(dates: int, *, categories: list[str], latest_only: bool = Fa
 # --- in fresh processes: one import each, its time and peak RSS -------------------------------------------------
 
 
-def run_ours(path: str, db: str, whole_history: bool) -> tuple[float, float, int]:
+def run_ours(path: str, db: str) -> tuple[float, float, int]:
     from bot.ingest import ingest_parquet, register_boards  # noqa: PLC0415
     from db.store import Store  # noqa: PLC0415
 
@@ -120,7 +120,7 @@ def run_ours(path: str, db: str, whole_history: bool) -> tuple[float, float, int
     register_boards(store)
     before = _reset_peak()
     started = time.perf_counter()
-    report = ingest_parquet(store, "arena", Path(path), origin=path, whole_history=whole_history)
+    report = ingest_parquet(store, "arena", Path(path), origin=path)
     elapsed = time.perf_counter() - started
     peak = (_status_kib("VmHWM") - before) / 1024
     store.close()
@@ -227,7 +227,7 @@ def main() -> None:
         latest = tmp / "latest.parquet"
         latest_table = synthetic_table(DATES, categories=CATEGORIES, latest_only=True)
         pq.write_table(latest_table, latest)
-        ours_latest = in_fresh_process(run_ours, str(latest), str(tmp / "latest-ours.db"), False)
+        ours_latest = in_fresh_process(run_ours, str(latest), str(tmp / "latest-ours.db"))
         base_latest = in_fresh_process(run_baseline, str(latest), str(tmp / "latest-base.db"))
 
         full = tmp / "full.parquet"
@@ -235,7 +235,7 @@ def main() -> None:
         pq.write_table(full_table, full, row_group_size=100_000)
         rows = full_table.num_rows
         del full_table
-        ours_full = in_fresh_process(run_ours, str(full), str(tmp / "full-ours.db"), True)
+        ours_full = in_fresh_process(run_ours, str(full), str(tmp / "full-ours.db"))
         base_full = in_fresh_process(run_baseline, str(full), str(tmp / "full-base.db"))
         size_ours = sum(f.stat().st_size for f in tmp.glob("full-ours.db*"))
         size_base = sum(f.stat().st_size for f in tmp.glob("full-base.db*"))

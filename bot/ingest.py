@@ -19,14 +19,11 @@ from db.store import Saved, Store
 
 from .core.judging import Judge
 from .profiles import PROFILES
-from .sources import SnapshotData, SourceError, get_source, parquet
+from .sources import SnapshotData, SourceError, get_source
 from .sources.parquet import PARQUET_MAGIC
 from .sources.payloads import parse_rows, read_rows
 
 log = logging.getLogger(__name__)
-
-# The columns a `full` file is grouped by: one snapshot per publish date and category.
-HISTORY_KEYS = ("leaderboard_publish_date", "category")
 
 
 @dataclass(frozen=True)
@@ -67,23 +64,25 @@ def register_boards(store: Store) -> None:
 
 class Organizations:
     """Fills an empty `organization` with the model's last known one (LMArena empties it for older models), so a
-    filter by country keeps them: from earlier boards of the same import, else from the store."""
+    filter by country keeps them: from the newest stored board, this import's earlier ones included, that names
+    one."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.known: dict[str, tuple[str, str | None]] = {}
 
     def fill(self, data: SnapshotData) -> None:
-        empty = [r for r in data.rows if not r.get("organization")]
-        unknown = {r["model_key"] for r in empty} - self.known.keys()
-        if unknown:
-            self.known.update(self.store.last_organizations(unknown))
-        for row in empty:
-            if row["model_key"] in self.known:
-                row["organization"], row["org_key"] = self.known[row["model_key"]]
-        for row in data.rows:
-            if row.get("organization"):
-                self.known[row["model_key"]] = (row["organization"], row.get("org_key"))
+        organizations, keys = data.columns.get("organization"), data.columns["model_key"]
+        if organizations is None:
+            return
+        empty = [i for i, o in enumerate(organizations) if not o]
+        if not empty:
+            return
+        # the store holds this import's earlier boards already (same transaction), so "last known" spans both
+        known = self.store.last_organizations(keys[i] for i in empty)
+        org_keys = data.columns["org_key"]
+        for i in empty:
+            if keys[i] in known:
+                organizations[i], org_keys[i] = known[keys[i]]
 
 
 def store_snapshots(store: Store, board: str, origin: str, snapshots: Iterable[SnapshotData]) -> IngestReport:
@@ -131,18 +130,10 @@ def ingest_file(store: Store, board: str, path: str | Path, *, as_of: str | None
     return ingest_rows(store, source.profile.id, read_rows(path), origin=str(path), as_of=as_of)
 
 
-def ingest_parquet(
-    store: Store, board: str, path: Path, *, origin: str, as_of: str | None = None, whole_history: bool = False
-) -> IngestReport:
-    """A Parquet file of the board's config. A `full` file (`whole_history`) is read one published board at a
-    time, so its million rows are never all Python objects at once."""
-    source = get_source(board)
-    columns = source.columns
-    if not whole_history:
-        return ingest_rows(store, board, parquet.read_rows(path, columns, origin=origin), origin=origin, as_of=as_of)
-    groups = parquet.read_boards(path, columns, origin=origin, keys=HISTORY_KEYS)
-    snapshots = (s for rows in groups for s in source.to_snapshots(rows, origin=origin, as_of=as_of))
-    return store_snapshots(store, board, origin, snapshots)
+def ingest_parquet(store: Store, board: str, path: Path, *, origin: str, as_of: str | None = None) -> IngestReport:
+    """A Parquet file of the board's config, `latest` or `full`: the importer hands its boards out one at a time,
+    so a whole history is never all Python objects at once."""
+    return store_snapshots(store, board, origin, get_source(board).read_parquet(path, origin=origin, as_of=as_of))
 
 
 def seed_organizations(store: Store) -> None:

@@ -136,7 +136,7 @@ async def _refresh_from_hub(
                 reports[board] = RefreshReport(board, "unchanged")
                 continue
             try:
-                report = await _fetch_and_store(client, store, dataset, board, shards, settings, history=history)
+                report = await _fetch_and_store(client, store, dataset, board, shards, settings)
             except SourceError as exc:
                 reports[board] = RefreshReport(board, "failed", str(exc))
                 continue
@@ -152,8 +152,6 @@ async def _fetch_and_store(
     board: str,
     shards: list[HubFile],
     settings: Settings,
-    *,
-    history: bool,
 ) -> IngestReport:
     """Download each shard and store it; the board's report is the last shard's (one shard in practice)."""
     report = None
@@ -161,7 +159,7 @@ async def _fetch_and_store(
         url = client.file_url(dataset, shard.path)
         local = await client.download(url, expected_size=shard.size, max_bytes=settings.max_download_bytes)
         try:
-            report = ingest_parquet(store, board, local, origin=url, whole_history=history)
+            report = ingest_parquet(store, board, local, origin=url)
         finally:
             local.unlink(missing_ok=True)
     assert report is not None

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+@lru_cache(maxsize=4096)  # a board names a few dozen organizations, on every one of its rows
 def org_key(name: str | None) -> str | None:
     """Normalise an organization spelling so 'DeepSeek AI', 'deepseek-ai' and 'DeepSeek-AI' are one key."""
     if not name:

@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -21,12 +22,12 @@ MEMORY = ":memory:"
 
 
 class SnapshotLike(Protocol):
-    """What the importers hand the store (`bot.sources.SnapshotData`)."""
+    """What the importers hand the store (`bot.sources.SnapshotData`): rows as columns, one value per row."""
 
     board: str
     category: str
     as_of: str
-    rows: list[dict[str, Any]]
+    columns: dict[str, list[Any]]  # store column -> values; `model_key` and `name` always among them
     content_hash: str
     source: str
 
@@ -91,6 +92,8 @@ class Store:
         if self.path != MEMORY:
             self.db.enable_wal()
             self.db.execute("PRAGMA synchronous = NORMAL")
+            # 32 MB of page cache (SQLite keeps 2 MB by default): an import writes two indexes per row
+            self.db.execute("PRAGMA cache_size = -32768")
         try:
             self.schema_version = migrate(self.db)
         except Exception:
@@ -143,6 +146,7 @@ class Store:
         snapshots may come from a generator, so a long import never holds them all."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         saved: list[Saved] = []
+        models: dict[str, dict[str, tuple[int, str]]] = {}  # board -> model key -> (id, first seen), this import
         with self.db.atomic():
             for data in snapshots:
                 existing = self._snapshot_where(
@@ -152,45 +156,59 @@ class Store:
                 if existing:
                     saved.append(Saved(existing[0], created=False))
                     continue
+                if data.board not in models:
+                    models[data.board] = {
+                        key: (model_id, first)
+                        for key, model_id, first in self.db.execute(
+                            "SELECT key, id, first_seen FROM models WHERE board = ?", [data.board]
+                        )
+                    }
                 chosen = status or getattr(data, "status", None) or "ok"
-                saved.append(Saved(self._insert_snapshot(data, status=chosen, fetched_at=now), created=True))
+                snapshot = self._insert_snapshot(data, models[data.board], status=chosen, fetched_at=now)
+                saved.append(Saved(snapshot, created=True))
         if any(s.created for s in saved):
             self._writes += 1
         return saved
 
-    def _insert_snapshot(self, data: SnapshotLike, *, status: str, fetched_at: str) -> Snapshot:
-        keys = {row["model_key"]: row["name"] for row in data.rows}
-        self.db.conn.executemany(
-            "INSERT OR IGNORE INTO models (board, key, name, first_seen) VALUES (?, ?, ?, ?)",
-            [(data.board, key, name, data.as_of) for key, name in keys.items()],
-        )
+    def _insert_snapshot(
+        self, data: SnapshotLike, models: dict[str, tuple[int, str]], *, status: str, fetched_at: str
+    ) -> Snapshot:
+        """One snapshot and its rows; `models` (key -> id, first seen) is the board's identities, kept up to date."""
+        names = dict(zip(data.columns["model_key"], data.columns["name"], strict=True))
+        new = [(data.board, key, name, data.as_of) for key, name in names.items() if key not in models]
+        if new:
+            self.db.conn.executemany("INSERT INTO models (board, key, name, first_seen) VALUES (?, ?, ?, ?)", new)
+            for key, model_id, first in self.db.execute(
+                "SELECT key, id, first_seen FROM models WHERE board = ? AND id > ?",
+                [data.board, max((i for i, _ in models.values()), default=0)],
+            ):
+                models[key] = (model_id, first)
         # A model first stored from a later snapshot keeps the earliest date it has been seen on.
-        self.db.conn.executemany(
-            "UPDATE models SET first_seen = ? WHERE board = ? AND key = ? AND first_seen > ?",
-            [(data.as_of, data.board, key, data.as_of) for key in keys],
-        )
-        model_ids = dict(self.db.execute("SELECT key, id FROM models WHERE board = ?", [data.board]).fetchall())
+        earlier = [key for key in names if models[key][1] > data.as_of]
+        if earlier:
+            self.db.conn.executemany(
+                "UPDATE models SET first_seen = ? WHERE board = ? AND key = ?",
+                [(data.as_of, data.board, key) for key in earlier],
+            )
+            for key in earlier:
+                models[key] = (models[key][0], data.as_of)
+        count = len(data.columns["model_key"])
         cursor = self.db.execute(
             "INSERT INTO snapshots (board, category, as_of, fetched_at, source, row_count, content_hash, status)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                data.board,
-                data.category,
-                data.as_of,
-                fetched_at,
-                data.source,
-                len(data.rows),
-                data.content_hash,
-                status,
-            ],
+            [data.board, data.category, data.as_of, fetched_at, data.source, count, data.content_hash, status],
         )
         snapshot_id = cursor.lastrowid
-        columns = self._entry_columns
-        rows = [(snapshot_id, model_ids[row["model_key"]], *map(row.get, columns)) for row in data.rows]
-        names = ", ".join(("snapshot_id", "model_id", *columns))
+        # only the columns this board fills: an arena row leaves most of Open LLM's empty
+        columns = [c for c in self._entry_columns if c in data.columns]
+        ids = [models[key][0] for key in data.columns["model_key"]]
+        rows = zip(repeat(snapshot_id, count), ids, *(data.columns[c] for c in columns), strict=True)
         placeholders = ", ".join("?" for _ in range(len(columns) + 2))
-        self.db.conn.executemany(f"INSERT INTO entries ({names}) VALUES ({placeholders})", rows)
-        return self._snapshot_where("id = ?", [snapshot_id])[0]
+        self.db.conn.executemany(
+            f"INSERT INTO entries ({', '.join(('snapshot_id', 'model_id', *columns))}) VALUES ({placeholders})", rows
+        )
+        return Snapshot(snapshot_id, data.board, data.category, data.as_of, fetched_at, data.source, count,
+                        data.content_hash, status)  # fmt: skip
 
     def _snapshot_where(self, where: str, params: Iterable[Any], order: str = "as_of, id") -> list[Snapshot]:
         return [
@@ -246,6 +264,24 @@ class Store:
         )
         names = [d[0] for d in cursor.description]
         return [{k: v for k, v in zip(names, row, strict=True) if v is not None} for row in cursor]
+
+    # The columns a history reads of every board: points, and what the rename rules compare.
+    HISTORY_COLUMNS = ("name", "rank", "score", "votes", "org_key", "organization")
+
+    def history_rows(self, board: str, category: str) -> dict[int, list[dict[str, Any]]]:
+        """Snapshot id -> its rows in rank order, the history columns only, for every accepted snapshot of the
+        board and category: one query however many boards there are."""
+        found: dict[int, list[dict[str, Any]]] = {}
+        names = ("model_key", *self.HISTORY_COLUMNS)
+        for snapshot_id, *values in self.db.execute(
+            f"SELECT e.snapshot_id, m.key, {', '.join(f'e.{c}' for c in self.HISTORY_COLUMNS)}"
+            " FROM snapshots s JOIN entries e ON e.snapshot_id = s.id JOIN models m ON m.id = e.model_id"
+            " WHERE s.board = ? AND s.category = ? AND s.status = 'ok'"
+            " ORDER BY e.snapshot_id, e.rank, e.score DESC, e.name",
+            [board, category],
+        ):
+            found.setdefault(snapshot_id, []).append(dict(zip(names, values, strict=True)))
+        return found
 
     def first_seen(self, board: str, category: str) -> dict[str, str]:
         """Model key -> the publish date of the first accepted snapshot of the board and category that had it."""

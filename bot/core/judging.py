@@ -19,8 +19,8 @@ from typing import Any, Literal, Protocol
 
 from db.store import Store
 
-from ..profiles import profile
-from .snapshots import first_per_model, reader
+from ..profiles import Schema, profile
+from .snapshots import reader
 
 log = logging.getLogger(__name__)
 
@@ -44,16 +44,19 @@ def check_snapshot(
     turnover_expected: bool = False,
 ) -> Verdict:
     """Does a new snapshot look like a real publish next to the last accepted one (None: the board's first)?"""
-    new = first_per_model(sorted(new_rows, key=lambda r: r["rank"]))
+    new = best_per_model(new_rows)
     if not new:
         return Verdict(False, "the new snapshot is empty", "empty")
     low, high = profile(board).score_range
-    bad = [r["name"] for r in new.values() if not (low <= float(r["score"]) <= high) or math.isnan(float(r["score"]))]
+    scores = [float(r["score"]) for r in new.values()]
+    bad = []
+    if not (low <= min(scores) and max(scores) <= high) or any(math.isnan(x) for x in scores):
+        bad = [r["name"] for r in new.values() if not (low <= float(r["score"]) <= high) or math.isnan(r["score"])]
     if bad:
         return Verdict(False, f"{len(bad)} score(s) outside {low:g}-{high:g}, e.g. {bad[0]}", "scores")
     if old_rows is None:
         return Verdict(True)
-    old = first_per_model(sorted(old_rows, key=lambda r: r["rank"]))
+    old = best_per_model(old_rows)
     if len(new) <= SHRINK * len(old):
         return Verdict(False, f"{len(new)} models, down from {len(old)}: more than half the board is gone", "size")
     leaders = [k for k, r in old.items() if int(r["rank"]) <= LEADERS]
@@ -62,23 +65,59 @@ def check_snapshot(
     return Verdict(True)
 
 
+def best_per_model(rows: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    """Model key -> its best-ranked row, in one pass (the rows may come in any order)."""
+    rows = list(rows)
+    best: dict[str, Mapping[str, Any]] = {row["model_key"]: row for row in rows}
+    if len(best) == len(rows):  # one row per model (every arena): nothing to choose
+        return best
+    best = {}
+    for row in rows:
+        key = row["model_key"]
+        if key not in best or row["rank"] < best[key]["rank"]:
+            best[key] = row
+    return best
+
+
 class Judged(Protocol):
     """What judging reads and marks of an incoming snapshot (`bot.sources.SnapshotData`)."""
 
     board: str
     category: str
     as_of: str
-    rows: list[dict[str, Any]]
+    columns: dict[str, list[Any]]
     status: str
 
-
-# What makes two publishes the same board, whatever their dates.
-_SAME_BOARD = ("model_key", "name", "score", "rating_lower", "rating_upper", "votes", "observations", "sessions",
-               "eval_name")  # fmt: skip
+    def __len__(self) -> int: ...
 
 
-def _fingerprint(rows: Iterable[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
-    return sorted(tuple(row.get(k) for k in _SAME_BOARD) for row in rows)
+# What makes two publishes the same board, whatever their dates, by the columns a board is published in.
+_SAME_BOARD = {
+    Schema.BRADLEY_TERRY: ("model_key", "name", "score", "rating_lower", "rating_upper", "votes"),
+    Schema.AGENT: ("model_key", "name", "score", "rating_lower", "rating_upper", "observations", "sessions"),
+    Schema.OPEN_LLM: ("model_key", "name", "eval_name", "score"),
+}
+
+
+def _fingerprint(board: str, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+    """The board as what makes it that board, whatever its date (the store leaves empty columns out)."""
+    keys = _SAME_BOARD[profile(board).upstream.schema]
+    return sorted(tuple(row.get(k) for k in keys) for row in rows)
+
+
+def _incoming_fingerprint(data: Judged) -> list[tuple[Any, ...]]:
+    keys = _SAME_BOARD[profile(data.board).upstream.schema]
+    empty = [None] * len(data)
+    return sorted(zip(*(data.columns.get(k, empty) for k in keys), strict=True))
+
+
+def _outline(data: Judged) -> list[dict[str, Any]]:
+    """What the sanity check reads of an incoming board, as light rows (a whole import's worth stays small)."""
+    c = data.columns
+    return [
+        {"model_key": k, "name": n, "rank": r, "score": s}
+        for k, n, r, s in zip(c["model_key"], c["name"], c["rank"], c["score"], strict=True)
+    ]
 
 
 class Judge:
@@ -88,7 +127,8 @@ class Judge:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.read = reader(store)
-        self.previous: dict[tuple[str, str], tuple[str, list[dict[str, Any]]]] = {}  # last accepted: date, rows
+        # the last accepted board of each (board, category): its date, rows, and what makes it that board
+        self.previous: dict[tuple[str, str], tuple[str, list[dict[str, Any]], list[tuple[Any, ...]]]] = {}
         self.held: dict[tuple[str, str], list[dict[str, Any]]] = {}  # the newest rejected since then
 
     def __call__(self, data: Judged) -> Literal["ok", "rejected", "republished"]:
@@ -97,25 +137,27 @@ class Judge:
         key = (data.board, data.category)
         if key not in self.previous:
             self._load(data)
-        as_of, rows = self.previous[key]
-        if rows and _fingerprint(rows) == _fingerprint(data.rows):
+        as_of, rows, fingerprint = self.previous[key]
+        new_fingerprint = _incoming_fingerprint(data)
+        if rows and fingerprint == new_fingerprint:
             return "republished"
+        outline = _outline(data)
         gap = (date.fromisoformat(data.as_of) - date.fromisoformat(as_of)).days
-        verdict = check_snapshot(rows or None, data.rows, board=data.board, turnover_expected=gap > TURNOVER_DAYS)
+        verdict = check_snapshot(rows or None, outline, board=data.board, turnover_expected=gap > TURNOVER_DAYS)
         if verdict.rule == "leaders" and key in self.held:
             # New leaders twice in a row: the board has turned over; it is no glitch. (Half a board or impossible
             # scores stay rejected however often they come.)
-            again = check_snapshot(self.held[key], data.rows, board=data.board)
+            again = check_snapshot(self.held[key], outline, board=data.board)
             if again.ok:
                 log.warning("%s %s %s accepted: it agrees with the previous publish, which was held back (%s)",
                             data.board, data.category, data.as_of, verdict.reason)  # fmt: skip
                 verdict = again
         if verdict.ok:
-            self.previous[key] = (data.as_of, data.rows)
+            self.previous[key] = (data.as_of, outline, new_fingerprint)
             self.held.pop(key, None)
             return "ok"
         data.status = "rejected"
-        self.held[key] = data.rows
+        self.held[key] = outline
         log.warning(
             "%s %s %s looks broken, stored as rejected: %s", data.board, data.category, data.as_of, verdict.reason
         )
@@ -124,7 +166,8 @@ class Judge:
     def _load(self, data: Judged) -> None:
         key = (data.board, data.category)
         before = self.read.latest(data.board, data.category, on_or_before=data.as_of)
-        self.previous[key] = (before.as_of, list(self.read.rows(before).rows)) if before else (data.as_of, [])
+        rows = list(self.read.rows(before).rows) if before else []
+        self.previous[key] = (before.as_of if before else data.as_of, rows, _fingerprint(data.board, rows))
         since = [
             s for s in self.store.snapshots(data.board, data.category)
             if s.status == "rejected" and (before is None or s.as_of > before.as_of) and s.as_of <= data.as_of

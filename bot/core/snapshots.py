@@ -172,34 +172,45 @@ class SnapshotReader:
             by_date[snapshot.as_of] = snapshot
         return [by_date[d] for d in sorted(by_date)]
 
+    def _pair_links(
+        self,
+        before: Mapping[str, Row],
+        after: Mapping[str, Row],
+        board: str,
+        day: str,
+        first_seen: Mapping[str, str],
+        returning: Iterable[str],
+    ) -> dict[str, str]:
+        """The board's rename rules and its aliases that name an old model, for one pair of consecutive boards."""
+        vanished = [k for k in before if k not in after]
+        arrived = [k for k in after if k not in before]
+        board_profile = profile(board)
+        found = rename_links(
+            before, after, rules=board_profile.renames, drift=board_profile.rename_drift, first_seen=first_seen,
+            returning=frozenset(returning), seen_before=frozenset(k for k in arrived if first_seen.get(k, day) < day),
+        )  # fmt: skip
+        # An admin's alias naming a model's old name ("claude 3.5 sonnet" -> its dated name) is a rename too.
+        for old, new in self.rename_aliases(board).items():
+            if old in vanished and new in arrived:
+                found.setdefault(old, new)
+        return found
+
     def links(self, before: BoardRows, after: BoardRows) -> dict[str, str]:
-        """The renames between two consecutive boards of a board and category: the board's rules, told what the
-        store knows of the names' past and future, and the board's aliases that name an old model. Digests and
-        histories both ask here, so they agree. Cached until the store changes."""
+        """The renames between two consecutive boards of a board and category, told what the store knows of the
+        names' past (their first accepted appearance) and future (whether a vanished name comes back): the same
+        inputs a timeline computes from its own boards, so a digest and a history agree. Cached until the store
+        changes."""
         key = (before.snapshot.id, after.snapshot.id, self._revision)
         found = self._links.get(key)
         if found is None:
-            board, category = after.snapshot.board, after.snapshot.category
+            board, category, day = after.snapshot.board, after.snapshot.category, after.snapshot.as_of
             if (board, category) not in self._first_seen:
                 self._first_seen[(board, category)] = self.store.first_seen(board, category)
-            first_seen = self._first_seen[(board, category)]
-            day = after.snapshot.as_of
             vanished = [k for k in before.best if k not in after.best]
-            arrived = [k for k in after.best if k not in before.best]
-            found = rename_links(
-                before.best,
-                after.best,
-                rules=profile(board).renames,
-                drift=profile(board).rename_drift,
-                first_seen=first_seen,
-                returning=frozenset(self.store.seen_after(board, category, day, vanished)),
-                seen_before=frozenset(k for k in arrived if first_seen.get(k, day) < day),
+            returning = self.store.seen_after(board, category, day, vanished)
+            found = self._links[key] = self._pair_links(
+                before.best, after.best, board, day, self._first_seen[(board, category)], returning
             )
-            # An admin's alias naming a model's old name ("claude 3.5 sonnet" -> its dated name) is a rename too.
-            for old, new in self.rename_aliases(board).items():
-                if old in vanished and new in arrived:
-                    found.setdefault(old, new)
-            self._links[key] = found
         return found
 
     def renames_between(self, older: Snapshot, newer: Snapshot) -> dict[str, str]:
@@ -211,13 +222,33 @@ class SnapshotReader:
         return compose(steps, list(boards[0].best))
 
     def timeline(self, board: str, category: str) -> Timeline:
+        """Every accepted board of a board and category, with the renames between each and the next. Read in one
+        query of the few columns a history needs (a text arena's history is hundreds of boards), and kept until
+        the store changes."""
         chosen = self._dated(board, category)
         state = (tuple(s.id for s in chosen), self._revision)
         cached = self._timelines.get((board, category))
         if cached is not None and cached[0] == state:
             return cached[1]
-        timeline = Timeline(board, category, [self.rows(s) for s in chosen])
-        timeline.links = [self.links(a, b) for a, b in itertools.pairwise(timeline.boards)]
+        by_snapshot = self.store.history_rows(board, category)
+        boards = []
+        for snapshot in chosen:
+            rows = by_snapshot.get(snapshot.id, [])
+            for row in rows:
+                self._overlay(row)
+            boards.append(BoardRows(snapshot, tuple(rows), first_per_model(rows)))
+        timeline = Timeline(board, category, boards)
+        first_seen: dict[str, str] = {}
+        last: dict[str, int] = {}
+        for i, rows in enumerate(boards):
+            for key in rows.best:
+                first_seen.setdefault(key, rows.snapshot.as_of)
+                last[key] = i
+        for i, (before, after) in enumerate(itertools.pairwise(boards)):
+            returning = [k for k in before.best if k not in after.best and last[k] > i]
+            timeline.links.append(
+                self._pair_links(before.best, after.best, board, after.snapshot.as_of, first_seen, returning)
+            )
         self._timelines[(board, category)] = (state, timeline)
         return timeline
 

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
+from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from ..profiles import BoardProfile
@@ -35,15 +37,40 @@ class Column:
     nullable: bool = False
 
 
-@dataclass
 class SnapshotData:
-    board: str
-    category: str
-    as_of: str
-    rows: list[dict[str, Any]]  # store columns, plus `model_key`
-    content_hash: str
-    source: str = ""
-    status: str = "ok"  # 'rejected' when it looks broken next to the previous snapshot (see core.judging)
+    """One published board on its way into the store: its rows as columns (store column -> one value per row),
+    which is how a Parquet file arrives and how the store writes them; `rows` gives them as dicts when wanted."""
+
+    def __init__(
+        self,
+        board: str,
+        category: str,
+        as_of: str,
+        rows: list[dict[str, Any]] | None = None,
+        content_hash: str = "",
+        source: str = "",
+        status: str = "ok",  # 'rejected' when it looks broken next to the previous snapshot (see core.judging)
+        *,
+        columns: dict[str, list[Any]] | None = None,
+    ) -> None:
+        self.board, self.category, self.as_of = board, category, as_of
+        self.content_hash, self.source, self.status = content_hash, source, status
+        if columns is None:
+            rows = rows or []
+            names = list(dict.fromkeys(k for row in rows for k in row))
+            columns = {name: [row.get(name) for row in rows] for name in names}
+        self.columns = columns  # store columns, plus `model_key`; the one copy (judging may fill in organizations)
+        self._rows: list[dict[str, Any]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.columns["model_key"]) if "model_key" in self.columns else 0
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        if self._rows is None:
+            names = list(self.columns)
+            self._rows = [dict(zip(names, values, strict=True)) for values in zip(*self.columns.values(), strict=True)]
+        return self._rows
 
 
 class Source(Protocol):
@@ -54,6 +81,11 @@ class Source(Protocol):
         self, rows: Sequence[Mapping[str, Any]], *, origin: str, as_of: str | None = None
     ) -> list[SnapshotData]:
         """Validate upstream rows and group them into snapshots; raise SourceError naming `origin`."""
+        ...
+
+    def read_parquet(self, path: Path, *, origin: str, as_of: str | None = None) -> Iterable[SnapshotData]:
+        """The same from a Parquet file in the upstream schema, in date order; an importer may hand the
+        snapshots out one at a time (a whole history does not fit in memory as Python objects)."""
         ...
 
 
@@ -145,9 +177,19 @@ def convert_rows(
 
 def content_hash(category: str, rows: Iterable[Mapping[str, Any]]) -> str:
     """Order-independent: the same table fetched in another page order is the same snapshot. Hashes the
-    converted rows (store types), so an upstream switch from 3 to 3.0 is not mistaken for new data."""
+    converted rows (store types, columns in name order), so an upstream switch from 3 to 3.0 (or from JSON Lines
+    to Parquet) is not mistaken for new data."""
     digest = hashlib.sha256(category.encode())
-    for line in sorted(pickle.dumps(tuple(sorted(r.items())), protocol=4) for r in rows):
+    lines = []
+    names: tuple[str, ...] = ()
+    for row in rows:
+        if tuple(row) != names:  # rows of one source share their columns: they are named once per change
+            names = tuple(row)
+            order = sorted(range(len(names)), key=names.__getitem__)
+            pick = itemgetter(*order) if len(order) > 1 else itemgetter(slice(order[0], order[0] + 1))
+            lines.append(b"columns:" + pickle.dumps(tuple(names[i] for i in order), protocol=4))
+        lines.append(pickle.dumps(pick(tuple(row.values())), protocol=4))
+    for line in sorted(lines):
         digest.update(line)
     return digest.hexdigest()
 

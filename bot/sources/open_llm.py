@@ -9,11 +9,13 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from db.keys import model_key, org_key
 
 from ..profiles.open_llm import OPEN_LLM
+from . import parquet
 from .base import Column, SnapshotData, SourceError, check_date, content_hash, convert_rows
 
 # upstream column -> store column. `Model` (an HTML link) and `T` (the type's emoji) repeat other columns.
@@ -67,6 +69,9 @@ def rank_by_score(scores: Sequence[float]) -> list[int]:
 class OpenLLMSource:
     profile = OPEN_LLM
     columns = COLUMNS
+
+    def read_parquet(self, path: Path, *, origin: str, as_of: str | None = None) -> list[SnapshotData]:
+        return self.to_snapshots(parquet.read_rows(path, COLUMNS, origin=origin), origin=origin, as_of=as_of)
 
     def to_snapshots(
         self, rows: Sequence[Mapping[str, Any]], *, origin: str, as_of: str | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
 from pathlib import Path
 
@@ -27,7 +26,7 @@ def later_board(snapshot: SnapshotData, as_of: str, *, rename=lambda name: name)
     rows = [{**r, "name": rename(r["name"]), "score": r["score"] + 1} for r in snapshot.rows]
     for r in rows:
         r["model_key"] = r["name"].strip().casefold()
-    return dataclasses.replace(snapshot, as_of=as_of, rows=rows, content_hash=f"{snapshot.content_hash}-{as_of}")
+    return SnapshotData(snapshot.board, snapshot.category, as_of, rows, f"{snapshot.content_hash}-{as_of}")
 
 
 def model_ids(store: Store, snapshot_id: int) -> dict[str, int]:
@@ -99,7 +98,7 @@ def test_a_failure_inside_the_write_leaves_no_partial_snapshot(
     before = fingerprint(store)
     good = later_board(arena_snapshots[-1], "2025-01-06", rename=lambda name: f"{name} (rerun)")  # 182 new models
     bad = later_board(arena_snapshots[-1], "2025-01-13")
-    bad.rows[150] = {**bad.rows[150], "score": None}  # entries.score is NOT NULL: fails after `good` is written
+    bad.columns["score"][150] = None  # entries.score is NOT NULL: fails after `good` is written
     with pytest.raises(sqlite3.IntegrityError, match=r"NOT NULL constraint failed: entries\.score"):
         store.save_snapshots([good, bad])
     assert fingerprint(store) == before
@@ -114,7 +113,8 @@ def test_a_snapshot_for_an_unknown_board_rolls_back_the_whole_import(
 ) -> None:
     before = fingerprint(store)
     good = later_board(arena_snapshots[-1], "2025-01-06")
-    stray = dataclasses.replace(later_board(arena_snapshots[0], "2025-01-06"), board="no-such-board")
+    stray = later_board(arena_snapshots[0], "2025-01-06")
+    stray.board = "no-such-board"
     with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
         store.save_snapshots([good, stray])
     assert fingerprint(store) == before

@@ -10,6 +10,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from bot.core.answers import Answerer
@@ -39,6 +40,19 @@ def write_parquet(tmp_path: Path, name: str, rows: list[dict[str, Any]], *, floa
 # --- ranks -----------------------------------------------------------------------------------------------------
 
 
+def ranks_of(rows: list[dict[str, Any]]) -> list[tuple[int, int, int]]:
+    """(rank, worst rank, position) per row, from `ranks` on the rows' columns."""
+    with_intervals = all("rating_lower" in r for r in rows)
+    rank, worst, position = ranks(
+        np.array([r["score"] for r in rows]),
+        np.array([r["rating_lower"] for r in rows]) if with_intervals else None,
+        np.array([r["rating_upper"] for r in rows]) if with_intervals else None,
+        np.array([r["rank"] for r in rows]),
+        [r["name"] for r in rows],
+    )
+    return list(zip(rank.tolist(), worst.tolist(), position.tolist(), strict=True))
+
+
 def test_statistical_ranks_worked_out_by_hand() -> None:
     """Five models, intervals written down: A [1295, 1305], B [1293, 1303], C [1275, 1285], D [1276, 1282],
     E [1240, 1260]. Statistically better means a lower bound above this upper bound: nobody beats A or B (rank 1,
@@ -51,8 +65,8 @@ def test_statistical_ranks_worked_out_by_hand() -> None:
         {"name": "D", "score": 1279.0, "rating_lower": 1276.0, "rating_upper": 1282.0, "rank": 4},
         {"name": "E", "score": 1250.0, "rating_lower": 1240.0, "rating_upper": 1260.0, "rank": 5},
     ]
-    assert ranks(rows) == [(1, 2, 1), (1, 2, 2), (3, 4, 3), (3, 4, 4), (5, 5, 5)]
-    assert ranks(rows[::-1]) == [(5, 5, 5), (3, 4, 4), (3, 4, 3), (1, 2, 2), (1, 2, 1)]  # order of rows is no matter
+    assert ranks_of(rows) == [(1, 2, 1), (1, 2, 2), (3, 4, 3), (3, 4, 4), (5, 5, 5)]
+    assert ranks_of(rows[::-1]) == [(5, 5, 5), (3, 4, 4), (3, 4, 3), (1, 2, 2), (1, 2, 1)]  # row order is no matter
 
 
 def test_a_board_without_intervals_ranks_by_position() -> None:
@@ -61,7 +75,7 @@ def test_a_board_without_intervals_ranks_by_position() -> None:
         {"name": "B", "score": 1200.0, "rank": 2},  # the file's rank is only a position: the rating decides
         {"name": "C", "score": 1000.0, "rank": 3},
     ]
-    assert ranks(rows) == [(2, 2, 2), (1, 1, 1), (3, 3, 3)]
+    assert ranks_of(rows) == [(2, 2, 2), (1, 1, 1), (3, 3, 3)]
 
 
 def test_the_bundled_2024_board_keeps_its_published_ranks(shared_store: Store) -> None:
