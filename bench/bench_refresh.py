@@ -4,9 +4,9 @@ text history (`refresh --history`), each against a baseline in the same run; the
 Every file is synthetic but in the exact upstream schema (`tests/parquet_files.py`), served by the local Hub of the
 tests (`tests/hub_server.py`) on 127.0.0.1:
 
-- unchanged: the 13 arena boards' `latest` files on the Hub, stored once; then a refresh of all of them when
-  nothing changed: the requests made and the time, median of 5.
-- latest: one `text_style_control` file of 10,900 rows, 29 categories (as upstream's): `ingest_file` into an empty
+- unchanged: every arena's `latest` file on the Hub (the agent arena's in its own schema), stored once; then a
+  refresh of all of them when nothing changed: the requests made and the time, median of 5.
+- latest: one `text_style_control` file of about 10,900 rows, 29 categories (as upstream's): `ingest_file` into an empty
   file store, time and peak RSS growth (fresh process each). Baseline: pyarrow reads it, `executemany` writes the
   raw rows into one plain table.
 - history: a `full` file of about 1.2 million rows (247 publish dates x 29 categories, 434 models appearing over
@@ -56,6 +56,7 @@ CATEGORIES = [
 ORGS = ["openai", "google", "anthropic", "alibaba", "deepseek", "xai", "zai", "moonshot", "meta", "mistral"]
 MODELS = 434
 DATES = 247
+BLANK_DATES, BLANK_MODELS = 40, 63  # the last 40 boards leave the 63 oldest models' organization empty
 
 
 def _status_kib(field: str) -> int:
@@ -70,13 +71,14 @@ def _reset_peak() -> int:
     return _status_kib("VmRSS")
 
 
-def synthetic_table(dates: int, *, categories: list[str], latest_only: bool = False) -> pa.Table:
-    """LMArena-shaped boards: model i appears at date ~0.55 i and stays; each category holds ~70% of the models
-    alive (overall: all); ratings drift a little from board to board; intervals narrow as votes grow."""
+def synthetic_table(dates: int, *, categories: list[str], latest_only: bool = False, share: float = 0.7) -> pa.Table:
+    """LMArena-shaped boards: model i appears at date ~0.55 i and stays; each category holds a `share` of the models
+    alive (overall: all); ratings drift a little from board to board; intervals narrow as votes grow; the last
+    boards leave the oldest models' organization empty, as upstream does."""
     rng = np.random.default_rng(7)
     base = rng.normal(1250, 90, MODELS)
     born = (np.arange(MODELS) * (dates - 1) / MODELS * 0.9).astype(int)
-    keep = rng.random((len(categories), MODELS)) < 0.7
+    keep = rng.random((len(categories), MODELS)) < share
     keep[0] = True
     columns: dict[str, list] = {k: [] for k in ("model_name", "organization", "license", "rating", "rating_lower",
                                                 "rating_upper", "variance", "vote_count", "rank", "category",
@@ -94,7 +96,10 @@ def synthetic_table(dates: int, *, categories: list[str], latest_only: bool = Fa
             half = 300 / np.sqrt(votes)
             order = np.argsort(-ratings)
             columns["model_name"] += [f"model-{i}" for i in models[order]]
-            columns["organization"] += [ORGS[i % len(ORGS)] for i in models[order]]
+            blank = d >= dates - BLANK_DATES  # upstream empties the organization of older models (since 2026-04)
+            columns["organization"] += [
+                "" if blank and i < BLANK_MODELS else ORGS[i % len(ORGS)] for i in models[order]
+            ]
             columns["license"] += ["Proprietary" if i % 3 else "Apache 2.0" for i in models[order]]
             columns["rating"] += ratings[order].tolist()
             columns["rating_lower"] += (ratings - half)[order].tolist()
@@ -159,7 +164,7 @@ def in_fresh_process(fn, *args):  # type: ignore[no-untyped-def]
 
 async def unchanged_refresh(tmp: Path) -> tuple[int, float, int]:
     from hub_server import HubServer  # noqa: PLC0415
-    from parquet_files import board_rows, bradley_terry_schema, parquet_bytes  # noqa: PLC0415
+    from parquet_files import AGENT_SCHEMA, agent_rows, board_rows, bradley_terry_schema, parquet_bytes  # noqa: PLC0415
 
     from bot.profiles import PROFILES  # noqa: PLC0415
     from bot.refresh import refresh  # noqa: PLC0415
@@ -170,11 +175,15 @@ async def unchanged_refresh(tmp: Path) -> tuple[int, float, int]:
     store = Store(tmp / "unchanged.db")
     async with HubServer() as hub:
         for p in arenas:
-            models = [(f"m{i}", 1400.0 - 3 * i, 4.0) for i in range(60)]
-            hub.put(DATASET, f"{p.upstream.config}/latest-00000-of-00001.parquet", parquet_bytes(
-                board_rows("2026-11-30", models), bradley_terry_schema(float_counts=False)))  # fmt: skip
+            if p.upstream.schema.value == "agent":
+                data = parquet_bytes(agent_rows("2026-11-30", [(f"a{i}", 0.3 - i / 100, 0.02) for i in range(20)]),
+                                     AGENT_SCHEMA)  # fmt: skip
+            else:
+                models = [(f"m{i}", 1400.0 - 3 * i, 4.0) for i in range(60)]
+                data = parquet_bytes(board_rows("2026-11-30", models), bradley_terry_schema(float_counts=False))
+            hub.put(DATASET, f"{p.upstream.config}/latest-00000-of-00001.parquet", data)
         settings = Settings(hf_endpoint=hub.url)
-        boards = [p.id for p in arenas if p.upstream.schema.value == "bradley_terry"]
+        boards = [p.id for p in arenas]
         await refresh(store, boards, settings)
         times, requests = [], []
         for _ in range(5):
@@ -225,7 +234,7 @@ def main() -> None:
         requests, unchanged_ms, configs = asyncio.run(unchanged_refresh(tmp))
 
         latest = tmp / "latest.parquet"
-        latest_table = synthetic_table(DATES, categories=CATEGORIES, latest_only=True)
+        latest_table = synthetic_table(DATES, categories=CATEGORIES, latest_only=True, share=0.86)
         pq.write_table(latest_table, latest)
         ours_latest = in_fresh_process(run_ours, str(latest), str(tmp / "latest-ours.db"))
         base_latest = in_fresh_process(run_baseline, str(latest), str(tmp / "latest-base.db"))

@@ -50,6 +50,17 @@ def _level(name: str) -> int:
     return getattr(logging, name.upper(), logging.INFO)
 
 
+# Boards are checked once the store is open: it may hold arenas found upstream after this code was written.
+BOARD_HELP = "a board id (`leaderbot boards` lists them)"
+
+
+def _check_boards(args: argparse.Namespace) -> None:
+    named = getattr(args, "board", None)
+    for board in named if isinstance(named, list) else [named]:
+        if board is not None and board not in board_ids():
+            raise UsageError(f"unknown board {board!r}; boards: {', '.join(board_ids())}")
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="leaderbot", description="Answers questions about LLM leaderboards, on Discord and here."
@@ -60,7 +71,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("ingest", help="import a board from a file or URL")
-    s.add_argument("board", choices=board_ids())
+    s.add_argument("board", metavar="BOARD", help=BOARD_HELP)
     source = s.add_mutually_exclusive_group(required=True)
     source.add_argument(
         "--file", type=Path, help="Parquet in the upstream schema, JSON Lines (.gz or plain) or a dataset-viewer page"
@@ -76,7 +87,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
 
     s = sub.add_parser("accept", help="overrule the sanity check: answer from (and announce) a rejected snapshot")
-    s.add_argument("board", choices=board_ids())
+    s.add_argument("board", metavar="BOARD", help=BOARD_HELP)
     s.add_argument("date", help="the rejected snapshot's date (YYYY-MM-DD)")
     s.add_argument("--category", default="overall")
 
@@ -87,19 +98,19 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--alias", action="append", default=[], help="a namespace or spelling (repeatable)")
 
     s = sub.add_parser("alias", help="give a model an extra name: alias BOARD ALIAS MODEL (or list a board's)")
-    s.add_argument("board", choices=board_ids())
+    s.add_argument("board", metavar="BOARD", help=BOARD_HELP)
     s.add_argument("alias", nargs="?", help='the extra name, e.g. "new sonnet"')
     s.add_argument("model", nargs="?", help="the board's exact model name (any case)")
 
     s = sub.add_parser("ask", help="answer a question (or one per line from stdin)")
     s.add_argument("question", nargs="*", help="e.g. top 10 chinese models")
-    s.add_argument("--board", choices=board_ids(), help="board to answer from when the question names none")
+    s.add_argument("--board", help="board to answer from when the question names none (`leaderbot boards` lists them)")
     s.add_argument("--category", help="the board's category when the question names none (default: overall)")
     s.add_argument("--as-of", help="answer from the board's latest snapshot on or before YYYY-MM-DD")
     s.add_argument("--json", action="store_true", help="machine-readable answer (JSON Lines for stdin)")
 
     s = sub.add_parser("changes", help="what changed between two stored snapshots (default: the last two)")
-    s.add_argument("board", choices=board_ids())
+    s.add_argument("board", metavar="BOARD", help=BOARD_HELP)
     s.add_argument("--category", default="overall")
     s.add_argument("--from", dest="from_date", help="the snapshot on or before this date (YYYY-MM-DD)")
     s.add_argument("--to", dest="to_date", help="the snapshot on or before this date (default: the latest)")
@@ -109,7 +120,7 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("history", help="a model's rank and score over time, as text, JSON or a PNG chart")
     s.add_argument("model", nargs="+", help='one model, or several joined by "vs": gpt-4o-2024-05-13 vs claude 3 opus')
-    s.add_argument("--board", choices=board_ids())
+    s.add_argument("--board", help=BOARD_HELP)
     s.add_argument("--category")
     s.add_argument("--json", action="store_true", help="one JSON object per model")
     s.add_argument("--png", type=Path, help="also draw the chart into this PNG file")
@@ -231,11 +242,10 @@ def _cmd_ingest(store: Store, args: argparse.Namespace, settings: Settings) -> i
 
 
 def _cmd_refresh(store: Store, args: argparse.Namespace, settings: Settings) -> int:
-    unknown = [b for b in args.board if b not in board_ids()]
-    if unknown:
-        raise UsageError(f"unknown board {unknown[0]!r}; boards: {', '.join(board_ids())}")
     boards = list(dict.fromkeys(args.board)) or live_boards()
-    reports = asyncio.run(refresh.refresh(store, boards, settings, history=args.history))
+    reports = asyncio.run(
+        refresh.refresh(store, boards, settings, history=args.history, discover=not (args.board or args.history))
+    )
     unreachable = [r for r in reports if r.outcome == "failed" and r.detail.startswith(refresh.UNREACHABLE)]
     if len(unreachable) > 1:  # offline: say it once
         print(
@@ -348,6 +358,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"leaderbot: cannot open the store at {settings.db_path}: {exc}", file=sys.stderr)
         return 1
     try:
+        _check_boards(args)
         return COMMANDS[command](store, args, settings)
     except (SourceError, StoreError) as exc:
         print(f"leaderbot: {exc}", file=sys.stderr)

@@ -18,7 +18,9 @@ from db.seed import bundled_files, organization_rows, organizations_text
 from db.store import Saved, Store
 
 from .core.judging import Judge
-from .profiles import PROFILES
+from .profiles import PROFILES, Schema, register
+from .profiles.arena import DATASET as ARENA_DATASET
+from .profiles.arena import discovered_arena
 from .sources import SnapshotData, SourceError, get_source
 from .sources.parquet import PARQUET_MAGIC
 from .sources.payloads import parse_rows, read_rows
@@ -57,32 +59,46 @@ class IngestReport:
 
 
 def register_boards(store: Store) -> None:
-    """Every profile's id in the boards table, the anchor snapshots and subscriptions refer to."""
+    """The boards the store found upstream (arenas added after this code, see `refresh`) registered as profiles,
+    then every profile's id in the boards table, the anchor snapshots and subscriptions refer to."""
+    found = store.discovered_boards()
+    boards = {*PROFILES, *(board for board, *_ in found)}
+    for board, dataset, config, schema in found:
+        if board not in PROFILES and dataset == ARENA_DATASET:
+            register(discovered_arena(board, config, Schema(schema), boards))
     for board in PROFILES:
         store.ensure_board(board)
 
 
 class Organizations:
     """Fills an empty `organization` with the model's last known one (LMArena empties it for older models), so a
-    filter by country keeps them: from the newest stored board, this import's earlier ones included, that names
-    one."""
+    filter by country keeps them: from the newest board, stored or earlier in this import, that names one. The
+    store is asked once per model; after that, the boards the import brings keep the answer current."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.known: dict[str, tuple[str, str, str | None]] = {}  # model key -> (as of, organization, org key)
+        self.asked: set[str] = set()
 
     def fill(self, data: SnapshotData) -> None:
         organizations, keys = data.columns.get("organization"), data.columns["model_key"]
         if organizations is None:
             return
+        org_keys = data.columns["org_key"]
+        if self.known:
+            for key, organization, org in zip(keys, organizations, org_keys, strict=True):
+                if organization and key in self.known and self.known[key][0] <= data.as_of:
+                    self.known[key] = (data.as_of, organization, org)
         empty = [i for i, o in enumerate(organizations) if not o]
         if not empty:
             return
-        # the store holds this import's earlier boards already (same transaction), so "last known" spans both
-        known = self.store.last_organizations(keys[i] for i in empty)
-        org_keys = data.columns["org_key"]
+        ask = {keys[i] for i in empty} - self.asked
+        if ask:  # the store holds this import's earlier boards already (same transaction)
+            self.known.update(self.store.last_organizations(ask))
+            self.asked |= ask
         for i in empty:
-            if keys[i] in known:
-                organizations[i], org_keys[i] = known[keys[i]]
+            if keys[i] in self.known:
+                _, organizations[i], org_keys[i] = self.known[keys[i]]
 
 
 def store_snapshots(store: Store, board: str, origin: str, snapshots: Iterable[SnapshotData]) -> IngestReport:

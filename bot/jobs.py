@@ -1,7 +1,8 @@
 """The refresh schedule: one APScheduler job per upstream dataset, fetching its live boards and announcing what
 changed.
 
-One job per dataset (not per board), because one request to the Hub tells about every board of a dataset.
+One job per dataset (not per board), because one request to the Hub tells about every board of a dataset; its
+boards are looked up at each run, so an arena found upstream (a config no profile names) is refreshed from then on.
 Archived boards have no job. Jobs never overlap (max_instances=1), a missed run is not replayed after downtime
 (coalesce, short misfire grace), and a jitter keeps many bots from hitting upstream together.
 """
@@ -26,11 +27,16 @@ log = logging.getLogger(__name__)
 FIRST_RUN_DELAY = timedelta(seconds=30)
 
 
-async def refresh_and_announce(bot: LeaderBot, boards: Sequence[str]) -> None:
+async def refresh_dataset(bot: LeaderBot, dataset: str) -> None:
+    """The scheduled run for one dataset: its live boards as of now, and any new config it publishes."""
+    await refresh_and_announce(bot, jobs().get(dataset, []), discover=True)
+
+
+async def refresh_and_announce(bot: LeaderBot, boards: Sequence[str], *, discover: bool = False) -> None:
     """One run: fetch, store what is new, announce each board that changed. An upstream failure stores and
     announces nothing for that board; one board failing never stops the others."""
     try:
-        reports = await refresh(bot.store, boards, bot.settings)
+        reports = await refresh(bot.store, boards, bot.settings, discover=discover)
     except Exception:  # a locked or full database: log it and keep the schedule alive for the next run
         log.exception("refresh of %s failed unexpectedly; nothing announced", ", ".join(boards))
         return
@@ -61,11 +67,11 @@ def jobs() -> dict[str, list[str]]:
 
 def start_scheduler(bot: LeaderBot) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=UTC)
-    for dataset, boards in jobs().items():
+    for dataset in jobs():
         scheduler.add_job(
-            refresh_and_announce,
+            refresh_dataset,
             "interval",
-            args=[bot, boards],
+            args=[bot, dataset],
             id=f"refresh:{dataset}",
             minutes=bot.settings.refresh_minutes,
             jitter=60,

@@ -149,11 +149,11 @@ class Store:
         models: dict[str, dict[str, tuple[int, str]]] = {}  # board -> model key -> (id, first seen), this import
         with self.db.atomic():
             for data in snapshots:
-                existing = self._snapshot_where(
-                    "board = ? AND category = ? AND content_hash = ?",
-                    [data.board, data.category, data.content_hash],
-                )
-                if existing:
+                if self.has_snapshot(data):
+                    existing = self._snapshot_where(
+                        "board = ? AND category = ? AND content_hash = ?",
+                        [data.board, data.category, data.content_hash],
+                    )
                     saved.append(Saved(existing[0], created=False))
                     continue
                 if data.board not in models:
@@ -266,21 +266,35 @@ class Store:
         return [{k: v for k, v in zip(names, row, strict=True) if v is not None} for row in cursor]
 
     # The columns a history reads of every board: points, and what the rename rules compare.
-    HISTORY_COLUMNS = ("name", "rank", "score", "votes", "org_key", "organization")
-
-    def history_rows(self, board: str, category: str) -> dict[int, list[dict[str, Any]]]:
-        """Snapshot id -> its rows in rank order, the history columns only, for every accepted snapshot of the
-        board and category: one query however many boards there are."""
-        found: dict[int, list[dict[str, Any]]] = {}
-        names = ("model_key", *self.HISTORY_COLUMNS)
-        for snapshot_id, *values in self.db.execute(
-            f"SELECT e.snapshot_id, m.key, {', '.join(f'e.{c}' for c in self.HISTORY_COLUMNS)}"
-            " FROM snapshots s JOIN entries e ON e.snapshot_id = s.id JOIN models m ON m.id = e.model_id"
-            " WHERE s.board = ? AND s.category = ? AND s.status = 'ok'"
-            " ORDER BY e.snapshot_id, e.rank, e.score DESC, e.name",
+    def board_positions(self, board: str, category: str) -> list[tuple[int, int, int, int]]:
+        """(snapshot id, model id, rank, entry rowid) of every entry of every accepted snapshot of the board and
+        category, by snapshot and rank: who is where on every board, in one query, without reading the rows (a text
+        arena's history is hundreds of boards)."""
+        return self.db.execute(
+            "SELECT e.snapshot_id, e.model_id, e.rank, e.rowid FROM snapshots s JOIN entries e ON e.snapshot_id = s.id"
+            " WHERE s.board = ? AND s.category = ? AND s.status = 'ok' ORDER BY e.snapshot_id, e.rank, e.rowid",
             [board, category],
-        ):
-            found.setdefault(snapshot_id, []).append(dict(zip(names, values, strict=True)))
+        ).fetchall()
+
+    def model_keys(self, board: str) -> dict[int, str]:
+        """Model id -> model key, for one board."""
+        return dict(self.db.execute("SELECT id, key FROM models WHERE board = ?", [board]).fetchall())
+
+    ENTRY_COLUMNS = ("name", "rank", "score", "votes", "sessions", "org_key", "organization")
+
+    def entry_rows(self, rowids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """Entry rowid -> the entry (its model key and `ENTRY_COLUMNS`), for the few entries a history reads."""
+        wanted = sorted(set(rowids))
+        names = ("model_key", *self.ENTRY_COLUMNS)
+        found: dict[int, dict[str, Any]] = {}
+        for start in range(0, len(wanted), 500):  # SQLite's limit on bound parameters
+            chunk = wanted[start : start + 500]
+            for rowid, *values in self.db.execute(
+                f"SELECT e.rowid, m.key, {', '.join(f'e.{c}' for c in self.ENTRY_COLUMNS)}"
+                f" FROM entries e JOIN models m ON m.id = e.model_id WHERE e.rowid IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ):
+                found[rowid] = {k: v for k, v in zip(names, values, strict=True) if v is not None}
         return found
 
     def first_seen(self, board: str, category: str) -> dict[str, str]:
@@ -310,22 +324,22 @@ class Store:
             )
         }
 
-    def last_organizations(self, keys: Iterable[str]) -> dict[str, tuple[str, str | None]]:
-        """Model key -> (organization, org_key) from the newest entry, on any board, that named one: what a board
-        that leaves a model's organization empty (LMArena does for older models) still means."""
+    def last_organizations(self, keys: Iterable[str]) -> dict[str, tuple[str, str, str | None]]:
+        """Model key -> (as of, organization, org_key) from the newest entry, on any board, that named one: what a
+        board that leaves a model's organization empty (LMArena does for older models) still means."""
         wanted = sorted(set(keys))
-        found: dict[str, tuple[str, str | None]] = {}
+        found: dict[str, tuple[str, str, str | None]] = {}
         for start in range(0, len(wanted), 500):  # SQLite's limit on bound parameters
             chunk = wanted[start : start + 500]
             marks = ", ".join("?" for _ in chunk)
-            for key, organization, org in self.db.execute(
-                f"SELECT m.key, e.organization, e.org_key FROM entries e JOIN models m ON m.id = e.model_id"
+            for key, as_of, organization, org in self.db.execute(
+                f"SELECT m.key, s.as_of, e.organization, e.org_key FROM entries e JOIN models m ON m.id = e.model_id"
                 f" JOIN snapshots s ON s.id = e.snapshot_id"
                 f" WHERE m.key IN ({marks}) AND e.organization IS NOT NULL AND e.organization != ''"
                 f" ORDER BY s.as_of, s.id",
                 chunk,
             ):
-                found[key] = (organization, org)
+                found[key] = (as_of, organization, org)
         return found
 
     # --- what was fetched from upstream ------------------------------------------------------------------------
@@ -350,6 +364,36 @@ class Store:
                 [board, path, oid, size, now],
             )
         self._writes += 1  # freshness is part of every answer
+
+    def upstream_configs(self, dataset: str) -> dict[str, tuple[str | None, str | None, str]]:
+        """Configs of `dataset` no profile names that the Hub has listed: config -> (board, schema, oid); board and
+        schema are None where the config's columns were not ones an importer knows."""
+        return {
+            config: (board, schema, oid)
+            for config, board, schema, oid in self.db.execute(
+                "SELECT config, board, schema, oid FROM upstream_configs WHERE dataset = ?", [dataset]
+            )
+        }
+
+    def discovered_boards(self) -> list[tuple[str, str, str, str]]:
+        """(board, dataset, config, schema) of every board made from a config the Hub listed, oldest first."""
+        return self.db.execute(
+            "SELECT board, dataset, config, schema FROM upstream_configs WHERE board IS NOT NULL ORDER BY seen_at"
+        ).fetchall()
+
+    def record_config(self, dataset: str, config: str, oid: str, board: str | None, schema: str | None) -> None:
+        """What a config no profile names turned out to be: a new board (registered here), or unknown columns."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.db.atomic():
+            if board is not None:
+                self.db.execute("INSERT INTO boards (id) VALUES (?) ON CONFLICT (id) DO NOTHING", [board])
+            self.db.execute(
+                "INSERT INTO upstream_configs (dataset, config, board, schema, oid, seen_at) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (dataset, config) DO UPDATE SET board = excluded.board, schema = excluded.schema,"
+                " oid = excluded.oid",
+                [dataset, config, board, schema, oid, now],
+            )
+        self._writes += 1
 
     def checked_at(self) -> dict[str, str]:
         """Board -> when its upstream was last asked and answered (UTC ISO 8601)."""

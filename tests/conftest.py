@@ -15,10 +15,23 @@ import pytest
 
 from bot.core.answers import Answerer
 from bot.ingest import open_store
+from bot.profiles import PROFILES
+from bot.sources import SOURCES
 from db.store import Store
 from tests.stores import copy_store
 
 TODAY = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def registry() -> Iterator[None]:
+    """A board found upstream during a test (a new config on the local Hub) is registered for that test only."""
+    profiles, sources = dict(PROFILES), dict(SOURCES)
+    yield
+    PROFILES.clear()
+    PROFILES.update(profiles)
+    SOURCES.clear()
+    SOURCES.update(sources)
 
 
 @pytest.fixture(scope="session")

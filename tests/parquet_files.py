@@ -90,3 +90,26 @@ def board_rows(
         }
         for position, (name, rating, half) in enumerate(ordered, start=1)
     ]
+
+
+def agent_rows(
+    date: str, models: Sequence[tuple[str, float, float]], *, category: str = "overall", sessions: int = 100
+) -> list[dict[str, Any]]:
+    """One published agent board: (name, score, half-width of the interval) per model; made-up values."""
+    ordered = sorted(models, key=lambda m: -m[1])
+    return [
+        {
+            "model_name": name,
+            "organization": "Acme",
+            "license": "Proprietary",
+            "score": score,
+            "score_ci_lower": score - half,
+            "score_ci_upper": score + half,
+            "observation_count": sessions * 5,
+            "session_count": sessions,
+            "rank": position,
+            "category": category,
+            "leaderboard_publish_date": date,
+        }
+        for position, (name, score, half) in enumerate(ordered, start=1)
+    ]

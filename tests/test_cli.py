@@ -104,9 +104,9 @@ def test_ingest_a_bad_cell_names_the_row(run: Run, tmp_path: Path) -> None:
 
 
 def test_ingest_needs_a_known_board(run: Run, tmp_path: Path) -> None:
-    with pytest.raises(SystemExit) as exited:
-        run("--db", tmp_path / "x.db", "ingest", "huggingface", "--file", ARENA_2024)
-    assert exited.value.code == 2
+    code, _, err = run("--db", tmp_path / "x.db", "--no-seed", "ingest", "huggingface", "--file", ARENA_2024)
+    assert code == 2
+    assert err.startswith("leaderbot: unknown board 'huggingface'; boards: arena, ") and err.count("\n") == 1
 
 
 def test_orgs_set_corrects_an_organization_everywhere(run: Run, seeded_copy: Path) -> None:

@@ -204,9 +204,9 @@ def test_bad_option_is_one_line_and_exit_2(run: Run, args: tuple[str, str]) -> N
 
 
 def test_unknown_board_is_a_usage_error(run: Run) -> None:
-    with pytest.raises(SystemExit) as raised:
-        run("lmsys")
-    assert raised.value.code == 2
+    code, out, err = run("lmsys")
+    assert (code, out) == (2, "")
+    assert err.startswith("leaderbot: unknown board 'lmsys'")
 
 
 def test_only_one_snapshot_before_to_exits_1(run: Run) -> None:

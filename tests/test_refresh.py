@@ -7,14 +7,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from hub_server import HubServer
 
+from bot.core.answers import Answerer
 from bot.core.changes import stored_changes
+from bot.ingest import register_boards
+from bot.profiles import PROFILES, Schema, live_boards, profile
 from bot.refresh import refresh
 from bot.settings import Settings
 from db.store import Store
-from tests.parquet_files import AGENT_SCHEMA, board_rows, bradley_terry_schema, parquet_bytes
+from tests.parquet_files import AGENT_SCHEMA, agent_rows, board_rows, bradley_terry_schema, parquet_bytes
 from tests.stores import fingerprint
 
 DATASET = "lmarena-ai/leaderboard-dataset"
@@ -38,13 +42,7 @@ def text_board(date: str, leader: str = "model-a") -> bytes:
 
 
 def agent_board(date: str) -> bytes:
-    rows = [
-        {"model_name": name, "organization": "Acme", "license": "Proprietary", "score": score,
-         "score_ci_lower": score - 0.02, "score_ci_upper": score + 0.02, "observation_count": 500,
-         "session_count": 100, "rank": rank, "category": "overall", "leaderboard_publish_date": date}
-        for rank, (name, score) in enumerate([("agent-a", 0.2), ("agent-b", 0.1)], start=1)
-    ]  # fmt: skip
-    return parquet_bytes(rows, AGENT_SCHEMA)
+    return parquet_bytes(agent_rows(date, [("agent-a", 0.2, 0.02), ("agent-b", 0.1, 0.02)]), AGENT_SCHEMA)
 
 
 def publish(hub: HubServer, date: str, leader: str = "model-a") -> None:
@@ -173,3 +171,55 @@ def test_offline_is_one_line_and_the_store_is_untouched(
     assert "Traceback" not in err and "retry" not in err
     with Store(seeded_copy) as s:
         assert fingerprint(s) == before
+
+
+def publish_new_configs(hub: HubServer) -> None:
+    """Three configs no profile names, as upstream adds them: the raw view of an arena we know, an agent arena,
+    and one whose columns are not any importer's."""
+    hub.put(DATASET, f"search_style_control/{LATEST}", text_board("2026-11-30"))
+    hub.put(DATASET, f"search/{LATEST}", text_board("2026-11-30", leader="model-z"))
+    hub.put(DATASET, f"agent_steerability/{LATEST}", agent_board("2026-11-30"))
+    odd = pa.schema([pa.field("model", pa.string()), pa.field("elo", pa.float64())])
+    hub.put(DATASET, f"text_sentiment/{LATEST}", parquet_bytes([{"model": "x", "elo": 1.0}], odd))
+
+
+async def test_a_config_no_profile_names_becomes_a_board_when_its_columns_are_known(
+    hub: HubServer, empty_store: Store
+) -> None:
+    publish(hub, "2026-11-30")
+    publish_new_configs(hub)
+    reports = await refresh(empty_store, [*BOARDS, "arena-search"], settings(hub), discover=True)
+    assert [(r.board, r.outcome) for r in reports] == [
+        *((b, "stored") for b in BOARDS), ("arena-search", "stored"),
+        ("arena-agent-steerability", "stored"), ("arena-search-raw", "stored"), ("text_sentiment", "unknown"),
+    ]  # fmt: skip
+    assert "new config 'text_sentiment' whose columns Leaderbot does not know" in reports[-1].summary()
+    raw = profile("arena-search-raw")
+    assert (raw.title, raw.upstream.config) == ("Arena Search (no style control)", "search")
+    assert raw.related == ("arena-search",)  # the style-controlled view of the same arena
+    assert profile("arena-agent-steerability").upstream.schema is Schema.AGENT
+    assert len(hub.seen("cdn")) == 7  # each file once, the new ones too (read for their columns, then stored)
+
+    answerer = Answerer(empty_store)
+    top = answerer.ask("top 3 on search raw")
+    assert (top.board, [e.model for e in top.entries]) == ("arena-search-raw", ["model-z", "model-b", "model-c"])
+    assert answerer.ask("best on agent steerability").board == "arena-agent-steerability"
+
+    requests = len(hub.seen())
+    boards = [*BOARDS, "arena-search", "arena-agent-steerability", "arena-search-raw"]
+    assert set(boards) <= set(live_boards())  # the scheduled job refreshes the new boards from now on
+    reports = await refresh(empty_store, boards, settings(hub), discover=True)
+    assert {r.outcome for r in reports} == {"unchanged"}  # the unknown config is not looked at again
+    assert [r.endpoint for r in hub.seen()[requests:]] == ["tree"]
+
+
+async def test_a_board_found_upstream_is_there_after_a_restart(hub: HubServer, empty_store: Store) -> None:
+    publish(hub, "2026-11-30")
+    publish_new_configs(hub)
+    await refresh(empty_store, BOARDS, settings(hub), discover=True)
+    found = profile("arena-search-raw")
+    del PROFILES["arena-search-raw"], PROFILES["arena-agent-steerability"]  # a new process knows neither
+    register_boards(empty_store)
+    assert profile("arena-search-raw") == found
+    assert "arena-agent-steerability" in live_boards()
+    assert Answerer(empty_store).ask("rank of agent-a on agent steerability").entries[0].rank == 1

@@ -18,7 +18,8 @@ Rules, in one place:
   old model), the same links a digest follows, so the two never disagree about which model is which. Callers can
   add links through `aliases`.
 
-Cost: see BENCHMARKS.md ("History charts"); the rows come from the reader's per-snapshot cache.
+Cost: see BENCHMARKS.md ("History charts"); the timeline is who is where on each board, and only the model's
+own rows are read.
 """
 
 from __future__ import annotations
@@ -116,23 +117,26 @@ def model_history(
     (followed in both directions, like the rule's own links). A key the board never had gives a History with no
     points (best_rank and first_seen None, days_at_1 0), so callers can say so instead of failing.
     """
-    timeline = reader(store).timeline(board, category)
+    read = reader(store)
+    timeline = read.timeline(board, category)
     keys = _same_model([*(timeline.links if follow_renames else ()), aliases or {}], model_key)
 
+    # "as of" a date: the boards up to it, as if the later ones had not been published yet
+    dates = timeline.dates
+    count = len(dates) if until is None else bisect.bisect_right(dates, until)
+    found: list[tuple[int, int, str, int]] = []  # (board index, rank, key, entry rowid)
+    for i, keyed in enumerate(timeline.boards[:count]):
+        here = [(keyed.best[k], k) for k in keys if k in keyed.best]
+        if here:
+            (rank, rowid), key = min(here)  # one key per snapshot unless an explicit alias overlaps two
+            found.append((i, rank, key, rowid))
+    rows = read.entries(rowid for *_, rowid in found)  # the model's own rows only
     points: list[Point] = []
     ranks: dict[int, int] = {}
     names: list[str] = []
     latest: tuple[str, str] = (model_key, model_key)  # (name, key) at the latest point
-    # "as of" a date: the boards up to it, as if the later ones had not been published yet
-    dates = timeline.dates
-    count = len(dates) if until is None else bisect.bisect_right(dates, until)
-    for i, board_rows in enumerate(timeline.boards[:count]):
-        best = board_rows.best
-        here = [(best[k]["rank"], k) for k in keys if k in best]
-        if not here:
-            continue
-        rank, key = min(here)  # one key per snapshot unless an explicit alias overlaps two
-        row = best[key]
+    for i, rank, key, rowid in found:
+        row = rows[rowid]
         points.append(Point(dates[i], rank, float(row["score"])))
         ranks[i] = rank
         if row["name"] not in names:

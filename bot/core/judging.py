@@ -36,6 +36,32 @@ class Verdict:
     rule: Literal["", "empty", "scores", "size", "leaders"] = ""  # which check failed
 
 
+class Outline:
+    """What the sanity check reads of a board: each model's best rank, and every row's name and score. Built from
+    an incoming board's columns without copying them, or from stored rows."""
+
+    def __init__(
+        self, keys: Sequence[str], names: Sequence[str], ranks: Sequence[int], scores: Sequence[float]
+    ) -> None:
+        self.names, self.scores = names, scores
+        best = dict(zip(keys, ranks, strict=True))
+        if len(best) < len(keys):  # a model listed more than once (Open LLM: one row per precision): its best rank
+            best = {}
+            for key, rank in zip(keys, ranks, strict=True):
+                best[key] = min(rank, best.get(key, rank))
+        self.best = best
+
+    @classmethod
+    def of_rows(cls, rows: Iterable[Mapping[str, Any]]) -> Outline:
+        rows = list(rows)
+        return cls([r["model_key"] for r in rows], [r["name"] for r in rows], [r["rank"] for r in rows],
+                   [r["score"] for r in rows])  # fmt: skip
+
+    @classmethod
+    def of_columns(cls, columns: Mapping[str, Sequence[Any]]) -> Outline:
+        return cls(columns["model_key"], columns["name"], columns["rank"], columns["score"])
+
+
 def check_snapshot(
     old_rows: Iterable[Mapping[str, Any]] | None,
     new_rows: Iterable[Mapping[str, Any]],
@@ -44,39 +70,28 @@ def check_snapshot(
     turnover_expected: bool = False,
 ) -> Verdict:
     """Does a new snapshot look like a real publish next to the last accepted one (None: the board's first)?"""
-    new = best_per_model(new_rows)
-    if not new:
+    old = None if old_rows is None else Outline.of_rows(old_rows)
+    return check_outline(old, Outline.of_rows(new_rows), board=board, turnover_expected=turnover_expected)
+
+
+def check_outline(old: Outline | None, new: Outline, *, board: str, turnover_expected: bool = False) -> Verdict:
+    if not new.best:
         return Verdict(False, "the new snapshot is empty", "empty")
     low, high = profile(board).score_range
-    scores = [float(r["score"]) for r in new.values()]
-    bad = []
-    if not (low <= min(scores) and max(scores) <= high) or any(math.isnan(x) for x in scores):
-        bad = [r["name"] for r in new.values() if not (low <= float(r["score"]) <= high) or math.isnan(r["score"])]
-    if bad:
+    scores = new.scores
+    if not (low <= min(scores) and max(scores) <= high) or math.isnan(sum(scores)):  # NaN anywhere makes the sum NaN
+        bad = [n for n, x in zip(new.names, scores, strict=True) if not (low <= x <= high) or math.isnan(x)]
         return Verdict(False, f"{len(bad)} score(s) outside {low:g}-{high:g}, e.g. {bad[0]}", "scores")
-    if old_rows is None:
+    if old is None:
         return Verdict(True)
-    old = best_per_model(old_rows)
-    if len(new) <= SHRINK * len(old):
-        return Verdict(False, f"{len(new)} models, down from {len(old)}: more than half the board is gone", "size")
-    leaders = [k for k, r in old.items() if int(r["rank"]) <= LEADERS]
-    if leaders and not any(k in new for k in leaders) and not turnover_expected:
+    if len(new.best) <= SHRINK * len(old.best):
+        return Verdict(
+            False, f"{len(new.best)} models, down from {len(old.best)}: more than half the board is gone", "size"
+        )
+    leaders = [k for k, rank in old.best.items() if rank <= LEADERS]
+    if leaders and not any(k in new.best for k in leaders) and not turnover_expected:
         return Verdict(False, f"none of the previous top {len(leaders)} models is on the new board", "leaders")
     return Verdict(True)
-
-
-def best_per_model(rows: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
-    """Model key -> its best-ranked row, in one pass (the rows may come in any order)."""
-    rows = list(rows)
-    best: dict[str, Mapping[str, Any]] = {row["model_key"]: row for row in rows}
-    if len(best) == len(rows):  # one row per model (every arena): nothing to choose
-        return best
-    best = {}
-    for row in rows:
-        key = row["model_key"]
-        if key not in best or row["rank"] < best[key]["rank"]:
-            best[key] = row
-    return best
 
 
 class Judged(Protocol):
@@ -111,15 +126,6 @@ def _incoming_fingerprint(data: Judged) -> list[tuple[Any, ...]]:
     return sorted(zip(*(data.columns.get(k, empty) for k in keys), strict=True))
 
 
-def _outline(data: Judged) -> list[dict[str, Any]]:
-    """What the sanity check reads of an incoming board, as light rows (a whole import's worth stays small)."""
-    c = data.columns
-    return [
-        {"model_key": k, "name": n, "rank": r, "score": s}
-        for k, n, r, s in zip(c["model_key"], c["name"], c["rank"], c["score"], strict=True)
-    ]
-
-
 class Judge:
     """The acceptance policy, one incoming snapshot at a time in date order (an import may stream thousands):
     each is judged against the last accepted board before it, stored or earlier in the same import."""
@@ -127,9 +133,9 @@ class Judge:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.read = reader(store)
-        # the last accepted board of each (board, category): its date, rows, and what makes it that board
-        self.previous: dict[tuple[str, str], tuple[str, list[dict[str, Any]], list[tuple[Any, ...]]]] = {}
-        self.held: dict[tuple[str, str], list[dict[str, Any]]] = {}  # the newest rejected since then
+        # the last accepted board of each (board, category): its date, outline, and what makes it that board
+        self.previous: dict[tuple[str, str], tuple[str, Outline | None, list[tuple[Any, ...]]]] = {}
+        self.held: dict[tuple[str, str], Outline] = {}  # the newest rejected since then
 
     def __call__(self, data: Judged) -> Literal["ok", "rejected", "republished"]:
         """'republished' for a board identical to the last accepted one but for its date (nothing new to store);
@@ -137,17 +143,17 @@ class Judge:
         key = (data.board, data.category)
         if key not in self.previous:
             self._load(data)
-        as_of, rows, fingerprint = self.previous[key]
+        as_of, before, fingerprint = self.previous[key]
         new_fingerprint = _incoming_fingerprint(data)
-        if rows and fingerprint == new_fingerprint:
+        if before is not None and fingerprint == new_fingerprint:
             return "republished"
-        outline = _outline(data)
+        outline = Outline.of_columns(data.columns)
         gap = (date.fromisoformat(data.as_of) - date.fromisoformat(as_of)).days
-        verdict = check_snapshot(rows or None, outline, board=data.board, turnover_expected=gap > TURNOVER_DAYS)
+        verdict = check_outline(before, outline, board=data.board, turnover_expected=gap > TURNOVER_DAYS)
         if verdict.rule == "leaders" and key in self.held:
             # New leaders twice in a row: the board has turned over; it is no glitch. (Half a board or impossible
             # scores stay rejected however often they come.)
-            again = check_snapshot(self.held[key], outline, board=data.board)
+            again = check_outline(self.held[key], outline, board=data.board)
             if again.ok:
                 log.warning("%s %s %s accepted: it agrees with the previous publish, which was held back (%s)",
                             data.board, data.category, data.as_of, verdict.reason)  # fmt: skip
@@ -167,13 +173,14 @@ class Judge:
         key = (data.board, data.category)
         before = self.read.latest(data.board, data.category, on_or_before=data.as_of)
         rows = list(self.read.rows(before).rows) if before else []
-        self.previous[key] = (before.as_of if before else data.as_of, rows, _fingerprint(data.board, rows))
+        outline = Outline.of_rows(rows) if before else None
+        self.previous[key] = (before.as_of if before else data.as_of, outline, _fingerprint(data.board, rows))
         since = [
             s for s in self.store.snapshots(data.board, data.category)
             if s.status == "rejected" and (before is None or s.as_of > before.as_of) and s.as_of <= data.as_of
         ]  # fmt: skip
         if since:
-            self.held[key] = list(self.read.rows(since[-1]).rows)
+            self.held[key] = Outline.of_rows(self.read.rows(since[-1]).rows)
 
 
 def judge_snapshots(store: Store, snapshots: Sequence[Judged]) -> tuple[list[Judged], int]:

@@ -7,6 +7,7 @@ model name(s). It never looks at the store: organization spellings come in as a 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -15,7 +16,7 @@ from datetime import date
 
 from db.keys import org_key
 
-from ..profiles import PROFILES, Filter
+from ..profiles import PROFILES, Filter, board_ids, profile
 from .answer import Kind
 
 MAX_QUESTION = 300
@@ -43,21 +44,36 @@ COUNTRIES: dict[str, str] = {
 EU_COUNTRIES = frozenset({"FR", "DE", "PL", "IT", "ES", "NL", "SE", "FI", "AT", "BE", "IE", "DK", "PT", "CZ"})
 
 # Board names, never taken from inside a hub id ("lmsys/vicuna-7b") or a model name ("llama-2-7b-hf"); the names
-# themselves are each profile's `words`.
+# themselves are each profile's `words`. Built per registry state: an arena found upstream adds its words.
 _ALONE_BEFORE, _ALONE_AFTER = r"(?<![\w/.-])", r"(?![\w/.-])"
-BOARD_WORDS: list[tuple[re.Pattern[str], str]] = [
-    (
-        re.compile(
-            _ALONE_BEFORE
-            + r"(?:(?:on|in|from) )?(?:the )?(?:"
-            + "|".join(p.words)
-            + r")(?: board| leaderboard)?"
-            + _ALONE_AFTER
-        ),
-        p.id,
+
+
+@functools.cache
+def _board_patterns(boards: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple(
+        (
+            re.compile(
+                _ALONE_BEFORE
+                + r"(?:(?:on|in|from) )?(?:the )?(?:"
+                + "|".join(profile(b).words)
+                + r")(?: board| leaderboard)?"
+                + _ALONE_AFTER
+            ),
+            b,
+        )
+        for b in boards
     )
-    for p in PROFILES.values()
-]
+
+
+def find_board(q: str) -> tuple[str, re.Match[str]] | None:
+    """The board a question names, by the longest phrase any board's words match ("on agent arena" is the agent
+    arena, not `arena` followed by a stray word); equal lengths go to the board listed first."""
+    best = None
+    for pattern, board in _board_patterns(board_ids()):
+        match = pattern.search(q)
+        if match and (best is None or len(match[0]) > len(best[1][0])):
+            best = (board, match)
+    return best
 
 
 def _benchmark_words() -> dict[str, str]:
@@ -229,11 +245,9 @@ def _parse(original: str, lexicon: Lexicon, force: Kind | None) -> Query:
         return Query(Kind.BOARDS, original)
 
     board = None
-    for pattern, board_id in BOARD_WORDS:
-        if pattern.search(q):
-            board = board_id
-            q = pattern.sub(" ", q)
-            break
+    if named := find_board(q):
+        board, match = named
+        q = match.re.sub(" ", q)
     as_of = None
     if m := DATE.search(q):
         written = m.group(1)

@@ -14,6 +14,7 @@ import itertools
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from db.keys import model_key
@@ -46,14 +47,33 @@ class BoardRows:
         return len(self.best)
 
 
+@dataclass(frozen=True)
+class BoardKeys:
+    """Who is where on one accepted board: model key -> (its best rank, the rowid of the entry that holds it)."""
+
+    snapshot: Snapshot
+    best: dict[str, tuple[int, int]]
+
+
+_UNREAD: Row = {}  # the row of a model the rename rules do not look at (never written to)
+
+
+def sparse_rows(keys: Iterable[str], loaded: Mapping[str, Row]) -> dict[str, Row]:
+    """A board's models (every key), with the rows of only some of them: what the rename rules read of two
+    consecutive boards is which keys each has, and the rows of the models that vanish or arrive."""
+    rows: dict[str, Row] = dict.fromkeys(keys, _UNREAD)
+    rows.update(loaded)
+    return rows
+
+
 @dataclass
 class Timeline:
     """A board and category over time: its accepted snapshots (one per date: a re-publish of the same date
-    replaces the earlier one), and the renames between each board and the next."""
+    replaces the earlier one) as who is where, and the renames between each board and the next."""
 
     board: str
     category: str
-    boards: list[BoardRows]
+    boards: list[BoardKeys]
     links: list[dict[str, str]] = field(default_factory=list)  # links[i]: old key -> new key, boards i -> i+1
 
     @property
@@ -222,35 +242,48 @@ class SnapshotReader:
         return compose(steps, list(boards[0].best))
 
     def timeline(self, board: str, category: str) -> Timeline:
-        """Every accepted board of a board and category, with the renames between each and the next. Read in one
-        query of the few columns a history needs (a text arena's history is hundreds of boards), and kept until
-        the store changes."""
+        """Every accepted board of a board and category, with the renames between each and the next: positions
+        from one index-only query, rows only for the models that vanish or arrive (what the rename rules read), so
+        a text arena's hundreds of boards cost little; kept until the store changes."""
         chosen = self._dated(board, category)
         state = (tuple(s.id for s in chosen), self._revision)
         cached = self._timelines.get((board, category))
         if cached is not None and cached[0] == state:
             return cached[1]
-        by_snapshot = self.store.history_rows(board, category)
-        boards = []
-        for snapshot in chosen:
-            rows = by_snapshot.get(snapshot.id, [])
-            for row in rows:
-                self._overlay(row)
-            boards.append(BoardRows(snapshot, tuple(rows), first_per_model(rows)))
+        positions, keys = self.store.board_positions(board, category), self.store.model_keys(board)
+        by_snapshot: dict[int, dict[str, tuple[int, int]]] = {}
+        for snapshot_id, entries in itertools.groupby(positions, key=itemgetter(0)):
+            best: dict[str, tuple[int, int]] = {}
+            for _, model_id, rank, rowid in entries:
+                best.setdefault(keys[model_id], (rank, rowid))  # rank order: a model's first entry is its best
+            by_snapshot[snapshot_id] = best
+        boards = [BoardKeys(snapshot, by_snapshot.get(snapshot.id, {})) for snapshot in chosen]
         timeline = Timeline(board, category, boards)
         first_seen: dict[str, str] = {}
         last: dict[str, int] = {}
-        for i, rows in enumerate(boards):
-            for key in rows.best:
-                first_seen.setdefault(key, rows.snapshot.as_of)
+        for i, keyed in enumerate(boards):
+            for key in keyed.best:
+                first_seen.setdefault(key, keyed.snapshot.as_of)
                 last[key] = i
-        for i, (before, after) in enumerate(itertools.pairwise(boards)):
-            returning = [k for k in before.best if k not in after.best and last[k] > i]
-            timeline.links.append(
-                self._pair_links(before.best, after.best, board, after.snapshot.as_of, first_seen, returning)
-            )
+        pairs = list(itertools.pairwise(boards))
+        changed = [([k for k in a.best if k not in b.best], [k for k in b.best if k not in a.best]) for a, b in pairs]
+        wanted = [a.best[k][1] for (a, _), (gone, _) in zip(pairs, changed, strict=True) for k in gone]
+        wanted += [b.best[k][1] for (_, b), (_, new) in zip(pairs, changed, strict=True) for k in new]
+        rows = self.store.entry_rows(wanted)
+        for row in rows.values():
+            self._overlay(row)
+        for i, ((before, after), (gone, new)) in enumerate(zip(pairs, changed, strict=True)):
+            old_rows = sparse_rows(before.best, {k: rows[before.best[k][1]] for k in gone})
+            new_rows = sparse_rows(after.best, {k: rows[after.best[k][1]] for k in new})
+            returning = [k for k in gone if last[k] > i]
+            links = self._pair_links(old_rows, new_rows, board, after.snapshot.as_of, first_seen, returning)
+            timeline.links.append(links)
         self._timelines[(board, category)] = (state, timeline)
         return timeline
+
+    def entries(self, rowids: Iterable[int]) -> dict[int, Row]:
+        """Entries by rowid, as stored (a history reads the few rows of its model)."""
+        return self.store.entry_rows(rowids)
 
 
 _READERS: weakref.WeakKeyDictionary[Store, SnapshotReader] = weakref.WeakKeyDictionary()

@@ -32,6 +32,14 @@ class UnknownBoard(LookupError):
         self.board = board
 
 
+def register(found: BoardProfile) -> None:
+    """Add a board found at run time (an arena upstream added, see `arena.discovered_arena`). The registry is
+    otherwise fixed at import; a built-in board is never replaced."""
+    if found.id in PROFILES and PROFILES[found.id] != found:
+        raise ValueError(f"board {found.id!r} already has a profile")
+    PROFILES[found.id] = found
+
+
 def profile(board: str) -> BoardProfile:
     try:
         return PROFILES[board]
@@ -63,4 +71,5 @@ __all__ = [
     "board_ids",
     "live_boards",
     "profile",
+    "register",
 ]

@@ -8,6 +8,9 @@ publishes for it; `overall` is the default.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
+
 from .base import (
     BoardProfile,
     Detail,
@@ -29,7 +32,8 @@ _ARENAS = (
      (r"(?:lm ?arena|arena|lmsys|chatbot arena)(?: text)?(?: with style control)?", r"text arena"),
      Schema.BRADLEY_TERRY),
     ("arena-raw", "text", "Arena Text (no style control)", "text",
-     (r"(?:lm ?arena|arena|lmsys|chatbot arena)(?: text)?" + _RAW, r"arena-raw", r"raw arena"), Schema.BRADLEY_TERRY),
+     (r"(?:lm ?arena|arena|lmsys|chatbot arena)(?: text)?" + _RAW, r"text arena" + _RAW, r"arena-raw",
+      r"raw (?:text )?arena"), Schema.BRADLEY_TERRY),
     ("arena-webdev", "webdev", "Arena WebDev", "webdev", (r"(?:arena[- ])?web ?dev(?: arena)?",), Schema.BRADLEY_TERRY),
     ("arena-vision", "vision_style_control", "Arena Vision", "vision",
      (r"(?:arena[- ])?vision(?: arena)?",), Schema.BRADLEY_TERRY),
@@ -63,14 +67,20 @@ _RELATED = {
 
 
 def arena_profile(
-    board: str, config: str, title: str, page: str, words: tuple[str, ...], schema: Schema
+    board: str,
+    config: str,
+    title: str,
+    page: str | None,
+    words: tuple[str, ...],
+    schema: Schema,
+    related: tuple[str, ...] | None = None,
 ) -> BoardProfile:
     """One arena's profile: what differs between arenas is their config, names and columns."""
     agent = schema is Schema.AGENT
     return BoardProfile(
         id=board,
         title=title,
-        url=f"{SITE}/{page}",
+        url=f"{SITE}/{page}" if page else SITE,
         live=True,
         # Bradley-Terry ratings sit around 1,000-1,600; the agent arenas' IPS score sits near 0.
         score=ScoreFormat("Score", decimals=3) if agent else ScoreFormat("Rating", decimals=0),
@@ -93,8 +103,41 @@ def arena_profile(
         fallback="arena-raw" if board == "arena" else None,
         # free text upstream: "Proprietary" (and its typo) means closed, any license named means open weights
         closed_licenses=frozenset({"proprietary", "propretary"}),
-        related=_RELATED.get(board, ()),
+        related=_RELATED.get(board, ()) if related is None else related,
     )
 
 
 ARENAS: tuple[BoardProfile, ...] = tuple(arena_profile(*spec) for spec in _ARENAS)
+
+_STYLED = "_style_control"
+
+
+def discovered_id(config: str, configs: Collection[str]) -> str:
+    """The board id for a config no profile names, as the hand-written ids go: `arena-<config>`, hyphenated, a
+    style-controlled config taking the plain id and its raw sibling `-raw` (`search` beside
+    `search_style_control` is `arena-search-raw`)."""
+    base = config.removesuffix(_STYLED)
+    slug = re.sub(r"[^a-z0-9]+", "-", base.casefold()).strip("-")
+    raw = not config.endswith(_STYLED) and base + _STYLED in configs
+    return f"arena-{slug}{'-raw' if raw else ''}"
+
+
+def discovered_arena(board: str, config: str, schema: Schema, boards: Collection[str]) -> BoardProfile:
+    """A profile for an arena upstream added after this code was written: its title and words come from the config
+    name ("text_factuality" is "Arena Text Factuality", asked for as "text factuality"), its page is the site's
+    leaderboard index (the arena's own page is not known), and the style-controlled and raw views are related
+    when both are among `boards`."""
+    base = config.removesuffix(_STYLED)
+    raw = board.endswith("-raw")
+    spoken = re.escape(re.sub(r"[^a-z0-9]+", " ", base.casefold()).strip()).replace(r"\ ", "[ _-]")
+    title = "Arena " + " ".join(w.capitalize() for w in re.split(r"[^A-Za-z0-9]+", base) if w)
+    pair = board.removesuffix("-raw") if raw else f"{board}-raw"
+    return arena_profile(
+        board,
+        config,
+        title + (" (no style control)" if raw else ""),
+        None,
+        (rf"(?:arena[- ])?{spoken}(?: arena)?" + (_RAW if raw else ""),),
+        schema,
+        related=(pair,) if pair in boards else (),
+    )

@@ -1,13 +1,16 @@
 """Upstream boards: one importer per board profile, registered here by the profile's id.
 
-Every profile needs an importer and every importer a profile: a mismatch fails at import, not at the first refresh.
+Every built-in profile needs an importer and every importer a profile: a mismatch fails at import, not at the first
+refresh. An arena found at run time is given the arena importer for its columns when first asked for.
 """
 
 from __future__ import annotations
 
-from ..profiles import PROFILES, UnknownBoard
+from ..profiles import PROFILES, UnknownBoard, profile
 from .base import SnapshotData, Source, SourceError
+from .lmarena import COLUMNS as ARENA_COLUMNS
 from .lmarena import SOURCES as ARENA_SOURCES
+from .lmarena import ArenaSource
 from .open_llm import OpenLLMSource
 
 SOURCES: dict[str, Source] = {s.profile.id: s for s in (*ARENA_SOURCES, OpenLLMSource())}
@@ -16,10 +19,16 @@ if set(SOURCES) != set(PROFILES):
 
 
 def get_source(board: str) -> Source:
-    try:
-        return SOURCES[board]
-    except KeyError:
-        raise SourceError(str(UnknownBoard(board))) from None
+    """The board's importer; an arena found at run time (see `profiles.register`) gets the arena importer."""
+    if board not in SOURCES:
+        try:
+            found = profile(board)
+        except UnknownBoard as exc:
+            raise SourceError(str(exc)) from None
+        if found.upstream.schema not in ARENA_COLUMNS:
+            raise SourceError(f"board {board!r} has no importer")
+        SOURCES[board] = ArenaSource(found)
+    return SOURCES[board]
 
 
 __all__ = ["SOURCES", "SnapshotData", "Source", "SourceError", "get_source"]

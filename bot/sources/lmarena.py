@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import pickle
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,14 @@ COLUMNS: dict[Schema, dict[str, Column]] = {
 }
 
 
+def schema_of(names: Collection[str]) -> Schema | None:
+    """The arena column table a file's columns fit, if any: how a config upstream added is recognised."""
+    for schema, columns in COLUMNS.items():
+        if all(name in names for name, col in columns.items() if col.required):
+            return schema
+    return None
+
+
 def ranks(
     scores: np.ndarray, lowers: np.ndarray | None, uppers: np.ndarray | None, published: np.ndarray, names: list[str]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -73,7 +81,9 @@ def ranks(
     """
     n = len(scores)
     published = np.asarray(published)
-    order = np.lexsort((np.array(names, dtype=object), published, -scores))  # the last key sorts first
+    by_name = np.empty(n, dtype=np.int64)
+    by_name[sorted(range(n), key=names.__getitem__)] = np.arange(n)  # names as codes: numpy sorts objects slowly
+    order = np.lexsort((by_name, published, -scores))  # the last key sorts first
     position = np.empty(n, dtype=np.int64)
     position[order] = np.arange(1, n + 1)
     if lowers is None or uppers is None:
@@ -86,7 +96,7 @@ def ranks(
 
 
 def board_hash(category: str, published: str, columns: Mapping[str, list[Any]]) -> str:
-    """One published board (its rows in model-name order, as `parquet.groups` hands them out), whatever the
+    """One published board (its rows in model-name order, as `parquet.Groups` hands them out), whatever the
     file's format: category, date, and each column in name order with its values in the store's types. The date
     counts: a board that comes back to what it was is a change (a republication is the judge's to skip)."""
     digest = hashlib.sha256(f"{category}\n{published}".encode())
@@ -123,20 +133,20 @@ class ArenaSource:
                                      pa.array([checked[d] for d in written.to_pylist()]))  # fmt: skip
         if as_of is not None:
             as_of = check_date(as_of, origin=origin)
-            table = table.filter(pc.less_equal(table.column("as_of"), as_of))
+            table = table.filter(pc.less_equal(table.column("as_of").cast(pa.string()), as_of))
             if table.num_rows == 0:
                 raise SourceError(f"{origin}: no board published on or before {as_of}")
-        for group in parquet.groups(table, ("as_of", "category"), then="name"):
+        derived = {"model_key": ("name", model_key), "org_key": ("organization", org_key)}
+        for group in parquet.Groups(table, ("as_of", "category"), then="name", derived=derived):
             snapshot = self._snapshot(group, origin)
             if snapshot is not None:
                 yield snapshot
 
-    def _snapshot(self, group: pa.Table, origin: str) -> SnapshotData | None:
+    def _snapshot(self, cols: dict[str, list[Any]], origin: str) -> SnapshotData | None:
         """One board. A board is a few hundred rows: as Python lists its checks are quicker than Arrow calls."""
-        cols = {name: group.column(name).to_pylist() for name in group.column_names}
         category, published, file_rows = cols.pop("category")[0], cols.pop("as_of")[0], cols.pop(ROW)
-        names = cols["name"]
-        keys = [model_key(n) for n in names]
+        names, keys = cols["name"], cols.pop("model_key")
+        org_keys = cols.pop("org_key")
         if len(set(keys)) < len(keys):
             first: dict[str, int] = {}
             for key, name, row in zip(keys, names, file_rows, strict=True):
@@ -144,19 +154,24 @@ class ArenaSource:
                     raise SourceError(f"{origin}: {name!r} appears twice in the {category} board of {published}"
                                       f" (rows {first[key] + 1} and {row + 1})")  # fmt: skip
                 first[key] = row
-        for rank, row in zip(cols["rank"], file_rows, strict=True):
-            if rank is not None and rank < 1:
-                raise SourceError(f"{origin}: row {row + 1} has rank {rank}, ranks start at 1")
+        given = cols["rank"] if None not in cols["rank"] else [r for r in cols["rank"] if r is not None]
+        if given and min(given) < 1:
+            row, rank = next(
+                (row, r) for r, row in zip(cols["rank"], file_rows, strict=True) if r is not None and r < 1
+            )
+            raise SourceError(f"{origin}: row {row + 1} has rank {rank}, ranks start at 1")
         digest = board_hash(category, published, cols)
-        bounds = list(zip(cols["rating_lower"], cols["rating_upper"], strict=True))
-        with_intervals = any(lo is not None and hi is not None for lo, hi in bounds)
-        keep = [s is not None and (not with_intervals or (lo is not None and hi is not None))
-                for s, (lo, hi) in zip(cols["score"], bounds, strict=True)]  # fmt: skip
-        if not all(keep):
+        scores, lowers, uppers = cols["score"], cols["rating_lower"], cols["rating_upper"]
+        with_intervals = any(lo is not None for lo in lowers) and any(hi is not None for hi in uppers)
+        if None in scores or (with_intervals and (None in lowers or None in uppers)):
+            # a row without a score, or without an interval on a board that has them, cannot be ranked
+            keep = [s is not None and (not with_intervals or (lo is not None and hi is not None))
+                    for s, lo, hi in zip(scores, lowers, uppers, strict=True)]  # fmt: skip
             log.info("%s: %d row(s) of the %s board of %s have no score or interval and are left out", origin,
                      keep.count(False), category, published)  # fmt: skip
             cols = {name: [v for v, kept in zip(values, keep, strict=True) if kept] for name, values in cols.items()}
             keys = [k for k, kept in zip(keys, keep, strict=True) if kept]
+            org_keys = [k for k, kept in zip(org_keys, keep, strict=True) if kept]
         if not keys:
             return None
         rank, worst, position = ranks(
@@ -167,8 +182,7 @@ class ArenaSource:
             cols["name"],
         )
         cols.update(
-            rank=rank.tolist(), rank_worst=worst.tolist(), position=position.tolist(), model_key=keys,
-            org_key=[org_key(o) for o in cols["organization"]],
+            rank=rank.tolist(), rank_worst=worst.tolist(), position=position.tolist(), model_key=keys, org_key=org_keys,
         )  # fmt: skip
         return SnapshotData(self.profile.id, category, published, content_hash=digest, source=origin, columns=cols)
 

@@ -11,7 +11,7 @@ time: only one board's rows are ever Python objects at once.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +32,19 @@ def store_schema(columns: Mapping[str, Column]) -> pa.Schema:
     return pa.schema([(c.store, _TYPES[c.kind]) for c in columns.values()])
 
 
+BATCH_ROWS = 100_000  # rows read and converted at a time
 _ERRORS = (pa.ArrowInvalid, pa.ArrowIOError, pa.ArrowTypeError, OSError)
 _DATE = r"^\d{4}-\d{2}-\d{2}"
 
 
-def _open(path: Path, columns: Mapping[str, Column], *, origin: str) -> tuple[pq.ParquetFile, list[str]]:
+def _open(
+    path: Path, columns: Mapping[str, Column], *, origin: str, dictionaries: bool = False
+) -> tuple[pq.ParquetFile, list[str]]:
+    """The file and the importer's columns it has; with `dictionaries`, text columns are read dictionary-encoded
+    (a million rows of a few hundred names, categories and dates are then a few small arrays of integers)."""
+    text = [name for name, col in columns.items() if col.kind in ("str", "date")] if dictionaries else None
     try:
-        parquet = pq.ParquetFile(path)
+        parquet = pq.ParquetFile(path, read_dictionary=text)
     except _ERRORS as exc:
         raise SourceError(f"{origin}: not a readable Parquet file ({exc})") from None
     present = set(parquet.schema_arrow.names)
@@ -51,6 +57,14 @@ def _open(path: Path, columns: Mapping[str, Column], *, origin: str) -> tuple[pq
     return parquet, [name for name in columns if name in present]
 
 
+def column_names(path: Path, *, origin: str) -> list[str]:
+    """The file's column names, from its footer alone."""
+    try:
+        return pq.read_schema(path).names
+    except _ERRORS as exc:
+        raise SourceError(f"{origin}: not a readable Parquet file ({exc})") from None
+
+
 def read_rows(path: Path, columns: Mapping[str, Column], *, origin: str) -> list[dict[str, Any]]:
     """Every row of a (small) Parquet file as upstream names them, the importer's columns only."""
     parquet, wanted = _open(path, columns, origin=origin)
@@ -61,26 +75,31 @@ def read_rows(path: Path, columns: Mapping[str, Column], *, origin: str) -> list
 
 
 def read_converted(path: Path, columns: Mapping[str, Column], *, origin: str) -> pa.Table:
-    """The file checked and converted to the store's columns and types (see the module docstring)."""
-    parquet, wanted = _open(path, columns, origin=origin)
+    """The file checked and converted to the store's columns and types (see the module docstring), read a batch of
+    rows at a time so that only the converted columns (text kept dictionary-encoded) are ever held whole."""
+    parquet, wanted = _open(path, columns, origin=origin, dictionaries=True)
+    chunks: dict[str, list[pa.Array]] = {col.store: [] for col in columns.values()}
+    problems: dict[str, list[int]] = {}
+    offset = 0
     try:
-        table = parquet.read(columns=wanted)
+        for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=wanted, use_threads=False):
+            for name, col in columns.items():
+                if name not in wanted:  # an optional column the file lacks: as empty as a missing cell
+                    chunks[col.store].append(pa.nulls(batch.num_rows, _TYPES[col.kind]))
+                    continue
+                array = batch.column(name)
+                convert = _convert_dictionary if pa.types.is_dictionary(array.type) else _convert
+                array, bad, missing = convert(array, col)
+                if bad is not None:
+                    problems.setdefault(f"column {name!r} should be {col.kind}", []).extend(offset + i for i in bad)
+                if missing and col.required and not col.nullable:
+                    problems.setdefault(f"column {name!r} is missing or null", []).extend(offset + i for i in missing)
+                chunks[col.store].append(array)
+            offset += batch.num_rows
     except _ERRORS as exc:
         raise SourceError(f"{origin}: the Parquet data is corrupt ({exc})") from None
-    if table.num_rows == 0:
+    if offset == 0:
         raise SourceError(f"{origin}: the table is empty")
-    problems: dict[str, list[int]] = {}
-    out = {}
-    for name, col in columns.items():
-        if name not in wanted:  # an optional column the file lacks: as empty as a missing cell
-            out[col.store] = pa.nulls(table.num_rows, _TYPES[col.kind])
-            continue
-        array, bad, missing = _convert(table.column(name).combine_chunks(), col)
-        if bad is not None:
-            problems[f"column {name!r} should be {col.kind}"] = bad
-        if missing and col.required and not col.nullable:
-            problems[f"column {name!r} is missing or null"] = missing
-        out[col.store] = array
     if problems:
         parts = []
         for what, at in list(problems.items())[:3]:
@@ -88,18 +107,26 @@ def read_converted(path: Path, columns: Mapping[str, Column], *, origin: str) ->
             more = f" and {len(at) - 3} more" if len(at) > 3 else ""
             parts.append(f"{what} (row {shown}{more})")
         raise SourceError(f"{origin}: {'; '.join(parts)}")
-    return pa.table({**out, ROW: pa.array(range(table.num_rows))})
+    table = pa.table({store: pa.concat_arrays(chunks.pop(store)) for store in list(chunks)})  # one chunk each
+    return table.append_column(ROW, pa.array(np.arange(offset)))
 
 
 def _where(mask: pa.Array) -> list[int]:
     return pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()
 
 
+def _convert_dictionary(array: pa.DictionaryArray, col: Column) -> tuple[pa.Array, list[int] | None, list[int]]:
+    """`_convert` on the dictionary's values only; rows are then told by their index into it."""
+    values, bad, missing = _convert(array.dictionary, col)
+    indices = array.indices
+    rows_at = lambda at: _where(pc.is_in(indices, pa.array(at, indices.type))) if at else []  # noqa: E731
+    empty = sorted({*_where(pc.is_null(indices)), *rows_at(missing)})
+    return pa.DictionaryArray.from_arrays(indices, values), rows_at(bad) if bad is not None else None, empty
+
+
 def _convert(array: pa.Array, col: Column) -> tuple[pa.Array, list[int] | None, list[int]]:
     """(the column in the store's type, rows of the wrong kind or None, rows that are null)."""
     kind, t = col.kind, array.type
-    if pa.types.is_dictionary(t):
-        array, t = array.dictionary_decode(), t.value_type
     everything = list(range(len(array)))
     if kind in ("str", "date"):
         if not (pa.types.is_string(t) or pa.types.is_large_string(t)):
@@ -128,13 +155,53 @@ def _convert(array: pa.Array, col: Column) -> tuple[pa.Array, list[int] | None, 
     return array, sorted(bad) or None, _where(pc.is_null(array))
 
 
-def groups(table: pa.Table, keys: tuple[str, str], *, then: str) -> Iterator[pa.Table]:
-    """A table one group at a time: the rows sharing both `keys` (LMArena: publish date and category), in the order
-    of those keys, each group's rows ordered by `then` (so the same rows always come in the same order)."""
-    order = pc.sort_indices(table.select([*keys, then]), sort_keys=[(k, "ascending") for k in (*keys, then)])
-    ordered = table.take(order)
-    codes = [pc.dictionary_encode(ordered.column(k).combine_chunks()).indices.to_numpy(zero_copy_only=False)
-             for k in keys]  # fmt: skip
-    changes = np.flatnonzero((codes[0][1:] != codes[0][:-1]) | (codes[1][1:] != codes[1][:-1])) + 1
-    for start, end in itertools.pairwise([0, *changes.tolist(), ordered.num_rows]):
-        yield ordered.slice(start, end - start)
+class Groups:
+    """A table's rows a group at a time, as Python lists per column: the rows sharing both `keys` (LMArena:
+    publish date and category), in the order of those keys, each group ordered by `then` (so the same rows always
+    come in the same order). The order is worked out on integer codes. Text columns are decoded through their
+    dictionary, and `derived` columns (name -> (text column, function)) apply a function once per distinct value:
+    a history repeats a few hundred names a million times."""
+
+    def __init__(
+        self,
+        table: pa.Table,
+        keys: tuple[str, str],
+        *,
+        then: str,
+        derived: Mapping[str, tuple[str, Callable[[Any], Any]]],
+    ) -> None:
+        table = table.combine_chunks()
+        self.text: dict[str, tuple[list[Any], np.ndarray]] = {}
+        self.plain: dict[str, pa.Array] = {}
+        for name in table.column_names:
+            array = table.column(name).chunk(0) if table.num_rows else table.column(name).combine_chunks()
+            if pa.types.is_string(array.type):
+                array = pc.dictionary_encode(array)
+            if pa.types.is_dictionary(array.type):
+                indices = pc.fill_null(array.indices, -1).to_numpy(zero_copy_only=False)
+                self.text[name] = ([*array.dictionary.to_pylist(), None], indices)  # index -1: a null
+            else:
+                self.plain[name] = array
+        for name, (source, fn) in derived.items():
+            words, indices = self.text[source]
+            self.text[name] = ([None if w is None else fn(w) for w in words], indices)
+        codes = [_sorted_codes(*self.text[k]) for k in (*keys, then)]
+        self.order = np.lexsort(codes[::-1])  # the last key sorts first
+        first, second = codes[0][self.order], codes[1][self.order]
+        changes = np.flatnonzero((first[1:] != first[:-1]) | (second[1:] != second[:-1])) + 1
+        self.bounds = list(itertools.pairwise([0, *changes.tolist(), len(self.order)]))
+
+    def __iter__(self) -> Iterator[dict[str, list[Any]]]:
+        for start, end in self.bounds:
+            rows = self.order[start:end]
+            group = {name: [words[i] for i in indices[rows].tolist()] for name, (words, indices) in self.text.items()}
+            group.update((name, array.take(rows).to_pylist()) for name, array in self.plain.items())
+            yield group
+
+
+def _sorted_codes(words: list[Any], indices: np.ndarray) -> np.ndarray:
+    """One integer per row, ordered as the values are (nulls last): a text column's sort order without sorting
+    its strings a million times."""
+    rank = pc.rank(pa.array(words[:-1], pa.string()), tiebreaker="dense").to_numpy().astype(np.int64)
+    rank = np.append(rank, rank.max(initial=0) + 1)  # equal values get equal codes; index -1 (a null) sorts last
+    return rank[indices]

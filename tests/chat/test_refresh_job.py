@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hub_server import HubServer
 
-from bot.jobs import jobs, refresh_and_announce, start_scheduler
+from bot.jobs import jobs, refresh_and_announce, refresh_dataset, start_scheduler
 from bot.profiles import live_boards
 from tests.chat.test_alerts import digests, next_board, world
 from tests.parquet_files import bradley_terry_schema, parquet_bytes
@@ -64,7 +64,8 @@ async def test_the_schedule_polls_each_dataset_once_without_overlap_or_backlog(s
     try:
         [job] = scheduler.get_jobs()  # every live board is in one dataset: one request tells about all of them
         assert job.id == f"refresh:{DATASET}"
-        assert job.args[1] == jobs()[DATASET] == live_boards()  # the archived Open LLM board is never polled
+        assert job.func is refresh_dataset and job.args[1] == DATASET
+        assert jobs()[DATASET] == live_boards()  # the archived Open LLM board is never polled
         assert job.trigger.interval.total_seconds() == simcord_env.bot.settings.refresh_minutes * 60
         assert job.trigger.jitter == 60
         assert job.max_instances == 1 and job.coalesce and job.misfire_grace_time == 60

@@ -350,13 +350,14 @@ def test_rejected_boards_do_not_count(empty_store: Store) -> None:
 
 
 def test_a_new_board_is_seen_and_the_history_is_read_once(empty_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A history reads its board's rows in one query after the store changes, and not at all while it does not."""
+    """A history reads its board's positions in one query after the store changes, and not at all while it does
+    not."""
     empty_store.save_snapshots([board("2024-07-01", ("Model X", "Acme"))])
     assert arena(empty_store, "model x").days_at_1 == 1
     empty_store.save_snapshots([board("2024-07-04", ("Other", "Beta"), ("Model X", "Acme"))])
     reads: list[str] = []
-    history_rows = empty_store.history_rows
-    monkeypatch.setattr(empty_store, "history_rows", lambda b, c: reads.append(c) or history_rows(b, c))
+    positions = empty_store.board_positions
+    monkeypatch.setattr(empty_store, "board_positions", lambda b, c: reads.append(c) or positions(b, c))
     history = arena(empty_store, "model x")
     assert [(p.date, p.rank) for p in history.points] == [("2024-07-01", 1), ("2024-07-04", 2)]
     assert history.days_at_1 == 3
