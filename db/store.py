@@ -268,11 +268,11 @@ class Store:
     # The columns a history reads of every board: points, and what the rename rules compare.
     def board_positions(self, board: str, category: str) -> list[tuple[int, int, int, int]]:
         """(snapshot id, model id, rank, entry rowid) of every entry of every accepted snapshot of the board and
-        category, by snapshot and rank: who is where on every board, in one query, without reading the rows (a text
-        arena's history is hundreds of boards)."""
+        category, by snapshot (in date order) and rank: who is where on every board, in one query in index order,
+        without reading the rows (a text arena's history is hundreds of boards)."""
         return self.db.execute(
             "SELECT e.snapshot_id, e.model_id, e.rank, e.rowid FROM snapshots s JOIN entries e ON e.snapshot_id = s.id"
-            " WHERE s.board = ? AND s.category = ? AND s.status = 'ok' ORDER BY e.snapshot_id, e.rank, e.rowid",
+            " WHERE s.board = ? AND s.category = ? AND s.status = 'ok' ORDER BY s.as_of, s.id, e.rank",  # index order
             [board, category],
         ).fetchall()
 

@@ -25,6 +25,7 @@ from .names import normalise
 from .renames import compose, rename_links
 
 Row = dict[str, Any]
+MAX_ENTRIES = 100_000  # entry rows kept for histories (a few hundred per model asked about)
 
 
 def first_per_model(rows: Iterable[Row]) -> dict[str, Row]:
@@ -99,6 +100,7 @@ class SnapshotReader:
         self._links: dict[tuple[Any, ...], dict[str, str]] = {}
         self._first_seen: dict[tuple[str, str], dict[str, str]] = {}
         self._checked: dict[str, str] | None = None
+        self._entries: dict[int, Row] = {}  # entry rowid -> the row, for histories
 
     # --- what may have changed --------------------------------------------------------------------------------
 
@@ -113,6 +115,7 @@ class SnapshotReader:
         self._aliases.clear()
         self._first_seen.clear()
         self._links.clear()
+        self._entries.clear()
         self._checked = None
         organizations = self.store.organization_index()
         if organizations != self._organizations:
@@ -252,10 +255,13 @@ class SnapshotReader:
             return cached[1]
         positions, keys = self.store.board_positions(board, category), self.store.model_keys(board)
         by_snapshot: dict[int, dict[str, tuple[int, int]]] = {}
-        for snapshot_id, entries in itertools.groupby(positions, key=itemgetter(0)):
-            best: dict[str, tuple[int, int]] = {}
-            for _, model_id, rank, rowid in entries:
-                best.setdefault(keys[model_id], (rank, rowid))  # rank order: a model's first entry is its best
+        for snapshot_id, group in itertools.groupby(positions, key=itemgetter(0)):
+            entries = list(group)
+            best = {keys[model_id]: (rank, rowid) for _, model_id, rank, rowid in entries}
+            if len(best) < len(entries):  # a model listed more than once (Open LLM): its first, best-ranked entry
+                best = {}
+                for _, model_id, rank, rowid in entries:
+                    best.setdefault(keys[model_id], (rank, rowid))
             by_snapshot[snapshot_id] = best
         boards = [BoardKeys(snapshot, by_snapshot.get(snapshot.id, {})) for snapshot in chosen]
         timeline = Timeline(board, category, boards)
@@ -282,8 +288,16 @@ class SnapshotReader:
         return timeline
 
     def entries(self, rowids: Iterable[int]) -> dict[int, Row]:
-        """Entries by rowid, as stored (a history reads the few rows of its model)."""
-        return self.store.entry_rows(rowids)
+        """Entries by rowid, as stored (a history reads the few rows of its model), kept until the store changes:
+        the same history asked again reads nothing."""
+        self.sync()
+        wanted = list(rowids)
+        missing = [r for r in wanted if r not in self._entries]
+        if missing:
+            if len(self._entries) > MAX_ENTRIES:
+                self._entries.clear()
+            self._entries.update(self.store.entry_rows(missing))
+        return {r: self._entries[r] for r in wanted}
 
 
 _READERS: weakref.WeakKeyDictionary[Store, SnapshotReader] = weakref.WeakKeyDictionary()
