@@ -6,7 +6,7 @@ Snapshots are immutable once written; a snapshot's rows go in with it in one tra
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import repeat
@@ -266,15 +266,18 @@ class Store:
         return [{k: v for k, v in zip(names, row, strict=True) if v is not None} for row in cursor]
 
     # The columns a history reads of every board: points, and what the rename rules compare.
-    def board_positions(self, board: str, category: str) -> list[tuple[int, int, int, int]]:
+    def board_positions(self, board: str, category: str) -> Iterator[tuple[int, int, int, int]]:
         """(snapshot id, model id, rank, entry rowid) of every entry of every accepted snapshot of the board and
         category, by snapshot (in date order) and rank: who is where on every board, in one query in index order,
-        without reading the rows (a text arena's history is hundreds of boards)."""
-        return self.db.execute(
-            "SELECT e.snapshot_id, e.model_id, e.rank, e.rowid FROM snapshots s JOIN entries e ON e.snapshot_id = s.id"
-            " WHERE s.board = ? AND s.category = ? AND s.status = 'ok' ORDER BY s.as_of, s.id, e.rank",  # index order
-            [board, category],
-        ).fetchall()
+        without reading the rows (a text arena's history is hundreds of boards). Streamed: a caller that keeps
+        only the numbers never holds tens of thousands of tuples (which would wake the garbage collector)."""
+        return iter(
+            self.db.execute(
+                "SELECT e.snapshot_id, e.model_id, e.rank, e.rowid FROM snapshots s JOIN entries e ON e.snapshot_id = s.id"
+                " WHERE s.board = ? AND s.category = ? AND s.status = 'ok' ORDER BY s.as_of, s.id, e.rank",  # index order
+                [board, category],
+            )
+        )
 
     def model_keys(self, board: str) -> dict[int, str]:
         """Model id -> model key, for one board."""

@@ -128,8 +128,8 @@ def model_history(
     for i, keyed in enumerate(timeline.boards[:count]):
         here = [(keyed.best[k], k) for k in keys if k in keyed.best]
         if here:
-            (rank, rowid), key = min(here)  # one key per snapshot unless an explicit alias overlaps two
-            found.append((i, rank, key, rowid))
+            rank, key = min(here)  # one key per snapshot unless an explicit alias overlaps two
+            found.append((i, rank, key, keyed.rowids[key]))
     rows = read.entries(rowid for *_, rowid in found)  # the model's own rows only
     points: list[Point] = []
     ranks: dict[int, int] = {}

@@ -14,7 +14,6 @@ import itertools
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any
 
 from db.keys import model_key
@@ -50,10 +49,12 @@ class BoardRows:
 
 @dataclass(frozen=True)
 class BoardKeys:
-    """Who is where on one accepted board: model key -> (its best rank, the rowid of the entry that holds it)."""
+    """Who is where on one accepted board: model key -> its best rank, and -> the rowid of the entry holding it
+    (plain numbers: a timeline of hundreds of boards holds no per-entry objects)."""
 
     snapshot: Snapshot
-    best: dict[str, tuple[int, int]]
+    best: dict[str, int]
+    rowids: dict[str, int]
 
 
 _UNREAD: Row = {}  # the row of a model the rename rules do not look at (never written to)
@@ -253,17 +254,16 @@ class SnapshotReader:
         cached = self._timelines.get((board, category))
         if cached is not None and cached[0] == state:
             return cached[1]
-        positions, keys = self.store.board_positions(board, category), self.store.model_keys(board)
-        by_snapshot: dict[int, dict[str, tuple[int, int]]] = {}
-        for snapshot_id, group in itertools.groupby(positions, key=itemgetter(0)):
-            entries = list(group)
-            best = {keys[model_id]: (rank, rowid) for _, model_id, rank, rowid in entries}
-            if len(best) < len(entries):  # a model listed more than once (Open LLM): its first, best-ranked entry
-                best = {}
-                for _, model_id, rank, rowid in entries:
-                    best.setdefault(keys[model_id], (rank, rowid))
-            by_snapshot[snapshot_id] = best
-        boards = [BoardKeys(snapshot, by_snapshot.get(snapshot.id, {})) for snapshot in chosen]
+        keys = self.store.model_keys(board)
+        by_snapshot: dict[int, tuple[dict[str, int], dict[str, int]]] = {}
+        for snapshot_id, model_id, rank, rowid in self.store.board_positions(board, category):
+            if snapshot_id not in by_snapshot:
+                by_snapshot[snapshot_id] = ({}, {})
+            best, rowids = by_snapshot[snapshot_id]
+            key = keys[model_id]
+            if key not in best:  # rank order: a model's first entry is its best (Open LLM lists some twice)
+                best[key], rowids[key] = rank, rowid
+        boards = [BoardKeys(snapshot, *by_snapshot.get(snapshot.id, ({}, {}))) for snapshot in chosen]
         timeline = Timeline(board, category, boards)
         first_seen: dict[str, str] = {}
         last: dict[str, int] = {}
@@ -273,14 +273,14 @@ class SnapshotReader:
                 last[key] = i
         pairs = list(itertools.pairwise(boards))
         changed = [([k for k in a.best if k not in b.best], [k for k in b.best if k not in a.best]) for a, b in pairs]
-        wanted = [a.best[k][1] for (a, _), (gone, _) in zip(pairs, changed, strict=True) for k in gone]
-        wanted += [b.best[k][1] for (_, b), (_, new) in zip(pairs, changed, strict=True) for k in new]
+        wanted = [a.rowids[k] for (a, _), (gone, _) in zip(pairs, changed, strict=True) for k in gone]
+        wanted += [b.rowids[k] for (_, b), (_, new) in zip(pairs, changed, strict=True) for k in new]
         rows = self.store.entry_rows(wanted)
         for row in rows.values():
             self._overlay(row)
         for i, ((before, after), (gone, new)) in enumerate(zip(pairs, changed, strict=True)):
-            old_rows = sparse_rows(before.best, {k: rows[before.best[k][1]] for k in gone})
-            new_rows = sparse_rows(after.best, {k: rows[after.best[k][1]] for k in new})
+            old_rows = sparse_rows(before.best, {k: rows[before.rowids[k]] for k in gone})
+            new_rows = sparse_rows(after.best, {k: rows[after.rowids[k]] for k in new})
             returning = [k for k in gone if last[k] > i]
             links = self._pair_links(old_rows, new_rows, board, after.snapshot.as_of, first_seen, returning)
             timeline.links.append(links)
