@@ -50,7 +50,7 @@ def main() -> None:
             if not item.is_name:
                 continue
             query = parse_question(item.question, answerer.lexicon)
-            board = query.board or item.board or answerer.default_board
+            board = query.board or item.board or answerer.board_for(None)
             cases.append((item, query.models[0], answerer.view(board, None, query.as_of)))
 
         names_cache: dict[int, list[str]] = {}

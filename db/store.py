@@ -273,8 +273,10 @@ class Store:
         only the numbers never holds tens of thousands of tuples (which would wake the garbage collector)."""
         return iter(
             self.db.execute(
-                "SELECT e.snapshot_id, e.model_id, e.rank, e.rowid FROM snapshots s JOIN entries e ON e.snapshot_id = s.id"
-                " WHERE s.board = ? AND s.category = ? AND s.status = 'ok' ORDER BY s.as_of, s.id, e.rank",  # index order
+                "SELECT e.snapshot_id, e.model_id, e.rank, e.rowid"
+                " FROM snapshots s JOIN entries e ON e.snapshot_id = s.id"
+                " WHERE s.board = ? AND s.category = ? AND s.status = 'ok'"
+                " ORDER BY s.as_of, s.id, e.rank",  # index order
                 [board, category],
             )
         )

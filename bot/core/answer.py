@@ -171,6 +171,7 @@ class Answer:
     orgs: list[OrgShare] = field(default_factory=list)
     boards: list[BoardSummary] = field(default_factory=list)
     candidates: list[str] = field(default_factory=list)
+    newer_than_board: bool = False  # not found, and the name reads as a later release than the board holds
     notes: list[str] = field(default_factory=list)
     total: int | None = None  # rows that matched, for lists
     of: int | None = None  # rows on the board (Open LLM lists some models once per precision)
@@ -205,6 +206,7 @@ class Answer:
             "entries": [e.to_json() for e in self.entries] + [o.to_json() for o in self.orgs],
             "boards": [b.to_json() for b in self.boards],
             "candidates": list(self.candidates),
+            "newer_than_board": self.newer_than_board,
             "notes": list(self.notes),
             "total": self.total,
             "of": self.of,

@@ -286,12 +286,12 @@ class Answerer:
         answer = self._base(query, view, kind)
         answer.title = resolution.query
         answer.candidates = [c.name for c in resolution.candidates]
-        if kind is Kind.NOT_FOUND and not answer.candidates and (answer.age_days or 0) >= OLD_BOARD_DAYS:
-            # nothing like it on a board months old: the model is likely newer than the board
-            answer.notes.append(
-                f"“{resolution.query}” is not on the stored board of {answer.as_of} ({answer.age_days} days old)"
-                + ("; `leaderbot refresh` fetches the current one." if view.profile.live else ".")
-            )
+        old = kind is Kind.NOT_FOUND and (answer.age_days or 0) >= OLD_BOARD_DAYS
+        if old and (not answer.candidates or view.index.looks_newer(resolution.query, view.snapshot.as_of)):
+            # nothing like it, or a later release than any on a board months old: the model is likely newer than
+            # the board, and unrelated suggestions would only mislead
+            answer.candidates = []
+            answer.newer_than_board = True
         answer.pending, answer.pending_name = replace(query, board=view.profile.id), name
         return answer
 

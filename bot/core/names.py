@@ -101,6 +101,33 @@ def split_namespace(name: str) -> tuple[str | None, str]:
     return None, name
 
 
+def version_after(tokens: tuple[Token, ...], family: str) -> tuple[int, ...] | None:
+    """The version that follows the family word ("claude-3-5-sonnet" -> (3, 5) after "claude"), to tell which of
+    two names of one family is the later release. Only before the size: numbers after it are a fine-tune's own
+    ("Qwen-0.5B-DPO-5epoch")."""
+    seen = False
+    for token in tokens:
+        if token.text == family:
+            seen = True
+        elif seen and token.kind == "size":
+            return None
+        elif seen and token.kind == "number":
+            return tuple(int(part) for part in token.text.split("."))
+    return None
+
+
+def release_dates(tokens: tuple[Token, ...]) -> list[str]:
+    """ISO dates a name carries as release tags ("gpt-4o-2024-08-06" -> "2024-08-06")."""
+    found = []
+    for token in tokens:
+        text = token.text
+        if token.kind == "tag" and len(text) == 8 and text.isdigit() and text.startswith("20"):
+            month, day = int(text[4:6]), int(text[6:])
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                found.append(f"{text[:4]}-{text[4:6]}-{text[6:]}")
+    return found
+
+
 def parse_size(name: str) -> float | None:
     """Parameters in billions when the name says them (arena names often do): 'Qwen2-72B' -> 72.0, '8x7b' -> 56."""
     best = None

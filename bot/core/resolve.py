@@ -24,7 +24,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from db.keys import model_key, org_key
 
-from .names import Token, normalise, split_namespace, tokenize
+from .names import Token, normalise, release_dates, split_namespace, tokenize, version_after
 
 MAX_CANDIDATES = 25  # a Discord select menu holds 25 options
 
@@ -252,6 +252,22 @@ class NameIndex:
             normalise(query), self._normalised_names, scorer=fuzz.QRatio, limit=limit, score_cutoff=40
         )
         return [self.candidates[i] for _, _, i in found]
+
+    def looks_newer(self, text: str, as_of: str) -> bool:
+        """Whether a name the board does not hold reads as a later release than the board knows: a release date
+        after the board's, or a version above every version of its family on the board ("claude opus 4.6" on a
+        board whose newest Claude is 3.5). Such a name is most likely simply newer than the stored board."""
+        tokens = tokenize(" ".join(text.split()))
+        if any(day > as_of for day in release_dates(tokens)):
+            return True
+        family = next((t.text for t in tokens if t.kind == "word" and not t.soft), None)
+        if family is None or family not in self._postings:
+            return False
+        version = version_after(tokens, family)
+        if version is None:
+            return False
+        known = [version_after(self.candidates[i].tokens, family) for i in self._postings[family]]
+        return all(v is None or v < version for v in known) and any(v is not None for v in known)
 
     def _prefix_readings(self, text: str) -> dict[str, int]:
         start = bisect.bisect_left(self._vocabulary, text)

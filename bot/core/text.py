@@ -122,6 +122,15 @@ def _clarify(answer: Answer) -> str:
 
 
 def _not_found(answer: Answer) -> str:
+    if answer.newer_than_board:
+        if answer.archived:
+            line = f"“{answer.title}” is not on {source_line(answer)}: the model is likely newer than the board."
+        else:
+            line = (
+                f"“{answer.title}” is not on the stored {source_line(answer)};"
+                " `leaderbot refresh` fetches the current one."
+            )
+        return "\n".join([*answer.notes, line])
     line = f"I can't find “{answer.title}” on {source_line(answer)}."
     if answer.candidates:
         line += " Did you mean: " + "; ".join(answer.candidates[:5]) + "?"

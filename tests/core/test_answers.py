@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -424,6 +425,54 @@ def test_not_found_offers_suggestions(answerer: Answerer) -> None:
     assert answer.kind == "not_found"
     assert answer.candidates[0] == "GPT-4o-2024-05-13"
     assert "Did you mean" in answer.text and "GPT-4o-2024-05-13" in answer.text
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "claude-opus-4-6",  # a later Claude version than the board's 3.5
+        "gpt-5.2-chat-latest-20260210",  # a later GPT, and a release date after the board's
+        "qwen3.5-max-preview",  # the board's newest Qwen is 2.5
+        "gemini 3 pro",
+    ],
+)
+def test_a_name_newer_than_a_months_old_board_gets_no_unrelated_suggestions(answerer: Answerer, name: str) -> None:
+    answer = answerer.ask(f"rank of {name}")
+    assert answer.kind == "not_found" and answer.newer_than_board
+    assert answer.candidates == []
+    assert (
+        f"“{name}” is not on the stored Arena Text (no style control) (overall, board of 2024-12-31, 700 days old);"
+        " `leaderbot refresh` fetches the current one." in answer.text
+    )
+    assert "Did you mean" not in answer.text
+
+
+def test_on_the_archive_a_newer_name_is_told_the_board_is_archived(answerer: Answerer) -> None:
+    answer = answerer.ask("rank of qwen3 235b on open llm")
+    assert answer.kind == "not_found" and answer.newer_than_board
+    assert "archived board of 2025-03-21" in answer.text and "likely newer than the board" in answer.text
+    assert "refresh" not in answer.text  # nothing to fetch: the board is retired
+
+
+@pytest.mark.parametrize(
+    ("name", "suggested"),
+    [
+        ("gpt-4o-2024-05-1", "GPT-4o-2024-05-13"),
+        ("claude 2.5 opus", "Claude 3 Opus"),
+        ("qwen 1 110b", "Qwen1.5-110B-Chat"),
+    ],
+)
+def test_an_older_or_misspelt_name_still_gets_suggestions(answerer: Answerer, name: str, suggested: str) -> None:
+    answer = answerer.ask(f"rank of {name}")
+    assert answer.kind == "not_found" and not answer.newer_than_board
+    assert suggested in answer.candidates and "Did you mean" in answer.text
+
+
+def test_on_a_fresh_board_a_newer_looking_name_still_gets_suggestions(store: Store) -> None:
+    fresh = Answerer(store, now=lambda: datetime(2025, 1, 5, tzinfo=UTC))  # the board is 5 days old
+    answer = fresh.ask("rank of claude-opus-4-6")
+    assert answer.kind == "not_found" and not answer.newer_than_board
+    assert answer.candidates and "Did you mean" in answer.text
 
 
 @pytest.mark.parametrize("question", ["rank of @everyone gpt-4o-2024-05-13", "rank of gpt-4o-2024-05-13 @everyone"])

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.core.names import normalise, parse_size, split_namespace, tokenize
+from bot.core.names import normalise, parse_size, release_dates, split_namespace, tokenize, version_after
 
 
 def kinds(name: str) -> list[tuple[str, str]]:
@@ -142,3 +142,26 @@ def test_empty_and_punctuation_only_names() -> None:
     assert tokenize("") == ()
     assert tokenize(" - _ / ") == ()
     assert normalise("@#!?") == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "family", "version"),
+    [
+        ("claude-3-5-sonnet-20240620", "claude", (3, 5)),
+        ("claude-opus-4-6", "claude", (4, 6)),
+        ("Qwen2.5-72B-Instruct", "qwen", (2, 5)),
+        ("gpt-4o-mini-2024-07-18", "gpt", (4,)),
+        ("Qwen-0.5B-DPO-5epoch", "qwen", None),  # a fine-tune's own number, after the size
+        ("gemini-exp-1206", "gemini", None),  # a release tag is not a version
+        ("Mistral-Large-2411", "llama", None),  # not of that family
+    ],
+)
+def test_version_after_the_family_word(name: str, family: str, version: tuple[int, ...] | None) -> None:
+    assert version_after(tokenize(name), family) == version
+
+
+def test_release_dates_are_read_from_eight_digit_tags() -> None:
+    assert release_dates(tokenize("gpt-4o-2024-08-06")) == ["2024-08-06"]
+    assert release_dates(tokenize("gpt-5.2-chat-latest-20260210")) == ["2026-02-10"]
+    assert release_dates(tokenize("Mistral-Large-2411")) == []  # four digits: no day to compare
+    assert release_dates(tokenize("model-20241399")) == []  # not a date
