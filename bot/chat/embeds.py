@@ -14,7 +14,17 @@ import discord
 
 from ..core.answer import Answer, Entry, Kind
 from ..core.changes import ChangeSet
-from ..core.text import EVENT_HEADINGS, age_text, describe_event, entry_line, history_line, render_body, score_text
+from ..core.text import (
+    EVENT_HEADINGS,
+    age_text,
+    aspect_line,
+    describe_event,
+    entry_line,
+    history_line,
+    render_body,
+    score_text,
+    tied_text,
+)
 from ..profiles import profile
 
 TITLE_MAX = 256
@@ -30,6 +40,8 @@ COLOURS = {
     Kind.COMPARE: discord.Colour.teal(),
     Kind.ORGS: discord.Colour.purple(),
     Kind.HISTORY: discord.Colour.dark_teal(),
+    Kind.CHANGES: discord.Colour.gold(),
+    Kind.GREETING: discord.Colour.green(),
     Kind.BOARDS: discord.Colour.dark_grey(),
     Kind.CLARIFY: discord.Colour.orange(),
     Kind.NOT_FOUND: discord.Colour.red(),
@@ -105,12 +117,28 @@ def _list_pages(answer: Answer, lines: list[str], title: str, tail: str = "") ->
 
 def _top(answer: Answer) -> list[discord.Embed]:
     lines = [_line(answer, e) for e in answer.entries] or ["No model matches that."]
-    tail = f"\n\n{answer.total} models match in all." if answer.total and answer.total > len(answer.entries) else ""
+    tail = f"\n\n*{escape(answer.footnote)}*" if answer.footnote else ""
+    tail += f"\n\n{answer.total} models match in all." if answer.total and answer.total > len(answer.entries) else ""
     return _list_pages(answer, lines, answer.title or "Top", tail)
 
 
 def _compare(answer: Answer) -> list[discord.Embed]:
-    return _list_pages(answer, [_line(answer, e) for e in answer.entries], "Comparison")
+    tied = tied_text(answer)
+    return _list_pages(
+        answer, [_line(answer, e) for e in answer.entries], "Comparison", f"\n\n{escape(tied)}" if tied else ""
+    )
+
+
+def _changes(answer: Answer) -> list[discord.Embed]:
+    """The same embed a digest is, with the answer's notes above it; only notes when nothing is to compare."""
+    if answer.changes is None:
+        return [_embed(answer, "Changes", clip(_notes(answer), DESCRIPTION_MAX))]
+    digest = render_digest(answer.changes)
+    notes = _notes(answer)
+    description = clip(
+        (notes + "\n" if notes else "") + (digest.description or "No changes worth telling."), DESCRIPTION_MAX
+    )
+    return [_embed(answer, digest.title or "Changes", description)]
 
 
 def _orgs(answer: Answer) -> list[discord.Embed]:
@@ -119,11 +147,13 @@ def _orgs(answer: Answer) -> list[discord.Embed]:
         f" {escape(o.model)}"
         for o in answer.orgs
     ]
-    return _list_pages(answer, lines, answer.title or "Organizations")
+    tail = f"\n\n*{escape(answer.footnote)}*" if answer.footnote else ""
+    return _list_pages(answer, lines, answer.title or "Organizations", tail)
 
 
 def _history(answer: Answer) -> list[discord.Embed]:
-    lines = [escape(history_line(h)) for h in answer.histories]
+    facts = [f"**{escape(aspect_line(h, answer.aspect))}**" for h in answer.histories] if answer.aspect else []
+    lines = [*facts, *(escape(history_line(h)) for h in answer.histories)]
     description = clip("\n".join([*(f"*{escape(n)}*" for n in answer.notes), *lines]), DESCRIPTION_MAX)
     return [_embed(answer, f"History: {answer.title}", description)]
 
@@ -194,6 +224,8 @@ RENDERERS: dict[Kind, Callable[[Answer], list[discord.Embed]]] = {
     Kind.BOARDS: _text("Boards"),
     Kind.ERROR: _text("I couldn't answer that"),
     Kind.HELP: _text("Leaderbot: what you can ask", markdown=True),
+    Kind.GREETING: _text("Hello!", markdown=True),
+    Kind.CHANGES: _changes,
 }
 
 

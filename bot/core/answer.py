@@ -11,13 +11,14 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .changes import ChangeSet
     from .history import History
-    from .questions import Query
+    from .questions import Aspect, Query
 
 
 class Kind(StrEnum):
-    """What a question asks for, and so what its answer holds. Questions have the first eight; `clarify` and
-    `not_found` are answers to a question whose model name could not be settled."""
+    """What a question asks for, and so what its answer holds. `clarify` and `not_found` are answers to a question
+    whose model name could not be settled."""
 
     RANK = "rank"
     TOP = "top"
@@ -25,7 +26,9 @@ class Kind(StrEnum):
     ORGS = "orgs"
     BOARDS = "boards"
     HISTORY = "history"
+    CHANGES = "changes"
     HELP = "help"
+    GREETING = "greeting"
     ERROR = "error"
     CLARIFY = "clarify"
     NOT_FOUND = "not_found"
@@ -47,7 +50,7 @@ class ModelDetails:
     official: bool | None = None
     model_type: str | None = None
     rank_spread: tuple[int, int] | None = None  # the best and worst rank the intervals allow
-    position: int | None = None  # the place by score, 1..N
+    rating_position: int | None = None  # the place by score, 1..N, as the file lists it
     license: str | None = None  # the board's own text
     license_class: str | None = None  # 'open weights', 'proprietary' or 'unknown'
     observations: int | None = None  # agent arenas
@@ -88,6 +91,7 @@ class Entry:
     country: str | None
     details: ModelDetails = field(default_factory=ModelDetails)
     others: list[Standing] = field(default_factory=list)  # the model on related boards (rank answers)
+    position: int | None = None  # its place in a list (1 = first listed), beside the board's rank
 
     @property
     def other(self) -> Standing | None:
@@ -96,6 +100,7 @@ class Entry:
     def to_json(self) -> dict[str, Any]:
         return {
             "rank": self.rank,
+            "position": self.position,
             "model": self.model,
             "score": self.score,
             "organization": self.organization,
@@ -173,10 +178,13 @@ class Answer:
     candidates: list[str] = field(default_factory=list)
     newer_than_board: bool = False  # not found, and the name reads as a later release than the board holds
     notes: list[str] = field(default_factory=list)
+    footnote: str = ""  # a sentence after a list: how a tie at the cut was handled
     total: int | None = None  # rows that matched, for lists
     of: int | None = None  # rows on the board (Open LLM lists some models once per precision)
     sort_label: str | None = None  # what a list is ordered by when not the board's score
     histories: list[History] = field(default_factory=list)  # for `history` answers, one per model asked
+    aspect: Aspect | None = None  # the one fact of a history asked for itself ("when did X first reach #1")
+    changes: ChangeSet | None = None  # for `changes` answers
     error: str | None = None
     text: str = ""
     # For a clarification: the question to finish once the user picks one of `candidates` for `pending_name`.
@@ -208,10 +216,17 @@ class Answer:
             "candidates": list(self.candidates),
             "newer_than_board": self.newer_than_board,
             "notes": list(self.notes),
+            "footnote": self.footnote,
             "total": self.total,
             "of": self.of,
             "sort_label": self.sort_label,
             "histories": [h.to_json() for h in self.histories],
+            **({"aspect": str(self.aspect)} if self.aspect else {}),
+            **(
+                {"from": self.changes.from_date, "to": self.changes.to_date, "events": self.changes.to_json()["events"]}
+                if self.changes is not None
+                else {}
+            ),
             "error": self.error,
             "text": self.text,
         }

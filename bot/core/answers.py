@@ -7,6 +7,7 @@ next answer. What differs between boards is asked of their profiles.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -15,12 +16,15 @@ from typing import Any
 
 from db.store import Store
 
-from ..profiles import FILTER_NAMES, PROFILES, BoardProfile, Detail, Filter, RankRule, profile
+from ..profiles import FILTER_NAMES, PROFILES, BoardProfile, Detail, Filter, profile
+from ..profiles.base import PROPRIETARY
 from ..settings import DEFAULT_BOARD
 from .answer import Answer, AnswerError, BoardSummary, Entry, Kind, ModelDetails, OrgShare, Standing
 from .boards import BoardView, build_view, find_other, organization_words
+from .changes import changes_between
 from .history import model_history
-from .questions import EU_COUNTRIES, MAX_COUNT, Filters, Lexicon, Query, parse_question
+from .names import normalise, split_namespace
+from .questions import CLOSED, EU_COUNTRIES, MAX_COUNT, Aspect, Filters, Lexicon, Query, parse_question
 from .resolve import Candidate, Resolution
 from .snapshots import first_per_model, reader
 from .text import render_text
@@ -31,6 +35,8 @@ MAX_VIEWS = 32
 
 # A board this old (or older) that lacks a name may simply predate the model: say so instead of guessing.
 OLD_BOARD_DAYS = 60
+# A top N whose cut falls inside a tie lists up to this many more (everyone sharing the last rank); beyond it, says so.
+MAX_TIED_EXTRA = 10
 
 
 class Answerer:
@@ -50,6 +56,7 @@ class Answerer:
         self.reader = reader(store)
         self._views: dict[tuple[int, int, tuple[tuple[str, str], ...]], BoardView] = {}
         self._org_state: tuple[int, dict[str, frozenset[str]], Lexicon] = (-1, {}, Lexicon())
+        self._lexicon: tuple[tuple[int, ...], Lexicon] = ((), Lexicon())
 
     # --- cached state -----------------------------------------------------------------------------------------
 
@@ -65,7 +72,24 @@ class Answerer:
 
     @property
     def lexicon(self) -> Lexicon:
-        return self._organizations()[1]
+        """The question lexicon: organizations, and the categories and model names of the boards held, rebuilt
+        when the store changes (a name on a board is what lets it win over the filter words inside it)."""
+        _, organizations = self._organizations()
+        key = (*self.store.revision(), self.reader.organizations_version)
+        if self._lexicon[0] != key:
+            names: set[str] = set()
+            categories: set[str] = set()
+            for board in PROFILES:
+                categories.update(self.categories(board))
+                view = self.view(board)
+                names.update(self.reader.model_aliases(board))
+                if view is not None:
+                    for candidate in view.index.candidates:
+                        names.add(normalise(candidate.name))
+                        names.add(normalise(split_namespace(candidate.name)[1]))
+            lexicon = replace(organizations, categories=frozenset(categories), model_names=frozenset(names))
+            self._lexicon = (key, lexicon)
+        return self._lexicon[1]
 
     def view(self, board: str, category: str | None = None, as_of: str | None = None) -> BoardView | None:
         """The board's latest snapshot (on or before `as_of`) in memory, or None when the store has none."""
@@ -128,7 +152,9 @@ class Answerer:
             Kind.ORGS: self._orgs,
             Kind.BOARDS: self._boards,
             Kind.HISTORY: self._history,
+            Kind.CHANGES: self._changes,
             Kind.HELP: self._help,
+            Kind.GREETING: self._greeting,
             Kind.ERROR: self._error,
         }
         try:
@@ -144,6 +170,9 @@ class Answerer:
 
     def _help(self, query: Query) -> Answer:
         return Answer(query.text, Kind.HELP, board=self.default_board)
+
+    def _greeting(self, query: Query) -> Answer:
+        return Answer(query.text, Kind.GREETING, board=self.default_board)
 
     @staticmethod
     def _known(board: str) -> str:
@@ -173,14 +202,28 @@ class Answerer:
         board_profile = profile(board)
         categories = self.categories(board)
         if query.category and query.category not in categories:
-            shown = ", ".join(categories) or "none yet"
-            raise AnswerError(f"{board_profile.title} has no category {query.category!r}; it has: {shown}.")
+            raise AnswerError(self._no_category(board, query.category, categories))
         first = self.reader.accepted(board, query.category or board_profile.default_category)
         if query.as_of and first:
             raise AnswerError(
                 f"{board_profile.title} has no board on or before {query.as_of}; the first is from {first[0].as_of}."
             )
         raise AnswerError(f"{board_profile.title} has no data yet; an admin can run `leaderbot refresh`.")
+
+    def _no_category(self, board: str, category: str, categories: list[str]) -> str:
+        """Which boards hold the category, or publish it and could be fetched."""
+        title = profile(board).title
+        line = (
+            f"The {category!r} category is not stored for {title} (it holds: {', '.join(categories) or 'nothing yet'})."
+        )
+        holding = [b for b in PROFILES if b != board and category in self.categories(b)]
+        if holding:
+            return line + f" {profile(holding[0]).title} has it: add `on {holding[0]}`."
+        published = [b for b in PROFILES if category in profile(b).categories and profile(b).live]
+        if published:
+            where = next((b for b in (self.default_board, board) if b in published), published[0])
+            return line + f" {profile(where).title} publishes it: `leaderbot refresh {where}` fetches it."
+        return line
 
     def _base(self, query: Query, view: BoardView, kind: Kind) -> Answer:
         p = view.profile
@@ -227,7 +270,7 @@ class Answerer:
         if Detail.RANK_SPREAD in shows and row.get("rank_worst") is not None:
             details["rank_spread"] = (row["rank"], row["rank_worst"])
         if Detail.POSITION in shows:
-            details["position"] = row.get("position")
+            details["rating_position"] = row.get("position")
         if Detail.LICENSE in shows:
             details["license"] = row.get("license") or None
             details["license_class"] = view.profile.license_class(row.get("license"))
@@ -306,6 +349,8 @@ class Answerer:
 
     def _rank(self, query: Query) -> Answer:
         view, resolution = self._resolve(query, query.models[0])
+        if resolution.match is None and view.profile.open_weights and (closed := self._closed(query, view)):
+            return closed
         if resolution.match is None:
             return self._unresolved(query, view, resolution, query.models[0])
         row = view.best[resolution.match.key]
@@ -317,6 +362,31 @@ class Answerer:
         if query.board is None and view.profile.id != asked:
             answer.notes.append(f"Not on {profile(asked).title}; this is from {view.profile.title}.")
         return answer
+
+    def _closed(self, query: Query, asked: BoardView) -> Answer | None:
+        """A proprietary model asked on a board of open weights only: its standing where it is listed, saying why
+        it is not on the board asked."""
+        name = query.models[0]
+        for board in [self.board_for(None), *PROFILES]:
+            view = self.view(board) if not profile(board).open_weights else None
+            if view is None:
+                continue
+            resolution = view.index.resolve(name)
+            keys = [resolution.match.key] if resolution.match else [c.key for c in resolution.candidates]
+            if resolution.status == "not_found" or not keys:
+                continue
+            if any(view.profile.license_class(view.best[k].get("license")) != PROPRIETARY for k in keys):
+                return None
+            other = replace(query, board=board, category=None, as_of=None)
+            answer = self._rank(other) if resolution.match else self._unresolved(other, view, resolution, name)
+            what = resolution.match.name if resolution.match else f"“{name}”"
+            answer.notes.insert(
+                0,
+                f"{asked.profile.title} lists only open-weight models, and {what} is proprietary;"
+                f" this is its standing on {view.profile.title}.",
+            )
+            return answer
+        return None
 
     def _resolve_each(self, query: Query, view: BoardView, note: str) -> list[Candidate] | Answer:
         """Every model the question names, once each; or the clarification for the first name that needs one."""
@@ -344,6 +414,7 @@ class Answerer:
         ]
         answer = self._base(query, view, Kind.HISTORY)
         answer.histories = histories
+        answer.aspect = query.aspect
         answer.entries = [self._entry(view, view.best[h.key]) for h in histories if h.key in view.best]
         answer.title = " vs ".join(h.model for h in histories)
         return answer
@@ -366,10 +437,17 @@ class Answerer:
         board = self._known(self._board(query))
 
         def can(p: BoardProfile) -> bool:
-            return p.supports(needed) and (filters.benchmark is None or p.benchmark(filters.benchmark) is not None)
+            closed_on_open = filters.license == CLOSED and bool(p.open_weights)
+            benchmark = filters.benchmark is None or p.benchmark(filters.benchmark) is not None
+            return p.supports(needed) and benchmark and not closed_on_open
 
         if can(profile(board)):
             return board, []
+        if filters.license == CLOSED and profile(board).open_weights:
+            raise AnswerError(
+                f"{profile(board).title} lists only open-weight models: ask the Arena for proprietary ones"
+                f" (`on {self.board_for(None)}`)."
+            )
         able = [p for p in PROFILES.values() if can(p)]
         missing = sorted(needed - profile(board).filters) or [Filter.BENCHMARK]
         what = " and ".join(FILTER_NAMES[f].lower() for f in missing).capitalize()
@@ -379,11 +457,11 @@ class Answerer:
             raise AnswerError(f"{what} are only on {where}{hint}.")
         return able[0].id, [f"{what} exist only on {where}."]
 
-    def _filtered(self, query: Query) -> tuple[BoardView, list[tuple[int | None, dict[str, Any]]], Answer]:
-        """Rows under the query's filters, one per model, each with the rank to show, in the board's order.
+    def _filtered(self, query: Query) -> tuple[BoardView, list[tuple[int, dict[str, Any]]], Answer]:
+        """Rows under the query's filters, one per model, each with its board rank, in the board's order.
 
-        A board that ranks by score ranks within the filtered rows (the Open LLM rule); one with a published rank
-        keeps it.
+        The rank is the board's, never a place within the filter (that is the entry's `position`); a list by a
+        benchmark ranks by that benchmark over the whole board, by the board's rule (1 + rows strictly higher).
         """
         filters = query.filters
         board, notes = self._board_for(query)
@@ -391,21 +469,26 @@ class Answerer:
         board_profile = view.profile
         answer = self._base(query, view, query.kind)
         answer.notes.extend(notes)
-        rows = list(view.rows) if filters == Filters() else [r for r in view.rows if self._keep(view, r, filters)]
         column = filters.benchmark
+        rows: list[dict[str, Any]] = list(view.rows)
+        rank_of: dict[int, int] = {id(r): r["rank"] for r in rows}
         if column:
             rows = sorted((r for r in rows if r.get(column) is not None), key=lambda r: -r[column])
+            rank_of = dict(zip(map(id, rows), _ranks([r[column] for r in rows]), strict=True))
             answer.sort_label = board_profile.benchmark(column).name  # type: ignore[union-attr] # checked by _board_for
+        if filters != Filters():
+            rows = [r for r in rows if self._keep(view, r, filters)]
         picked = list(first_per_model(rows).values())  # one line per model: its other precisions rank lower
-        ranks: list[int | None] = [None] * len(picked)
-        if filters != Filters() and board_profile.rank_rule is RankRule.BY_SCORE:
-            ranks = list(_ranks([r[column] if column else r["score"] for r in rows], rows, picked))
         answer.total = len(picked)
         if not board_profile.sizes_published and (filters.min_params is not None or filters.max_params is not None):
             answer.notes.append(
                 f"{board_profile.publisher} publishes no sizes: only models whose name states one are included."
             )
-        return view, list(zip(ranks, picked, strict=True)), answer
+        if filters.license and board_profile.open_weights is None:
+            unknown = sum(board_profile.license_class(r.get("license")) == "unknown" for r in view.rows)
+            if unknown:
+                answer.notes.append(f"{unknown} models with no license stated are left out.")
+        return view, [(rank_of[id(r)], r) for r in picked], answer
 
     @staticmethod
     def _keep(view: BoardView, row: Mapping[str, Any], f: Filters) -> bool:
@@ -419,6 +502,8 @@ class Answerer:
             return False
         if f.model_type and f.model_type not in str(row.get("model_type") or "").casefold():
             return False
+        if f.license and view.profile.license_class(row.get("license")) != f.license:
+            return False
         if f.min_params is not None or f.max_params is not None:
             params = view.params(row)
             if params is None:
@@ -431,13 +516,34 @@ class Answerer:
 
     def _top(self, query: Query) -> Answer:
         view, picked, answer = self._filtered(query)
-        answer.entries = [self._entry(view, row, rank=rank) for rank, row in picked[: min(query.count, MAX_COUNT)]]
+        count = min(query.count, MAX_COUNT)
+        shown = picked[:count]
+        if len(picked) > count:
+            # the cut falls inside a tie: list everyone sharing the last rank, or say how many more share it
+            last = shown[-1][0]
+            tied = list(itertools.takewhile(lambda pair: pair[0] == last, picked[count:]))
+            if tied and len(tied) <= MAX_TIED_EXTRA and count + len(tied) <= MAX_COUNT:
+                shown += tied
+                sharing = len(tied) + sum(r == last for r, _ in picked[:count])
+                answer.footnote = f"{sharing} models share #{last}, so {len(shown)} are listed."
+            elif tied:
+                answer.footnote = f"{len(tied)} more models share #{last}."
+        answer.entries = [self._entry(view, row, rank=rank) for rank, row in shown]
+        for position, entry in enumerate(answer.entries, start=1):
+            entry.position = position
         answer.title = _top_title(query, answer, view)
         return answer
 
     def _orgs(self, query: Query) -> Answer:
+        """Who holds the top N: every model whose rank is within N (a tie at the cut counts whole); in a filtered
+        list, the rank among the models the filter keeps."""
         view, picked, answer = self._filtered(query)
-        top = [self._entry(view, row, rank=rank) for rank, row in picked[: query.count]]
+        places = _ranks([rank for rank, _ in picked]) if query.filters != Filters() else [r for r, _ in picked]
+        top = [
+            self._entry(view, row, rank=rank)
+            for place, (rank, row) in zip(places, picked, strict=True)
+            if place <= query.count
+        ]
         counts = Counter(e.organization or "unknown" for e in top)
         first: dict[str, Entry] = {}
         for e in top:
@@ -448,7 +554,41 @@ class Answerer:
             for position, o in enumerate(ordered, start=1)
         ]
         answer.total = len(top)
-        answer.title = f"Who holds the top {len(top)}"
+        answer.title = f"Who holds the top {query.count}"
+        if len(top) > query.count:
+            answer.footnote = f"{len(top)} models hold a top-{query.count} rank (ties count whole)."
+        return answer
+
+    def _changes(self, query: Query) -> Answer:
+        """What changed: between the last two boards, since a date or a period, or on one date's board."""
+        board = self._known(self._board(query))
+        category = query.category or profile(board).default_category
+        view = self._open(query)
+        newer = view.snapshot
+        earlier = [s for s in self.reader.accepted(board, category) if s.as_of < newer.as_of]
+        older = earlier[-1] if earlier else None
+        since = query.since
+        if query.since_days is not None:
+            since = (self.now().date() - timedelta(days=query.since_days)).isoformat()
+        answer = self._base(query, view, Kind.CHANGES)
+        if since is not None:
+            if since >= newer.as_of:
+                answer.notes.append(
+                    f"No new board since {since}: the latest stored is of {newer.as_of} ({answer.age_days} days old)."
+                )
+                return answer
+            older = self.reader.latest(board, category, since) or self.reader.accepted(board, category)[0]
+        if older is None or older.id == newer.id:
+            raise AnswerError(
+                f"{profile(board).title} has only one stored board up to {newer.as_of}: nothing to compare."
+            )
+        changes = changes_between(self.store, older, newer, top_n=query.count, min_move=1)
+        if query.aspect is Aspect.NEW_LEADER:
+            changes.events = [e for e in changes.events if e.type in ("new_leader", "shared_lead")]
+            if not changes.events:
+                leader = view.rows[0]["name"] if view.rows else "?"
+                answer.notes.append(f"No new #1 on the board of {newer.as_of}: {leader} kept #1.")
+        answer.changes = changes
         return answer
 
     def freshness(self, board: str) -> tuple[str | None, bool]:
@@ -512,16 +652,14 @@ def stale_note(checked_at: str | None, now: datetime) -> str:
     return f"Not fetched for {since}; `leaderbot refresh` fetches the current board."
 
 
-def _ranks(values: list[float], rows: list[dict[str, Any]], picked: list[dict[str, Any]]) -> list[int]:
-    """Each picked row's rank among `rows`: 1 + the number of rows with a strictly higher value (`values` is in
-    the rows' order, highest first)."""
-    rank_of: dict[int, int] = {}
-    previous, rank = None, 0
-    for i, (value, row) in enumerate(zip(values, rows, strict=True)):
-        if value != previous:
-            rank, previous = i + 1, value
-        rank_of.setdefault(id(row), rank)
-    return [rank_of[id(row)] for row in picked]
+def _ranks(values: list[float]) -> list[int]:
+    """Competition ranks of values in best-first order: 1 + how many come strictly before (1, 1, 3, ...)."""
+    ranks: list[int] = []
+    previous = None
+    for i, value in enumerate(values):
+        ranks.append(ranks[-1] if value == previous and ranks else i + 1)
+        previous = value
+    return ranks
 
 
 def _top_title(query: Query, answer: Answer, view: BoardView) -> str:

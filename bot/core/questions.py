@@ -1,8 +1,10 @@
-"""Free text and command arguments -> one structured `Query`.
+"""Free text and command arguments -> one structured `Query`, by declared steps over the lexicon (`core.lexicon`).
 
-People type "top 5 on math under 10b", "best model from Meta", "llama 3.3 70b vs qwen 2.5 72b". The parser peels
-off what it recognises (board, date, count, country, organization, benchmark, size, type) and what remains is the
-model name(s). It never looks at the store: organization spellings come in as a lexicon.
+A question goes through `STEPS` in order. Each step recognises what it knows (the whole question as a greeting,
+the board, a date, the intent, a category, a count, each filter), records it and takes its words out. What is
+left is the model name or names of a question about models; for a list it must be nothing but filler: a word no
+step took is named in the reply, never dropped. The parser never reads the store: organizations, categories and
+model names come in with the `Lexicon`.
 """
 
 from __future__ import annotations
@@ -10,27 +12,34 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from rapidfuzz import fuzz, process
 
 from db.keys import org_key
 
 from ..profiles import PROFILES, Filter, board_ids, profile
 from .answer import Kind
+from .lexicon import AFTER, BEFORE, Lexicon, anywhere, vocabulary
+from .names import normalise
 
 MAX_QUESTION = 300
 MAX_COUNT = 100
 DEFAULT_COUNT = 10
 DEFAULT_ORGS_COUNT = 20
 MAX_CHART_MODELS = 8  # one colour-blind-safe colour each
+MAX_COMPARE = 10
 
 # Country words -> ISO 3166 alpha-2.
 COUNTRIES: dict[str, str] = {
     "chinese": "CN", "china": "CN", "cn": "CN", "prc": "CN",
     "american": "US", "america": "US", "us": "US", "usa": "US", "u.s.": "US", "united states": "US",
     "french": "FR", "france": "FR", "fr": "FR",
-    "british": "GB", "uk": "GB", "gb": "GB", "england": "GB", "english": "GB", "united kingdom": "GB",
+    "british": "GB", "uk": "GB", "gb": "GB", "england": "GB", "united kingdom": "GB",
     "canadian": "CA", "canada": "CA", "ca": "CA",
     "israeli": "IL", "israel": "IL", "il": "IL",
     "korean": "KR", "korea": "KR", "south korean": "KR", "kr": "KR",
@@ -42,6 +51,18 @@ COUNTRIES: dict[str, str] = {
     "european": "EU", "europe": "EU", "eu": "EU",
 }  # fmt: skip
 EU_COUNTRIES = frozenset({"FR", "DE", "PL", "IT", "ES", "NL", "SE", "FI", "AT", "BE", "IE", "DK", "PT", "CZ"})
+
+OPEN, CLOSED = "open weights", "proprietary"  # the license classes of `BoardProfile.license_class`
+
+
+class Aspect(StrEnum):
+    """One fact asked for itself: of a history, or of the changes."""
+
+    FIRST_TOP = "first_top"  # when did X first reach #1
+    TIME_AT_TOP = "time_at_top"  # how long was X #1
+    BEST_RANK = "best_rank"  # best rank ever of X
+    NEW_LEADER = "new_leader"  # who took #1 (on DATE)
+
 
 # Board names, never taken from inside a hub id ("lmsys/vicuna-7b") or a model name ("llama-2-7b-hf"); the names
 # themselves are each profile's `words`. Built per registry state: an arena found upstream adds its words.
@@ -76,16 +97,6 @@ def find_board(q: str) -> tuple[str, re.Match[str]] | None:
     return best
 
 
-def _benchmark_words() -> dict[str, str]:
-    """Every board's benchmark words -> store column."""
-    return {word: b.column for p in PROFILES.values() for b in p.benchmarks for word in b.words}
-
-
-def _model_type_words() -> dict[str, str]:
-    """Every board's words for its model types -> the type as the board writes it."""
-    return {word: kind for p in PROFILES.values() for word, kind in p.model_types.items()}
-
-
 @dataclass(frozen=True)
 class Filters:
     country: str | None = None  # ISO code, or "EU"
@@ -93,17 +104,23 @@ class Filters:
     benchmark: str | None = None  # store column
     min_params: float | None = None  # billions, inclusive
     max_params: float | None = None
+    size_class: str | None = None  # the words for a size class with its range ("small = under 10B")
     model_type: str | None = None
     official_only: bool = False
+    license: str | None = None  # OPEN or CLOSED
 
     def describe(self, benchmark_names: Mapping[str, str] | None = None) -> list[str]:
         """The filters in words; `benchmark_names` (store column -> name) defaults to every board's benchmarks."""
         parts = []
+        if self.license:
+            parts.append(self.license)
         if self.organization:
             parts.append(f"from {self.organization}")
         if self.country:
             parts.append(f"country {self.country}")
-        if self.min_params is not None and self.max_params is not None:
+        if self.size_class:
+            parts.append(self.size_class)
+        elif self.min_params is not None and self.max_params is not None:
             parts.append(f"{self.min_params:g}B-{self.max_params:g}B")
         elif self.max_params is not None:
             parts.append(f"up to {self.max_params:g}B")
@@ -127,6 +144,7 @@ class Filters:
             Filter.SIZE: self.min_params is not None or self.max_params is not None,
             Filter.MODEL_TYPE: self.model_type,
             Filter.OFFICIAL: self.official_only,
+            Filter.LICENSE: self.license,
         }
         return frozenset(f for f, value in used.items() if value)
 
@@ -142,54 +160,317 @@ class Query:
     count: int = DEFAULT_COUNT
     filters: Filters = field(default_factory=Filters)
     error: str | None = None
+    aspect: Aspect | None = None
+    leader: bool = False  # "who is #1": the first place, with every model tied for it
+    since: str | None = None  # changes since this date (YYYY-MM-DD)
+    since_days: int | None = None  # changes over this many days back from today ("this week")
 
 
-@dataclass(frozen=True)
-class Lexicon:
-    """Organization spellings (normalised alias -> organization name), from the store's alias table, and the
-    boards' benchmark and model-type words, from their profiles."""
-
-    organizations: Mapping[str, str] = field(default_factory=dict)
-    benchmarks: Mapping[str, str] = field(default_factory=_benchmark_words)
-    model_types: Mapping[str, str] = field(default_factory=_model_type_words)
+class QuestionError(ValueError):
+    """A question that cannot be read as asked; the message says why, for a person."""
 
 
-HELP_WORDS = re.compile(r"^(?:help|h|\?|commands|usage|what can you do|how do i use (?:this|you))$")
-BOARDS_WORDS = re.compile(
-    r"^(?:boards|leaderboards|sources|which boards|what boards|list boards|status|freshness|"
-    r"when (?:was|were) .*updated|how fresh.*)$"
+MENTION = re.compile(r"<@!?\d+>|<@&\d+>|<#\d+>|@everyone|@here")
+_CONTRACTIONS = re.compile(r"\b(what|who|where|how|that|it|there|which)'s\b")
+# Emoji, pictographs and other symbols carry no words (keeps "#", "+", "&").
+_SYMBOLS = frozenset({"So", "Sk", "Cs", "Co", "Cn", "Mn", "Me"})
+
+
+def clean(text: str) -> str:
+    """One spelling of the question: full-width forms folded, mentions and markdown gone, contractions written
+    out ("what's" -> "what is"), possessives dropped ("gpt-4o's"), emoji and end punctuation removed."""
+    text = unicodedata.normalize("NFKC", text)  # full-width 'ｔｏｐ ５' is 'top 5'
+    text = MENTION.sub(" ", text)
+    text = text.replace("*", " ").replace("`", " ").replace("_", " ") if "**" in text or "`" in text else text
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = "".join(" " if unicodedata.category(c) in _SYMBOLS else c for c in text)
+    text = _CONTRACTIONS.sub(r"\1 is", text.casefold())
+    text = re.sub(r"(?<=[\w)])'s\b", "", text)
+    text = re.sub(r"[?!\"]+|(?<!\d)[.;:](?=\s|$)|(?:^|\s)'|'(?=\s|$)", " ", text)
+    text = re.sub(r"\s*,\s*", ", ", text)
+    return " ".join(text.split())
+
+
+@dataclass
+class State:
+    """A question part-way through the steps: what is left of the text, and what the steps found."""
+
+    original: str
+    text: str
+    lexicon: Lexicon
+    force: Kind | None
+    kind: Kind | None = None
+    values: dict[str, Any] = field(default_factory=dict)  # Query fields found
+    filters: dict[str, Any] = field(default_factory=dict)  # Filters fields found
+    names: list[str] | None = None  # the model names, once a step has split them
+    taken: list[tuple[str, str]] = field(default_factory=list)  # (step, words) for each thing recognised
+    done: Query | None = None
+    name_text: str | None = None  # for a question of no stated kind: the text before the list steps ran
+
+    def take(self, step: str, match: re.Match[str], group: int | str = 0) -> None:
+        """Record what a step recognised and take its words out of the text."""
+        self.taken.append((step, match.group(group)))
+        self.text = " ".join((self.text[: match.start()] + " " + self.text[match.end() :]).split())
+
+    def finish(self, kind: Kind, **values: Any) -> None:
+        self.done = Query(kind, self.original, **values)
+
+    @property
+    def listing(self) -> bool:
+        """A list of models (top, orgs) rather than a question about named models."""
+        return self.kind in (Kind.TOP, Kind.ORGS)
+
+
+# --- the steps ----------------------------------------------------------------------------------------------------
+
+
+def _whole(s: State) -> None:
+    """Questions that are one phrase: a greeting, help, boards; and a fragment that lacks its model."""
+    v = vocabulary()
+    if s.force == Kind.BOARDS:
+        return s.finish(Kind.BOARDS)
+    if s.force is not None:
+        return None
+    text = re.sub(r"^(?:@?leaderbot|bot)\b\s*", "", s.text)
+    if not text:
+        return s.finish(Kind.HELP)
+    if v.greeting.match(text) or v.greeting.match(re.sub(r"\s+(?:leaderbot|bot|there|all|everyone)$", "", text)):
+        return s.finish(Kind.GREETING)
+    if v.help.match(text):
+        return s.finish(Kind.HELP)
+    if v.boards.match(text):
+        return s.finish(Kind.BOARDS)
+    examples = {
+        "rank": "Rank of which model? For example: `rank of qwen2 72b instruct`.",
+        "compare": "Compare which models? For example: `compare gemma 2 27b vs llama 3 70b`.",
+        "history": "Whose history? For example: `history of gpt-4o-2024-05-13`.",
+    }
+    for kind, pattern in v.fragments.items():
+        if pattern.match(text):
+            raise QuestionError(examples[kind])
+    return None
+
+
+def _board(s: State) -> None:
+    if named := find_board(s.text):
+        board, match = named
+        s.values["board"] = board
+        s.take("board", match)
+
+
+DATE = re.compile(
+    r"\b(as of|as at|on|at|in|before|from|since|after|of)?\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{8})(?![\w-])"
 )
-ORGS_WORDS = re.compile(
-    r"\b(?:which|what|top)?\s*(?:orgs|organi[sz]ations|companies|labs|countries)\b"
-    r"|\bwho (?:dominates|leads|has|holds|owns)\b|\bdominat\w*\b"
-)
-TOP_WORDS = re.compile(r"\b(?:top|best|leading|highest[- ]ranked|highest|strongest|leaders?|ranking|rankings)\b")
-RANK_WORDS = re.compile(
-    r"^(?:what(?:'s| is)? (?:the )?rank(?:ing)? (?:of|is|for)|what rank is|rank(?:ing)? of|rank|where (?:is|does)|"
-    r"how (?:is|does|good is)|position of|standing of|score of|how high is|show me|show|tell me about|info on|"
-    r"lookup|look up|find|stats for|stats of)\s+"
-)
-HISTORY_LEAD = re.compile(
-    r"^(?:(?:show (?:me )?)?(?:the )?(?:history|chart|graph|trend|progress)(?: of| for)?|how (?:has|have|did) )\s*"
-)
 
 
-def _history_tail(verbs: str) -> re.Pattern[str]:
-    return re.compile(rf"\s*(?:(?:'s )?history|over time|(?:been )?(?:{verbs})(?: over time| lately| recently)?)\s*$")
+def _read_date(written: str) -> str:
+    parts = re.split(r"[-/.]", written) if not written.isdigit() else [written[:4], written[4:6], written[6:]]
+    try:
+        return date(int(parts[0]), int(parts[1]), int(parts[2])).isoformat()
+    except ValueError:
+        raise QuestionError(f"{written} is not a date I know; write it as YYYY-MM-DD.") from None
 
 
-# "how is X doing" asks for the rank now, so these verbs mark a history question only after "how has X ...";
-# "X has moved", "X over time" are history questions on their own.
-_MOVING = "moved|moving|changed|performed|trended"
-HISTORY_TAIL = _history_tail(_MOVING)  # says "history"
-HISTORY_TAIL_WORDS = _history_tail(_MOVING + "|done|doing|ranked")  # what to strip from a history question
-COMPARE_SPLIT = re.compile(r"\s+(?:vs\.?|versus|against|compared to|compared with|or|and|&)\s+|\s*,\s*")
-COMPARE_LEAD = re.compile(r"^(?:compare|comparison of|diff|difference between)\s+")
-# A date said as a date ("as of 2024-09-01"); a bare one belongs to a model name ("gpt4o 2024-08-06").
-DATE = re.compile(r"\b(?:as of|as at|on|at|in|before|from)\s+(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{8})(?![\w-])")
-CATEGORY = re.compile(r"\bcategory[: ]+([\w\- ]+?)(?=$| on | in | from )")
-COUNT_NEG = re.compile(r"(?:top|best)\s*(-\s*\d+)")
-COUNT = re.compile(r"\b(?:top|best|first)\s*(\d+)\b|\b(\d+)\s+(?:best|top)\b|^(\d+)$")
+def _date(s: State) -> None:
+    """A date said as a date ("as of 2024-09-01", "since 2025-07-07"); a bare one belongs to a model name
+    ("gpt4o 2024-08-06"), except in a question about changes."""
+    for m in DATE.finditer(s.text):
+        lead = m.group(1)
+        changes = vocabulary().changes.search(s.text) or vocabulary().new_leader.search(s.text)
+        if lead is None and not changes:
+            continue
+        day = _read_date(m.group(2))
+        s.values["since" if lead in ("since", "after", "from") and changes else "as_of"] = day
+        s.take("date", m)
+        return
+
+
+def _split(text: str) -> list[str]:
+    """One grammar for lists of models, in comparisons and histories alike: "a vs b", "a, b and c", "a or b"."""
+    names = [n.strip() for n in vocabulary().separators.split(f" {text} ") if n and n.strip()]
+    return [re.sub(r"^(?:the|models?)\s+|\s+(?:models?)$", "", n) for n in names]
+
+
+def _intent(s: State) -> None:
+    """What is asked: changes, a history (or one fact of it), a comparison, an org rollup, leaders, a rank."""
+    v = vocabulary()
+    if s.force in (None, Kind.CHANGES) and ((m := v.new_leader.search(s.text)) or (m := v.changes.search(s.text))):
+        s.kind = Kind.CHANGES
+        if m.re is v.new_leader:
+            s.values["aspect"] = Aspect.NEW_LEADER
+        s.take("intent", m)
+        if period := v.period.search(s.text):
+            s.values["since_days"] = v.periods[period.group(0)]
+            s.take("period", period)
+        return
+    if s.force in (None, Kind.HISTORY):
+        for aspect, patterns in v.aspects.items():
+            for pattern in patterns:
+                if m := pattern.match(s.text):
+                    s.kind, s.values["aspect"] = Kind.HISTORY, Aspect(aspect)
+                    s.taken.append(("intent", aspect))
+                    s.names, s.text = _split(m.group("model")), ""
+                    return
+    if s.force == Kind.HISTORY or (
+        s.force is None and (v.history_lead.search(s.text) or v.history_tail.search(s.text))
+    ):
+        s.kind = Kind.HISTORY
+        lead = v.history_lead.search(s.text)
+        text = (v.history_tail_after_lead if lead else v.history_tail).sub("", v.history_lead.sub("", s.text))
+        s.taken.append(("intent", "history"))
+        s.names, s.text = _split(text), ""
+        return
+    if s.force in (None, Kind.COMPARE):
+        for pattern in v.better:
+            if m := pattern.match(s.text):
+                s.kind = Kind.COMPARE
+                s.taken.append(("intent", "better than"))
+                s.names, s.text = [*_split(m.group("a")), *_split(m.group("b"))], ""
+                return
+        lead = v.compare_lead.match(s.text)
+        listing = v.leaders.search(s.text) or v.orgs.search(s.text)
+        if (
+            s.force == Kind.COMPARE
+            or lead
+            or v.compare_marks.search(f" {s.text} ")
+            or (not listing and re.search(r"\s(?:or)\s", s.text))
+        ):
+            text = s.text[lead.end() :] if lead else s.text
+            text = re.sub(r"^(?:the |models? )+", "", text)
+            names = _split(re.sub(r"\s+(?:with|to)\s+", " vs ", text) if lead else text)
+            if len(names) >= 2 or s.force == Kind.COMPARE or lead:
+                s.kind = Kind.COMPARE
+                s.taken.append(("intent", "compare"))
+                s.names, s.text = names, ""
+                return
+    if s.force is not None:
+        s.kind = s.force
+    elif v.rank_strong.match(s.text):
+        s.kind = Kind.RANK
+    elif m := v.orgs.search(s.text):
+        s.kind = Kind.ORGS
+        s.take("intent", m)
+        while m := v.orgs.search(s.text):  # "which orgs dominate": every word of the intent
+            s.take("intent", m)
+    elif m := v.leader_one.search(s.text):
+        s.kind, s.values["leader"] = Kind.TOP, True
+        s.take("intent", m)
+    elif v.leaders.search(s.text):
+        s.kind = Kind.TOP
+    elif v.rank_lead.match(s.text) or v.rank_tail.search(s.text):
+        s.kind = Kind.RANK
+    if s.kind == Kind.TOP and not s.values.get("leader") and re.search(r"\b(?:model|llm|ai)\b(?![\w-])", s.text):
+        s.values["leader"] = True  # "best open model": the first place (a count, "top 5 open model", overrides)
+    if s.kind in (None, Kind.TOP, Kind.ORGS):
+        # An exact model name wins over the filter words inside it ("Meta-Llama-3-70B-Instruct" is not "from Meta").
+        bare = v.filler.sub(" ", v.leaders.sub(" ", s.text)).strip()
+        for candidate in (s.text, bare):
+            if candidate and normalise(candidate) in s.lexicon.model_names:
+                s.kind, s.text = Kind.RANK, candidate
+                s.values.pop("leader", None)
+                break
+    if s.kind is None:
+        s.name_text = s.text  # a name, unless the list steps below take every word
+
+
+def _category_names() -> dict[str, str]:
+    """Phrase (a regular expression) -> category, for the categories the lexicon names."""
+    v = vocabulary()
+    return {phrase: category for category, phrases in v.categories.items() for phrase in phrases}
+
+
+def _category(s: State) -> None:
+    """A category: "category coding", a language ("in Chinese", "for Chinese prompts"), or a category's words
+    ("best coding model"; in a question about a model only after "in", "on", "for": "qwen coder" is a name)."""
+    if s.kind != Kind.CHANGES or s.text:
+        _find_category(s, lead_required=s.kind not in (None, Kind.TOP, Kind.ORGS))
+    if s.kind is None and s.values.get("category") and not s.text.strip():
+        s.kind = Kind.TOP  # "coding": the leaders of that category
+
+
+def _find_category(s: State, *, lead_required: bool) -> None:
+    v = vocabulary()
+    stored = {c.replace("_", " ").replace("-", " "): c for c in s.lexicon.categories}
+    if m := re.search(r"\bcategory[: ]+([\w\- ]+?)(?=$| on | in | from | as of )", s.text):
+        words = m.group(1).strip()
+        s.values["category"] = _category_of(words, stored) or words.replace(" ", "_")
+        s.take("category", m)
+        return
+    lang = "|".join(p for phrases in v.languages.values() for p in phrases)
+    for pattern in (
+        rf"\b(?:{v.language_lead}) (?:the )?({lang})(?: (?:{v.language_tail}))?(?![\w-])",
+        rf"\b({lang}) (?:{v.language_tail})(?![\w-])",
+    ):
+        if m := re.search(pattern, s.text):
+            s.values["category"] = next(
+                c for c, phrases in v.languages.items() if re.fullmatch("|".join(phrases), m.group(1))
+            )
+            s.take("category", m)
+            return
+    phrases = {**_category_names(), **{re.escape(k): c for k, c in stored.items()}}
+    alternatives = "|".join(sorted(phrases, key=len, reverse=True))
+    lead = rf"(?:(?:{v.category_lead}) )" + ("" if lead_required else "?")
+    for m in re.finditer(BEFORE + lead + rf"({alternatives})" + AFTER, s.text):
+        category = _category_of(m.group(1), stored)
+        if m.group(1) in s.lexicon.benchmarks and _benchmark_first(s, m.group(1), category):
+            continue  # "top 5 on math" on the Open LLM board: its MATH benchmark
+        s.values["category"] = category
+        s.take("category", m)
+        return
+
+
+def _benchmark_first(s: State, word: str, category: str | None) -> bool:
+    """A word that is both a category and a benchmark ("math") is the benchmark on a board that has it, or
+    when no board holds the category."""
+    board = s.values.get("board")
+    if board is not None:
+        return profile(board).benchmark(s.lexicon.benchmarks[word]) is not None
+    return category not in s.lexicon.categories
+
+
+def _category_of(words: str, stored: Mapping[str, str]) -> str | None:
+    if words in stored:
+        return stored[words]
+    for phrase, category in _category_names().items():
+        if re.fullmatch(phrase, words):
+            return category
+    return None
+
+
+COUNT_NEG = re.compile(r"(?:top|best|first)\s*(-\s*\d+)")
+COUNT = re.compile(r"\b(?:top|best|first)[\s-]*(\d+)\b|\b(\d+)\s+(?:best|top)\b|^(\d+)$")
+
+
+def _count(s: State) -> None:
+    if not s.listing and s.kind not in (None, Kind.CHANGES):
+        return
+    v = vocabulary()
+    negative = COUNT_NEG.search(s.text) or (re.match(r"^\s*(-\s*\d+)", s.text) if s.force else None)
+    if negative:
+        shown = negative.group(1).replace(" ", "")
+        raise QuestionError(f"`{shown}` is not a count: ask for 1 to {MAX_COUNT}, e.g. `top 10`.")
+    words = "|".join(v.counts)
+    counted = (
+        COUNT.search(s.text)
+        or re.search(rf"\b(?:top|best|first)\s+({words})\b|\b({words})\s+(?:best|top)\b", s.text)
+        or (re.match(r"^\s*(\d+)\b", s.text) if s.force else None)
+    )
+    if counted:
+        written = next(g for g in counted.groups() if g)
+        number = int(written) if written.isdigit() else v.counts[written]
+        if not 1 <= number <= MAX_COUNT:
+            raise QuestionError(f"I can list 1 to {MAX_COUNT} models; you asked for {number}.")
+        s.values["count"] = number
+        s.values.pop("leader", None)
+        s.take("count", counted)
+    elif s.kind == Kind.ORGS and (bare := re.search(r"(?<![\w.])(\d{1,3})(?![\w.])", s.text)):  # "orgs 50"
+        number = int(bare.group(1))
+        if not 1 <= number <= MAX_COUNT:
+            raise QuestionError(f"I can count the top 1 to {MAX_COUNT}; you asked for {number}.")
+        s.values["count"] = number
+        s.take("count", bare)
+
+
 SIZE_RANGE = re.compile(r"\b(?:between\s+)?(\d+(?:\.\d+)?)\s*b?\s*(?:-|to|and|–)\s*(\d+(?:\.\d+)?)\s*b\b")
 SIZE_MAX = re.compile(
     r"(?:\bunder|\bbelow|\bless than|\bsmaller than|\bup to|\bat most|<=?|\bmax(?:imum)?|\bwithin)"
@@ -200,25 +481,183 @@ SIZE_MIN = re.compile(
     r"(?:\bover|\babove|\bmore than|\bbigger than|\blarger than|\bat least|>=?|\bmin(?:imum)?)\s*(\d+(?:\.\d+)?)\s*b\b"
     r"|\b(\d+(?:\.\d+)?)\s*b\s+(?:or|and)\s+(?:bigger|larger|more|over|above)\b"
 )
-FILLER = re.compile(
-    r"\b(?:models?|llms?|the|a|an|is|are|what|which|who|whats|show|me|please|pls|list|give|currently|now|"
-    r"right|on|in|from|by|made|of|for|with|overall|ones?|open|weights?|leaderboard|board|score|scores|"
-    r"params?|parameters?|size|sized|official|providers?|only)\b"
+# "7b", "70b-class", "a 7b model": the class of that size, from 0.8x to 1.25x.
+SIZE_CLASS = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*b(?:[- ](?:class|range|size|sized|ish))?(?![\w.])")
+
+
+def _size(s: State) -> None:
+    if not s.listing and s.kind is not None:
+        return
+    if m := SIZE_RANGE.search(s.text):
+        low, high = sorted((float(m.group(1)), float(m.group(2))))
+        s.filters.update(min_params=low, max_params=high)
+        s.take("size", m)
+    if m := SIZE_MAX.search(s.text):
+        s.filters["max_params"] = float(m.group(1) or m.group(2))
+        s.take("size", m)
+    if m := SIZE_MIN.search(s.text):
+        s.filters["min_params"] = float(m.group(1) or m.group(2))
+        s.take("size", m)
+    if "min_params" in s.filters or "max_params" in s.filters:
+        return
+    for size in vocabulary().sizes:
+        if m := size.words.search(s.text):
+            s.filters.update(min_params=size.low, max_params=size.high, size_class=size.describe())
+            s.take("size", m)
+            return
+    if m := SIZE_CLASS.search(s.text):
+        value = float(m.group(1))
+        low, high = round(value * 0.8, 1), round(value * 1.25, 1)
+        s.filters.update(min_params=low, max_params=high, size_class=f"{value:g}B-class = {low:g}B–{high:g}B")
+        s.take("size", m)
+
+
+def _license(s: State) -> None:
+    if not s.listing and s.kind is not None:
+        return
+    for kind, pattern in vocabulary().licenses.items():
+        if m := pattern.search(s.text):
+            s.filters["license"] = OPEN if kind == "open" else CLOSED
+            s.take("license", m)
+            return
+
+
+def _official(s: State) -> None:
+    if (s.listing or s.kind is None) and (m := re.search(r"\bofficial(?: providers?)?\b", s.text)):
+        s.filters["official_only"] = True
+        s.take("official", m)
+
+
+def _benchmark(s: State) -> None:
+    if not s.listing and s.kind is not None:
+        return
+    for phrase in sorted(s.lexicon.benchmarks, key=len, reverse=True):
+        if m := re.search(rf"\b(?:on |in |at |for |by )?{re.escape(phrase)}\b", s.text):
+            s.filters["benchmark"] = s.lexicon.benchmarks[phrase]
+            s.take("benchmark", m)
+            return
+
+
+def _country(s: State) -> None:
+    if not s.listing and s.kind is not None:
+        return
+    for phrase in sorted(COUNTRIES, key=len, reverse=True):
+        if m := re.search(rf"(?<![\w.]){re.escape(phrase)}(?![\w])", s.text):
+            s.filters["country"] = COUNTRIES[phrase]
+            s.take("country", m)
+            return
+
+
+def _model_type(s: State) -> None:
+    if not s.listing and s.kind is not None:
+        return
+    for word, kind in s.lexicon.model_types.items():
+        if m := re.search(rf"\b{re.escape(word)}\b", s.text):
+            s.filters["model_type"] = kind
+            s.take("type", m)
+            return
+
+
+def _organization(s: State) -> None:
+    """The longest run of words that is a known spelling ("mistral ai", "meta", "alibaba")."""
+    if not s.listing and s.kind is not None:
+        return
+    # the words as written first ("nomic ai"), then without filler ("models by the meta" -> "meta")
+    for words in (s.text.split(), vocabulary().filler.sub(" ", s.text).split()):
+        for size in (3, 2, 1):
+            for i in range(len(words) - size + 1):
+                phrase = " ".join(words[i : i + size])
+                key = org_key(phrase)
+                if key and key in s.lexicon.organizations:
+                    s.filters["organization"] = s.lexicon.organizations[key]
+                    if m := re.search(rf"(?<![\w.]){re.escape(phrase)}(?![\w])", s.text):
+                        s.take("organization", m)
+                    return
+
+
+def _names(s: State) -> None:
+    """What is left: the model name(s), or for a list nothing but filler (anything else is named back)."""
+    v = vocabulary()
+    if s.kind is None:
+        leftover = v.filler.sub(" ", v.leaders.sub(" ", s.text)).split()
+        # "chinese models", "under 10b": a list. With an organization it must say "models": "meta" and
+        # "mistral large" are names.
+        says_models = re.search(r"\b(?:models|llms)\b", s.original.casefold())
+        named_by_org = "organization" in s.filters and not says_models
+        if not leftover and (s.filters or s.values.get("category")) and not named_by_org:
+            s.kind = Kind.TOP
+        else:  # a name after all: what the list steps took goes back, but "in coding" is still a category
+            s.kind, s.text = Kind.RANK, s.name_text or s.text
+            s.filters.clear()
+            s.values.pop("category", None)
+            s.values.pop("count", None)
+            _find_category(s, lead_required=True)
+    if s.kind in (Kind.COMPARE, Kind.HISTORY):
+        names = [n for n in (s.names or []) if n]
+        if s.kind == Kind.HISTORY:
+            if not names:
+                raise QuestionError("Whose history? For example: `history gpt-4o-2024-05-13 vs claude 3 opus`.")
+            if len(names) > MAX_CHART_MODELS:
+                raise QuestionError(f"A chart holds up to {MAX_CHART_MODELS} models.")
+        else:
+            if len(names) < 2:
+                raise QuestionError("Compare needs two or more models, e.g. `compare gemma 2 27b vs llama 3 70b`.")
+            if len(names) > MAX_COMPARE:
+                raise QuestionError(f"I can compare up to {MAX_COMPARE} models at once.")
+        s.values["models"] = tuple(names)
+        return
+    if s.kind == Kind.RANK:
+        name = v.rank_tail.sub("", v.rank_lead.sub("", s.text)).strip()
+        bare = re.sub(r"^(?:(?:what|where|how) (?:is|are|does) )?(?:the )?", "", name)
+        name = name if normalise(name) in s.lexicon.model_names else bare  # an alias may be "the goat"
+        if s.force == Kind.RANK:  # `!rank of X`, `!where is X`: the command already said "rank" / "where"
+            name = re.sub(r"^(?:of|is|are|for|does|about)\s+", "", name)
+        name = re.sub(r"\s+(?:model|llm)$", "", name).strip()
+        if not name:
+            raise QuestionError("Which model? Try `rank qwen2 72b instruct`.")
+        s.values["models"] = (name,)
+        return
+    leftover = v.filler.sub(" ", v.leaders.sub(" ", s.text.replace(",", " "))).split()
+    if s.kind == Kind.CHANGES:
+        if leftover:
+            raise QuestionError(_not_understood(leftover, s.lexicon, "that question about changes"))
+        return
+    if leftover:
+        raise QuestionError(_not_understood(leftover, s.lexicon, "that list request"))
+    if s.kind == Kind.ORGS:
+        s.values.setdefault("count", DEFAULT_ORGS_COUNT)
+    if s.values.get("leader"):
+        s.values.setdefault("count", 1)
+
+
+def _not_understood(words: list[str], lexicon: Lexicon, where: str) -> str:
+    """Names the words, and the closest word that would have been understood."""
+    shown = " ".join(words)
+    known = [*vocabulary().words, *COUNTRIES, *board_ids(), *(c.replace("_", " ") for c in lexicon.categories)]
+    for word in words:
+        others = [k for k in known if k != word]
+        if len(word) > 2 and (close := process.extractOne(word, others, scorer=fuzz.ratio, score_cutoff=75)):
+            return f"I did not understand “{shown}” in {where}. Did you mean “{close[0]}”?"
+    return f"I did not understand “{shown}” in {where}. `help` shows what I can answer."
+
+
+# The declared pipeline: each step consumes what it recognises, in this order.
+STEPS: tuple[tuple[str, Callable[[State], None]], ...] = (
+    ("whole question", _whole),
+    ("board", _board),
+    ("date", _date),
+    ("intent", _intent),
+    ("category", _category),
+    ("count", _count),
+    ("benchmark", _benchmark),
+    ("license", _license),
+    ("size", _size),
+    ("official", _official),
+    ("country", _country),
+    ("type", _model_type),
+    ("organization", _organization),
+    ("model names", _names),
 )
-MENTION = re.compile(r"<@!?\d+>|<@&\d+>|<#\d+>|@everyone|@here")
-
-
-def clean(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)  # full-width 'ｔｏｐ ５' is 'top 5'
-    text = MENTION.sub(" ", text)
-    text = text.replace("*", " ").replace("`", " ").replace("_", " ") if "**" in text or "`" in text else text
-    text = text.replace("’", "'").replace("“", '"').replace("”", '"')
-    text = re.sub(r"[?!]+", " ", text)
-    return " ".join(text.split())
-
-
-class QuestionError(ValueError):
-    """A question that cannot be read as asked; the message says why, for a person."""
 
 
 def parse_question(text: str, lexicon: Lexicon | None = None, *, force: Kind | None = None) -> Query:
@@ -230,159 +669,18 @@ def parse_question(text: str, lexicon: Lexicon | None = None, *, force: Kind | N
             raise QuestionError(
                 f"That question is {len(original):,} characters long; please keep it under {MAX_QUESTION}."
             )
-        return _parse(original, lexicon or Lexicon(), force)
+        state = State(original, clean(original), lexicon or Lexicon(), force)
+        if not state.text and force is None:
+            return Query(Kind.HELP, original)
+        for _name, step in STEPS:
+            step(state)
+            if state.done is not None:
+                return state.done
+        assert state.kind is not None  # the names step always settles it
+        query = Query(state.kind, original, **state.values)
+        return replace(query, filters=Filters(**state.filters))
     except QuestionError as exc:
         return Query(Kind.ERROR, original[:MAX_QUESTION], error=str(exc))
 
 
-def _parse(original: str, lexicon: Lexicon, force: Kind | None) -> Query:
-    q = clean(original).casefold()
-    if not q and force is None:
-        return Query(Kind.HELP, original)
-    if force is None and HELP_WORDS.match(q):
-        return Query(Kind.HELP, original)
-    if force == Kind.BOARDS or (force is None and BOARDS_WORDS.match(q)):
-        return Query(Kind.BOARDS, original)
-
-    board = None
-    if named := find_board(q):
-        board, match = named
-        q = match.re.sub(" ", q)
-    as_of = None
-    if m := DATE.search(q):
-        written = m.group(1)
-        parts = re.split(r"[-/.]", written) if not written.isdigit() else [written[:4], written[4:6], written[6:]]
-        try:
-            as_of = date(int(parts[0]), int(parts[1]), int(parts[2])).isoformat()
-        except ValueError:
-            raise QuestionError(f"{written} is not a date I know; write it as YYYY-MM-DD.") from None
-        q = q[: m.start()] + " " + q[m.end() :]
-    category = None
-    if m := CATEGORY.search(q):
-        category = m.group(1).strip()
-        q = q[: m.start()] + " " + q[m.end() :]
-
-    if force == Kind.HISTORY or (force is None and (HISTORY_LEAD.search(q) or HISTORY_TAIL.search(q))):
-        return _history(original, q, board, category, as_of)
-    if force == Kind.COMPARE or (force is None and (COMPARE_LEAD.search(q) or re.search(r"\s(?:vs\.?|versus)\s", q))):
-        return _compare(original, q, board, category, as_of)
-
-    kind: Kind | None = force
-    if kind is None:
-        if ORGS_WORDS.search(q):
-            kind = Kind.ORGS
-        elif TOP_WORDS.search(q):
-            kind = Kind.TOP
-        elif RANK_WORDS.match(q):
-            kind = Kind.RANK
-    if kind in (None, Kind.RANK):
-        name = RANK_WORDS.sub("", q).strip()
-        if force == Kind.RANK:  # `!rank of X`, `!where is X`: the command already said "rank" / "where"
-            name = re.sub(r"^(?:of|is|are|for|does|about)\s+", "", name)
-        name = re.sub(r"\b(?:rank(?:ed|ing)?|doing|placed|stand(?:ing)?|now)$", "", name).strip()
-        filters, rest = _filters(name, lexicon)
-        # "chinese models", "under 10b": a list, not a name. A bare organization ("meta") stays a name lookup.
-        if kind is None and not rest and replace(filters, organization=None) != Filters():
-            kind = Kind.TOP
-        else:
-            if not name:
-                raise QuestionError("Which model? Try `rank qwen2 72b instruct`.")
-            return Query(Kind.RANK, original, board, category, as_of, models=(name,))
-
-    count = DEFAULT_ORGS_COUNT if kind == Kind.ORGS else DEFAULT_COUNT
-    negative = COUNT_NEG.search(q) or (re.match(r"^\s*(-\s*\d+)", q) if force else None)
-    if negative:
-        shown = negative.group(1).replace(" ", "")
-        raise QuestionError(f"`{shown}` is not a count: ask for 1 to {MAX_COUNT}, e.g. `top 10`.")
-    counted = COUNT.search(q) or (re.match(r"^\s*(\d+)\b", q) if force else None)
-    if counted:
-        number = int(next(g for g in counted.groups() if g))
-        if not 1 <= number <= MAX_COUNT:
-            raise QuestionError(f"I can list 1 to {MAX_COUNT} models; you asked for {number}.")
-        count = number
-        q = q[: counted.start()] + " " + q[counted.end() :]
-    q = TOP_WORDS.sub(" ", q)
-    if kind == Kind.ORGS:
-        q = ORGS_WORDS.sub(" ", q)
-        if not counted and (bare := re.search(r"(?<![\w.])(\d{1,3})(?![\w.])", q)):  # "orgs 50", "labs 30"
-            number = int(bare.group(1))
-            if not 1 <= number <= MAX_COUNT:
-                raise QuestionError(f"I can count the top 1 to {MAX_COUNT}; you asked for {number}.")
-            count = number
-            q = q[: bare.start()] + " " + q[bare.end() :]
-        q = re.sub(r"\b(?:leads?|leading|holds?|owns?|has|have|most|places|spots|positions)\b", " ", q)
-    filters, rest = _filters(q, lexicon)
-    if rest:
-        raise QuestionError(f"I did not understand “{rest}” in that list request.")
-    return Query(kind, original, board, category, as_of, count=count, filters=filters)
-
-
-def _history(original: str, q: str, board: str | None, category: str | None, as_of: str | None) -> Query:
-    q = HISTORY_TAIL_WORDS.sub("", HISTORY_LEAD.sub("", q.strip()))
-    names = [n.strip() for n in re.split(r"\s+(?:vs\.?|versus|and|&)\s+|\s*,\s*", q) if n and n.strip()]
-    if not names:
-        raise QuestionError("Whose history? For example: `history gpt-4o-2024-05-13 vs claude 3 opus`.")
-    if len(names) > MAX_CHART_MODELS:
-        raise QuestionError(f"A chart holds up to {MAX_CHART_MODELS} models.")
-    return Query(Kind.HISTORY, original, board, category, as_of, models=tuple(names))
-
-
-def _compare(original: str, q: str, board: str | None, category: str | None, as_of: str | None) -> Query:
-    q = COMPARE_LEAD.sub("", q.strip())
-    names = [n.strip() for n in COMPARE_SPLIT.split(q) if n and n.strip()]
-    names = [re.sub(r"^(?:the|models?)\s+", "", n) for n in names]
-    if len(names) < 2:
-        raise QuestionError("Compare needs two or more models, e.g. `compare gemma 2 27b vs llama 3 70b`.")
-    if len(names) > 10:
-        raise QuestionError("I can compare up to 10 models at once.")
-    return Query(Kind.COMPARE, original, board, category, as_of, models=tuple(names))
-
-
-def _filters(text: str, lexicon: Lexicon) -> tuple[Filters, str]:
-    """Recognised filters, and whatever words are left over."""
-    q = f" {text} "
-    values: dict[str, object] = {}
-    if m := SIZE_RANGE.search(q):
-        low, high = sorted((float(m.group(1)), float(m.group(2))))
-        values.update(min_params=low, max_params=high)
-        q = q[: m.start()] + " " + q[m.end() :]
-    if m := SIZE_MAX.search(q):
-        values["max_params"] = float(m.group(1) or m.group(2))
-        q = q[: m.start()] + " " + q[m.end() :]
-    if m := SIZE_MIN.search(q):
-        values["min_params"] = float(m.group(1) or m.group(2))
-        q = q[: m.start()] + " " + q[m.end() :]
-    if re.search(r"\bofficial\b", q):
-        values["official_only"] = True
-    for phrase in sorted(lexicon.benchmarks, key=len, reverse=True):
-        pattern = re.compile(rf"\b(?:on |in |at |for |by )?{re.escape(phrase)}\b")
-        if pattern.search(q):
-            values["benchmark"] = lexicon.benchmarks[phrase]
-            q = pattern.sub(" ", q, count=1)
-            break
-    for phrase in sorted(COUNTRIES, key=len, reverse=True):
-        pattern = re.compile(rf"(?<![\w.]){re.escape(phrase)}(?![\w])")
-        if pattern.search(q):
-            values["country"] = COUNTRIES[phrase]
-            q = pattern.sub(" ", q, count=1)
-            break
-    for word, kind in lexicon.model_types.items():
-        pattern = re.compile(rf"\b{re.escape(word)}\b")
-        if pattern.search(q):
-            values["model_type"] = kind
-            q = pattern.sub(" ", q, count=1)
-            break
-    q = FILLER.sub(" ", q)
-    words = q.split()
-    # Organization: the longest run of words that is a known spelling ("mistral ai", "meta", "alibaba").
-    for size in (3, 2, 1):
-        for i in range(len(words) - size + 1):
-            key = org_key(" ".join(words[i : i + size]))
-            if key and key in lexicon.organizations:
-                values["organization"] = lexicon.organizations[key]
-                del words[i : i + size]
-                break
-        else:
-            continue
-        break
-    return Filters(**values), " ".join(words)  # type: ignore[arg-type]
+__all__ = ["STEPS", "Aspect", "Filters", "Lexicon", "Query", "QuestionError", "anywhere", "clean", "parse_question"]

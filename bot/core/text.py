@@ -87,6 +87,26 @@ def history_line(history: History) -> str:
     )
 
 
+def aspect_line(history: History, aspect: str) -> str:
+    """The one fact a question asked of a history, in a sentence ("first reached #1 on ...")."""
+    model = history.model
+    if not history.points:
+        return f"{model} is on no stored board."
+    if aspect == "first_top":
+        first = next((p for p in history.points if p.rank == 1), None)
+        if first is None:
+            best = next(p for p in history.points if p.rank == history.best_rank)
+            return f"{model} never reached #1 on the stored boards; its best is #{best.rank}, first on {best.date}."
+        return f"{model} first reached #1 on {first.date}."
+    if aspect == "time_at_top":
+        if not history.days_at_1:
+            return f"{model} was never #1 on the stored boards; its best is #{history.best_rank}."
+        boards = sum(p.rank == 1 for p in history.points)
+        return f"{model} was #1 for {history.days_at_1} days ({boards} of its {len(history.points)} stored boards)."
+    best = next(p for p in history.points if p.rank == history.best_rank)
+    return f"{model}'s best rank is #{best.rank}, first on {best.date}."
+
+
 def _error(answer: Answer) -> str:
     return f"{answer.error}\nType `help` for examples."
 
@@ -170,15 +190,73 @@ def _rank(answer: Answer) -> str:
 
 
 def _history(answer: Answer) -> str:
-    lines = [f"History on {answer.board_title} ({answer.category}):"]
+    facts = [aspect_line(h, answer.aspect) for h in answer.histories] if answer.aspect else []
+    lines = [*facts, f"History on {answer.board_title} ({answer.category}):"]
     lines += ["  " + history_line(h) for h in answer.histories]
     return "\n".join([*answer.notes, *lines])
 
 
+def tied_text(answer: Answer) -> str | None:
+    """Which compared models are statistically tied: their 95% intervals overlap, so the board cannot order
+    them."""
+    withci = [e for e in answer.entries if e.details.interval is not None]
+    groups: list[list[Entry]] = []
+    for e in withci:
+        for group in groups:
+            if any(_overlap(e, other) for other in group):
+                group.append(e)
+                break
+        else:
+            groups.append([e])
+    tied = [g for g in groups if len(g) > 1]
+    if not tied:
+        return None
+    return (
+        "; ".join(" and ".join(e.model for e in g) for g in tied)
+        + " are statistically tied (their 95% intervals overlap)."
+    )
+
+
+def _overlap(a: Entry, b: Entry) -> bool:
+    (alow, ahigh), (blow, bhigh) = a.details.interval, b.details.interval  # type: ignore[misc]
+    return alow <= bhigh and blow <= ahigh
+
+
 def _compare(answer: Answer) -> str:
     lines = [f"Compared on {source_line(answer)}:"]
-    lines += ["  " + entry_line(answer, e) for e in answer.entries]
+    for e in answer.entries:
+        lines.append("  " + entry_line(answer, e) + _compare_details(answer, e))
+        if e.details.benchmarks:
+            lines.append(
+                "      " + " · ".join(f"{name} {v:.1f}" for name, v in e.details.benchmarks.items() if v is not None)
+            )
+    if tied := tied_text(answer):
+        lines.append(tied)
     return "\n".join([*answer.notes, *lines])
+
+
+def _compare_details(answer: Answer, e: Entry) -> str:
+    d = e.details
+    parts = []
+    if d.interval is not None:
+        parts.append(f"95% CI {score_text(answer.board, d.interval[0])}–{score_text(answer.board, d.interval[1])}")
+    if d.votes is not None:
+        parts.append(f"{d.votes:,} votes")
+    return f" · {', '.join(parts)}" if parts else ""
+
+
+def _changes(answer: Answer) -> str:
+    if answer.changes is None:
+        return "\n".join([*answer.notes, f"Changes on {source_line(answer)}: none."])
+    return "\n".join([*answer.notes, f"Changes on {source_line(answer)}:", render_changes(answer.changes)])
+
+
+GREETING = """\
+Hi! Ask me about LLM leaderboards, for example `top 10` or `rank of qwen2.5 72b`. `help` shows more."""
+
+
+def _greeting(answer: Answer) -> str:
+    return GREETING
 
 
 def _orgs(answer: Answer) -> str:
@@ -187,6 +265,8 @@ def _orgs(answer: Answer) -> str:
         f"  {o.organization}{f' ({o.country})' if o.country else ''}: {o.count} · best #{o.best_rank} {o.model}"
         for o in answer.orgs
     ]
+    if answer.footnote:
+        lines.append(f"  ({answer.footnote})")
     return "\n".join([*answer.notes, *lines])
 
 
@@ -195,6 +275,8 @@ def _top(answer: Answer) -> str:
         return "\n".join([*answer.notes, f"No model on {source_line(answer)} matches that."])
     lines = [f"{answer.title} on {source_line(answer)}:"]
     lines += ["  " + entry_line(answer, e) for e in answer.entries]
+    if answer.footnote:
+        lines.append(f"  ({answer.footnote})")
     if answer.total and answer.total > len(answer.entries):
         lines.append(f"  ({answer.total} match in all)")
     return "\n".join([*answer.notes, *lines])
@@ -208,6 +290,8 @@ RENDERERS: dict[Kind, Callable[[Answer], str]] = {
     Kind.NOT_FOUND: _not_found,
     Kind.RANK: _rank,
     Kind.HISTORY: _history,
+    Kind.CHANGES: _changes,
+    Kind.GREETING: _greeting,
     Kind.COMPARE: _compare,
     Kind.ORGS: _orgs,
     Kind.TOP: _top,

@@ -57,6 +57,22 @@ _ARENAS = (
 )  # fmt: skip
 
 
+# The categories each config publishes (late 2026; new ones appear, and are kept when they do).
+_TEXT_CATEGORIES = (
+    "overall", "english", "exclude_ties", "coding", "hard_prompts", "hard_prompts_english", "multi_turn",
+    "instruction_following", "longer_query", "math", "creative_writing", "expert", "chinese", "russian", "german",
+    "french", "spanish", "japanese", "korean", "non_english", "polish", "industry_software_and_it_services",
+    "industry_life_and_physical_and_social_science", "industry_writing_and_literature_and_language",
+    "industry_entertainment_and_sports_and_media", "industry_business_and_management_and_financial_operations",
+    "industry_mathematical", "industry_legal_and_government", "industry_medicine_and_healthcare",
+)  # fmt: skip
+_CATEGORIES = {
+    "text": _TEXT_CATEGORIES,
+    "text_style_control": _TEXT_CATEGORIES,
+    "webdev": ("overall", "webdev", "webdev-html", "webdev-react", "image_to_webdev"),
+}
+
+
 # A rank answer adds the model's standing on the same arena's other view, and on the Open LLM archive for text.
 _RELATED = {
     "arena": ("arena-raw", "open-llm"),
@@ -94,7 +110,7 @@ def arena_profile(
             if agent
             else (Detail.VOTES, Detail.INTERVAL, Detail.RANK_SPREAD, Detail.POSITION, Detail.PARAMS, Detail.LICENSE)
         ),
-        filters=frozenset({Filter.COUNTRY, Filter.ORGANIZATION, Filter.SIZE}),
+        filters=frozenset({Filter.COUNTRY, Filter.ORGANIZATION, Filter.SIZE, Filter.LICENSE}),
         renames=frozenset({RenameRule.VOTES, RenameRule.DATED_NAME}),
         rename_drift=0.01 if agent else 10.0,  # score points a renamed model may move in the same publish
         popularity="sessions" if agent else "votes",
@@ -104,6 +120,7 @@ def arena_profile(
         # free text upstream: "Proprietary" (and its typo) means closed, any license named means open weights
         closed_licenses=frozenset({"proprietary", "propretary"}),
         related=_RELATED.get(board, ()) if related is None else related,
+        categories=_CATEGORIES.get(config, ("overall",)),
     )
 
 

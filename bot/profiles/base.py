@@ -31,6 +31,7 @@ class Filter(StrEnum):
     BENCHMARK = "benchmark"
     MODEL_TYPE = "model_type"
     OFFICIAL = "official"
+    LICENSE = "license"  # open weights or proprietary
 
 
 # How people name each filter in a sentence ("Benchmarks are only on ...").
@@ -41,6 +42,7 @@ FILTER_NAMES: dict[Filter, str] = {
     Filter.BENCHMARK: "Benchmarks",
     Filter.MODEL_TYPE: "Model types",
     Filter.OFFICIAL: "The official-provider flag",
+    Filter.LICENSE: "Licenses",
 }
 
 
@@ -118,7 +120,7 @@ class BoardProfile:
     # Regular expressions for the board's names in a question, longest first ("lm ?arena", "lmsys").
     words: tuple[str, ...]
     details: tuple[Detail, ...] = ()
-    filters: frozenset[Filter] = frozenset({Filter.COUNTRY, Filter.ORGANIZATION, Filter.SIZE})
+    filters: frozenset[Filter] = frozenset({Filter.COUNTRY, Filter.ORGANIZATION, Filter.SIZE, Filter.LICENSE})
     renames: frozenset[RenameRule] = frozenset()
     rename_drift: float = 0.0  # how far a renamed model's score may move in the publish that renames it
     benchmarks: tuple[Benchmark, ...] = ()
@@ -128,6 +130,9 @@ class BoardProfile:
     publisher: str = ""  # who publishes the board, for sentences ("LMArena publishes no sizes")
     bundle: str | None = None  # folder under db/data holding the snapshots shipped with Leaderbot
     default_category: str = "overall"
+    # The categories upstream publishes for the board, as far as known (an open set: the store may hold more); a
+    # question for one the store lacks is told which board publishes it.
+    categories: tuple[str, ...] = ("overall",)
     fallback: str | None = None  # the board a question that names none uses while this one holds no data
     open_weights: bool | None = None  # True: every model on the board is open weights; None: its license says
     closed_licenses: frozenset[str] = frozenset()  # license texts (case-folded) that mean closed weights

@@ -147,21 +147,22 @@ async def test_ambiguous_name_shows_a_picker_and_choosing_answers(simcord_env):
 async def test_long_lists_page_and_only_the_asker_can_turn_pages(simcord_env):
     env = simcord_env
     _, channel, alice, bob = world(env)
-    await alice.send(channel, "!top 50")
+    await alice.send(channel, "!top 50")  # 51 lines: three models share #47, the last place asked for
     message = channel.last_message
-    assert message.embeds[0].footer.text.startswith("Page 1/5")
+    assert message.embeds[0].footer.text.startswith("Page 1/6")
     first_line = message.embeds[0].description.splitlines()[0]
 
     turned = await alice.click(message, label="Next ›")
-    assert turned.response.embeds[0].footer.text.startswith("Page 2/5")
+    assert turned.response.embeds[0].footer.text.startswith("Page 2/6")
     assert turned.response.embeds[0].description.splitlines()[0] != first_line
 
     refused = await bob.click(message, label="≫")
     assert refused.response.content == NOT_YOURS and refused.ephemeral
-    assert channel.last_message.embeds[0].footer.text.startswith("Page 2/5")
+    assert channel.last_message.embeds[0].footer.text.startswith("Page 2/6")
 
     last = await alice.click(message, label="≫")
-    assert last.response.embeds[0].footer.text.startswith("Page 5/5")
+    assert last.response.embeds[0].footer.text.startswith("Page 6/6")
+    assert "3 models share #47, so 51 are listed." in last.response.embeds[0].description
     buttons = {c.label: c.disabled for row in channel.last_message.components for c in row.children}
     assert buttons["Next ›"] and buttons["≫"] and not buttons["‹ Prev"]
 

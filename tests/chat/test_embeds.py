@@ -16,6 +16,8 @@ ONE_OF_EACH = {
     Kind.BOARDS: "boards",
     Kind.HISTORY: "history of gpt-4o-2024-05-13 vs claude 3 opus",
     Kind.HELP: "help",
+    Kind.GREETING: "hi",
+    Kind.CHANGES: "any changes since 2024-07-01",
     Kind.ERROR: "top -3",
     Kind.CLARIFY: "qwen on open-llm",
     Kind.NOT_FOUND: "xyzzy-9000",

@@ -44,6 +44,19 @@ def open_llm_rank(rows: list[dict[str, Any]], value: float, key: str = "score") 
     return 1 + sum(1 for r in rows if r.get(key) is not None and r[key] > value)
 
 
+def with_ties(rows: list[dict[str, Any]], count: int, extra: int = 10) -> list[dict[str, Any]]:
+    """The first `count` rows (one per model, in board order) and every row after them sharing the last rank, when
+    at most `extra` do: what a top N lists."""
+    first = rows[:count]
+    tied = [r for r in rows[count:] if r["rank"] == first[-1]["rank"]]
+    return first + tied if len(tied) <= extra and count + len(tied) <= 100 else first
+
+
+def one_per_model(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: set[str] = set()
+    return [r for r in rows if not (r["name"] in seen or seen.add(r["name"]))]  # type: ignore[func-returns-value]
+
+
 def size_of(row: dict[str, Any]) -> float | None:
     """Parameters in billions: the board's column when it holds a real size, else what the name says."""
     value = row.get("params_b")
@@ -190,7 +203,7 @@ def test_as_of_answers_from_the_latest_board_on_or_before(answerer: Answerer, sh
     assert answer.kind == "top"
     assert answer.as_of == expected
     rows = latest_rows(shared_store, "arena-raw", expected)
-    assert [e.model for e in answer.entries] == [r["name"] for r in rows[:3]]
+    assert [e.model for e in answer.entries] == [r["name"] for r in with_ties(rows, 3)]
     assert answer.of == len(rows)
 
 
@@ -226,12 +239,39 @@ def test_as_of_rank_question(answerer: Answerer) -> None:
 
 
 @pytest.mark.parametrize("count", [1, 3, 10, 25, 100])
-def test_top_n_respects_the_count(answerer: Answerer, arena_rows: list[dict[str, Any]], count: int) -> None:
+def test_top_n_lists_every_model_tied_at_the_cut(
+    answerer: Answerer, arena_rows: list[dict[str, Any]], count: int
+) -> None:
     answer = answerer.ask(f"top {count}")
-    assert len(answer.entries) == count
-    assert [e.model for e in answer.entries] == [r["name"] for r in arena_rows[:count]]
-    assert [e.rank for e in answer.entries] == [r["rank"] for r in arena_rows[:count]]
+    expected = with_ties(arena_rows, count)
+    assert len(answer.entries) >= count
+    assert [e.model for e in answer.entries] == [r["name"] for r in expected]
+    assert [e.rank for e in answer.entries] == [r["rank"] for r in expected]
+    assert [e.position for e in answer.entries] == list(range(1, len(expected) + 1))
     assert answer.total == len(arena_rows)
+    last = expected[-1]["rank"]
+    if len(expected) > count:  # the cut fell inside a tie: the answer says why the list is longer
+        assert f"share #{last}, so {len(expected)} are listed" in answer.footnote
+        assert arena_rows[count - 1]["rank"] == last
+    elif len(arena_rows) > count and arena_rows[count]["rank"] == last:  # too many to list: told how many
+        more = sum(r["rank"] == last for r in arena_rows[count:])
+        assert answer.footnote == f"{more} more models share #{last}."
+
+
+def test_top_10_on_the_last_2024_board_stops_after_the_tie_at_9(answerer: Answerer) -> None:
+    """The bundled board of 2024-12-31 has four models at #9: `top 10` lists all four (12 lines), not two."""
+    answer = answerer.ask("top 10")
+    assert [e.rank for e in answer.entries][-4:] == [9, 9, 9, 9]
+    assert len(answer.entries) == 12
+    assert "4 models share #9, so 12 are listed." in answer.text
+
+
+def test_who_is_number_one_lists_everyone_sharing_it(answerer: Answerer, arena_rows: list[dict[str, Any]]) -> None:
+    leaders = [r["name"] for r in arena_rows if r["rank"] == 1]
+    for question in ("who is #1", "what's the top model right now?", "current leader", "best model"):
+        answer = answerer.ask(question)
+        assert answer.kind == "top", question
+        assert [e.model for e in answer.entries] == leaders, question
 
 
 def test_top_20_chinese_on_arena(answerer: Answerer, arena_rows: list[dict[str, Any]]) -> None:
@@ -245,38 +285,86 @@ def test_top_20_chinese_on_arena(answerer: Answerer, arena_rows: list[dict[str, 
     assert [(e.model, e.rank) for e in answer.entries] == [(r["name"], r["rank"]) for r in chinese[:20]]
 
 
-def test_top_20_chinese_on_open_llm_rank_within_the_filter(
+def test_a_filtered_open_llm_list_shows_board_ranks_and_its_own_places(
     answerer: Answerer, open_llm_rows: list[dict[str, Any]]
 ) -> None:
     answer = answerer.ask("top 20 chinese on open-llm")
     assert answer.kind == "top"
     chinese = [r for r in open_llm_rows if r["country"] == "CN"]
-    assert len(answer.entries) == 20
     assert all(e.country == "CN" for e in answer.entries)
     assert answer.total == len({r["name"] for r in chinese})
-    best = best_rows(chinese)
-    expected = sorted(best, key=lambda n: -best[n]["score"])[:20]
-    assert [e.model for e in answer.entries] == expected
+    expected = with_ties(one_per_model(chinese), 20)
+    assert [e.model for e in answer.entries] == [r["name"] for r in expected]
+    # the board's rank, never the place within the filter (that is the position)
+    assert [e.rank for e in answer.entries] == [r["rank"] for r in expected]
+    assert (answer.entries[0].model, answer.entries[0].rank, answer.entries[0].position) == (
+        "Qwen/Qwen2.5-72B-Instruct",
+        6,
+        1,
+    )
     for e in answer.entries:
-        assert e.rank == open_llm_rank(chinese, e.score), e.model
-    assert answer.entries[0].rank == 1
+        assert e.rank == open_llm_rank(open_llm_rows, e.score), e.model
+    listed = json.loads(json.dumps(answer.to_json()))["entries"][0]
+    assert (listed["rank"], listed["position"]) == (6, 1)
+
+
+def test_meta_models_on_open_llm_keep_their_board_rank(answerer: Answerer) -> None:
+    """The case from the issue: Llama-3.3-70B-Instruct is #40 on the board; a filtered list must not call it #1."""
+    answer = answerer.ask("top models from meta on open-llm")
+    first = answer.entries[0]
+    assert (first.model, first.rank, first.position) == ("meta-llama/Llama-3.3-70B-Instruct", 40, 1)
+    assert "#40" in answer.text and "#1 " not in answer.text
 
 
 def test_official_providers_on_open_llm(answerer: Answerer, open_llm_rows: list[dict[str, Any]]) -> None:
     answer = answerer.ask("top 15 official models on open-llm")
-    official = [r for r in open_llm_rows if r["official"]]
-    assert len(answer.entries) == 15
+    official = one_per_model([r for r in open_llm_rows if r["official"]])
+    assert [e.model for e in answer.entries] == [r["name"] for r in with_ties(official, 15)]
     assert all(e.details.official for e in answer.entries)
     for e in answer.entries:
-        assert e.rank == open_llm_rank(official, e.score), e.model
+        assert e.rank == open_llm_rank(open_llm_rows, e.score), e.model
 
 
 def test_organization_filter(answerer: Answerer, arena_rows: list[dict[str, Any]]) -> None:
-    answer = answerer.ask("best model from Meta")
     meta = [r for r in arena_rows if r["organization"] == "Meta"]
+    answer = answerer.ask("top models from Meta")
     assert answer.kind == "top"
-    assert [e.model for e in answer.entries] == [r["name"] for r in meta[:10]]
-    assert answer.entries[0].model == "Meta-Llama-3.1-405B-Instruct-bf16"
+    assert [e.model for e in answer.entries] == [r["name"] for r in with_ties(meta, 10)]
+    best = answerer.ask("best model from Meta")
+    assert [e.model for e in best.entries] == [r["name"] for r in meta if r["rank"] == meta[0]["rank"]]
+    assert best.entries[0].model == "Meta-Llama-3.1-405B-Instruct-bf16"
+
+
+@pytest.mark.parametrize(
+    ("question", "license_class"),
+    [
+        ("best open model", "open weights"),
+        ("top 5 open models", "open weights"),
+        ("top 5 open source models", "open weights"),
+        ("top 10 open-weight models", "open weights"),
+        ("top 5 closed models", "proprietary"),
+        ("best proprietary model", "proprietary"),
+    ],
+)
+def test_license_filters(
+    answerer: Answerer, arena_rows: list[dict[str, Any]], question: str, license_class: str
+) -> None:
+    answer = answerer.ask(question)
+    assert answer.kind == "top", answer.text
+    assert answer.entries and all(e.details.license_class == license_class for e in answer.entries)
+    closed = {"proprietary", "propretary"}
+    kept = [
+        r for r in arena_rows if ((r.get("license") or "").casefold() in closed) == (license_class == "proprietary")
+    ]
+    assert answer.entries[0].model == kept[0]["name"]
+    assert answer.entries[0].rank == kept[0]["rank"]  # the board's rank: DeepSeek-V3 is #9, not "#1 open model"
+    assert license_class in answer.text
+
+
+def test_closed_models_on_the_open_weights_board_are_refused(answerer: Answerer) -> None:
+    answer = answerer.ask("top 5 closed models on open-llm")
+    assert answer.kind == "error"
+    assert "lists only open-weight models" in (answer.error or "")
 
 
 def test_european_means_the_eu(answerer: Answerer, arena_rows: list[dict[str, Any]]) -> None:
@@ -293,16 +381,17 @@ def test_top_5_on_math_under_10b(answerer: Answerer, open_llm_rows: list[dict[st
     assert answer.archived
     assert answer.notes and "Open LLM" in answer.notes[0]
     assert answer.sort_label == "MATH Lvl 5"
-    assert len(answer.entries) == 5
+    assert len(answer.entries) >= 5
     math = [(e.details.benchmarks or {})["MATH Lvl 5"] for e in answer.entries]
     assert math == sorted(math, reverse=True)
     assert all(0 < (e.details.params_b or 0) <= 10 for e in answer.entries)
     assert answer.entries[0].model == "nvidia/AceMath-7B-Instruct"
     small = [r for r in open_llm_rows if r["math"] is not None and (size_of(r) or 1e9) <= 10]
     best = best_rows(small, "math")
-    assert [e.model for e in answer.entries] == sorted(best, key=lambda n: -best[n]["math"])[:5]
+    assert [e.model for e in answer.entries][:5] == sorted(best, key=lambda n: -best[n]["math"])[:5]
     for e, value in zip(answer.entries, math, strict=True):
-        assert e.rank == open_llm_rank(small, value, "math")
+        assert e.rank == open_llm_rank(open_llm_rows, value, "math")  # its MATH rank on the whole board
+    assert [e.position for e in answer.entries] == [1, 2, 3, 4, 5]
     assert "MATH Lvl 5" in answer.text
 
 
@@ -323,14 +412,26 @@ def test_equal_values_share_a_rank(
     label = answer.sort_label or ""
     ranks = [e.rank for e in answer.entries]
     assert len(set(ranks)) < len(ranks), "expected ties in this list"
+    every = [r for r in open_llm_rows if r[column] is not None]
     for e in answer.entries:
-        assert e.rank == open_llm_rank(rows, (e.details.benchmarks or {})[label], column), e.model
+        assert e.rank == open_llm_rank(every, (e.details.benchmarks or {})[label], column), e.model
+    assert {e.model for e in answer.entries} <= {r["name"] for r in rows}
 
 
 def test_a_benchmark_on_arena_is_refused(answerer: Answerer) -> None:
-    answer = answerer.ask("top 5 on math on arena-raw")
+    answer = answerer.ask("top 5 on gpqa on arena-raw")
     assert answer.kind == "error"
     assert "open-llm" in (answer.error or "")
+
+
+@pytest.mark.parametrize(
+    "question", ["best coding model", "top 5 on math on arena-raw", "best model for creative writing"]
+)
+def test_a_category_the_store_lacks_says_so_and_where_it_is_published(answerer: Answerer, question: str) -> None:
+    answer = answerer.ask(question)
+    assert answer.kind == "error"
+    assert "category is not stored for Arena Text (no style control) (it holds: overall)" in (answer.error or "")
+    assert "publishes it: `leaderbot refresh arena" in (answer.error or "")
 
 
 def test_size_filter_on_arena_uses_the_names(answerer: Answerer) -> None:
@@ -361,22 +462,23 @@ def test_an_empty_list_says_so(answerer: Answerer) -> None:
     ("question", "n"),
     [("which orgs dominate the top 20 on arena-raw", 20), ("which labs dominate the top 50 on open-llm", 50)],
 )
-def test_orgs_counts_sum_to_n(answerer: Answerer, shared_store: Store, question: str, n: int) -> None:
+def test_orgs_count_every_model_ranked_within_n(answerer: Answerer, shared_store: Store, question: str, n: int) -> None:
     answer = answerer.ask(question)
     assert answer.kind == "orgs"
     counts = [o.count for o in answer.orgs]
-    assert sum(counts) == n == answer.total
     assert counts == sorted(counts, reverse=True)
-    # independently: the organizations of the board's first n models
-    seen: list[dict[str, Any]] = []
-    for row in latest_rows(shared_store, answer.board or ""):
-        if row["name"] not in {r["name"] for r in seen}:
-            seen.append(row)
-        if len(seen) == n:
-            break
-    expected = Counter(r["organization"] or "unknown" for r in seen)
+    # independently: the organizations of every model (once) whose board rank is n or better
+    within = [r for r in one_per_model(latest_rows(shared_store, answer.board or "")) if r["rank"] <= n]
+    assert sum(counts) == len(within) == answer.total >= n
+    expected = Counter(r["organization"] or "unknown" for r in within)
     assert {o.organization: o.count for o in answer.orgs} == dict(expected)
     assert [o.position for o in answer.orgs] == list(range(1, len(answer.orgs) + 1))
+
+
+def test_who_dominates_the_top_10_counts_the_twelve_models_ranked_there(answerer: Answerer) -> None:
+    answer = answerer.ask("who dominates the top 10")
+    assert answer.total == 12
+    assert "12 models hold a top-10 rank" in answer.text
 
 
 def test_orgs_on_arena_top_20_leader(answerer: Answerer) -> None:
