@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from .core.answer import Answer, Kind
 from .core.answers import Answerer
 
 BANNER = 'Leaderbot console: ask about LLM leaderboards ("top 10", "rank of qwen2 72b", "help"). Ctrl-D quits.'
@@ -38,6 +39,7 @@ def run_console(answerer: Answerer, *, history: Path | None = None, out: TextIO 
     if interactive and history is not None:
         _enable_line_editing(history)
     answerer.warm()
+    pending: Answer | None = None  # the clarification the next line may answer
     if interactive:
         print(BANNER, file=out)
         print(answerer.data_line(), file=out)
@@ -56,6 +58,10 @@ def run_console(answerer: Answerer, *, history: Path | None = None, out: TextIO 
             continue
         if question.casefold() in {"quit", "exit", ":q"}:
             return 0
-        print(answerer.ask(question).text, file=out)
+        # after "Which one? 1. ... 2. ...", a number or a name finishes that question
+        name = answerer.picked(pending, question) if pending is not None else None
+        answer = answerer.choose(pending, name) if pending is not None and name else answerer.ask(question)
+        pending = answer if answer.kind == Kind.CLARIFY else None
+        print(answer.text, file=out)
         if interactive:
             print(file=out)

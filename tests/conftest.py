@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 
 from bot.core.answers import Answerer
-from bot.ingest import open_store
+from bot.ingest import ingest_file, open_store
 from bot.profiles import PROFILES
 from bot.sources import SOURCES
 from db.store import Store
 from tests.stores import copy_store
 
 TODAY = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+ARENAS_2026 = Path(__file__).resolve().parent / "fixtures" / "arenas-2026"
 
 
 @pytest.fixture(autouse=True)
@@ -96,3 +97,19 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def cli_db(seeded_copy: Path, cli_env: Path) -> str:
     """A private copy of the seeded store, for `leaderbot --db` in a clean environment."""
     return str(seeded_copy)
+
+
+@pytest.fixture(scope="session")
+def answerer_2026(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Answerer]:
+    """The bundled data plus the real 2026 boards of the other arenas (tests/fixtures/arenas-2026): names of
+    every era, for the labelled questions. Today is fixed (TODAY)."""
+    target = tmp_path_factory.mktemp("era") / "2026.db"
+    copy_store(seeded_db, target)
+    store = Store(target)
+    configs = {p.upstream.config: p.id for p in PROFILES.values()}
+    for path in sorted(ARENAS_2026.glob("*.jsonl.gz")):
+        ingest_file(store, configs[path.name.removesuffix(".jsonl.gz")], path)
+    answerer = Answerer(store, now=lambda: TODAY)
+    answerer.warm()
+    yield answerer
+    store.close()

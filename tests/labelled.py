@@ -22,7 +22,7 @@ class Labelled:
     @property
     def is_name(self) -> bool:
         """A model-name case (rank, clarification or not found), as opposed to a list or other answer."""
-        return not self.expected.startswith(("kind:", "top:", "cmp:"))
+        return not self.expected.startswith(("kind:", "top:", "cmp:", "err:", "lead:", "orgs:", "hist:"))
 
 
 def load() -> list[Labelled]:
@@ -36,7 +36,13 @@ def load() -> list[Labelled]:
 
 
 def judge(item: Labelled, answer: Answer) -> bool:
+    """Whether the answer is what the label says. A trailing `@board` also requires the answer's board."""
     expected = item.expected
+    head, _, board = expected.rpartition("@")
+    if head and board and " " not in board and board.replace("-", "").isalnum() and not board[0].isdigit():
+        if answer.board != board:
+            return False
+        expected = head
     if expected == "-":
         return answer.kind == "not_found"
     if expected.startswith("?"):
@@ -44,8 +50,22 @@ def judge(item: Labelled, answer: Answer) -> bool:
         return answer.kind == "clarify" and all(w in answer.candidates for w in wanted)
     if expected.startswith("kind:"):
         return answer.kind == expected[5:]
+    if expected.startswith("err:"):
+        return answer.kind == "error" and expected[4:] in (answer.error or "")
     if expected.startswith("top:"):
         return answer.kind == "top" and bool(answer.entries) and answer.entries[0].model == expected[4:]
+    if expected.startswith("lead:"):
+        return answer.kind == "top" and [e.model for e in answer.entries] == expected[5:].split("|")
     if expected.startswith("cmp:"):
         return answer.kind == "compare" and [e.model for e in answer.entries] == expected[4:].split("|")
+    if expected.startswith("orgs:"):
+        return answer.kind == "orgs" and bool(answer.orgs) and answer.orgs[0].organization == expected[5:]
+    if expected.startswith("hist:"):
+        model, _, aspect = expected[5:].partition("!")
+        return (
+            answer.kind == "history"
+            and bool(answer.histories)
+            and answer.histories[0].model == model
+            and (str(answer.aspect or "") == aspect)
+        )
     return answer.kind == "rank" and answer.entries[0].model == expected

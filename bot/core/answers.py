@@ -338,6 +338,15 @@ class Answerer:
         answer.pending, answer.pending_name = replace(query, board=view.profile.id), name
         return answer
 
+    @staticmethod
+    def picked(clarification: Answer, text: str) -> str | None:
+        """The candidate a reply to a clarification names: its number in the list ("2") or its name, else None
+        (the reply is a new question)."""
+        typed = text.strip().strip(".#)")
+        if typed.isdigit() and 1 <= int(typed) <= len(clarification.candidates):
+            return clarification.candidates[int(typed) - 1]
+        return next((c for c in clarification.candidates if normalise(c) == normalise(typed)), None)
+
     def choose(self, clarification: Answer, name: str) -> Answer:
         """Finish the question a clarification interrupted, with the model the user picked: a comparison stays
         a comparison, a chart a chart."""

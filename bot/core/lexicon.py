@@ -107,7 +107,7 @@ def _plain_words(data: Any) -> set[str]:
     if isinstance(data, list):
         return set().union(*(_plain_words(v) for v in data)) if data else set()
     if isinstance(data, str):
-        return {w for w in data.split() if w.isalpha() and len(w) > 2}
+        return {w for w in re.findall(r"[a-z]+", re.sub(r"\\\w|\?:", " ", data)) if len(w) > 2}
     return set()
 
 

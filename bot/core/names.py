@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-TokenKind = Literal["word", "number", "size", "tag"]
+TokenKind = Literal["word", "number", "size", "tag", "note"]
 
 _SEPARATORS = re.compile(r"[\s\-_/:,;()\[\]{}|'\"!?@#*=~`]+")
 # A size: 72b, 1.5b, 500m, 8x22b, a22b (active parameters).
@@ -35,8 +35,9 @@ class Token:
 
     @property
     def soft(self) -> bool:
-        """Dates and flavour words: a candidate carrying an extra one is still the same model family member."""
-        return self.kind == "tag" or self.text in SOFT_WORDS
+        """Dates, notes and flavour words: a candidate carrying an extra one is still the same model family
+        member."""
+        return self.kind in ("tag", "note") or self.text in SOFT_WORDS
 
 
 def _classify(piece: str) -> TokenKind:
@@ -55,6 +56,7 @@ def _classify(piece: str) -> TokenKind:
 _VERSION = re.compile(r"v\d+(?:\.\d+)*")
 _GLUED_SIZE = re.compile(r"([a-z]{2,})(\d+(?:\.\d+)?b)")
 _SPLIT_DATE = re.compile(r"\b(\d{4}) (\d{2}) (\d{2})\b")
+_WHOLE_VERSION = re.compile(r"(?<![\d.])(\d{1,3})\.0(?![\d.])")
 _DASHED_VERSION = re.compile(r"(?<![\d.])\b(\d) (\d)\b(?![\d.])")
 
 
@@ -72,9 +74,26 @@ def _split_chunk(chunk: str, *, after_size: bool) -> list[str]:
     return _PIECES.findall(chunk)
 
 
+_NOTE = re.compile(r"[(\[]([^)\]]*)[)\]]")
+
+
 @lru_cache(maxsize=1 << 17)
 def tokenize(name: str) -> tuple[Token, ...]:
-    """Cached: boards repeat names and namespaces across snapshots, and the same questions come back."""
+    """Cached: boards repeat names and namespaces across snapshots, and the same questions come back.
+
+    What a name says in brackets is a note on the model, not its name: "gpt-5.4-high (codex-harness)" is
+    gpt-5.4-high run in a harness, "(nano-banana)" a nickname. Its words are notes: typed, they match;
+    untyped, they cost least of all.
+    """
+    notes = _NOTE.findall(name)
+    if notes:
+        tokens = _tokenize(_NOTE.sub(" ", name))
+        noted = (t for note in notes for t in _tokenize(note))
+        return tokens + tuple(t if t.kind == "size" else Token(t.text, "note") for t in noted)
+    return _tokenize(name)
+
+
+def _tokenize(name: str) -> tuple[Token, ...]:
     text = name.casefold().replace("+", " plus ")
     pieces: list[str] = []
     for chunk in _SEPARATORS.split(text):
@@ -85,7 +104,8 @@ def tokenize(name: str) -> tuple[Token, ...]:
     joined = _SPLIT_DATE.sub(r"\1\2\3", joined)
     # "claude-3-5-sonnet" writes version 3.5 with a dash: two single digits in a row are one version.
     joined = _DASHED_VERSION.sub(r"\1.\2", joined)
-    return tuple(Token(p, _classify(p)) for p in joined.split())
+    # "ernie-5.0" is version 5: "ernie 5" must meet it (and "gemini 2 flash" meets "gemini-2.0-flash").
+    return tuple(Token(p, _classify(p)) for p in _WHOLE_VERSION.sub(r"\1", joined).split())
 
 
 def normalise(name: str) -> str:
@@ -121,7 +141,7 @@ def release_dates(tokens: tuple[Token, ...]) -> list[str]:
     found = []
     for token in tokens:
         text = token.text
-        if token.kind == "tag" and len(text) == 8 and text.isdigit() and text.startswith("20"):
+        if token.kind in ("tag", "note") and len(text) == 8 and text.isdigit() and text.startswith("20"):
             month, day = int(text[4:6]), int(text[6:])
             if 1 <= month <= 12 and 1 <= day <= 31:
                 found.append(f"{text[:4]}-{text[4:6]}-{text[6:]}")

@@ -333,7 +333,7 @@ def _intent(s: State) -> None:
             s.force == Kind.COMPARE
             or lead
             or v.compare_marks.search(f" {s.text} ")
-            or (not listing and re.search(r"\s(?:or)\s", s.text))
+            or (not listing and re.search(r"\s(?:or)\s|,", s.text))
         ):
             text = s.text[lead.end() :] if lead else s.text
             text = re.sub(r"^(?:the |models? )+", "", text)
@@ -463,6 +463,8 @@ def _count(s: State) -> None:
         s.values["count"] = number
         s.values.pop("leader", None)
         s.take("count", counted)
+        if s.kind is None:
+            s.kind = Kind.TOP  # "top5", "5 best"
     elif s.kind == Kind.ORGS and (bare := re.search(r"(?<![\w.])(\d{1,3})(?![\w.])", s.text)):  # "orgs 50"
         number = int(bare.group(1))
         if not 1 <= number <= MAX_COUNT:
@@ -584,8 +586,8 @@ def _names(s: State) -> None:
         # "mistral large" are names.
         says_models = re.search(r"\b(?:models|llms)\b", s.original.casefold())
         named_by_org = "organization" in s.filters and not says_models
-        if not leftover and (s.filters or s.values.get("category")) and not named_by_org:
-            s.kind = Kind.TOP
+        if not leftover and (s.filters or s.values.get("category") or s.values.get("board")) and not named_by_org:
+            s.kind = Kind.TOP  # ... and a board alone ("video edit leaderboard") is its leaders
         else:  # a name after all: what the list steps took goes back, but "in coding" is still a category
             s.kind, s.text = Kind.RANK, s.name_text or s.text
             s.filters.clear()

@@ -31,12 +31,14 @@ MAX_CANDIDATES = 25  # a Discord select menu holds 25 options
 # Cost of each imperfection, in points off 100.
 HARD_EXTRA = 8  # the candidate has a word/number/size the user did not type ("coder", "2x", "abliterated")
 SOFT_EXTRA = 3  # ... a flavour word or date ("instruct", "20241022")
+NOTE_EXTRA = 1  # ... a word of a note in brackets ("(codex-harness)")
 TYPO = 6  # per edit forgiven in a word
 PREFIX = 3  # the user typed the start of a word ("inst" for "instruct")
 EXACT_BONUS = 5  # the whole model name, spelled any way
 TIER = 2  # candidates this close to the best are equally good answers
 ORIGINAL_REACH = 2 * HARD_EXTRA  # how far behind a derivative an original may be and still be preferred
 MIN_FOUND = 100 - 3 * HARD_EXTRA  # a lone candidate scoring lower carries too much that was not typed
+CODE_NAME_MAX = 3  # a word on this few names is a code name ("maverick"), not a family ("llama")
 PREFERENCE_BONUS = 10 + 4 * 2  # the most `_bonus` adds: original, and a prior of at most 2 (official + votes)
 
 
@@ -89,7 +91,14 @@ class NameIndex:
         self._words = [w for w in self._vocabulary if w.isalpha()]
         # What each of a candidate's tokens costs when the user did not type it.
         self._extra_costs = [
-            {t.text: SOFT_EXTRA if t.soft or t.text in self.org_words else HARD_EXTRA for t in c.tokens}
+            {
+                t.text: NOTE_EXTRA
+                if t.kind == "note"
+                else SOFT_EXTRA
+                if t.soft or t.text in self.org_words
+                else HARD_EXTRA
+                for t in c.tokens
+            }
             for c in self.candidates
         ]
         self._all_extras = [sum(costs.values()) for costs in self._extra_costs]
@@ -211,6 +220,10 @@ class NameIndex:
         # as likely: "gemini flash" is several models.
         width = TIER if best >= 100 - SOFT_EXTRA * 2 else HARD_EXTRA - 1
         tier = [i for i, score in pool.items() if score >= best - width]
+        if len(tier) == 1 and self._only_a_release(tier[0], typed):
+            # The best is one dated release of what was typed ("ernie 5": ernie-5.0-0110): the other releases a
+            # soft token behind it (ernie-5.0-preview-1220) are as likely.
+            tier = [i for i, score in pool.items() if score >= best - SOFT_EXTRA - 1]
         ranked = tuple(
             candidates[i]
             for i in heapq.nsmallest(
@@ -221,12 +234,26 @@ class NameIndex:
             tier = [i for i in pool if pool[i] >= best - 2 * HARD_EXTRA]
         if len(tier) == 1:
             match = candidates[tier[0]]
-            if best < MIN_FOUND:
+            if best < MIN_FOUND and not (len(scored) == 1 and self._code_name(typed)):
                 # One candidate, but it carries far more than was typed ("no" inside a long fine-tune name):
                 # a guess. Offer it as a suggestion instead.
                 return Resolution("not_found", query, candidates=ranked[:5])
             return Resolution("found", query, match, tuple(c for c in ranked if c.key != match.key)[:MAX_CANDIDATES])
         return Resolution("ambiguous", query, candidates=ranked[:MAX_CANDIDATES])
+
+    def _only_a_release(self, i: int, typed: frozenset[str]) -> bool:
+        """Whether all a candidate adds to what was typed is release tags (dates, "0110")."""
+        extra = [t for t in self.candidates[i].tokens if t.text not in typed]
+        return bool(extra) and all(t.kind == "tag" and t.text.isdigit() for t in extra)
+
+    def _code_name(self, typed: frozenset[str]) -> bool:
+        """A family and a code name ("llama 4 maverick"): the typed words include one that only a few names on
+        the board carry, so the one name carrying all of them is meant, however much more it says
+        ("Llama-4-Maverick-17B-128E-Instruct")."""
+        return len(typed) >= 2 and any(
+            len(word) >= 4 and word.isalpha() and 0 < len(self._postings.get(word, ())) <= CODE_NAME_MAX
+            for word in typed
+        )
 
     def _versions_differ_nearby(
         self, best_i: int, pool: Mapping[int, float], best: float, typed: frozenset[str]

@@ -100,6 +100,21 @@ async def test_mention_is_a_free_text_question(simcord_env):
     assert channel.last_message.reference is not None  # a reply to the question
 
 
+async def test_a_number_in_the_next_mention_finishes_a_clarification(simcord_env):
+    env = simcord_env
+    _, channel, alice, bob = world(env)
+    await alice.send(channel, f"{env.bot.user.mention} gpt-4o vs claude 3 opus")
+    assert channel.last_message.embeds[0].title == "Which “gpt-4o”?"
+    await bob.send(channel, f"{env.bot.user.mention} 2")  # not Bob's question: a question of its own
+    assert not channel.last_message.embeds[0].title.startswith("Comparison")
+    await alice.send(channel, f"{env.bot.user.mention} 2")
+    picked = channel.last_message.embeds[0]
+    assert picked.title == "Comparison"  # the interrupted comparison, finished with the second candidate
+    assert "GPT-4o-2024-08-06" in picked.description and "Claude 3 Opus" in picked.description
+    await alice.send(channel, f"{env.bot.user.mention} 2")  # the clarification is used up
+    assert channel.last_message.embeds[0].title != "Comparison"
+
+
 @pytest.mark.bot_settings(prefix_commands=False)
 async def test_mentions_and_slash_work_without_message_content(simcord_env):
     env = simcord_env

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.core.boards import organization_words
-from bot.core.questions import MAX_COUNT, MAX_QUESTION, Filters, Lexicon, Query, parse_question
+from bot.core.names import normalise
+from bot.core.questions import MAX_COUNT, MAX_QUESTION, STEPS, Aspect, Filters, Lexicon, Query, clean, parse_question
 from bot.profiles import profile
 from db.store import Store
 
@@ -89,7 +90,9 @@ def test_which_orgs_dominate_the_top_20_on_arena() -> None:
     assert q.filters == Filters()
 
 
-@pytest.mark.parametrize("text", ["which labs dominate", "who leads", "which countries dominate on arena"])
+@pytest.mark.parametrize(
+    "text", ["which labs dominate", "who holds the top places", "which countries dominate on arena"]
+)
 def test_orgs_default_to_the_top_20(text: str) -> None:
     q = ask(text)
     assert (q.kind, q.count) == ("orgs", 20)
@@ -450,3 +453,204 @@ def test_more_spellings_of_lists_and_dates(text: str, kind: str, count: int, as_
 def test_a_board_named_with_board_or_leaderboard_leaves_the_name_alone(text: str) -> None:
     q = ask(text)
     assert (q.kind, q.board, q.models) == ("rank", "arena", ("gpt-4o",))
+
+
+# --- the pipeline: every intent in people's words -------------------------------------------------------------
+
+
+def test_the_steps_are_declared_in_order() -> None:
+    names = [name for name, _ in STEPS]
+    assert names[0] == "whole question" and names[-1] == "model names"
+    assert names.index("board") < names.index("intent") < names.index("category") < names.index("organization")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("hi", "greeting"), ("Hello!", "greeting"), ("thanks", "greeting"), ("thank you so much", "greeting"),
+        ("hey leaderbot", "greeting"), ("gm", "greeting"),
+        ("what can you do?", "help"), ("how fresh is your data", "boards"),
+        ("what's new", "changes"), ("what changed", "changes"), ("any changes since 2025-07-07", "changes"),
+        ("what moved this week", "changes"), ("who took #1 on 2025-08-01", "changes"),
+    ],
+)  # fmt: skip
+def test_whole_question_intents(text: str, kind: str) -> None:
+    assert ask(text).kind == kind
+
+
+def test_changes_carry_their_date_or_period() -> None:
+    assert ask("any changes since 2025-07-07").since == "2025-07-07"
+    assert ask("what moved this week").since_days == 7
+    q = ask("who took #1 on 2025-08-01")
+    assert (q.as_of, q.aspect) == ("2025-08-01", Aspect.NEW_LEADER)
+    assert ask("what changed in the top 20").count == 20
+
+
+@pytest.mark.parametrize(
+    ("text", "models"),
+    [
+        ("is deepseek v3 better than gpt-4o?", ("deepseek v3", "gpt-4o")),
+        ("gemini 2.5 pro or grok 4?", ("gemini 2.5 pro", "grok 4")),
+        ("which is better: X1 or Y2", ("x1", "y2")),
+        ("qwen2.5 72b compared with llama 3.3 70b", ("qwen2.5 72b", "llama 3.3 70b")),
+        ("compare gemma 2 27b with llama 3 70b", ("gemma 2 27b", "llama 3 70b")),
+        ("does deepseek v3 beat claude 3.5 sonnet", ("deepseek v3", "claude 3.5 sonnet")),
+        ("o1-mini, o1-preview and qwq", ("o1-mini", "o1-preview", "qwq")),
+    ],
+)
+def test_comparisons_in_people_s_words(text: str, models: tuple[str, ...]) -> None:
+    q = ask(text)
+    assert (q.kind, q.models) == ("compare", models)
+
+
+def test_one_grammar_splits_histories_and_comparisons_alike() -> None:
+    assert ask("history of a1 vs b2, c3 or d4").models == ask("compare a1 vs b2, c3 or d4").models
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect", "model"),
+    [
+        ("when did gpt-4o first reach #1", Aspect.FIRST_TOP, "gpt-4o"),
+        ("how long was gpt-4o #1", Aspect.TIME_AT_TOP, "gpt-4o"),
+        ("how many days was gpt-4o on top", Aspect.TIME_AT_TOP, "gpt-4o"),
+        ("best rank ever of claude 3 opus", Aspect.BEST_RANK, "claude 3 opus"),
+        ("claude 3 opus best rank ever", Aspect.BEST_RANK, "claude 3 opus"),
+    ],
+)
+def test_one_fact_of_a_history(text: str, aspect: Aspect, model: str) -> None:
+    q = ask(text)
+    assert (q.kind, q.aspect, q.models) == ("history", aspect, (model,))
+
+
+@pytest.mark.parametrize(
+    "text", ["who is #1", "what's the top model right now?", "current leader", "best model", "best open model"]
+)
+def test_the_leader_is_one_place(text: str) -> None:
+    q = ask(text)
+    assert (q.kind, q.leader, q.count) == ("top", True, 1)
+
+
+def test_a_count_overrides_the_leader() -> None:
+    q = ask("top 5 open model")
+    assert (q.leader, q.count, q.filters.license) == (False, 5, "open weights")
+
+
+@pytest.mark.parametrize(
+    ("text", "license"),
+    [
+        ("best open model", "open weights"), ("top 5 open source models", "open weights"),
+        ("open-weight models", "open weights"), ("top oss models", "open weights"), ("open weights", "open weights"),
+        ("top closed models", "proprietary"), ("best proprietary model", "proprietary"),
+    ],
+)  # fmt: skip
+def test_license_words(text: str, license: str) -> None:
+    q = ask(text)
+    assert (q.kind, q.filters.license) == ("top", license)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "said"),
+    [
+        ("best small model", None, 10, "small = under 10B"),
+        ("best 7b model", 5.6, 8.8, "7B-class = 5.6B–8.8B"),
+        ("top 70b-class models", 56, 87.5, "70B-class = 56B–87.5B"),
+        ("top large models", 70, None, "large = 70B and over"),
+    ],
+)
+def test_size_classes_say_the_range_used(text: str, low: float | None, high: float | None, said: str) -> None:
+    f = ask(text).filters
+    assert (f.min_params, f.max_params, f.size_class) == (low, high, said)
+    assert said in f.describe()
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "country"),
+    [
+        ("best at chinese", "chinese", None),
+        ("top models for chinese prompts", "chinese", None),
+        ("best model in chinese", "chinese", None),
+        ("chinese models", None, "CN"),
+        ("models from china", None, "CN"),
+        ("best coding model", "coding", None),
+        ("top 3 in hard prompts", "hard_prompts", None),
+        ("best model for creative writing", "creative_writing", None),
+        ("top 5 multi-turn", "multi_turn", None),
+        ("top 5 longer queries", "longer_query", None),
+        ("best model for medicine", "industry_medicine_and_healthcare", None),
+        ("top 10 category exclude ties", "exclude_ties", None),
+    ],
+)
+def test_language_is_a_category_and_country_a_filter(text: str, category: str | None, country: str | None) -> None:
+    q = ask(text)
+    assert (q.kind, q.category, q.filters.country) == ("top", category, country)
+
+
+def test_math_is_the_benchmark_on_open_llm_and_the_category_on_the_arena() -> None:
+    assert ask("top 5 on math on open-llm").filters.benchmark == "math"
+    assert ask("top 5 on math on arena").category == "math"
+    stored = Lexicon(categories=frozenset({"overall", "math"}))
+    assert ask("top 5 on math", stored).category == "math"  # a store holding the category: the category
+    assert ask("top 5 on math").filters.benchmark == "math"  # else the only board that has it: the benchmark
+
+
+def test_a_category_word_inside_a_name_stays_in_the_name() -> None:
+    assert ask("qwen 2.5 coder 32b").models == ("qwen 2.5 coder 32b",)
+    q = ask("gpt-4o in coding")
+    assert (q.kind, q.models, q.category) == ("rank", ("gpt-4o",), "coding")
+
+
+@pytest.mark.parametrize(
+    ("text", "board"),
+    [
+        ("best webdev model", "arena-webdev"), ("top vision models", "arena-vision"),
+        ("best image generation model", "arena-text-to-image"), ("best image editing model", "arena-image-edit"),
+        ("top video models", "arena-text-to-video"), ("best search model", "arena-search"),
+        ("best pdf model", "arena-document"), ("video edit leaderboard", "arena-video-edit"),
+    ],
+)  # fmt: skip
+def test_arenas_by_their_words(text: str, board: str) -> None:
+    q = ask(text)
+    assert (q.kind, q.board) == ("top", board)
+
+
+def test_an_exact_model_name_wins_over_the_filter_words_inside_it() -> None:
+    names = Lexicon({"meta": "Meta"}, model_names=frozenset({normalise("Meta-Llama-3-70B-Instruct")}))
+    q = ask("Meta-Llama-3-70B-Instruct", names)
+    assert (q.kind, q.models) == ("rank", ("meta-llama-3-70b-instruct",))
+    assert ask("best Meta-Llama-3-70B-Instruct", names).kind == "rank"
+    assert ask("top models from meta", names).filters.organization == "Meta"
+    assert ask("mistral large", Lexicon({"mistral": "Mistral AI"})).kind == "rank"  # an organization + a word
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("rank of", "Rank of which model?"),
+        ("compare", "Compare which models?"),
+        ("history of", "Whose history?"),
+        ("top 5 open souce models", "I did not understand “souce” in that list request. Did you mean “source”?"),
+        ("top 5 frnch models", "Did you mean “french”?"),
+        ("best model from xyzcorp", "I did not understand “xyzcorp”"),
+        ("what changed for no reason", "I did not understand “no reason”"),
+    ],
+)
+def test_fragments_ask_for_the_missing_part_and_unknown_words_are_named(text: str, needle: str) -> None:
+    q = ask(text)
+    assert q.kind == "error"
+    assert needle in (q.error or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "cleaned"),
+    [
+        ("what's gpt-4o's rank?", "what is gpt-4o rank"),
+        ("🏆 top 10 🔥", "top 10"),
+        ("ｔｏｐ ５", "top 5"),
+        ('"gpt-4o-2024-05-13"', "gpt-4o-2024-05-13"),
+        ("which is better: a or b", "which is better a or b"),
+        ("gemma 2 27b, llama 3 70b", "gemma 2 27b, llama 3 70b"),
+        ("llama 3.1 405b.", "llama 3.1 405b"),
+    ],
+)
+def test_cleaning(text: str, cleaned: str) -> None:
+    assert clean(text) == cleaned

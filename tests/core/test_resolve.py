@@ -14,7 +14,8 @@ import pytest
 from bot.core.answers import Answerer
 from bot.core.boards import BoardView
 from bot.core.names import tokenize
-from bot.core.resolve import MAX_CANDIDATES, Candidate, Resolution
+from bot.core.resolve import MAX_CANDIDATES, Candidate, NameIndex, Resolution, build_candidates
+from db.keys import model_key
 from db.store import Store
 
 
@@ -340,3 +341,55 @@ def test_a_sloppy_name_on_the_big_board_resolves_fast(open_llm: BoardView) -> No
     r = open_llm.index.resolve("qwne 2.5 72b instrct")
     assert time.perf_counter() - started < 0.5
     assert r.match is not None and r.match.name == "Qwen/Qwen2.5-72B-Instruct"
+
+
+# --- names of 2025 and 2026 -------------------------------------------------------------------------------------
+
+
+def made_up_index(names: list[str]) -> NameIndex:
+    """A board of these names only (made-up: no real rows hold them together), in this rank order."""
+    best = {model_key(n): {"name": n, "votes": 1000 - i} for i, n in enumerate(names)}
+    return NameIndex(build_candidates(best, popularity_column="votes"))
+
+
+LLAMAS = [
+    "Llama-4-Maverick-17B-128E-Instruct", "Llama-4-Scout-17B-16E-Instruct", "Llama-3.3-70B-Instruct",
+    "Meta-Llama-3.1-405B-Instruct-fp8", "Llama-3.1-Nemotron-70B-Instruct", "Llama-3-70B-Instruct",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("llama 4 maverick", "Llama-4-Maverick-17B-128E-Instruct"),
+        ("lama 4 scout", "Llama-4-Scout-17B-16E-Instruct"),
+    ],
+)
+def test_a_family_and_a_code_name_find_the_one_model_carrying_them(typed: str, meant: str) -> None:
+    resolution = made_up_index(LLAMAS).resolve(typed)
+    assert resolution.status == "found" and resolution.match is not None
+    assert resolution.match.name == meant
+
+
+def test_a_family_alone_is_still_a_question_back() -> None:
+    assert made_up_index(LLAMAS).resolve("llama 4").status == "ambiguous"
+
+
+def test_a_short_version_matches_its_point_zero() -> None:
+    index = made_up_index(["ernie-5.0-preview-1220", "ernie-5.0-0110", "ernie-4.5-turbo", "gemini-2.0-flash"])
+    resolution = index.resolve("ernie 5")
+    assert resolution.status == "ambiguous"
+    assert {c.name for c in resolution.candidates} >= {"ernie-5.0-preview-1220", "ernie-5.0-0110"}
+    assert "ernie-4.5-turbo" not in {c.name for c in resolution.candidates[:2]}
+    assert index.resolve("gemini 2 flash").match.name == "gemini-2.0-flash"  # type: ignore[union-attr]
+
+
+def test_a_note_in_brackets_costs_least() -> None:
+    """'gpt-5.4-high (codex-harness)' is gpt-5.4-high: the harness is a note, 'mini' is another model."""
+    index = made_up_index(["gpt-5.4-high (codex-harness)", "gpt-5.4-mini-high", "gpt-5.4-medium (codex-harness)"])
+    assert index.resolve("gpt-5.4-high").match.name == "gpt-5.4-high (codex-harness)"  # type: ignore[union-attr]
+    assert index.resolve("gpt 5.4").status == "ambiguous"
+    nicknames = made_up_index(
+        ["gemini-2.5-flash-image-preview (nano-banana)", "gemini-3-pro-image-preview (nano-banana-pro)"]
+    )
+    assert nicknames.resolve("nano banana pro").match.name == "gemini-3-pro-image-preview (nano-banana-pro)"  # type: ignore[union-attr]

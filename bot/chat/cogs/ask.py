@@ -13,8 +13,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ...core.answer import Kind
+from ...core.answer import Answer, Kind
 from ...core.answers import Answerer
+from ...core.questions import MENTION
 from ..autocomplete import board_choices, category_choices, model_choices
 from ..context import LeaderContext
 
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
     from ..client import LeaderBot
 
 log = logging.getLogger(__name__)
+
+# Clarifications kept for a reply by number, per (channel, user); the oldest go first beyond this.
+MAX_PENDING = 1000
 
 # Listing commands scan a whole board: a burst limit per user keeps one person from hogging the bot.
 list_cooldown = commands.cooldown(6, 30.0, commands.BucketType.user)
@@ -32,6 +36,8 @@ class AskCog(commands.Cog, name="Questions"):
         self.bot = bot
         # Questions by mention get the same per-user limit as the list commands.
         self._mention_limit = commands.CooldownMapping.from_cooldown(6, 30.0, commands.BucketType.user)
+        # (channel, user) -> the clarification their next mention may answer with a number or a name
+        self._pending: dict[tuple[int, int], Answer] = {}
 
     @property
     def answerer(self) -> Answerer:
@@ -192,7 +198,15 @@ class AskCog(commands.Cog, name="Questions"):
                 allowed_mentions=discord.AllowedMentions.none(),
             )  # fmt: skip
             return
-        answer = self.answerer.ask(message.content)
+        key = (message.channel.id, message.author.id)
+        text = MENTION.sub(" ", message.content)
+        pending = self._pending.pop(key, None)
+        name = self.answerer.picked(pending, text) if pending is not None else None
+        answer = self.answerer.choose(pending, name) if pending is not None and name else self.answerer.ask(text)
+        if answer.kind == Kind.CLARIFY:  # "@Leaderbot 2" next finishes it (the picker does too)
+            self._pending[key] = answer
+            while len(self._pending) > MAX_PENDING:
+                del self._pending[next(iter(self._pending))]
         try:
             await ctx.send_answer(answer, reply_to=message)
         except discord.Forbidden:
