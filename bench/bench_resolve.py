@@ -18,6 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -32,7 +33,8 @@ from bot.core.names import tokenize  # noqa: E402
 from bot.core.questions import parse_question  # noqa: E402
 from bot.core.resolve import Candidate, NameIndex  # noqa: E402
 from bot.ingest import open_store  # noqa: E402
-from tests.labelled import load  # noqa: E402
+from bot.profiles import PROFILES  # noqa: E402
+from tests.labelled import add_2026_boards, load  # noqa: E402
 
 
 def main() -> None:
@@ -43,6 +45,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(Path(tmp) / "bench.db")
+        add_2026_boards(store)
         answerer = Answerer(store)
         answerer.warm()
         cases = []
@@ -50,8 +53,13 @@ def main() -> None:
             if not item.is_name:
                 continue
             query = parse_question(item.question, answerer.lexicon)
-            board = query.board or item.board or answerer.board_for(None)
-            cases.append((item, query.models[0], answerer.view(board, None, query.as_of)))
+            if not query.models:
+                continue
+            # the board the answer came from (a name only on another board is answered from there)
+            board = answerer.ask(item.question, board=item.board).board or answerer.board_for(None)
+            expected = item.expected.rsplit("@", 1)[0] if item.expected.rsplit("@", 1)[-1] in PROFILES else None
+            cases.append((replace(item, expected=expected or item.expected), query.models[0],
+                          answerer.view(board, None, query.as_of)))  # fmt: skip
 
         names_cache: dict[int, list[str]] = {}
         results = {"Leaderbot resolver": [], "rapidfuzz WRatio": [], "difflib.get_close_matches": []}
@@ -117,8 +125,8 @@ def main() -> None:
 
     total = len(cases)
     lines = [
-        f"Labelled model-name questions: {total} (both boards; {sum(1 for c in cases if c[0].expected.startswith('?'))}"
-        " need a clarification, "
+        f"Labelled model-name questions: {total} (on the board each is answered from;"
+        f" {sum(1 for c in cases if c[0].expected.startswith('?'))} need a clarification, "
         f"{sum(1 for c in cases if c[0].expected == '-')} are not on the board).",
         "",
         "| resolver | accuracy | p50 latency | p99 latency |",

@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 
 from bot.core.answers import Answerer
-from bot.ingest import ingest_file, open_store
+from bot.ingest import open_store
 from bot.profiles import PROFILES
 from bot.sources import SOURCES
 from db.store import Store
+from tests.labelled import add_2026_boards
 from tests.stores import copy_store
 
 TODAY = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
-ARENAS_2026 = Path(__file__).resolve().parent / "fixtures" / "arenas-2026"
 
 
 @pytest.fixture(autouse=True)
@@ -106,9 +106,7 @@ def answerer_2026(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     target = tmp_path_factory.mktemp("era") / "2026.db"
     copy_store(seeded_db, target)
     store = Store(target)
-    configs = {p.upstream.config: p.id for p in PROFILES.values()}
-    for path in sorted(ARENAS_2026.glob("*.jsonl.gz")):
-        ingest_file(store, configs[path.name.removesuffix(".jsonl.gz")], path)
+    add_2026_boards(store)
     answerer = Answerer(store, now=lambda: TODAY)
     answerer.warm()
     yield answerer

@@ -1,6 +1,7 @@
 """The labelled question set (tests/fixtures/questions.tsv): loading it and judging an answer against it.
 
-Shared by the accuracy test and bench/bench_resolve.py, so both count the same thing.
+Shared by the accuracy test and the benchmarks (bench/bench_resolve.py, bench/bench_questions.py), so all count the
+same thing on the same boards.
 """
 
 from __future__ import annotations
@@ -9,8 +10,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.answers import Answer
+from bot.ingest import ingest_file
+from bot.profiles import PROFILES
+from db.store import Store
 
 QUESTIONS = Path(__file__).resolve().parent / "fixtures" / "questions.tsv"
+ARENAS_2026 = Path(__file__).resolve().parent / "fixtures" / "arenas-2026"
+
+
+def add_2026_boards(store: Store) -> None:
+    """The real 2026 boards of the other arenas (tests/fixtures/arenas-2026), which the labelled set's names of
+    2025 and 2026 are answered from, into a store seeded with the bundled data."""
+    configs = {p.upstream.config: p.id for p in PROFILES.values()}
+    for path in sorted(ARENAS_2026.glob("*.jsonl.gz")):
+        ingest_file(store, configs[path.name.removesuffix(".jsonl.gz")], path)
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,12 @@ from ..profiles.base import PROPRIETARY
 from ..settings import DEFAULT_BOARD
 from .answer import Answer, AnswerError, BoardSummary, Entry, Kind, ModelDetails, OrgShare, Standing
 from .boards import BoardView, build_view, find_other, organization_words
-from .changes import changes_between
+from .changes import ChangeSet, changes_between
 from .history import model_history
 from .names import normalise, split_namespace
 from .questions import CLOSED, EU_COUNTRIES, MAX_COUNT, Aspect, Filters, Lexicon, Query, parse_question
 from .resolve import Candidate, Resolution
-from .snapshots import first_per_model, reader
+from .snapshots import reader
 from .text import render_text
 
 # Boards held in memory at once: every board's latest, plus room for "as of" questions and categories.
@@ -37,6 +37,8 @@ MAX_VIEWS = 32
 OLD_BOARD_DAYS = 60
 # A top N whose cut falls inside a tie lists up to this many more (everyone sharing the last rank); beyond it, says so.
 MAX_TIED_EXTRA = 10
+# Lists (filters and benchmark) kept per board view, so a question asked again costs no scan of the board.
+MAX_LISTS = 64
 
 
 class Answerer:
@@ -57,6 +59,7 @@ class Answerer:
         self._views: dict[tuple[int, int, tuple[tuple[str, str], ...]], BoardView] = {}
         self._org_state: tuple[int, dict[str, frozenset[str]], Lexicon] = (-1, {}, Lexicon())
         self._lexicon: tuple[tuple[int, ...], Lexicon] = ((), Lexicon())
+        self._changes_made: dict[tuple[int, ...], ChangeSet] = {}
 
     # --- cached state -----------------------------------------------------------------------------------------
 
@@ -466,7 +469,7 @@ class Answerer:
             raise AnswerError(f"{what} are only on {where}{hint}.")
         return able[0].id, [f"{what} exist only on {where}."]
 
-    def _filtered(self, query: Query) -> tuple[BoardView, list[tuple[int, dict[str, Any]]], Answer]:
+    def _filtered(self, query: Query) -> tuple[BoardView, list[tuple[int, Mapping[str, Any]]], Answer]:
         """Rows under the query's filters, one per model, each with its board rank, in the board's order.
 
         The rank is the board's, never a place within the filter (that is the entry's `position`); a list by a
@@ -479,15 +482,22 @@ class Answerer:
         answer = self._base(query, view, query.kind)
         answer.notes.extend(notes)
         column = filters.benchmark
-        rows: list[dict[str, Any]] = list(view.rows)
-        rank_of: dict[int, int] = {id(r): r["rank"] for r in rows}
         if column:
-            rows = sorted((r for r in rows if r.get(column) is not None), key=lambda r: -r[column])
-            rank_of = dict(zip(map(id, rows), _ranks([r[column] for r in rows]), strict=True))
             answer.sort_label = board_profile.benchmark(column).name  # type: ignore[union-attr] # checked by _board_for
-        if filters != Filters():
-            rows = [r for r in rows if self._keep(view, r, filters)]
-        picked = list(first_per_model(rows).values())  # one line per model: its other precisions rank lower
+        key = (column, filters)
+        listed = view.lists.get(key)
+        if listed is None:  # a snapshot never changes: the same list on the same board is made once
+            if column:
+                rows, rank_of = view.by_benchmark(column)
+                listed = [(rank_of[id(r)], r) for r in rows]
+            else:  # one row per model, its best-ranked (Open LLM lists some models once per precision)
+                listed = [(r["rank"], r) for r in view.best.values()]
+            if filters != Filters() and not (filters.needs() == {Filter.LICENSE} and board_profile.open_weights):
+                listed = [pair for pair in listed if self._keep(view, pair[1], filters)]
+            if len(view.lists) >= MAX_LISTS:
+                del view.lists[next(iter(view.lists))]
+            view.lists[key] = listed
+        picked = listed
         answer.total = len(picked)
         if not board_profile.sizes_published and (filters.min_params is not None or filters.max_params is not None):
             answer.notes.append(
@@ -497,7 +507,7 @@ class Answerer:
             unknown = sum(board_profile.license_class(r.get("license")) == "unknown" for r in view.rows)
             if unknown:
                 answer.notes.append(f"{unknown} models with no license stated are left out.")
-        return view, [(rank_of[id(r)], r) for r in picked], answer
+        return view, picked, answer
 
     @staticmethod
     def _keep(view: BoardView, row: Mapping[str, Any], f: Filters) -> bool:
@@ -591,9 +601,15 @@ class Answerer:
             raise AnswerError(
                 f"{profile(board).title} has only one stored board up to {newer.as_of}: nothing to compare."
             )
-        changes = changes_between(self.store, older, newer, top_n=query.count, min_move=1)
+        key = (older.id, newer.id, query.count, *self.store.revision())  # aliases may rename models
+        changes = self._changes_made.get(key)
+        if changes is None:  # two snapshots never change: their changes are worked out once
+            changes = changes_between(self.store, older, newer, top_n=query.count, min_move=1)
+            if len(self._changes_made) >= MAX_VIEWS:
+                del self._changes_made[next(iter(self._changes_made))]
+            self._changes_made[key] = changes
         if query.aspect is Aspect.NEW_LEADER:
-            changes.events = [e for e in changes.events if e.type in ("new_leader", "shared_lead")]
+            changes = replace(changes, events=[e for e in changes.events if e.type in ("new_leader", "shared_lead")])
             if not changes.events:
                 leader = view.rows[0]["name"] if view.rows else "?"
                 answer.notes.append(f"No new #1 on the board of {newer.as_of}: {leader} kept #1.")

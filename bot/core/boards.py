@@ -6,6 +6,7 @@ what it costs) so answering a question never waits on SQL.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,7 @@ from db.store import Snapshot
 from ..profiles import BoardProfile
 from .names import parse_size, split_namespace, tokenize
 from .resolve import NameIndex, build_candidates
-from .snapshots import BoardRows
+from .snapshots import BoardRows, first_per_model
 
 
 @dataclass
@@ -24,6 +25,19 @@ class BoardView:
     board: BoardRows
     index: NameIndex
     links: dict[tuple[str, str], str] = field(default_factory=dict)  # (organization, link key) -> model key
+    _by_column: dict[str, tuple[list[dict[str, Any]], dict[int, int]]] = field(default_factory=dict, repr=False)
+    # (benchmark column, filters) -> the (rank, row) pairs a list question made of this snapshot (see Answerer)
+    lists: dict[Any, list[tuple[int, Mapping[str, Any]]]] = field(default_factory=dict, repr=False)
+
+    def by_benchmark(self, column: str) -> tuple[list[dict[str, Any]], dict[int, int]]:
+        """One row per model, best by the benchmark first, and each row's rank by it over every row of the board
+        (the board's rule: 1 + rows strictly higher), keyed by id(row). Kept: a snapshot never changes."""
+        if column not in self._by_column:
+            rows = sorted((r for r in self.rows if r.get(column) is not None), key=lambda r: -r[column])
+            negated = [-r[column] for r in rows]
+            ranks = {id(r): 1 + bisect.bisect_left(negated, -r[column]) for r in rows}
+            self._by_column[column] = (list(first_per_model(rows).values()), ranks)
+        return self._by_column[column]
 
     @property
     def snapshot(self) -> Snapshot:

@@ -27,6 +27,7 @@ from db.keys import model_key, org_key
 from .names import Token, normalise, release_dates, split_namespace, tokenize, version_after
 
 MAX_CANDIDATES = 25  # a Discord select menu holds 25 options
+SUGGEST_FLOOR = 60  # plain similarity (0-100) a "did you mean" needs: below it, unrelated names would mislead
 
 # Cost of each imperfection, in points off 100.
 HARD_EXTRA = 8  # the candidate has a word/number/size the user did not type ("coder", "2x", "abliterated")
@@ -120,8 +121,9 @@ class NameIndex:
             for other, distance, _ in process.extract(
                 word, self._words, scorer=DamerauLevenshtein.distance, score_cutoff=edits, limit=None
             ):
-                # A typo rarely hits the first letter; demanding it keeps short words from matching noise.
-                if other[0] == word[0] or (distance == 1 and len(word) >= 5):
+                # A typo rarely hits the first letter; demanding it keeps words from matching noise ("lamma" is
+                # not "gamma").
+                if other[0] == word[0]:
                     found.setdefault(other, distance * TYPO)
         if len(word) >= 3:
             start = bisect.bisect_right(self._words, word)
@@ -276,7 +278,7 @@ class NameIndex:
     def suggest(self, query: str, limit: int = 5) -> list[Candidate]:
         """Closest names by plain fuzzy similarity, for 'did you mean' when nothing qualifies."""
         found = process.extract(
-            normalise(query), self._normalised_names, scorer=fuzz.QRatio, limit=limit, score_cutoff=40
+            normalise(query), self._normalised_names, scorer=fuzz.QRatio, limit=limit, score_cutoff=SUGGEST_FLOOR
         )
         return [self.candidates[i] for _, _, i in found]
 

@@ -19,8 +19,10 @@ HELP = (
     """\
 Ask me about LLM leaderboards, in plain words. For example:
   rank of Qwen2-72B-Instruct        where a model stands (sloppy names are fine: "qwne2.5 72b")
-  top 10                            the board's leaders (up to 100)
-  top Chinese models                filter by country, organization ("best model from Meta"), size ("under 10b")
+  who is #1                         the leader ("best open model", "best small model": the leader of a filter)
+  top 10                            the board's leaders (up to 100; a tie at the cut is listed whole)
+  top Chinese models                by country, organization ("from Meta"), license ("open source"), size ("small")
+  best coding model                 a category ("in Chinese", "hard prompts") or a board ("webdev", "vision")
   top 5 on math under 10b           """
     + "; ".join(
         f"benchmarks of {p.publisher}: {', '.join(b.words[0] for b in p.benchmarks)}"
@@ -28,9 +30,10 @@ Ask me about LLM leaderboards, in plain words. For example:
         if p.benchmarks
     )
     + """
-  llama 3.3 70b vs qwen 2.5 72b     compare two or more models
+  llama 3.3 70b vs qwen 2.5 72b     compare two or more models ("is X better than Y", "X or Y")
+  what changed                      the changes between the last two boards ("since 2024-09-01", "this week")
   which orgs dominate the top 20    who holds the top places
-  how has gpt-4o-2024-05-13 moved   rank and score over time, with a chart on Discord
+  how has gpt-4o-2024-05-13 moved   rank and score over time, with a chart on Discord ("best rank ever of X")
   boards                            what I know and how fresh it is
 Add "on" and a board to pick one ("""
     + ", ".join(f'"on {board}"' for board in [*list(PROFILES)[1:3], list(PROFILES)[-1]])

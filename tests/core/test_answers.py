@@ -705,3 +705,54 @@ def test_an_unknown_board_is_an_error_answer(answerer: Answerer, kind: str) -> N
     answer = answerer.ask("llama 3 70b vs gemma 2 27b" if kind == "compare" else "10", board="nope", force=kind)
     assert answer.kind == "error"
     assert "I don't know a board called 'nope'" in (answer.error or "")
+
+
+# --- comparisons say what the intervals allow; changes in chat are the CLI's changes -------------------------
+
+
+def test_overlapping_intervals_are_told_as_a_statistical_tie(answerer: Answerer) -> None:
+    answer = answerer.ask("gemini exp 1206 vs gemini 2.0 flash thinking")
+    assert [e.rank for e in answer.entries] == [1, 1]
+    assert "Gemini-Exp-1206 and Gemini-2.0-Flash-Thinking-Exp-1219 are statistically tied" in answer.text
+    assert "95% CI" in answer.text and "votes" in answer.text
+    apart = answerer.ask("is deepseek v3 better than gpt-4o-2024-05-13?")
+    assert [e.model for e in apart.entries] == ["DeepSeek-V3", "GPT-4o-2024-05-13"]
+    assert "statistically tied" not in apart.text  # 1303–1327 against 1283–1288: DeepSeek-V3 is ahead
+
+
+def test_an_open_llm_comparison_shows_every_benchmark(answerer: Answerer) -> None:
+    text = answerer.ask("compare gemma 2 27b and llama 3 70b on open-llm").text
+    assert text.count("IFEval") == 2 and text.count("MMLU-PRO") == 2
+
+
+def test_changes_in_chat_are_the_events_of_leaderbot_changes(answerer: Answerer, shared_store: Store) -> None:
+    from bot.core.changes import stored_changes  # noqa: PLC0415
+
+    answer = answerer.ask("what changed")
+    expected = stored_changes(shared_store, "arena-raw").to_json()
+    data = answer.to_json()
+    assert (data["kind"], data["from"], data["to"]) == ("changes", expected["from"], expected["to"])
+    assert data["events"] == expected["events"]
+    since = answerer.ask("any changes since 2024-09-01").to_json()
+    assert (since["from"], since["to"]) == ("2024-08-30", "2024-12-31")  # the board on or before that day
+
+
+def test_what_moved_this_week_on_a_months_old_board_says_there_is_no_new_board(answerer: Answerer) -> None:
+    answer = answerer.ask("what moved this week")
+    assert answer.kind == "changes" and answer.changes is None
+    assert "No new board since 2026-11-24: the latest stored is of 2024-12-31 (700 days old)." in answer.text
+
+
+def test_one_fact_of_a_history(answerer: Answerer) -> None:
+    first = answerer.ask("when did gpt-4o-2024-05-13 first reach #1")
+    assert first.text.startswith("GPT-4o-2024-05-13 first reached #1 on 2024-06-19.")
+    reign = answerer.ask("how long was gpt-4o-2024-05-13 #1")
+    assert reign.text.startswith(f"GPT-4o-2024-05-13 was #1 for {reign.histories[0].days_at_1} days")
+    never = answerer.ask("when did claude 3 opus first reach #1")
+    assert "never reached #1 on the stored boards; its best is #6" in never.text
+
+
+def test_a_greeting_is_a_short_hello_with_examples(answerer: Answerer) -> None:
+    answer = answerer.ask("hi")
+    assert answer.kind == "greeting" and answer.entries == [] and answer.candidates == []
+    assert "`top 10`" in answer.text and len(answer.text) < 200

@@ -135,8 +135,10 @@ def test_help_has_the_examples(answerer: Answerer) -> None:
         "rank of Qwen2-72B-Instruct",
         "top 10",
         "top Chinese models",
-        "best model from Meta",
-        "under 10b",
+        "from Meta",
+        "open source",
+        "best coding model",
+        "what changed",
         "top 5 on math under 10b",
         "llama 3.3 70b vs qwen 2.5 72b",
         "which orgs dominate the top 20",
@@ -151,12 +153,14 @@ def test_help_has_the_examples(answerer: Answerer) -> None:
 
 
 def test_the_help_examples_work(answerer: Answerer) -> None:
-    """Each example the help shows (its first column) is answered, not refused."""
+    """Each example the help shows (its first column) is understood: answered, or refused only for data the store
+    lacks, with the refresh that fetches it (the bundled data has no categories beyond `overall`)."""
     examples = [re.split(r"\s{2,}", line.strip())[0] for line in HELP.splitlines() if line.startswith("  ")]
-    assert len(examples) == 8
+    assert len(examples) == 11
     for example in examples:
         answer = answerer.ask(example)
-        assert answer.kind not in ("error", "not_found"), (example, answer.text)
+        assert answer.kind != "not_found", (example, answer.text)
+        assert answer.kind != "error" or "`leaderbot refresh" in (answer.error or ""), (example, answer.text)
 
 
 def test_empty_list_text() -> None:

@@ -1,0 +1,118 @@
+"""Questions: parse and answer latency per intent, on the labelled set (tests/fixtures/questions.tsv).
+
+Every labelled question is parsed (`parse_question` with the store's lexicon) and answered (`Answerer.answer`),
+each `--repeats` times, on the bundled data plus the real 2026 boards of the other arenas, as the accuracy test
+answers them. Latencies are grouped by the kind of answer that came back. The baseline, in the same run, is the
+cheapest question there is: `help` (parsed and answered, no board read).
+
+    .venv/bin/python bench/bench_questions.py [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.measure import percentile, timed  # noqa: E402
+from bench.report import machine, write_section  # noqa: E402
+from bot.core.answers import Answerer  # noqa: E402
+from bot.core.questions import parse_question  # noqa: E402
+from bot.ingest import open_store  # noqa: E402
+from tests.labelled import add_2026_boards, judge, load  # noqa: E402
+
+# History answers read a model's whole timeline and charts are drawn apart (bench_charts.py): outside the aim.
+AIM_MS, OUTSIDE_AIM = 5.0, {"history"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
+    parser.add_argument("--repeats", type=int, default=20)
+    args = parser.parse_args()
+
+    parse_ms: dict[str, list[float]] = defaultdict(list)
+    answer_ms: dict[str, list[float]] = defaultdict(list)
+    first_ms: dict[str, list[float]] = defaultdict(list)
+    questions: dict[str, int] = defaultdict(int)
+    right = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(Path(tmp) / "bench.db")
+        add_2026_boards(store)
+        answerer = Answerer(store)
+        answerer.warm()
+        lexicon = answerer.lexicon
+        items = load()
+        for item in items:
+            started = time.perf_counter()
+            first = answerer.ask(item.question, board=item.board)  # builds any list or change set, once
+            first_ms[str(first.kind)].append((time.perf_counter() - started) * 1000)
+            right += judge(item, first)
+            kind = str(first.kind)
+            questions[kind] += 1
+
+            def parse(text: str = item.question) -> object:
+                return parse_question(text, lexicon)
+
+            query = parse_question(item.question, lexicon)
+            if item.board is not None and query.board is None:
+                query = query.__class__(**{**query.__dict__, "board": item.board})
+
+            def answer(query: object = query) -> object:
+                return answerer.answer(query)  # type: ignore[arg-type]
+
+            parse_ms[kind] += timed(parse, args.repeats)
+            answer_ms[kind] += timed(answer, args.repeats)
+        help_query = parse_question("help", lexicon)
+        base_parse = timed(lambda: parse_question("help", lexicon), args.repeats * 20)
+        base_answer = timed(lambda: answerer.answer(help_query), args.repeats * 20)
+        started = time.perf_counter()
+        for item in items:
+            answerer.ask(item.question, board=item.board)
+        whole = (time.perf_counter() - started) * 1000
+        store.close()
+
+    lines = [
+        f"{len(items)} labelled questions ({right} answered as labelled), each parsed and answered {args.repeats}"
+        " times; grouped by the kind of answer.",
+        "",
+        "| answer kind | questions | parse p50 | parse p99 | answer p50 | answer p99 | under 5 ms (p99, both)"
+        " | first ask p50 | first ask max |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | :---: | ---: | ---: |",
+        f"| help (baseline) | 1 | {percentile(base_parse, 0.5):.3f} ms | {percentile(base_parse, 0.99):.3f} ms |"
+        f" {percentile(base_answer, 0.5):.3f} ms | {percentile(base_answer, 0.99):.3f} ms | — | — | — |",
+    ]
+    for kind in sorted(questions, key=lambda k: -questions[k]):
+        p, a = parse_ms[kind], answer_ms[kind]
+        total_p99 = percentile(p, 0.99) + percentile(a, 0.99)
+        verdict = "(not aimed)" if kind in OUTSIDE_AIM else ("yes" if total_p99 < AIM_MS else "no")
+        lines.append(
+            f"| {kind} | {questions[kind]} | {percentile(p, 0.5):.3f} ms | {percentile(p, 0.99):.3f} ms |"
+            f" {percentile(a, 0.5):.3f} ms | {percentile(a, 0.99):.3f} ms | {verdict} |"
+            f" {percentile(first_ms[kind], 0.5):.2f} ms | {max(first_ms[kind]):.1f} ms |"
+        )
+    lines += [
+        "",
+        f"All {len(items)} questions once more, end to end (`Answerer.ask`, warm): {whole:.0f} ms in all. The first"
+        " ask of a question builds what later asks reuse (a filtered list of a board, the change set of two"
+        " boards: snapshots never change); the first-ask columns are that cost, with every board already in"
+        " memory (`Answerer.warm`).",
+        f"Aim (issue): p99 under {AIM_MS:g} ms for everything but history and charts. System load (1-minute"
+        f" average) when the run ended: {os.getloadavg()[0]:.2f}.",
+    ]
+    body = "\n".join(lines)
+    print(body)
+    if args.write:
+        write_section("Questions: parse and answer latency", body,
+                      command=".venv/bin/python bench/bench_questions.py --write", machine_line=machine())  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
