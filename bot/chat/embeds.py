@@ -18,6 +18,7 @@ from ..core.text import (
     EVENT_HEADINGS,
     age_text,
     aspect_line,
+    compare_details,
     describe_event,
     entry_line,
     history_line,
@@ -124,9 +125,8 @@ def _top(answer: Answer) -> list[discord.Embed]:
 
 def _compare(answer: Answer) -> list[discord.Embed]:
     tied = tied_text(answer)
-    return _list_pages(
-        answer, [_line(answer, e) for e in answer.entries], "Comparison", f"\n\n{escape(tied)}" if tied else ""
-    )
+    lines = [_line(answer, e) + escape(compare_details(answer, e)) for e in answer.entries]
+    return _list_pages(answer, lines, "Comparison", f"\n\n{escape(tied)}" if tied else "")
 
 
 def _changes(answer: Answer) -> list[discord.Embed]:

@@ -228,7 +228,7 @@ def _overlap(a: Entry, b: Entry) -> bool:
 def _compare(answer: Answer) -> str:
     lines = [f"Compared on {source_line(answer)}:"]
     for e in answer.entries:
-        lines.append("  " + entry_line(answer, e) + _compare_details(answer, e))
+        lines.append("  " + entry_line(answer, e) + compare_details(answer, e))
         if e.details.benchmarks:
             lines.append(
                 "      " + " · ".join(f"{name} {v:.1f}" for name, v in e.details.benchmarks.items() if v is not None)
@@ -238,7 +238,8 @@ def _compare(answer: Answer) -> str:
     return "\n".join([*answer.notes, *lines])
 
 
-def _compare_details(answer: Answer, e: Entry) -> str:
+def compare_details(answer: Answer, e: Entry) -> str:
+    """The interval and votes a comparison shows beside each model's line."""
     d = e.details
     parts = []
     if d.interval is not None:

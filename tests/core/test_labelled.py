@@ -65,6 +65,11 @@ def test_labelled_accuracy(answerer_2026: Answerer, labelled: list[Labelled]) ->
         ("kind:help", "help", None, True),
         ("top:A", "top", "A", True),
         ("top:A", "top", "B", False),
+        ("top:A@open-llm", "top", "A", False),  # the right model from the wrong board
+        ("err:not a count", "top", "A", False),
+        ("orgs:A", "top", "A", False),
+        ("hist:A", "rank", "A", False),
+        ("lead:A|B", "top", "A", False),
     ],
 )
 def test_judge_can_say_no(expected: str, kind: str, answer_model: str | None, ok: bool) -> None:
