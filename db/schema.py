@@ -7,8 +7,10 @@ before each one commits, so a migration can rebuild a table but never leave a da
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
+from collections.abc import Iterator
 from importlib import resources
 
 import sqlite_utils
@@ -31,6 +33,20 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 LATEST = len(migrations())
+BUSY_TIMEOUT_S = 10.0  # how long a writer waits for another's write lock (SQLite's busy timeout), per attempt
+
+
+@contextlib.contextmanager
+def immediate(db: sqlite_utils.Database) -> Iterator[None]:
+    """A transaction that takes the write lock at its start (BEGIN IMMEDIATE), waiting the busy timeout for it:
+    several processes migrating one fresh file queue rather than collide ("table boards already exists")."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
@@ -44,14 +60,16 @@ def migrate(db: sqlite_utils.Database) -> int:
         raise RuntimeError(
             f"the database is at schema version {current}, newer than this Leaderbot ({LATEST}); upgrade Leaderbot"
         )
-    pending = [(version, sql) for version, _name, sql in migrations() if version > current]
-    if not pending:
+    if not any(version > current for version, _name, _sql in migrations()):
         return current
     enforced = db.execute("PRAGMA foreign_keys").fetchone()[0]
     db.execute("PRAGMA foreign_keys = OFF")  # takes effect outside a transaction only
     try:
-        for version, sql in pending:
-            with db.atomic():
+        for version, _name, sql in migrations():
+            with immediate(db):
+                # read under the write lock: another process opening the same fresh file may have done it
+                if version <= schema_version(db):
+                    continue
                 for statement in _statements(sql):
                     db.execute(statement)
                 dangling = db.execute("PRAGMA foreign_key_check").fetchall()

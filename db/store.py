@@ -5,7 +5,9 @@ Snapshots are immutable once written; a snapshot's rows go in with it in one tra
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,7 +18,7 @@ from typing import Any, Protocol
 import sqlite_utils
 
 from .keys import org_key
-from .schema import migrate
+from .schema import BUSY_TIMEOUT_S, migrate
 
 MEMORY = ":memory:"
 
@@ -77,8 +79,15 @@ class Organization:
     aliases: tuple[str, ...]
 
 
+WRITE_RETRIES = 2  # more waits of the busy timeout before a writer gives up
+
+
 class StoreError(Exception):
     """A request the store refuses (unknown organization, bad country code); the message is for a person."""
+
+
+class StoreBusy(StoreError):
+    """Another process held the store's write lock past every wait; nothing was written."""
 
 
 class Store:
@@ -86,7 +95,8 @@ class Store:
         self.path = str(path)
         if self.path != MEMORY:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path)  # one thread: the event loop (charts in threads never touch the store)
+        # one thread: the event loop (charts in threads never touch the store); a writer waits its turn
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
         self.db = sqlite_utils.Database(conn)
         self.db.execute("PRAGMA foreign_keys = ON")
         if self.path != MEMORY:
@@ -106,6 +116,36 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
+    @contextlib.contextmanager
+    def write(self) -> Iterator[None]:
+        """One write transaction, taken with BEGIN IMMEDIATE: the write lock is asked for first, and waited for
+        (the busy timeout, then a few retries), so two writers queue instead of one failing on a lock upgrade
+        half-way. Nested writes are savepoints of the outer one. Past every wait: StoreBusy, nothing written."""
+        if self.db.conn.in_transaction:
+            with self.write():
+                yield
+            return
+        for attempt in range(WRITE_RETRIES + 1):
+            try:
+                self.db.conn.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if attempt == WRITE_RETRIES:
+                    waited = (WRITE_RETRIES + 1) * BUSY_TIMEOUT_S
+                    raise StoreBusy(
+                        f"the store at {self.path} is busy: another process has held its write lock for over"
+                        f" {waited:.0f} s; nothing was written, try again"
+                    ) from None
+                time.sleep(0.05 * (attempt + 1))
+        try:
+            yield
+        except BaseException:
+            self.db.conn.execute("ROLLBACK")
+            raise
+        self.db.conn.execute("COMMIT")
+
     def revision(self) -> tuple[int, int]:
         """Changes when anything an answer depends on may have changed (snapshots, organizations, aliases), here
         or in another process, so in-memory caches of boards know when to rebuild. Subscriptions don't count."""
@@ -122,7 +162,7 @@ class Store:
     def ensure_board(self, board_id: str) -> None:
         """Write only when missing: any write makes a running bot in another process look again."""
         if self.db.execute("SELECT 1 FROM boards WHERE id = ?", [board_id]).fetchone() is None:
-            with self.db.atomic():
+            with self.write():
                 self.db.execute("INSERT INTO boards (id) VALUES (?)", [board_id])
 
     def boards(self) -> list[str]:
@@ -147,7 +187,7 @@ class Store:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         saved: list[Saved] = []
         models: dict[str, dict[str, tuple[int, str]]] = {}  # board -> model key -> (id, first seen), this import
-        with self.db.atomic():
+        with self.write():
             for data in snapshots:
                 if self.has_snapshot(data):
                     existing = self._snapshot_where(
@@ -360,7 +400,7 @@ class Store:
         """The Hub has just answered that `path` (with this oid) is the board's current file, and what it holds
         is stored: the board is fresh as of now."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self.db.atomic():
+        with self.write():
             self.db.execute("DELETE FROM upstream_files WHERE board = ? AND path != ?", [board, path])
             self.db.execute(
                 "INSERT INTO upstream_files (board, path, oid, size, checked_at) VALUES (?, ?, ?, ?, ?)"
@@ -389,7 +429,7 @@ class Store:
     def record_config(self, dataset: str, config: str, oid: str, board: str | None, schema: str | None) -> None:
         """What a config no profile names turned out to be: a new board (registered here), or unknown columns."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self.db.atomic():
+        with self.write():
             if board is not None:
                 self.db.execute("INSERT INTO boards (id) VALUES (?) ON CONFLICT (id) DO NOTHING", [board])
             self.db.execute(
@@ -435,7 +475,7 @@ class Store:
             raise StoreError("the minimum move is at least 1 place")
         latest = self.latest_snapshot(board, category)
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self.db.atomic():
+        with self.write():
             self.db.execute(
                 """
                 INSERT INTO subscriptions (guild_id, channel_id, board, category, top_n, min_move, role_id,
@@ -456,7 +496,7 @@ class Store:
             if value:
                 clauses.append(f"{column} = ?")
                 params.append(value)
-        with self.db.atomic():
+        with self.write():
             removed = self.db.execute(f"DELETE FROM subscriptions WHERE {' AND '.join(clauses)}", params).rowcount
         return removed
 
@@ -472,13 +512,13 @@ class Store:
 
     def mark_announced(self, subscription_id: int, snapshot_id: int) -> None:
         """Record that a channel has been told about everything up to this snapshot (survives restarts)."""
-        with self.db.atomic():
+        with self.write():
             self.db.execute(
                 "UPDATE subscriptions SET last_snapshot_id = ? WHERE id = ?", [snapshot_id, subscription_id]
             )
 
     def disable_subscription(self, subscription_id: int, reason: str) -> None:
-        with self.db.atomic():
+        with self.write():
             self.db.execute(
                 "UPDATE subscriptions SET enabled = 0, disabled_reason = ?, disabled_noticed = 0 WHERE id = ?",
                 [reason, subscription_id],
@@ -488,7 +528,7 @@ class Store:
         """Subscriptions disabled since an admin last looked; reading them marks them seen."""
         found = [s for s in self.subscriptions(guild_id=guild_id, enabled=0) if not s.disabled_noticed]
         if found:
-            with self.db.atomic():
+            with self.write():
                 self.db.execute(
                     "UPDATE subscriptions SET disabled_noticed = 1 WHERE guild_id = ? AND enabled = 0", [guild_id]
                 )
@@ -499,7 +539,7 @@ class Store:
         return None if row is None else row[0]
 
     def set_meta(self, key: str, value: str) -> None:
-        with self.db.atomic():
+        with self.write():
             self.db.execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [key, value],
@@ -507,7 +547,7 @@ class Store:
 
     def accept_snapshot(self, snapshot_id: int) -> None:
         """Overrule the sanity check: a rejected snapshot becomes one that is answered from and announced."""
-        with self.db.atomic():
+        with self.write():
             self.db.execute("UPDATE snapshots SET status = 'ok' WHERE id = ?", [snapshot_id])
         self._writes += 1
 
@@ -525,7 +565,7 @@ class Store:
         alias = " ".join(alias.split())
         if not alias:
             raise StoreError("an alias needs some text")
-        with self.db.atomic():
+        with self.write():
             self.db.execute(
                 "INSERT INTO model_aliases (board, alias, model_key, origin) VALUES (?, ?, ?, 'user')"
                 " ON CONFLICT (board, alias) DO UPDATE SET model_key = excluded.model_key, origin = 'user'",
@@ -555,7 +595,7 @@ class Store:
             country = country.strip().upper()
             if len(country) != 2 or not country.isalpha():
                 raise StoreError(f"{country!r} is not a two-letter ISO country code (CN, US, FR, ...)")
-        with self.db.atomic():
+        with self.write():
             row = self.db.execute("SELECT id FROM organizations WHERE name = ? COLLATE NOCASE", [name]).fetchone()
             if row:
                 org_id = row[0]
@@ -583,7 +623,7 @@ class Store:
         corrected stays corrected and a newer release still brings its new spellings. Returns how many organizations
         were new."""
         added = spellings_added = 0
-        with self.db.atomic():
+        with self.write():
             for row in rows:
                 name = row["organization"].strip()
                 spellings = [a for field in ("hf_namespaces", "arena_names") for a in row[field].split("|") if a]

@@ -1,0 +1,98 @@
+"""The store under several writers: processes that import at once queue for the write lock (BEGIN IMMEDIATE and
+the busy timeout) instead of failing, two processes creating one fresh store both succeed, and a writer that still
+cannot get the lock says so in one line and writes nothing. The boards are the real 2024 one, republished on other
+dates (made-up dates; the rows are real)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import multiprocessing
+import sqlite3
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from db.store import Store, StoreBusy
+from tests.bundled import ARENA_2024
+from tests.stores import fingerprint
+
+
+def board_of(date: str) -> list[dict]:
+    with gzip.open(ARENA_2024, "rt", encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f]
+    last = [r for r in rows if r["leaderboard_publish_date"] == "2024-12-31"]
+    return [dict(r, leaderboard_publish_date=date, rating=r["rating"] + int(date[-2:])) for r in last]
+
+
+def import_one(path: str, date: str) -> str:
+    """In a process of its own: open the store (maybe creating it) and import one board."""
+    from bot.ingest import ingest_rows, register_boards  # noqa: PLC0415
+
+    store = Store(path)
+    try:
+        register_boards(store)
+        report = ingest_rows(store, "arena-raw", board_of(date), origin=f"writer {date}")
+        return "stored" if report.created else "skipped"
+    except Exception as exc:
+        return f"failed: {type(exc).__name__}: {exc}"
+    finally:
+        store.close()
+
+
+def run_together(path: Path, dates: list[str]) -> list[str]:
+    with ProcessPoolExecutor(max_workers=len(dates), mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(import_one, [str(path)] * len(dates), dates))
+
+
+def test_imports_started_together_all_land(tmp_path: Path) -> None:
+    """Before: 8 of 20 such imports failed with `database is locked` (a deferred BEGIN upgraded too late)."""
+    path = tmp_path / "store.db"
+    Store(path).close()
+    dates = [f"2025-01-{day:02d}" for day in range(1, 7)]
+    assert run_together(path, dates) == ["stored"] * len(dates)
+    store = Store(path)
+    assert sorted(s.as_of for s in store.snapshots("arena-raw", "overall")) == dates
+    assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    store.close()
+
+
+def test_two_processes_creating_a_fresh_store_both_succeed(tmp_path: Path) -> None:
+    """Before: one of the two failed (`table boards already exists` or `database is locked`)."""
+    for attempt in range(3):
+        path = tmp_path / f"fresh{attempt}.db"
+        assert run_together(path, ["2025-02-01", "2025-02-02"]) == ["stored", "stored"]
+
+
+def test_a_writer_waits_for_a_lock_held_briefly(tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    store = Store(path)
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    threading.Timer(0.3, lambda: other.execute("COMMIT")).start()
+    started = time.perf_counter()
+    store.set_organization("Nomic AI", country="US", aliases=["Nomic AI"])  # waits, then writes
+    assert time.perf_counter() - started >= 0.25
+    assert any(o.name == "Nomic AI" for o in store.organizations())
+    store.close()
+    other.close()
+
+
+def test_a_writer_that_cannot_get_the_lock_says_so_and_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    store = Store(path)
+    store.db.execute("PRAGMA busy_timeout = 50")  # the real wait is seconds; the behaviour is the same
+    before = fingerprint(store)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    with pytest.raises(StoreBusy) as caught:
+        store.set_organization("Nomic AI", country="US", aliases=["Nomic AI"])
+    message = str(caught.value)
+    assert "busy" in message and "nothing was written" in message and "\n" not in message
+    other.execute("ROLLBACK")
+    other.close()
+    assert fingerprint(store) == before
+    store.close()
