@@ -25,6 +25,7 @@ import threading
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
@@ -231,7 +232,8 @@ def render_history_png(
 ) -> bytes:
     """The chart as PNG bytes of exactly width_px x height_px. Blocking (see BENCHMARKS.md): from async code
     use `render_history_png_async`."""
-    with _LOCK:
+    # Names are shown as written: "$\\foo$" in a model name is text, not mathtext (which would fail the chart).
+    with _LOCK, matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
         fig = build_history_figure(
             histories, board_title=board_title, width_px=width_px, height_px=height_px, score_label=score_label
         )

@@ -16,7 +16,7 @@ from pathlib import Path
 from platformdirs import user_data_dir
 
 from db.keys import model_key
-from db.store import Store, StoreError
+from db.store import Snapshot, Store, StoreError
 
 from . import ingest, refresh
 from .console import run_console
@@ -89,6 +89,16 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("accept", help="overrule the sanity check: answer from (and announce) a rejected snapshot")
     s.add_argument("board", metavar="BOARD", help=BOARD_HELP)
     s.add_argument("date", help="the rejected snapshot's date (YYYY-MM-DD)")
+    s.add_argument("--category", default="overall")
+
+    s = sub.add_parser("reject", help="undo a bad snapshot: keep it stored, but never answer from or announce it")
+    s.add_argument("board", metavar="BOARD", help=BOARD_HELP)
+    s.add_argument("date", help="the snapshot's date (YYYY-MM-DD)")
+    s.add_argument("--category", default="overall")
+
+    s = sub.add_parser("remove", help="delete a bad snapshot and its rows from the store")
+    s.add_argument("board", metavar="BOARD", help=BOARD_HELP)
+    s.add_argument("date", help="the snapshot's date (YYYY-MM-DD)")
     s.add_argument("--category", default="overall")
 
     s = sub.add_parser("orgs", help="list organizations, or correct one: orgs set NAME --country CC --alias X")
@@ -314,6 +324,32 @@ def _cmd_accept(store: Store, args: argparse.Namespace, settings: Settings) -> i
     return 0
 
 
+def _snapshots_of(store: Store, args: argparse.Namespace, status: str | None = None) -> list[Snapshot]:
+    day = _check_date("date", args.date)
+    found = [s for s in store.snapshots(args.board, args.category) if s.as_of == day]
+    found = [s for s in found if status is None or s.status == status]
+    if not found:
+        which = f"{status} " if status else ""
+        raise UsageError(f"no {which}{args.board} {args.category} snapshot of {day}; `leaderbot boards` lists them")
+    return found
+
+
+def _cmd_reject(store: Store, args: argparse.Namespace, settings: Settings) -> int:
+    for snapshot in _snapshots_of(store, args, "ok"):
+        store.reject_snapshot(snapshot.id)
+    print(f"{args.board} {args.category} {args.date} rejected: answers and digests no longer use it")
+    return 0
+
+
+def _cmd_remove(store: Store, args: argparse.Namespace, settings: Settings) -> int:
+    found = _snapshots_of(store, args)
+    for snapshot in found:
+        store.remove_snapshot(snapshot.id)
+    rows = sum(s.row_count for s in found)
+    print(f"{args.board} {args.category} {args.date} removed ({len(found)} snapshot(s), {rows:,} rows)")
+    return 0
+
+
 def _cmd_orgs(store: Store, args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "set":
         if not args.name:
@@ -333,6 +369,8 @@ COMMANDS = {
     "orgs": _cmd_orgs,
     "alias": _cmd_alias,
     "accept": _cmd_accept,
+    "reject": _cmd_reject,
+    "remove": _cmd_remove,
     "ask": _cmd_ask,
     "changes": _cmd_changes,
     "history": _cmd_history,

@@ -22,6 +22,7 @@ from .profiles import PROFILES, Schema, register
 from .profiles.arena import DATASET as ARENA_DATASET
 from .profiles.arena import discovered_arena
 from .sources import SnapshotData, SourceError, get_source
+from .sources.limits import check_snapshot
 from .sources.parquet import PARQUET_MAGIC
 from .sources.payloads import parse_rows, read_rows
 
@@ -115,6 +116,7 @@ def store_snapshots(store: Store, board: str, origin: str, snapshots: Iterable[S
             if store.has_snapshot(data):
                 yield data  # the store answers "already stored" for it
                 continue
+            check_snapshot(data)  # past a limit: SourceError, and the whole import is rolled back
             organizations.fill(data)
             if judge(data) == "republished":
                 skipped += 1

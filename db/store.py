@@ -551,6 +551,36 @@ class Store:
             self.db.execute("UPDATE snapshots SET status = 'ok' WHERE id = ?", [snapshot_id])
         self._writes += 1
 
+    def reject_snapshot(self, snapshot_id: int) -> None:
+        """Undo a bad snapshot the check let through: kept, but never answered from or announced."""
+        with self.write():
+            self.db.execute("UPDATE snapshots SET status = 'rejected' WHERE id = ?", [snapshot_id])
+            self._forget_in_subscriptions(snapshot_id)
+        self._writes += 1
+
+    def remove_snapshot(self, snapshot_id: int) -> None:
+        """Delete a snapshot and its rows (entries go with it: ON DELETE CASCADE)."""
+        with self.write():
+            self._forget_in_subscriptions(snapshot_id)
+            self.db.execute("DELETE FROM snapshots WHERE id = ?", [snapshot_id])
+        self._writes += 1
+
+    def _forget_in_subscriptions(self, snapshot_id: int) -> None:
+        """A subscription told of the snapshot goes back to the accepted one before it, so the next digest
+        compares with a board that stands."""
+        row = self.db.execute("SELECT board, category, as_of FROM snapshots WHERE id = ?", [snapshot_id]).fetchone()
+        if row is None:
+            return
+        before = self.db.execute(
+            "SELECT id FROM snapshots WHERE board = ? AND category = ? AND status = 'ok' AND id != ? AND as_of <= ?"
+            " ORDER BY as_of DESC, id DESC LIMIT 1",
+            [*row, snapshot_id],
+        ).fetchone()
+        self.db.execute(
+            "UPDATE subscriptions SET last_snapshot_id = ? WHERE last_snapshot_id = ?",
+            [before[0] if before else None, snapshot_id],
+        )
+
     def snapshot(self, snapshot_id: int) -> Snapshot | None:
         found = self._snapshot_where("id = ?", [snapshot_id])
         return found[0] if found else None

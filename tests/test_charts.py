@@ -203,3 +203,10 @@ def test_concurrent_renders_are_safe_and_identical() -> None:
         results = list(pool.map(render, range(4)))
     assert all(r == expected for r in results)
     assert len(threads) > 1
+
+
+@pytest.mark.parametrize("name", [r"$\foo$", "price $5 and $6", r"a_{b}^c $x$"])
+def test_a_name_with_dollars_is_drawn_as_written(name: str) -> None:
+    """Before: matplotlib read "$\\foo$" as mathtext and the chart (and on Discord, the answer) failed."""
+    png = render_history_png([series(name, [3, 2, 1])], board_title="Arena Text")
+    assert png_size(png) == (1200, 675)

@@ -34,6 +34,7 @@ FOOTER_MAX = 2048
 EMBED_TOTAL_MAX = 6000
 CONTENT_MAX = 2000
 PAGE_SIZE = 10
+NAME_SHOWN_MAX = 120  # a model's name in a list line, escaped, at most (longer ones end in "…")
 
 COLOURS = {
     Kind.RANK: discord.Colour.blurple(),
@@ -76,12 +77,16 @@ def footer(answer: Answer) -> str:
 
 def plain_text(answer: Answer) -> str:
     """The fallback when embeds cannot be sent (no Embed Links permission): the console text, clipped."""
-    return clip(discord.utils.escape_mentions(answer.text), CONTENT_MAX)
+    return clip(escape(answer.text), CONTENT_MAX)  # a name such as "[x](http://...)" must not become a link
 
 
 def _line(answer: Answer, entry: Entry) -> str:
     flag = FLAGS.get(entry.country or "", "")
-    shown = replace(entry, model=escape(entry.model), organization=escape(entry.organization or "") or None)
+    shown = replace(
+        entry,
+        model=clip(escape(entry.model), NAME_SHOWN_MAX),  # cut after escaping: the escapes count too
+        organization=clip(escape(entry.organization or ""), NAME_SHOWN_MAX) or None,
+    )
     line = entry_line(answer, shown, width=1)
     return f"{flag} {line}" if flag else line
 
@@ -155,14 +160,15 @@ def _history(answer: Answer) -> list[discord.Embed]:
     facts = [f"**{escape(aspect_line(h, answer.aspect))}**" for h in answer.histories] if answer.aspect else []
     lines = [*facts, *(escape(history_line(h)) for h in answer.histories)]
     description = clip("\n".join([*(f"*{escape(n)}*" for n in answer.notes), *lines]), DESCRIPTION_MAX)
-    return [_embed(answer, f"History: {answer.title}", description)]
+    return [_embed(answer, f"History: {escape(answer.title)}", description)]
 
 
 def _clarify(answer: Answer) -> list[discord.Embed]:
     lines = [f"{i}. {escape(name)}" for i, name in enumerate(answer.candidates, start=1)]
     head = _notes(answer)
     head = (head + "\n" if head else "") + "Several models match. Pick one below, or ask with a version or size."
-    return [_embed(answer, f"Which “{answer.title}”?", clip(head + "\n" + "\n".join(lines), DESCRIPTION_MAX))]
+    title = f"Which “{escape(answer.title)}”?"
+    return [_embed(answer, title, clip(head + "\n" + "\n".join(lines), DESCRIPTION_MAX))]
 
 
 def _text(title: str, *, markdown: bool = False) -> Callable[[Answer], list[discord.Embed]]:
@@ -171,7 +177,8 @@ def _text(title: str, *, markdown: bool = False) -> Callable[[Answer], list[disc
     def render(answer: Answer) -> list[discord.Embed]:
         text = render_body(answer)
         body = text if markdown else escape(text)
-        return [_embed(answer, title.format(answer=answer), clip(body, DESCRIPTION_MAX))]
+        named = replace(answer, title=escape(answer.title))  # a title may hold the name asked for
+        return [_embed(answer, title.format(answer=named), clip(body, DESCRIPTION_MAX))]
 
     return render
 
@@ -179,7 +186,7 @@ def _text(title: str, *, markdown: bool = False) -> Callable[[Answer], list[disc
 def _rank(answer: Answer) -> list[discord.Embed]:
     e = answer.entries[0]
     d = e.details
-    embed = _embed(answer, f"#{e.rank} · {e.model}")
+    embed = _embed(answer, f"#{e.rank} · {escape(e.model)}")
     embed.description = clip(
         f"**{answer.score_label}** {score_text(answer.board, e.score)} · #{e.rank} of {answer.of}"
         + (f" · {escape(e.organization)} {FLAGS.get(e.country or '', '')}" if e.organization else "")
@@ -270,7 +277,7 @@ def render_digest(changes: ChangeSet) -> discord.Embed:
     if len(description) > DESCRIPTION_MAX - 50:
         cut = description[: DESCRIPTION_MAX - 50].rsplit("\n", 1)[0]
         description = f"{cut}\n… and more on the board"
-    embed = discord.Embed(title=clip(headline, TITLE_MAX), description=description, url=url,
+    embed = discord.Embed(title=clip(escape(headline), TITLE_MAX), description=description, url=url,
                           colour=discord.Colour.gold() if leaders or sharing else discord.Colour.blurple())  # fmt: skip
     span = f"{changes.from_date} → {changes.to_date}" if changes.from_date else changes.to_date
     source = f" · {url.removeprefix('https://')}" if url else ""

@@ -6,25 +6,38 @@ gzip'd (detected by its magic bytes, not its name, since a URL may not say).
 
 from __future__ import annotations
 
-import gzip
 import json
 import zlib
 from pathlib import Path
 from typing import Any
 
 from .base import SourceError
+from .limits import MAX_DECOMPRESSED_BYTES
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _PARQUET_MAGIC = b"PAR1"
 
 
 def decompress(data: bytes, *, origin: str) -> bytes:
+    """The gzip'd data, unpacked only up to MAX_DECOMPRESSED_BYTES: a 1 MB file that unpacks to 1 GB is refused
+    before it fills the memory."""
     if not data.startswith(_GZIP_MAGIC):
         return data
+    out, rest = bytearray(), data
     try:
-        return gzip.decompress(data)
-    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        while rest:  # a gzip file may hold several members
+            member = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
+            out += member.decompress(rest, MAX_DECOMPRESSED_BYTES + 1 - len(out))
+            if len(out) > MAX_DECOMPRESSED_BYTES or member.unconsumed_tail:
+                raise SourceError(
+                    f"{origin}: unpacks to over {MAX_DECOMPRESSED_BYTES:,} bytes, the limit for one file; refused"
+                )
+            if not member.eof:
+                raise EOFError("the last member ends early")
+            rest = member.unused_data
+    except (EOFError, zlib.error) as exc:
         raise SourceError(f"{origin}: the gzip data is truncated or corrupt ({exc})") from None
+    return bytes(out)
 
 
 def viewer_page_rows(payload: Any, *, origin: str) -> tuple[list[dict[str, Any]], list[str]]:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+import re
+
 import pytest
 
-from bot.chat.embeds import EMBED_TOTAL_MAX, RENDERERS, TITLE_MAX, render_embeds
+from bot.chat.embeds import EMBED_TOTAL_MAX, RENDERERS, TITLE_MAX, plain_text, render_embeds
 from bot.core.answer import Kind
 from bot.core.answers import Answerer
+from bot.ingest import ingest_rows
+from db.store import Store
+from tests.bundled import ARENA_2024
 
 ONE_OF_EACH = {
     Kind.RANK: "rank of Qwen2-72B-Instruct",
@@ -38,3 +45,45 @@ def test_each_kind_renders_within_the_limits(answerer: Answerer, kind: Kind, que
         assert len(page) <= EMBED_TOTAL_MAX and len(page.title or "") <= TITLE_MAX
         assert page.footer.text and (answer.board_title is None or answer.board_title in page.footer.text)
         assert page.description or page.fields
+
+
+LINK = re.compile(r"(?<!\\)\[evil\]\(http")  # a masked link Discord would render
+HOSTILE = ["[evil](http://evil.example)", "*" * 190, "_" * 190, "`x` @everyone <@&123>", "~~gone~~ ||spoiler||"]
+
+
+@pytest.fixture
+def hostile(store: Store) -> Answerer:
+    """The real last 2024 board republished (a made-up date) with five models below the top renamed to markdown
+    and mentions."""
+    with gzip.open(ARENA_2024, "rt", encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f]
+    board = [
+        dict(r, leaderboard_publish_date="2025-01-05") for r in rows if r["leaderboard_publish_date"] == "2024-12-31"
+    ]
+    board.sort(key=lambda r: r["rank"])
+    for row, name in zip(board[20:], HOSTILE, strict=False):  # below the top: the board still looks sound
+        row["model_name"] = name
+    report = ingest_rows(store, "arena-raw", board, origin="test")
+    assert report.created[0].snapshot.status == "ok"
+    return Answerer(store)
+
+
+@pytest.mark.parametrize("question", ["top 50", "which orgs dominate the top 10", "rank of evil", "history of evil"])
+def test_a_name_cannot_break_the_rendering(hostile: Answerer, question: str) -> None:
+    """Before: 3,000 `*` doubled when escaped past a limit (an assertion, for every user), 1,500 `_` gave an empty
+    page, and `[evil](http://evil.example)` became a masked link in titles and the plain-text fallback."""
+    answer = hostile.ask(question)
+    pages = render_embeds(answer)
+    for page in pages:
+        assert len(page.description or "x") > 0 and len(page) <= EMBED_TOTAL_MAX
+        assert not LINK.search((page.title or "") + (page.description or ""))  # shown as text, escaped
+        assert "@everyone" not in (page.description or "").replace("@\u200beveryone", "")
+    plain = plain_text(answer)
+    assert not LINK.search(plain) and len(plain) <= 2000
+
+
+def test_a_long_name_is_cut_after_escaping(hostile: Answerer) -> None:
+    pages = render_embeds(hostile.ask("top 40"))
+    lines = [line for page in pages for line in (page.description or "").splitlines()]
+    stars = next(line for line in lines if "\\*" in line)
+    assert "…" in stars and len(stars) < 200
