@@ -11,11 +11,13 @@ cheapest question there is: `help` (parsed and answered, no board read).
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sys
 import tempfile
 import time
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +32,39 @@ from tests.labelled import add_2026_boards, judge, load  # noqa: E402
 
 # History answers read a model's whole timeline and charts are drawn apart (bench_charts.py): outside the aim.
 AIM_MS, OUTSIDE_AIM = 5.0, {"history"}
+MEMORY_QUESTIONS, MEMORY_AIM_MB = 50_000, 200
+
+
+def in_fresh_process(fn, *args):  # type: ignore[no-untyped-def]
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(fn, *args).result()
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
+
+
+def distinct_questions(db: str, count: int) -> tuple[float, float, float]:
+    """In a fresh process: RSS with the boards warmed, after `count` distinct questions, and the seconds taken.
+    The questions are the shapes people type, each with a name no board holds (so every one is new to every
+    cache): "rank of qwen-17 83b", "compare llama-4 vs gpt-9", "top 5 models from xyz17"."""
+    import random  # noqa: PLC0415
+
+    from db.store import Store  # noqa: PLC0415
+
+    answerer = Answerer(Store(db))
+    answerer.warm()
+    answerer.ask("rank of qwen2 72b")
+    before = _rss_mb()
+    rng = random.Random(11)
+    families = ["qwen", "llama", "gpt", "claude", "gemini", "mistral", "deepseek", "phi", "yi", "glm"]
+    shapes = ["rank of {a}-{i} {n}b", "{a} {i}.{n} vs {b}-{i}", "how good is {a}{n}-{i}", "top 5 models from {a}{i}"]
+    started = time.perf_counter()
+    for i in range(count):
+        shape = shapes[i % len(shapes)]
+        answerer.ask(shape.format(a=rng.choice(families), b=rng.choice(families), i=i, n=rng.randint(1, 99)))
+    return before, _rss_mb(), time.perf_counter() - started
 
 
 def main() -> None:
@@ -78,6 +113,7 @@ def main() -> None:
             answerer.ask(item.question, board=item.board)
         whole = (time.perf_counter() - started) * 1000
         store.close()
+        memory = in_fresh_process(distinct_questions, str(Path(tmp) / "bench.db"), MEMORY_QUESTIONS)
 
     lines = [
         f"{len(items)} labelled questions ({right} answered as labelled), each parsed and answered {args.repeats}"
@@ -104,6 +140,9 @@ def main() -> None:
         " ask of a question builds what later asks reuse (a filtered list of a board, the change set of two"
         " boards: snapshots never change); the first-ask columns are that cost, with every board already in"
         " memory (`Answerer.warm`).",
+        f"Memory: resident size with every board warmed {memory[0]:.0f} MB; after {MEMORY_QUESTIONS:,} distinct"
+        f" questions (names no board holds, so each is new to every cache) {memory[1]:.0f} MB, in {memory[2]:.0f} s."
+        f" Aim (issue): under {MEMORY_AIM_MB} MB.",
         f"Aim (issue): p99 under {AIM_MS:g} ms for everything but history and charts. System load (1-minute"
         f" average) when the run ended: {os.getloadavg()[0]:.2f}.",
     ]

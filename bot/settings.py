@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import stat
 import types
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,6 +17,8 @@ from dotenv import dotenv_values
 from platformdirs import user_data_dir
 
 from .profiles import board_ids
+
+log = logging.getLogger(__name__)
 
 DEFAULT_BOARD = "arena"  # what a question that names no board is answered from
 
@@ -124,12 +128,25 @@ def convert(env_name: str, hint: Any, raw: str) -> Any:
     return text
 
 
+def warn_if_readable_by_others(path: Path) -> None:
+    """`.env` holds the bot's token: say so when other users of the machine can read it."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if mode & (stat.S_IRGRP | stat.S_IROTH):
+        log.warning("%s can be read by other users of this machine and may hold the bot's token: chmod 600 %s",
+                    path, path)  # fmt: skip
+
+
 def load_settings(env_file: str | Path | None = ".env", environ: dict[str, str] | None = None) -> Settings:
     """Real environment variables win over `.env`, so a deployment can override a developer's file."""
     values: dict[str, str] = {}
     if env_file is not None and Path(env_file).is_file():
+        warn_if_readable_by_others(Path(env_file))
         values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
-    values.update(os.environ if environ is None else environ)
+    # an exported but empty variable (`DISCORD_TOKEN=`) does not hide the value in `.env`
+    values.update({k: v for k, v in (os.environ if environ is None else environ).items() if v.strip()})
     hints = get_type_hints(Settings)
     kwargs = {}
     for env_name, field_name in ENV_NAMES.items():

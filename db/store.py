@@ -6,6 +6,7 @@ Snapshots are immutable once written; a snapshot's rows go in with it in one tra
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -79,6 +80,16 @@ class Organization:
     aliases: tuple[str, ...]
 
 
+def _create_private(path: Path) -> None:
+    """A new store (and a folder made for it) readable by its owner only: it holds the servers' subscriptions.
+    SQLite gives the -wal and -shm files the main file's permissions."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
 WRITE_RETRIES = 2  # more waits of the busy timeout before a writer gives up
 
 
@@ -94,7 +105,7 @@ class Store:
     def __init__(self, path: str | Path = MEMORY) -> None:
         self.path = str(path)
         if self.path != MEMORY:
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            _create_private(Path(self.path))
         # one thread: the event loop (charts in threads never touch the store); a writer waits its turn
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
         self.db = sqlite_utils.Database(conn)

@@ -59,3 +59,35 @@ def test_unknown_boards_and_bad_ranges_are_refused() -> None:
         load_settings(None, environ={"LEADERBOT_DEFAULT_BOARD": "nope"})
     with pytest.raises(SettingsError, match="LEADERBOT_REFRESH_MINUTES"):
         load_settings(None, environ={"LEADERBOT_REFRESH_MINUTES": "1"})
+
+
+def test_an_empty_exported_token_does_not_hide_the_env_file(tmp_path: Path) -> None:
+    """Before: `export DISCORD_TOKEN=` silently replaced the token in .env with nothing."""
+    env_file = tmp_path / ".env"
+    env_file.write_text("DISCORD_TOKEN=from-the-file\n")
+    env_file.chmod(0o600)
+    assert load_settings(env_file, environ={"DISCORD_TOKEN": ""}).discord_token == "from-the-file"
+    assert load_settings(env_file, environ={"DISCORD_TOKEN": "  "}).discord_token == "from-the-file"
+    assert load_settings(env_file, environ={"DISCORD_TOKEN": "exported"}).discord_token == "exported"
+
+
+def test_a_world_readable_env_file_is_warned_about(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("DISCORD_TOKEN=secret-value\n")
+    env_file.chmod(0o644)
+    load_settings(env_file, environ={})
+    assert "can be read by other users" in caplog.text and "chmod 600" in caplog.text
+    assert "secret-value" not in caplog.text  # the token itself is never logged
+    caplog.clear()
+    env_file.chmod(0o600)
+    load_settings(env_file, environ={})
+    assert "can be read by other users" not in caplog.text
+
+
+def test_a_new_store_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    from db.store import Store  # noqa: PLC0415
+
+    path = tmp_path / "data" / "leaderbot.db"
+    Store(path).close()
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700

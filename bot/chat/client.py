@@ -22,6 +22,7 @@ from ..ingest import open_store
 from ..jobs import start_scheduler
 from ..settings import Settings
 from .context import LeaderContext
+from .fair_use import FairUse
 from .notify import Notifier
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ class LeaderBot(commands.Bot):
             store, default_board=settings.default_board, stale_after_minutes=settings.stale_after_minutes
         )
         self.notifier = Notifier(self)
+        self.fair_use = FairUse()
         self.wants_scheduler = scheduler
         self.scheduler: AsyncIOScheduler | None = None
         self._owns_store = owns_store
@@ -67,6 +69,7 @@ class LeaderBot(commands.Bot):
         return await super().get_context(origin, cls=cls)
 
     async def setup_hook(self) -> None:
+        self.add_check(self.fair_use.check)
         for cog in COGS:
             await self.load_extension(cog)
         # Build the in-memory boards now, before any event arrives, so the first question

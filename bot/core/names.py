@@ -74,10 +74,13 @@ def _split_chunk(chunk: str, *, after_size: bool) -> list[str]:
     return _PIECES.findall(chunk)
 
 
+# Names seen again (every board's, a few thousand each) and questions repeated: bounded, so a flood of distinct
+# questions cannot grow the bot's memory (see BENCHMARKS.md, "Questions").
+TOKENIZE_CACHE = 1 << 14
 _NOTE = re.compile(r"[(\[]([^)\]]*)[)\]]")
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=TOKENIZE_CACHE)
 def tokenize(name: str) -> tuple[Token, ...]:
     """Cached: boards repeat names and namespaces across snapshots, and the same questions come back.
 

@@ -367,6 +367,35 @@ async def test_without_attach_files_a_history_comes_without_its_chart(simcord_en
     assert not reply.attachments and reply.embeds[0].title == "History: Claude 3 Opus"
 
 
+@pytest.mark.parametrize("command", ["!rank deepseek v3", "!boards", "!help"])
+async def test_every_command_has_a_budget_and_slow_down_is_said_once(simcord_env, command):
+    """Before: rank, boards and help had no limit, and each command over a limit got its own reply (200 commands,
+    200 bot messages)."""
+    env = simcord_env
+    _, channel, alice, bob = world(env)
+    before = len(channel.history())
+    for _ in range(40):
+        await alice.send(channel, command)
+    replies = [m for m in channel.history()[before:] if m.author.id == env.bot.user.id]
+    slow = [m for m in replies if m.content.startswith("Easy there")]
+    assert len(replies) == 12 + 1 and len(slow) == 1  # the budget, then one "slow down", then silence
+    assert {type(e) for e in env.errors} == {commands.CommandOnCooldown}  # the 28 refused, none unexpected
+    await bob.send(channel, command)  # per user: bob is not slowed by alice
+    assert not channel.last_message.content.startswith("Easy there")
+
+
+async def test_a_server_has_a_budget_too(simcord_env):
+    env = simcord_env
+    guild, channel, *_ = world(env)
+    users = [guild.add_member(env.create_user(f"user{i}")) for i in range(13)]
+    for user in users:
+        for _ in range(10):
+            await user.send(channel, "!help")
+    answered = [m for m in channel.history() if m.author.id == env.bot.user.id and m.embeds]
+    assert len(answered) == 120
+    assert {type(e) for e in env.errors} == {commands.CommandOnCooldown}
+
+
 async def test_questions_by_mention_are_rate_limited_per_user(simcord_env):
     env = simcord_env
     _, channel, alice, bob = world(env)

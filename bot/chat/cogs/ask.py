@@ -193,6 +193,8 @@ class AskCog(commands.Cog, name="Questions"):
         bucket = self._mention_limit.get_bucket(message)
         retry_after = bucket.update_rate_limit() if bucket is not None else None
         if retry_after:
+            if not self.bot.fair_use.should_tell(message.author.id, retry_after):
+                return
             await message.reply(
                 f"Easy there: try again in {retry_after:.0f} s.", mention_author=False,
                 allowed_mentions=discord.AllowedMentions.none(),

@@ -58,6 +58,10 @@ class ErrorHandler(commands.Cog):
         if isinstance(error, commands.CommandNotFound):
             return  # a mention question or a command for another bot: not ours to complain about
         name = ctx.command.qualified_name if ctx.command else None
+        if isinstance(error, commands.CommandOnCooldown) and not self.bot.fair_use.should_tell(
+            ctx.author.id, error.retry_after
+        ):
+            return  # told once already in this window: further commands are dropped quietly
         message = friendly(error, name, self.bot.settings.command_prefix)
         if message is None:
             original = getattr(error, "original", error)
