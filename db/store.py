@@ -69,6 +69,8 @@ class Subscription:
     disabled_noticed: bool
     last_snapshot_id: int | None
     created_at: str
+    sending_snapshot_id: int | None = None  # a digest about to be (or maybe) sent: look for it before resending
+    last_message_id: int | None = None  # the last digest posted
 
 
 @dataclass(frozen=True)
@@ -128,34 +130,44 @@ class Store:
         self.db.close()
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[None]:
+    def write(self, *, wait_s: float | None = None) -> Iterator[None]:
         """One write transaction, taken with BEGIN IMMEDIATE: the write lock is asked for first, and waited for
         (the busy timeout, then a few retries), so two writers queue instead of one failing on a lock upgrade
-        half-way. Nested writes are savepoints of the outer one. Past every wait: StoreBusy, nothing written."""
+        half-way. Nested writes are savepoints of the outer one. Past every wait: StoreBusy, nothing written.
+        `wait_s`: a caller that must not wait long (the bot's event loop) tries once, that long."""
         if self.db.conn.in_transaction:
-            with self.write():
+            with self.db.atomic():  # a savepoint
                 yield
             return
-        for attempt in range(WRITE_RETRIES + 1):
+        if wait_s is not None:
+            self.db.execute(f"PRAGMA busy_timeout = {int(wait_s * 1000)}")
             try:
-                self.db.conn.execute("BEGIN IMMEDIATE")
-                break
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise
-                if attempt == WRITE_RETRIES:
-                    waited = (WRITE_RETRIES + 1) * BUSY_TIMEOUT_S
-                    raise StoreBusy(
-                        f"the store at {self.path} is busy: another process has held its write lock for over"
-                        f" {waited:.0f} s; nothing was written, try again"
-                    ) from None
-                time.sleep(0.05 * (attempt + 1))
+                self._begin(retries=0, waited=wait_s)
+            finally:
+                self.db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        else:
+            self._begin(retries=WRITE_RETRIES, waited=(WRITE_RETRIES + 1) * BUSY_TIMEOUT_S)
         try:
             yield
         except BaseException:
             self.db.conn.execute("ROLLBACK")
             raise
         self.db.conn.execute("COMMIT")
+
+    def _begin(self, *, retries: int, waited: float) -> None:
+        for attempt in range(retries + 1):
+            try:
+                self.db.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if attempt == retries:
+                    raise StoreBusy(
+                        f"the store at {self.path} is busy: another process has held its write lock for over"
+                        f" {waited:g} s; nothing was written, try again"
+                    ) from None
+                time.sleep(0.05 * (attempt + 1))
 
     def revision(self) -> tuple[int, int]:
         """Changes when anything an answer depends on may have changed (snapshots, organizations, aliases), here
@@ -521,11 +533,22 @@ class Store:
             )
         ]
 
-    def mark_announced(self, subscription_id: int, snapshot_id: int) -> None:
-        """Record that a channel has been told about everything up to this snapshot (survives restarts)."""
-        with self.write():
+    def begin_delivery(self, subscription_id: int, snapshot_id: int, *, wait_s: float | None = None) -> None:
+        """Record that a digest up to this snapshot is about to be sent (before sending it)."""
+        with self.write(wait_s=wait_s):
             self.db.execute(
-                "UPDATE subscriptions SET last_snapshot_id = ? WHERE id = ?", [snapshot_id, subscription_id]
+                "UPDATE subscriptions SET sending_snapshot_id = ? WHERE id = ?", [snapshot_id, subscription_id]
+            )
+
+    def mark_announced(
+        self, subscription_id: int, snapshot_id: int, message_id: int | None = None, *, wait_s: float | None = None
+    ) -> None:
+        """Record that a channel has been told about everything up to this snapshot (survives restarts)."""
+        with self.write(wait_s=wait_s):
+            self.db.execute(
+                "UPDATE subscriptions SET last_snapshot_id = ?, sending_snapshot_id = NULL,"
+                " last_message_id = coalesce(?, last_message_id) WHERE id = ?",
+                [snapshot_id, message_id, subscription_id],
             )
 
     def disable_subscription(self, subscription_id: int, reason: str) -> None:

@@ -248,10 +248,13 @@ def render_embeds(answer: Answer) -> list[discord.Embed]:
     return embeds
 
 
-def render_digest(changes: ChangeSet) -> discord.Embed:
-    """One embed per change set: the headline first, then entered / left / moved, each with ranks and scores."""
+def render_digest(changes: ChangeSet, marker: str | None = None) -> discord.Embed:
+    """One embed per change set: the headline first, then entered / left / moved, each with ranks and scores.
+    `marker` goes in the link's fragment (unseen), so a digest can be found in a channel again after a crash."""
     board = profile(changes.board)
     board_title, url = board.title, board.url
+    if marker and url:
+        url = f"{url}#{marker}"
     leaders = [e for e in changes.events if e.type == "new_leader"]
     sharing = [e for e in changes.events if e.type == "shared_lead"]
     renamed_leader = [e for e in changes.events if e.type == "renamed" and e.new_rank == 1]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import sqlite3
+import time
 
 import discord
 import pytest
@@ -75,7 +77,7 @@ async def test_one_digest_per_new_board_and_none_for_repeats(simcord_env):
     assert embed.title == "New #1 on Arena Text (no style control): DeepSeek-V3"
     assert "DeepSeek-V3: #9 → #1" in embed.description
     assert "2024-12-31 → 2025-01-07" in embed.footer.text
-    assert embed.url == "https://arena.ai/leaderboard/text"
+    assert embed.url.startswith("https://arena.ai/leaderboard/text#leaderbot-digest-")  # the page, and the marker
 
     await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))  # the same data again
     await env.bot.notifier.announce("arena-raw")  # and another refresh with nothing new
@@ -213,3 +215,64 @@ async def test_unsubscribe_another_channel_by_mention(simcord_env):
     await alice.send(news, f"!unsubscribe {other.mention}")
     assert "Removed 1" in news.last_message.content
     assert env.bot.store.subscriptions() == []
+
+
+def three_channels(env):  # type: ignore[no-untyped-def]
+    guild, news, alice, _ = world(env)
+    return [news, guild.create_text_channel("more-news"), guild.create_text_channel("even-more")], alice
+
+
+async def test_a_store_locked_by_another_process_sends_nothing_twice_and_never_stalls(simcord_env, db_path):
+    """Before: with another process holding the write lock, bookkeeping blocked the event loop for 5 s, raised,
+    ended the run, and the next run sent some digests twice ([2, 1, 1])."""
+    env = simcord_env
+    channels, alice = three_channels(env)
+    for channel in channels:
+        await alice.send(channel, "!subscribe arena-raw")
+    ingest_rows(env.bot.store, "arena-raw", next_board("2025-01-07", new_leader="DeepSeek-V3"), origin="test")
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process writing, for the whole fan-out
+    started = time.perf_counter()
+    report = await env.bot.notifier.announce("arena-raw")
+    assert time.perf_counter() - started < 3 * 0.2 + 1.0  # each write waited briefly, then moved on
+    assert report.sent == 0 and report.failed == 3  # no intent recorded, so nothing was sent
+    other.execute("COMMIT")
+    other.close()
+    await env.bot.notifier.announce("arena-raw")
+    await env.bot.notifier.announce("arena-raw")
+    await env.settle()
+    assert [len(digests(c, env.bot.user.id)) for c in channels] == [1, 1, 1]
+
+
+async def test_a_restart_between_a_send_and_its_bookkeeping_does_not_send_again(simcord_env, db_path):
+    env = simcord_env
+    channels, alice = three_channels(env)
+    for channel in channels:
+        await alice.send(channel, "!subscribe arena-raw")
+    await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
+    assert [len(digests(c, env.bot.user.id)) for c in channels] == [1, 1, 1]
+    # what a crash right after the sends leaves in the store: the intents, not the bookkeeping
+    store = env.bot.store
+    newest, before = (s.id for s in sorted(store.snapshots("arena-raw", "overall"), key=lambda s: s.as_of)[-1:-3:-1])
+    with store.write():
+        store.db.execute("UPDATE subscriptions SET last_snapshot_id = ?, sending_snapshot_id = ?", [before, newest])
+    await env.restart_bot(build_bot(db_path))
+    report = await env.bot.notifier.announce("arena-raw")
+    await env.settle()
+    assert (report.recovered, report.sent) == (3, 0)  # found in each channel, not sent again
+    assert [len(digests(c, env.bot.user.id)) for c in channels] == [1, 1, 1]
+    assert all(s.last_snapshot_id == newest for s in env.bot.store.subscriptions())
+
+
+async def test_a_server_error_in_one_channel_never_stops_the_others(simcord_env):
+    env = simcord_env
+    channels, alice = three_channels(env)
+    for channel in channels:
+        await alice.send(channel, "!subscribe arena-raw")
+    env.inject_error("POST", f"/channels/{channels[0].id}/messages", status=500, message="Internal Server Error")
+    await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
+    assert [len(digests(c, env.bot.user.id)) for c in channels] == [0, 1, 1]
+    await env.bot.notifier.announce("arena-raw")  # the next run: only the one that failed
+    await env.settle()
+    assert [len(digests(c, env.bot.user.id)) for c in channels] == [1, 1, 1]
+    env.errors  # noqa: B018 - the injected 500 was logged, not raised: acknowledge what SimCord captured
