@@ -116,6 +116,26 @@ def build_bot(settings: Settings | str | Path, *, scheduler: bool = False, **ove
     return LeaderBot(store, values, scheduler=scheduler, owns_store=True)
 
 
+def failure_message(exc: BaseException) -> str | None:
+    """One line for a failure at the edge with Discord (login, gateway), or None for a bug of ours."""
+    if isinstance(exc, discord.LoginFailure) or (isinstance(exc, discord.ConnectionClosed) and exc.code == 4004):
+        return "Discord rejected the token: check DISCORD_TOKEN (Bot tab of your application)"
+    if isinstance(exc, discord.PrivilegedIntentsRequired) or (
+        isinstance(exc, discord.ConnectionClosed) and exc.code == 4014
+    ):
+        return (
+            "Discord refused the Message Content intent: enable it on the Bot tab of your application,"
+            " or set LEADERBOT_PREFIX_COMMANDS=false to run with mentions and slash commands only"
+        )
+    if isinstance(exc, discord.ConnectionClosed):
+        return f"Discord closed the connection (code {exc.code}: {exc.reason or 'no reason given'}); try again later"
+    if isinstance(exc, discord.DiscordServerError):
+        return f"Discord answered {exc.status} (a problem on Discord's side); try again in a few minutes"
+    if isinstance(exc, aiohttp.ClientError | OSError | discord.GatewayNotFound):
+        return f"cannot reach Discord ({type(exc).__name__}); check the network and try again"
+    return None
+
+
 def run_bot(settings: Settings) -> int:
     """Run until SIGINT/SIGTERM, then close cleanly. Returns the process exit status."""
     bot = build_bot(settings, scheduler=True)
@@ -130,16 +150,10 @@ def run_bot(settings: Settings) -> int:
 
     try:
         asyncio.run(main())
-    except discord.LoginFailure:
-        log.error("Discord rejected the token: check DISCORD_TOKEN (Bot tab of your application)")
-        return 1
-    except (aiohttp.ClientError, OSError, discord.GatewayNotFound) as exc:
-        log.error("cannot reach Discord (%s); check the network and try again", type(exc).__name__)
-        return 1
-    except discord.PrivilegedIntentsRequired:
-        log.error(
-            "Discord refused the Message Content intent: enable it on the Bot tab of your application,"
-            " or set LEADERBOT_PREFIX_COMMANDS=false to run with mentions and slash commands only"
-        )
+    except (discord.DiscordException, aiohttp.ClientError, OSError) as exc:
+        message = failure_message(exc)
+        if message is None:
+            raise
+        log.error(message)
         return 1
     return 0
