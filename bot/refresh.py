@@ -58,6 +58,7 @@ def _client(cls: type[HubClient] | type[ViewerClient], base_url: str, settings: 
         timeout=settings.http_timeout,
         concurrency=settings.http_concurrency,
         retry=RetryPolicy(attempts=settings.http_retries),
+        redirect_hosts=settings.download_hosts,
     )
 
 

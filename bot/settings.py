@@ -43,6 +43,8 @@ class Settings:
     viewer_url: str = "https://datasets-server.huggingface.co"
     hf_endpoint: str = "https://huggingface.co"  # the Hub, as Hugging Face's own clients read HF_ENDPOINT
     max_download_mb: int = 512  # a file from upstream larger than this is refused
+    # hosts (with their subdomains) a download may be redirected to: the Hub's own and its CDN's
+    download_hosts: tuple[str, ...] = ("huggingface.co", "hf.co")
     http_timeout: float = 30.0
     http_concurrency: int = 4
     http_retries: int = 4
@@ -88,6 +90,7 @@ ENV_NAMES = {
     "LEADERBOT_VIEWER_URL": "viewer_url",
     "HF_ENDPOINT": "hf_endpoint",
     "LEADERBOT_MAX_DOWNLOAD_MB": "max_download_mb",
+    "LEADERBOT_DOWNLOAD_HOSTS": "download_hosts",
     "LEADERBOT_HTTP_TIMEOUT": "http_timeout",
     "LEADERBOT_HTTP_CONCURRENCY": "http_concurrency",
     "LEADERBOT_HTTP_RETRIES": "http_retries",
@@ -110,6 +113,8 @@ def _base_type(hint: Any) -> Any:
 
 def convert(env_name: str, hint: Any, raw: str) -> Any:
     """One environment value as the field's real type (from its type hint, not its annotation's text)."""
+    if get_origin(hint) is tuple:  # a comma-separated list: "huggingface.co, hf.co"
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
     kind = _base_type(hint)
     text = raw.strip()
     try:

@@ -49,6 +49,7 @@ class HubServer:
         self.faults: list[HubFault] = []
         self.requests: list[HubRequest] = []
         self.gated: set[str] = set()
+        self.cdn_host: str | None = None  # redirect downloads to this host name (same server) instead of a path
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -143,7 +144,8 @@ class HubServer:
             data = self.files.get((dataset, info["path"]))
             if data is None:
                 return web.json_response({"error": "Entry not found"}, status=404)
-            return web.Response(status=302, headers={"Location": f"/cdn/{hashlib.sha256(data).hexdigest()}"})
+            where = f"http://{self.cdn_host}:{self.port}" if self.cdn_host else ""  # a CDN on another host
+            return web.Response(status=302, headers={"Location": f"{where}/cdn/{hashlib.sha256(data).hexdigest()}"})
         if not any(d == dataset for d, _ in self.files):
             return web.json_response({"error": "Repository not found"}, status=404)
         folder = info.get("path", "").strip("/")

@@ -5,6 +5,7 @@ nothing and says so in one line. Parquet values here are made up."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -127,6 +128,20 @@ async def test_each_failure_stores_nothing_and_says_so_in_one_line(hub: HubServe
     assert expected in line
     assert fingerprint(store) == before
     assert store.upstream_file("arena") is None  # nothing recorded: the next run tries again
+
+
+async def test_a_redirect_to_another_host_is_refused(hub: HubServer, store: Store) -> None:
+    """Before: a 302 to another host was followed and its file stored. `localhost` is the same local server under
+    another name: a host the Hub's settings do not list."""
+    publish(hub, "2026-11-30")
+    hub.cdn_host = "localhost"
+    before = fingerprint(store)
+    [report] = await refresh(store, ["arena"], settings(hub))
+    assert report.outcome == "failed"
+    assert "redirected to localhost, which is not the Hub's; refused" in report.summary()
+    assert fingerprint(store) == before
+    [report] = await refresh(store, ["arena"], replace(settings(hub), download_hosts=("localhost",)))
+    assert report.outcome == "stored"  # a host the setting lists
 
 
 async def test_history_reads_the_full_file(hub: HubServer, empty_store: Store) -> None:

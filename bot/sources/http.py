@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import aiohttp
+from yarl import URL
 
 from .base import SourceError
 
@@ -50,8 +51,11 @@ class HttpClient:
         concurrency: int = 4,
         retry: RetryPolicy | None = None,
         session: aiohttp.ClientSession | None = None,
+        redirect_hosts: tuple[str, ...] = (),
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        # where a download may be redirected: the host asked, and these (and their subdomains), e.g. the Hub's CDN
+        self.redirect_hosts = redirect_hosts
         self.timeout = aiohttp.ClientTimeout(total=timeout)
         self.retry = retry or RetryPolicy()
         self._semaphore = asyncio.Semaphore(concurrency)
@@ -94,6 +98,17 @@ class HttpClient:
             text = (await response.text(errors="replace"))[:200].strip()
             raise SourceError(f"{url}: HTTP {response.status}" + (f" ({text})" if text else ""))
 
+    def _check_redirect(self, url: str, response: aiohttp.ClientResponse) -> None:
+        """A redirect to a host that is neither the one asked nor one listed is refused (it was followed to
+        another site and stored, once)."""
+        asked, landed = URL(url).host or "", response.url.host or ""
+        allowed = landed == asked or any(landed == h or landed.endswith(f".{h}") for h in self.redirect_hosts)
+        if not allowed:
+            raise SourceError(
+                f"{url}: redirected to {landed}, which is not the Hub's; refused (LEADERBOT_DOWNLOAD_HOSTS lists"
+                " the hosts a download may come from)"
+            )
+
     def _session_or_fail(self) -> aiohttp.ClientSession:
         assert self._session is not None, "use the client as an async context manager"
         return self._session
@@ -128,6 +143,7 @@ class HttpClient:
                         self._session_or_fail().get(url, timeout=self.timeout) as response,
                     ):
                         await self._check(url, response)
+                        self._check_redirect(url, response)
                         size = 0
                         async for chunk in response.content.iter_chunked(CHUNK):
                             size += len(chunk)
