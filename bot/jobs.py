@@ -49,7 +49,7 @@ async def refresh_and_announce(bot: LeaderBot, boards: Sequence[str], *, discove
         if report.ingest is not None and report.ingest.created:
             changed.append(report.board)
     if changed:
-        bot.warm()  # build the new boards now, not in the next user's question
+        await bot.warm_async()  # build the new boards now (off the loop), not in the next user's question
     for board in changed:
         try:
             await bot.notifier.announce(board)

@@ -20,6 +20,7 @@ from db.store import Store
 from ..core.answers import Answerer
 from ..ingest import open_store
 from ..jobs import start_scheduler
+from ..profiles import PROFILES
 from ..settings import Settings
 from .context import LeaderContext
 from .fair_use import FairUse
@@ -91,6 +92,21 @@ class LeaderBot(commands.Bot):
         Dropped boards are still freed by reference counting."""
         self.answerer.warm()
         gc.collect()
+        gc.freeze()
+
+    async def warm_async(self) -> None:
+        """`warm` after a refresh, with the building of each board in a worker thread: the event loop (the
+        gateway heartbeat, other answers) keeps going while a large board is built. Reading the rows stays here,
+        on the loop's thread, which owns the store's connection."""
+        for board in PROFILES:
+            parts = self.answerer.view_parts(board)
+            if parts is not None and parts[1] is not None:
+                key, build = parts
+                self.answerer.install(key, await asyncio.to_thread(build))
+            await asyncio.sleep(0)
+        # The young generations only: a full collection walks every object of every board, holding the loop as
+        # long as a build would. What an old board leaves is freed by reference counting.
+        gc.collect(1)
         gc.freeze()
 
     async def on_ready(self) -> None:

@@ -7,6 +7,7 @@ next answer. What differs between boards is asked of their profiles.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -96,6 +97,20 @@ class Answerer:
 
     def view(self, board: str, category: str | None = None, as_of: str | None = None) -> BoardView | None:
         """The board's latest snapshot (on or before `as_of`) in memory, or None when the store has none."""
+        parts = self.view_parts(board, category, as_of)
+        if parts is None:
+            return None
+        key, build = parts
+        view = self._views.pop(key, None) if build is None else None
+        self.install(key, view if view is not None else build())  # type: ignore[misc] # build is set when missing
+        return self._views[key]
+
+    def view_parts(
+        self, board: str, category: str | None = None, as_of: str | None = None
+    ) -> tuple[tuple[int, int, tuple[tuple[str, str], ...]], Callable[[], BoardView] | None] | None:
+        """The key of a board's view, and when it is not in memory, how to build it: the rows are read here (SQL,
+        on the caller's thread); the build is plain Python over them, so a bot can run it in a worker thread
+        while the event loop goes on. None when the store has no such board."""
         board_profile = profile(board)
         snapshot = self.reader.latest(board, category or board_profile.default_category, as_of)
         if snapshot is None:
@@ -103,13 +118,17 @@ class Answerer:
         org_words, _ = self._organizations()
         aliases = self.reader.model_aliases(board)
         key = (snapshot.id, self.reader.organizations_version, tuple(sorted(aliases.items())))
-        view = self._views.pop(key, None)
-        if view is None:
-            view = build_view(board_profile, self.reader.rows(snapshot), org_aliases=org_words, model_aliases=aliases)
-            if len(self._views) >= MAX_VIEWS:  # the least recently asked goes: a superseded or an "as of" board
-                del self._views[next(iter(self._views))]
-        self._views[key] = view  # last: the most recently asked
-        return view
+        if key in self._views:
+            return key, None
+        rows = self.reader.rows(snapshot)
+        return key, functools.partial(build_view, board_profile, rows, org_aliases=org_words, model_aliases=aliases)
+
+    def install(self, key: tuple[int, int, tuple[tuple[str, str], ...]], view: BoardView) -> None:
+        """Keep a built view, as the most recently asked; the least recently asked goes past MAX_VIEWS."""
+        self._views.pop(key, None)
+        if len(self._views) >= MAX_VIEWS:  # a superseded or an "as of" board
+            del self._views[next(iter(self._views))]
+        self._views[key] = view
 
     def warm(self) -> None:
         """Build the latest view of every board now, so the first question does not pay for it."""
