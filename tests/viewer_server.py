@@ -139,6 +139,7 @@ class ViewerServer:
         self.files: dict[str, bytes] = {}
         self.faults: list[Fault] = []
         self.schema_change_from: int | None = None
+        self.claimed_total: int | None = None
         self.requests: list[Seen] = []
         self.in_flight = 0
         self.max_in_flight = 0
@@ -314,6 +315,8 @@ class ViewerServer:
             partial=table.partial,
             row_indexes=indexes,
         )
+        if self.claimed_total is not None:
+            page["num_rows_total"] = self.claimed_total  # a page that lies about the split's size
         if self.schema_change_from is not None and offset >= self.schema_change_from:
             page["features"] = [
                 *page["features"],

@@ -58,6 +58,7 @@ class HttpClient:
         self.redirect_hosts = redirect_hosts
         self.timeout = aiohttp.ClientTimeout(total=timeout)
         self.retry = retry or RetryPolicy()
+        self.concurrency = max(1, concurrency)
         self._semaphore = asyncio.Semaphore(concurrency)
         self._session = session
         self._owns_session = session is None

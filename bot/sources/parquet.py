@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .base import Column, SourceError
+from .limits import MAX_COLUMNS, MAX_FILE_ROWS
 
 PARQUET_MAGIC = b"PAR1"
 ROW = "__row__"  # each row's number in the file, for messages that point at a row
@@ -42,11 +43,20 @@ def _open(
 ) -> tuple[pq.ParquetFile, list[str]]:
     """The file and the importer's columns it has; with `dictionaries`, text columns are read dictionary-encoded
     (a million rows of a few hundred names, categories and dates are then a few small arrays of integers)."""
-    text = [name for name, col in columns.items() if col.kind in ("str", "date")] if dictionaries else None
     try:
-        parquet = pq.ParquetFile(path, read_dictionary=text)
+        parquet = pq.ParquetFile(path)
+        if dictionaries:  # only columns the file has: a renamed text column is a schema change, told below
+            names = set(parquet.schema_arrow.names)
+            text = [name for name, col in columns.items() if col.kind in ("str", "date") and name in names]
+            parquet = pq.ParquetFile(path, read_dictionary=text)
     except _ERRORS as exc:
         raise SourceError(f"{origin}: not a readable Parquet file ({exc})") from None
+    meta = parquet.metadata
+    if meta.num_columns > MAX_COLUMNS or meta.num_rows > MAX_FILE_ROWS:
+        raise SourceError(
+            f"{origin}: the file says it holds {meta.num_rows:,} rows in {meta.num_columns} columns, over the limits"
+            f" ({MAX_FILE_ROWS:,} rows, {MAX_COLUMNS} columns); refused before reading"
+        )
     present = set(parquet.schema_arrow.names)
     missing = [name for name, col in columns.items() if col.required and name not in present]
     if missing:

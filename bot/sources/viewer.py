@@ -17,7 +17,10 @@ from .payloads import parse_rows, viewer_page_rows
 
 PAGE_SIZE = 100  # the most the API returns per request
 
-__all__ = ["PAGE_SIZE", "RetryPolicy", "ViewerClient"]
+__all__ = ["MAX_VIEWER_ROWS", "PAGE_SIZE", "RetryPolicy", "ViewerClient"]
+
+# The Open LLM table is 4,576 rows; a split claiming far more is read from its Parquet files, or not at all.
+MAX_VIEWER_ROWS = 100_000
 
 
 class ViewerClient(HttpClient):
@@ -52,6 +55,11 @@ class ViewerClient(HttpClient):
         total = first.get("num_rows_total")
         if not isinstance(total, int) or total < 0:
             raise SourceError(f"{first_url}: the answer has no 'num_rows_total'")
+        if total > MAX_VIEWER_ROWS:
+            raise SourceError(
+                f"{first_url}: upstream claims {total:,} rows, over the {MAX_VIEWER_ROWS:,} Leaderbot reads from the"
+                " dataset viewer; refused"
+            )
         if first.get("partial") is True:
             # the viewer only indexed part of the split: ranks computed from it would be wrong
             raise SourceError(f"{first_url}: upstream serves only part of this split ('partial': true)")
@@ -68,15 +76,22 @@ class ViewerClient(HttpClient):
                 raise SourceError(f"{url}: empty page at offset {offset} of {total} rows")
             return page_rows
 
-        offsets = range(len(rows), total, PAGE_SIZE) if rows else range(0)
-        # A TaskGroup cancels the remaining pages as soon as one fails for good.
+        offsets = iter(range(len(rows), total, PAGE_SIZE) if rows else range(0))
+        pages: dict[int, list[dict[str, Any]]] = {}
+
+        async def worker() -> None:
+            for offset in offsets:  # shared: each page is taken by one worker, a few at a time, never queued up front
+                pages[offset] = await page(offset)
+
+        # A TaskGroup cancels the other workers as soon as one fails for good.
         try:
             async with asyncio.TaskGroup() as group:
-                tasks = [group.create_task(page(o)) for o in offsets]
+                for _ in range(self.concurrency):
+                    group.create_task(worker())
         except ExceptionGroup as failed:
             raise failed.exceptions[0] from None
-        for task in tasks:
-            rows.extend(task.result())
+        for offset in sorted(pages):
+            rows.extend(pages[offset])
         if len(rows) != total:
             raise SourceError(f"{first_url}: got {len(rows)} rows, upstream said {total}")
         return rows

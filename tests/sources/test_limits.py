@@ -91,3 +91,33 @@ def test_a_bad_snapshot_can_be_rejected_and_removed(cli_db: str, capsys: pytest.
     store.close()
     assert main(["--db", cli_db, "remove", "arena-raw", "2024-12-31"]) == 2
     assert "no arena-raw overall snapshot of 2024-12-31" in capsys.readouterr().err
+
+
+def test_a_parquet_file_past_the_column_limit_is_refused_before_reading(store: Store, tmp_path: Path) -> None:
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    from bot.sources.limits import MAX_COLUMNS  # noqa: PLC0415
+
+    table = pa.table({f"c{i}": [1.0] for i in range(MAX_COLUMNS + 1)})
+    path = tmp_path / "wide.parquet"
+    pq.write_table(table, path)
+    with pytest.raises(SourceError, match=f"65 columns, over the limits .* {MAX_COLUMNS} columns"):
+        ingest_file(store, "arena", path)
+
+
+def test_a_renamed_text_column_is_a_schema_change_not_a_crash(store: Store, tmp_path: Path) -> None:
+    """A file whose `model_name` upstream renamed (`name`): one line naming the missing column."""
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    from tests.parquet_files import board_rows, bradley_terry_schema, parquet_bytes  # noqa: PLC0415
+
+    source = tmp_path / "ok.parquet"
+    source.write_bytes(
+        parquet_bytes(board_rows("2026-11-30", [("model-a", 1400.0, 5.0)]), bradley_terry_schema(float_counts=False))
+    )
+    table = pq.read_table(source)
+    path = tmp_path / "renamed.parquet"
+    pq.write_table(table.rename_columns(["name" if n == "model_name" else n for n in table.column_names]), path)
+    with pytest.raises(SourceError, match="the file has no column 'model_name'"):
+        ingest_file(store, "arena", path)

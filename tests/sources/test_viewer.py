@@ -6,7 +6,7 @@ import gzip
 import time
 
 import pytest
-from viewer_server import ARENA_DATASET, OPEN_LLM_DATASET, ViewerServer, load_rows
+from viewer_server import ARENA_DATASET, OPEN_LLM_DATASET, ViewerServer, load_rows, serve_in_thread
 
 from bot.sources import SourceError
 from bot.sources.viewer import RetryPolicy, ViewerClient
@@ -181,3 +181,22 @@ async def test_zero_attempts_still_asks_once(viewer: ViewerServer) -> None:
     async with client(viewer, attempts=0) as c:
         rows = await c.fetch_table(*ARENA_DATASET, "latest")
     assert len(rows) == 182
+
+
+async def test_a_page_claiming_a_hundred_million_rows_is_refused_at_once(viewer: ViewerServer) -> None:
+    """Before: a task per claimed page was queued up front, which ran out of memory and hung."""
+    viewer.claimed_total = 10**8
+    with pytest.raises(SourceError, match="claims 100,000,000 rows, over the 100,000"):
+        async with client(viewer) as c:
+            await c.fetch_table(*OPEN_LLM_DATASET)
+    assert len(viewer.seen("rows")) == 1  # the first page only
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+async def test_pages_are_fetched_by_a_few_workers_not_queued_up_front(concurrency: int) -> None:
+    slow = ViewerServer(page_delay=0.02).add_bundled(arena=ARENA_2024, open_llm=OPEN_LLM_FINAL)
+    with serve_in_thread(slow):
+        async with client(slow, concurrency=concurrency) as c:
+            rows = await c.fetch_table(*OPEN_LLM_DATASET)
+    assert len(rows) == 4576 and rows == load_rows(OPEN_LLM_FINAL)
+    assert slow.max_in_flight <= concurrency
