@@ -183,10 +183,11 @@ class Store:
     # --- boards and snapshots -------------------------------------------------------------------------------
 
     def ensure_board(self, board_id: str) -> None:
-        """Write only when missing: any write makes a running bot in another process look again."""
+        """Write only when missing: any write makes a running bot in another process look again (and another
+        process may add it between the look and the write: then there is nothing to do)."""
         if self.db.execute("SELECT 1 FROM boards WHERE id = ?", [board_id]).fetchone() is None:
             with self.write():
-                self.db.execute("INSERT INTO boards (id) VALUES (?)", [board_id])
+                self.db.execute("INSERT OR IGNORE INTO boards (id) VALUES (?)", [board_id])
 
     def boards(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM boards ORDER BY id")]

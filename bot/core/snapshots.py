@@ -36,6 +36,11 @@ def first_per_model(rows: Iterable[Row]) -> dict[str, Row]:
     return first
 
 
+# Snapshots whose rows are kept in memory (every board's latest, and "as of" and history reads); a flood of
+# questions about old dates cannot grow past it.
+MAX_SNAPSHOTS_KEPT = 64
+
+
 @dataclass(frozen=True)
 class BoardRows:
     snapshot: Snapshot
@@ -172,6 +177,10 @@ class SnapshotReader:
         self.sync()
         raw = self._raw.get(snapshot.id)
         if raw is None:
+            while len(self._raw) >= MAX_SNAPSHOTS_KEPT:  # the oldest read goes; a view still holding it keeps it
+                oldest = next(iter(self._raw))
+                for kept in (self._raw, self._overlaid, self._boards):
+                    kept.pop(oldest, None)
             raw = self._raw[snapshot.id] = tuple(self.store.entries(snapshot.id))
         if self._overlaid.get(snapshot.id) != self.organizations_version:
             for row in raw:

@@ -42,6 +42,10 @@ class RetryPolicy:
     max_wait: float = 60.0  # cap on one wait, Retry-After included
 
 
+# An API answer (a file listing, a viewer page): far more than any real one, far less than the memory.
+MAX_ANSWER_BYTES = 32 * 1024 * 1024
+
+
 class HttpClient:
     def __init__(
         self,
@@ -120,7 +124,14 @@ class HttpClient:
         async def once() -> Any:
             async with _transient(self.timeout), self._session_or_fail().get(url, timeout=self.timeout) as response:
                 await self._check(url, response)
-                body = await response.read()
+                self._check_redirect(url, response)
+                chunks, size = [], 0
+                async for chunk in response.content.iter_chunked(CHUNK):  # an endless body stops at the limit
+                    size += len(chunk)
+                    if size > MAX_ANSWER_BYTES:
+                        raise SourceError(f"{url}: the answer is over {MAX_ANSWER_BYTES:,} bytes; refused")
+                    chunks.append(chunk)
+                body = b"".join(chunks)
             if not parse_json:
                 return body
             try:
