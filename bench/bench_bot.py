@@ -64,11 +64,14 @@ async def latencies(db: Path, messages: int) -> dict[str, list[float]]:
     bot = build_bot(db)
     out: dict[str, list[float]] = {"!help (baseline)": [], "!rank <sloppy name>": []}
     async with simcord.run(bot) as env:
-        guild = env.create_guild()
-        channel = guild.create_text_channel("bench")
-        users = [guild.add_member(env.create_user(f"user{i}")) for i in range(8)]  # spread the cooldowns
+        # 40 users in 4 servers: no one exceeds the per-user and per-server budgets (bot/chat/fair_use.py)
+        places = []
+        for g in range(4):
+            guild = env.create_guild()
+            channel = guild.create_text_channel("bench")
+            places += [(guild.add_member(env.create_user(f"user{g}-{i}")), channel) for i in range(10)]
         for i in range(messages):
-            user = users[i % len(users)]
+            user, channel = places[i % len(places)]
             for label, text in (("!help (baseline)", "!help"), ("!rank <sloppy name>", f"!rank {NAMES[i % 10]}")):
                 started = time.perf_counter()
                 await user.send(channel, text)
