@@ -123,6 +123,9 @@ class Store:
             conn.close()
             raise
         # the columns an importer fills; the store adds the two keys itself
+        # None: a write waits the busy timeout, then retries (a CLI import). A bot sets a short wait: its writes
+        # run on the event loop, which must not stand still while another process writes.
+        self.write_wait_s: float | None = None
         self._writes = 0  # our own commits: PRAGMA data_version only counts other connections'
         self._entry_columns = tuple(c for c in self.db["entries"].columns_dict if c not in ("snapshot_id", "model_id"))
 
@@ -139,6 +142,7 @@ class Store:
             with self.db.atomic():  # a savepoint
                 yield
             return
+        wait_s = self.write_wait_s if wait_s is None else wait_s
         if wait_s is not None:
             self.db.execute(f"PRAGMA busy_timeout = {int(wait_s * 1000)}")
             try:

@@ -35,6 +35,11 @@ discord.VoiceClient.warn_dave = False
 COGS = ("bot.chat.cogs.errors", "bot.chat.cogs.ask", "bot.chat.cogs.alerts")
 
 
+# How long a write from the bot (its event loop) waits for another process's write lock before giving up: the
+# command says the store is busy, the refresh job tries again at its next run.
+STORE_WAIT_S = 2.0
+
+
 class LeaderBot(commands.Bot):
     def __init__(self, store: Store, settings: Settings, *, scheduler: bool = False, owns_store: bool = False) -> None:
         intents = discord.Intents.default()
@@ -53,6 +58,7 @@ class LeaderBot(commands.Bot):
             case_insensitive=True,
         )
         self.store = store
+        store.write_wait_s = STORE_WAIT_S  # never hold the event loop long for another process's write lock
         self.settings = settings
         self.answerer = Answerer(
             store, default_board=settings.default_board, stale_after_minutes=settings.stale_after_minutes

@@ -276,3 +276,21 @@ async def test_a_server_error_in_one_channel_never_stops_the_others(simcord_env)
     await env.settle()
     assert [len(digests(c, env.bot.user.id)) for c in channels] == [1, 1, 1]
     env.errors  # noqa: B018 - the injected 500 was logged, not raised: acknowledge what SimCord captured
+
+
+async def test_a_command_that_cannot_write_says_the_store_is_busy_without_holding_the_loop(simcord_env, db_path):
+    """Before: a write from the bot waited up to the full busy timeout (and retries) with the event loop held."""
+    env = simcord_env
+    _, news, alice, _ = world(env)
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process writing
+    started = time.perf_counter()
+    await alice.send(news, "!subscribe arena-raw")
+    assert time.perf_counter() - started < 5.0  # the bot's short wait (2 s), not 30
+    assert news.last_message.content.startswith("The store is busy")
+    other.execute("ROLLBACK")
+    other.close()
+    assert env.bot.store.subscriptions() == []
+    env.errors  # noqa: B018 - the refused write, reported to the user: acknowledge what SimCord captured
+    await alice.send(news, "!subscribe arena-raw")
+    assert len(env.bot.store.subscriptions()) == 1

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from db.store import StoreError, Subscription
+from db.store import StoreBusy, StoreError, Subscription
 
 from ...core.changes import NoChanges, stored_changes
 from ...profiles import PROFILES
@@ -103,6 +103,8 @@ class AlertsCog(commands.Cog, name="Alerts"):
                 min_move=min_move,
                 role_id=role.id if role else None,
             )
+        except StoreBusy:
+            raise  # the error handler says it in words for a person (the path of the store is not theirs to see)
         except StoreError as exc:
             await self.reply(ctx, f"{exc}.")
             return

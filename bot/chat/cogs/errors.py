@@ -11,6 +11,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from db.store import StoreBusy
+
 if TYPE_CHECKING:
     from ..client import LeaderBot
 
@@ -30,6 +32,8 @@ def friendly(error: Exception, command: str | None, prefix: str) -> str | None:
     example = EXAMPLES.get(command or "", "`{p}help`").format(p=prefix)
     if isinstance(error, commands.HybridCommandError):
         error = error.original
+    if isinstance(getattr(error, "original", None), StoreBusy):
+        return "The store is busy (another Leaderbot process is writing to it); nothing was changed, try again soon."
     if isinstance(error, commands.MissingRequiredArgument):
         return f"Missing `{error.param.name}`. For example: {example}"
     if isinstance(error, commands.RangeError):
