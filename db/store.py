@@ -92,6 +92,18 @@ def _create_private(path: Path) -> None:
             os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
+def _entries(conn: sqlite3.Connection, snapshot_id: int) -> list[dict[str, Any]]:
+    cursor = conn.execute(
+        """
+        SELECT e.*, m.key AS model_key FROM entries e JOIN models m ON m.id = e.model_id
+        WHERE e.snapshot_id = ? ORDER BY e.rank, e.score DESC, e.name
+        """,
+        [snapshot_id],
+    )
+    names = [d[0] for d in cursor.description]
+    return [{k: v for k, v in zip(names, row, strict=True) if v is not None} for row in cursor]
+
+
 WRITE_RETRIES = 2  # more waits of the busy timeout before a writer gives up
 
 
@@ -323,15 +335,19 @@ class Store:
         """A snapshot's rows in rank order, as stored: `organization` is the board's own string (a namespace on
         Open LLM) and `org_key` its normalised form. The organization's name and country are an overlay from
         `organization_index` (see `bot.core.snapshots`), so a correction made at run time needs no re-read."""
-        cursor = self.db.execute(
-            """
-            SELECT e.*, m.key AS model_key FROM entries e JOIN models m ON m.id = e.model_id
-            WHERE e.snapshot_id = ? ORDER BY e.rank, e.score DESC, e.name
-            """,
-            [snapshot_id],
-        )
-        names = [d[0] for d in cursor.description]
-        return [{k: v for k, v in zip(names, row, strict=True) if v is not None} for row in cursor]
+        return _entries(self.db.conn, snapshot_id)
+
+    def entries_elsewhere(self, snapshot_id: int) -> list[dict[str, Any]]:
+        """`entries` through a connection of its own, opened and closed here: callable from a worker thread
+        (the store's own connection belongs to the thread that opened it), so a large board is read while the
+        bot's event loop goes on. Readers never wait for a writer under WAL."""
+        if self.path == MEMORY:
+            return self.entries(snapshot_id)
+        conn = sqlite3.connect(f"file:{Path(self.path).resolve()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            return _entries(conn, snapshot_id)
+        finally:
+            conn.close()
 
     # The columns a history reads of every board: points, and what the rename rules compare.
     def board_positions(self, board: str, category: str) -> Iterator[tuple[int, int, int, int]]:

@@ -18,9 +18,10 @@ from discord.ext import commands
 from db.store import Store
 
 from ..core.answers import Answerer
+from ..core.snapshots import SnapshotReader
 from ..ingest import open_store
 from ..jobs import start_scheduler
-from ..profiles import PROFILES
+from ..profiles import PROFILES, profile
 from ..settings import Settings
 from .context import LeaderContext
 from .fair_use import FairUse
@@ -102,18 +103,25 @@ class LeaderBot(commands.Bot):
 
     async def warm_async(self) -> None:
         """`warm` after a refresh, with the building of each board in a worker thread: the event loop (the
-        gateway heartbeat, other answers) keeps going while a large board is built. Reading the rows stays here,
-        on the loop's thread, which owns the store's connection."""
+        gateway heartbeat, other answers) keeps going while a large board is built. A new board's rows are read
+        in the worker too, through a connection of its own (the store's belongs to the loop's thread)."""
+        reader = self.answerer.reader
+        await self._build_boards(reader)
+        # The young generations only: a full collection walks every object of every board, holding the loop as
+        # long as a build would. What an old board leaves is freed by reference counting.
+        gc.collect(1)
+        gc.freeze()
+
+    async def _build_boards(self, reader: SnapshotReader) -> None:
         for board in PROFILES:
+            snapshot = reader.latest(board, profile(board).default_category)
+            if snapshot is not None and not reader.has_rows(snapshot):  # read in a worker thread, on its own
+                reader.prime(*await asyncio.to_thread(reader.read_elsewhere, snapshot))
             parts = self.answerer.view_parts(board)
             if parts is not None and parts[1] is not None:
                 key, build = parts
                 self.answerer.install(key, await asyncio.to_thread(build))
             await asyncio.sleep(0)
-        # The young generations only: a full collection walks every object of every board, holding the loop as
-        # long as a build would. What an old board leaves is freed by reference counting.
-        gc.collect(1)
-        gc.freeze()
 
     async def on_ready(self) -> None:
         log.info("connected as %s to %d guild(s)", self.user, len(self.guilds))

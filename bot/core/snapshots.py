@@ -172,16 +172,39 @@ class SnapshotReader:
             self._accepted[key] = self.store.snapshots(board, category, accepted=True)
         return self._accepted[key]
 
+    def has_rows(self, snapshot: Snapshot) -> bool:
+        return snapshot.id in self._raw
+
+    def read_elsewhere(self, snapshot: Snapshot) -> tuple[BoardRows, int]:
+        """`rows`, for a worker thread: read through a connection of its own (`Store.entries_elsewhere`), with the
+        organizations of now laid over them; `prime` keeps the result, on the caller's thread. Only reads."""
+        version = self.organizations_version
+        raw = tuple(self.store.entries_elsewhere(snapshot.id))
+        for row in raw:
+            self._overlay(row)
+        return BoardRows(snapshot, raw, first_per_model(raw)), version
+
+    def prime(self, board: BoardRows, version: int) -> None:
+        """Keep rows `read_elsewhere` read, as if `rows` had; organizations corrected meanwhile are laid over
+        them again at the next `rows`."""
+        self._remember(board.snapshot, board.rows)
+        self._overlaid[board.snapshot.id] = version
+        self._boards[board.snapshot.id] = board
+
+    def _remember(self, snapshot: Snapshot, raw: tuple[Row, ...]) -> tuple[Row, ...]:
+        while len(self._raw) >= MAX_SNAPSHOTS_KEPT:  # the oldest read goes; a view still holding it keeps it
+            oldest = next(iter(self._raw))
+            for kept in (self._raw, self._overlaid, self._boards):
+                kept.pop(oldest, None)
+        self._raw[snapshot.id] = raw
+        return raw
+
     def rows(self, snapshot: Snapshot) -> BoardRows:
         """A snapshot's rows with the current organizations laid over them."""
         self.sync()
         raw = self._raw.get(snapshot.id)
         if raw is None:
-            while len(self._raw) >= MAX_SNAPSHOTS_KEPT:  # the oldest read goes; a view still holding it keeps it
-                oldest = next(iter(self._raw))
-                for kept in (self._raw, self._overlaid, self._boards):
-                    kept.pop(oldest, None)
-            raw = self._raw[snapshot.id] = tuple(self.store.entries(snapshot.id))
+            raw = self._remember(snapshot, tuple(self.store.entries(snapshot.id)))
         if self._overlaid.get(snapshot.id) != self.organizations_version:
             for row in raw:
                 self._overlay(row)

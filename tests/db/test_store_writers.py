@@ -96,3 +96,23 @@ def test_a_writer_that_cannot_get_the_lock_says_so_and_writes_nothing(tmp_path: 
     other.close()
     assert fingerprint(store) == before
     store.close()
+
+
+def test_a_board_read_from_a_worker_thread_is_the_board(seeded_copy: Path) -> None:
+    """`entries_elsewhere` opens its own read-only connection, so it may run in a thread (the bot reads a new board
+    there); what it reads is what the store's own connection reads."""
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    from bot.core.snapshots import SnapshotReader  # noqa: PLC0415
+
+    store = Store(seeded_copy)
+    snapshot = store.latest_snapshot("open-llm", "overall")
+    assert snapshot is not None
+    with ThreadPoolExecutor(1) as pool:
+        elsewhere = pool.submit(store.entries_elsewhere, snapshot.id).result()
+        reader = SnapshotReader(store)
+        primed = pool.submit(reader.read_elsewhere, snapshot).result()
+    assert elsewhere == store.entries(snapshot.id) and len(elsewhere) == 4576
+    reader.prime(*primed)
+    assert reader.rows(snapshot).rows == SnapshotReader(store).rows(snapshot).rows  # organizations laid over too
+    store.close()
