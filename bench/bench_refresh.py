@@ -43,16 +43,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from bench.measure import percentile, timed  # noqa: E402
 from bench.report import machine, write_section  # noqa: E402
+from bot.profiles import profile  # noqa: E402
 
 DATASET = "lmarena-ai/leaderboard-dataset"
-CATEGORIES = [
-    "overall", "english", "exclude_ties", "coding", "hard_prompts", "hard_prompts_english", "multi_turn",
-    "instruction_following", "longer_query", "math", "creative_writing", "expert", "chinese", "russian", "german",
-    "french", "spanish", "japanese", "korean", "non_english", "polish", "industry_software_and_it_services",
-    "industry_life_and_physical_and_social_science", "industry_writing_and_literature_and_language",
-    "industry_entertainment_and_sports_and_media", "industry_business_and_management_and_financial_operations",
-    "industry_mathematical", "industry_legal_and_government", "industry_medicine_and_healthcare",
-]  # fmt: skip
+CATEGORIES = list(profile("arena").categories)  # the 29 the text arenas publish
 ORGS = ["openai", "google", "anthropic", "alibaba", "deepseek", "xai", "zai", "moonshot", "meta", "mistral"]
 MODELS = 434
 DATES = 247

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gzip
-import json
 import os
 import sys
 import tempfile
@@ -29,20 +27,20 @@ from bot.chat.client import LeaderBot  # noqa: E402
 from bot.core.snapshots import SnapshotReader  # noqa: E402
 from bot.ingest import ingest_rows, open_store  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from tests.bundled import ARENA_2024  # noqa: E402
+from tests.arena_2024 import republished  # noqa: E402
 
 ROWS, AIM_MS = 20_000, 50
 
 
-def big_board(date: str, shift: float) -> list[dict]:
-    with gzip.open(ARENA_2024, "rt", encoding="utf-8") as f:
-        last = [r for line in f if (r := json.loads(line))["leaderboard_publish_date"] == "2024-12-31"]
-    rows = [dict(r, leaderboard_publish_date=date, rating=r["rating"] + shift) for r in last]
-    for i in range(ROWS - len(last)):
-        rating = 900 - i * 0.01 + shift
-        rows.append(dict(last[i % len(last)], model_name=f"{last[i % len(last)]['model_name']}-v{i}", rating=rating,
-                         rating_lower=rating - 5, rating_upper=rating + 5, leaderboard_publish_date=date))  # fmt: skip
-    return rows
+def big_board(date: str, shift: float, size: int = ROWS) -> list[dict]:
+    """The real last 2024 board on `date`, every rating moved by `shift`, then made-up rows below it to `size`."""
+    last = republished(date, shift)
+    extra = []
+    for i in range(size - len(last)):
+        base, rating = last[i % len(last)], 900 - i * 0.01 + shift
+        extra.append(dict(base, model_name=f"{base['model_name']}-v{i}", rating=rating, rating_lower=rating - 5,
+                          rating_upper=rating + 5))  # fmt: skip
+    return [*last, *extra]
 
 
 async def longest_stall(work: Callable[[], Awaitable[None]]) -> tuple[float, float]:

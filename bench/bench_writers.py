@@ -12,14 +12,13 @@ each import took (waiting included).
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import multiprocessing
 import os
 import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -35,44 +34,48 @@ WRITERS, IMPORTS = 8, 10
 def board_of(date: str) -> list[dict]:
     """The real last 2024 board on another date, every rating moved by the day (made-up values), so no import
     is a republication of another (those are skipped, not stored)."""
-    from tests.bundled import ARENA_2024  # noqa: PLC0415
+    from tests.arena_2024 import republished  # noqa: PLC0415
 
-    with gzip.open(ARENA_2024, "rt", encoding="utf-8") as f:
-        rows = [json.loads(line) for line in f]
-    shift = int(date[5:7]) * 0.25 + int(date[8:]) * 0.01
-    last = [r for r in rows if r["leaderboard_publish_date"] == "2024-12-31"]
-    return [dict(r, leaderboard_publish_date=date, rating=r["rating"] + shift) for r in last]
+    return republished(date, shift=int(date[5:7]) * 0.25 + int(date[8:]) * 0.01)
 
 
-def ours(path: str, writer: int, start: float) -> tuple[int, list[float]]:
-    from bot.ingest import ingest_rows  # noqa: PLC0415
-    from db.store import Store  # noqa: PLC0415
-
+def timed_imports(
+    writer: int, start: float, one: Callable[[list[dict]], None], refused: type[Exception]
+) -> tuple[int, list[float]]:
+    """This writer's imports, one after another from `start` (so every process begins together): failures of
+    kind `refused`, and each import's time in ms, waiting included."""
     boards = [board_of(f"2025-{writer + 1:02d}-{i + 1:02d}") for i in range(IMPORTS)]
-    store = Store(path)
     while time.time() < start:
         time.sleep(0.001)
     failures, times = 0, []
     for rows in boards:
         began = time.perf_counter()
         try:
-            ingest_rows(store, "arena-raw", rows, origin=f"writer {writer}")
-        except Exception:
+            one(rows)
+        except refused:
             failures += 1
         times.append((time.perf_counter() - began) * 1000)
-    store.close()
     return failures, times
+
+
+def ours(path: str, writer: int, start: float) -> tuple[int, list[float]]:
+    from bot.ingest import ingest_rows  # noqa: PLC0415
+    from db.store import Store  # noqa: PLC0415
+
+    store = Store(path)
+    try:
+        return timed_imports(
+            writer, start, lambda rows: ingest_rows(store, "arena-raw", rows, origin=f"writer {writer}"), Exception
+        )
+    finally:
+        store.close()
 
 
 def baseline(path: str, writer: int, start: float) -> tuple[int, list[float]]:
     """A deferred transaction that reads before it writes, as `save_snapshots` did before."""
-    boards = [board_of(f"2025-{writer + 1:02d}-{i + 1:02d}") for i in range(IMPORTS)]
     conn = sqlite3.connect(path, timeout=10.0, isolation_level=None)
-    while time.time() < start:
-        time.sleep(0.001)
-    failures, times = 0, []
-    for rows in boards:
-        began = time.perf_counter()
+
+    def one(rows: list[dict]) -> None:
         try:
             conn.execute("BEGIN")
             conn.execute("SELECT count(*) FROM rows").fetchone()
@@ -81,10 +84,12 @@ def baseline(path: str, writer: int, start: float) -> tuple[int, list[float]]:
             conn.execute("COMMIT")
         except sqlite3.OperationalError:
             conn.execute("ROLLBACK")
-            failures += 1
-        times.append((time.perf_counter() - began) * 1000)
-    conn.close()
-    return failures, times
+            raise
+
+    try:
+        return timed_imports(writer, start, one, sqlite3.OperationalError)
+    finally:
+        conn.close()
 
 
 def together(fn, path: str) -> tuple[int, list[float], float]:  # type: ignore[no-untyped-def]

@@ -37,6 +37,15 @@ def entry(raw: Mapping[str, Any]) -> Row:
     }
 
 
+def republished(date: str, shift: float = 0.0) -> list[Row]:
+    """The last board of 2024, its upstream rows, published again on `date` (made-up), each rating moved by
+    `shift` when given so it is no republication of another: fresh dicts, which a caller may change."""
+    last = raw_boards()["2024-12-31"]
+    if shift:
+        return [dict(r, leaderboard_publish_date=date, rating=r["rating"] + shift) for r in last]
+    return [dict(r, leaderboard_publish_date=date) for r in last]
+
+
 def board(date: str) -> list[Row]:
     return [entry(r) for r in raw_boards()[date]]
 

@@ -38,6 +38,8 @@ MAX_VIEWS = 32
 OLD_BOARD_DAYS = 60
 # A top N whose cut falls inside a tie lists up to this many more (everyone sharing the last rank); beyond it, says so.
 MAX_TIED_EXTRA = 10
+# Change sets kept (two snapshots never change, so neither does what changed between them).
+MAX_CHANGE_SETS = 32
 # Lists (filters and benchmark) kept per board view, so a question asked again costs no scan of the board.
 MAX_LISTS = 64
 
@@ -624,7 +626,7 @@ class Answerer:
         changes = self._changes_made.get(key)
         if changes is None:  # two snapshots never change: their changes are worked out once
             changes = changes_between(self.store, older, newer, top_n=query.count, min_move=1)
-            if len(self._changes_made) >= MAX_VIEWS:
+            if len(self._changes_made) >= MAX_CHANGE_SETS:
                 del self._changes_made[next(iter(self._changes_made))]
             self._changes_made[key] = changes
         if query.aspect is Aspect.NEW_LEADER:

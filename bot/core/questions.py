@@ -24,7 +24,7 @@ from db.keys import org_key
 
 from ..profiles import PROFILES, Filter, board_ids, profile
 from .answer import Kind
-from .lexicon import AFTER, BEFORE, Lexicon, anywhere, vocabulary
+from .lexicon import AFTER, BEFORE, Lexicon, vocabulary
 from .names import normalise
 
 MAX_QUESTION = 300
@@ -373,8 +373,10 @@ def _intent(s: State) -> None:
         s.name_text = s.text  # a name, unless the list steps below take every word
 
 
+@functools.cache
 def _category_names() -> dict[str, str]:
-    """Phrase (a regular expression) -> category, for the categories the lexicon names."""
+    """Phrase (a regular expression) -> category, for the categories the lexicon names (made once: the
+    vocabulary never changes; callers copy it)."""
     v = vocabulary()
     return {phrase: category for category, phrases in v.categories.items() for phrase in phrases}
 
@@ -685,4 +687,4 @@ def parse_question(text: str, lexicon: Lexicon | None = None, *, force: Kind | N
         return Query(Kind.ERROR, original[:MAX_QUESTION], error=str(exc))
 
 
-__all__ = ["STEPS", "Aspect", "Filters", "Lexicon", "Query", "QuestionError", "anywhere", "clean", "parse_question"]
+__all__ = ["STEPS", "Aspect", "Filters", "Lexicon", "Query", "QuestionError", "clean", "parse_question"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
 
 import pytest
@@ -13,7 +11,7 @@ from bot.core.answer import Kind
 from bot.core.answers import Answerer
 from bot.ingest import ingest_rows
 from db.store import Store
-from tests.bundled import ARENA_2024
+from tests.arena_2024 import republished
 
 ONE_OF_EACH = {
     Kind.RANK: "rank of Qwen2-72B-Instruct",
@@ -55,11 +53,7 @@ HOSTILE = ["[evil](http://evil.example)", "*" * 190, "_" * 190, "`x` @everyone <
 def hostile(store: Store) -> Answerer:
     """The real last 2024 board republished (a made-up date) with five models below the top renamed to markdown
     and mentions."""
-    with gzip.open(ARENA_2024, "rt", encoding="utf-8") as f:
-        rows = [json.loads(line) for line in f]
-    board = [
-        dict(r, leaderboard_publish_date="2025-01-05") for r in rows if r["leaderboard_publish_date"] == "2024-12-31"
-    ]
+    board = republished("2025-01-05")
     board.sort(key=lambda r: r["rank"])
     for row, name in zip(board[20:], HOSTILE, strict=False):  # below the top: the board still looks sound
         row["model_name"] = name

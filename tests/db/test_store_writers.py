@@ -5,8 +5,6 @@ dates (made-up dates; the rows are real)."""
 
 from __future__ import annotations
 
-import gzip
-import json
 import multiprocessing
 import sqlite3
 import threading
@@ -17,15 +15,8 @@ from pathlib import Path
 import pytest
 
 from db.store import Store, StoreBusy
-from tests.bundled import ARENA_2024
+from tests.arena_2024 import republished
 from tests.stores import fingerprint
-
-
-def board_of(date: str) -> list[dict]:
-    with gzip.open(ARENA_2024, "rt", encoding="utf-8") as f:
-        rows = [json.loads(line) for line in f]
-    last = [r for r in rows if r["leaderboard_publish_date"] == "2024-12-31"]
-    return [dict(r, leaderboard_publish_date=date, rating=r["rating"] + int(date[-2:])) for r in last]
 
 
 def import_one(path: str, date: str) -> str:
@@ -35,7 +26,7 @@ def import_one(path: str, date: str) -> str:
     store = Store(path)
     try:
         register_boards(store)
-        report = ingest_rows(store, "arena-raw", board_of(date), origin=f"writer {date}")
+        report = ingest_rows(store, "arena-raw", republished(date, shift=int(date[-2:])), origin=f"writer {date}")
         return "stored" if report.created else "skipped"
     except Exception as exc:
         return f"failed: {type(exc).__name__}: {exc}"

@@ -16,14 +16,12 @@ from bot.ingest import ingest_file, ingest_rows
 from bot.sources import SourceError, payloads
 from bot.sources.limits import MAX_NAME_LENGTH, MAX_ROWS_PER_BOARD, check_snapshot
 from db.store import Store
-from tests.bundled import ARENA_2024
+from tests.arena_2024 import republished
 from tests.stores import fingerprint
 
 
 def last_board(date: str = "2025-01-05") -> list[dict]:
-    with gzip.open(ARENA_2024, "rt", encoding="utf-8") as f:
-        rows = [json.loads(line) for line in f]
-    return [dict(r, leaderboard_publish_date=date) for r in rows if r["leaderboard_publish_date"] == "2024-12-31"]
+    return republished(date)
 
 
 @pytest.mark.parametrize("when", ["9999-12-31", "2099-01-01"])
