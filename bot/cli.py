@@ -24,6 +24,7 @@ from .core.answers import Answerer
 from .core.changes import NoChanges, stored_changes
 from .core.text import render_changes
 from .profiles import PROFILES, board_ids, live_boards, profile
+from .profiles.hub import FAMILY
 from .settings import Settings, SettingsError, load_settings
 from .sources import SourceError
 
@@ -252,7 +253,7 @@ def _cmd_ingest(store: Store, args: argparse.Namespace, settings: Settings) -> i
 
 
 def _cmd_refresh(store: Store, args: argparse.Namespace, settings: Settings) -> int:
-    boards = list(dict.fromkeys(args.board)) or live_boards()
+    boards = list(dict.fromkeys(args.board)) or [*live_boards(), *([FAMILY] if settings.follows_hub else [])]
     reports = asyncio.run(
         refresh.refresh(store, boards, settings, history=args.history, discover=not (args.board or args.history))
     )

@@ -21,6 +21,7 @@ from .core.judging import Judge
 from .profiles import PROFILES, Schema, register
 from .profiles.arena import DATASET as ARENA_DATASET
 from .profiles.arena import discovered_arena
+from .profiles.hub import HubBenchmark, hub_profile
 from .sources import SnapshotData, SourceError, get_source
 from .sources.limits import check_snapshot
 from .sources.parquet import PARQUET_MAGIC
@@ -60,13 +61,16 @@ class IngestReport:
 
 
 def register_boards(store: Store) -> None:
-    """The boards the store found upstream (arenas added after this code, see `refresh`) registered as profiles,
-    then every profile's id in the boards table, the anchor snapshots and subscriptions refer to."""
+    """The boards the store found upstream (arenas added after this code, and the Hub's benchmarks, see
+    `refresh`) registered as profiles, then every profile's id in the boards table, the anchor snapshots and
+    subscriptions refer to."""
     found = store.discovered_boards()
     boards = {*PROFILES, *(board for board, *_ in found)}
     for board, dataset, config, schema in found:
         if board not in PROFILES and dataset == ARENA_DATASET:
             register(discovered_arena(board, config, Schema(schema), boards))
+    for _board, dataset, title, lower_is_better, retired in store.hub_benchmarks():
+        register(hub_profile(HubBenchmark(dataset, title, lower_is_better, retired)), update=True)
     for board in PROFILES:
         store.ensure_board(board)
 

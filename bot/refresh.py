@@ -7,10 +7,16 @@ reported and skipped while the others refresh. A config the tree lists that no p
 arenas) becomes a board of its own when its columns are an importer's: its profile is derived from the config name
 and kept in the store (`upstream_configs`), so it is there after a restart. The Open LLM board, and anything
 without Parquet files, comes through the dataset-viewer API as before.
+
+The Hub's benchmark leaderboards (`refresh hub`) are one family: one request lists the official benchmarks (a new
+one becomes a board, one no longer listed is marked retired), then each followed benchmark's two rankings (base
+models, and with fine-tunes) are fetched a few at a time; a ranking whose answer is the one last stored costs
+nothing more.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,19 +25,21 @@ from typing import Literal
 
 from db.store import Store
 
-from .ingest import IngestReport, ingest_parquet, ingest_rows
-from .profiles import PROFILES, Schema, profile, register
+from .ingest import IngestReport, ingest_parquet, ingest_rows, store_snapshots
+from .profiles import PROFILES, Schema, family, profile, register
 from .profiles.arena import discovered_arena, discovered_id
+from .profiles.hub import BASE, FAMILY, WITH_FINE_TUNES, HubBenchmark, board_id, hub_profile, title_of
 from .settings import Settings
 from .sources import SourceError, get_source, parquet
-from .sources.http import RetryPolicy
-from .sources.hub import HubClient, HubFile
+from .sources.http import Refused, RetryPolicy
+from .sources.hub import HubClient, HubFile, Leaderboard
+from .sources.hub_benchmarks import HubSource, lower_is_better
 from .sources.lmarena import schema_of
 from .sources.viewer import ViewerClient
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["stored", "unchanged", "missing", "unknown", "failed"]
+Outcome = Literal["stored", "unchanged", "missing", "unknown", "failed", "retired"]
 UNREACHABLE = "could not reach the Hub"
 
 
@@ -49,6 +57,8 @@ class RefreshReport:
             return f"{self.board}: unchanged upstream, nothing to fetch"
         if self.outcome in ("missing", "unknown"):
             return f"{self.board}: skipped, {self.detail}"
+        if self.outcome == "retired":
+            return f"{self.board}: {self.detail}"
         return f"{self.board}: refresh failed, nothing stored: {self.detail}"
 
 
@@ -59,6 +69,7 @@ def _client(cls: type[HubClient] | type[ViewerClient], base_url: str, settings: 
         concurrency=settings.http_concurrency,
         retry=RetryPolicy(attempts=settings.http_retries),
         redirect_hosts=settings.download_hosts,
+        token=settings.hf_token if cls is HubClient else None,
     )
 
 
@@ -75,11 +86,19 @@ async def refresh(
 ) -> list[RefreshReport]:
     """Fetch each board's current data (with `history`, every board it ever published) and store what is new;
     one report per board, in the order asked, then (with `discover`) one per config of those boards' datasets that
-    no profile names yet. One failure never stops the other boards."""
+    no profile names yet. `hub` among the boards asks the Hub which benchmarks there are and fetches every one the
+    settings follow. One failure never stops the other boards."""
     reports: dict[str, RefreshReport] = {}
     found: list[RefreshReport] = []
     hub: dict[str, list[str]] = {}  # dataset -> its boards published as Parquet files
+    benchmarks = [b for b in boards if b != FAMILY and profile(b).upstream.schema is Schema.HUB]
+    if FAMILY in boards:
+        found += await refresh_benchmarks(store, settings, benchmarks, discover=settings.follows_hub)
+    elif benchmarks:
+        found += await refresh_benchmarks(store, settings, benchmarks, discover=False)
     for board in boards:
+        if board == FAMILY or board in benchmarks:
+            continue
         upstream = profile(board).upstream
         if upstream.schema in (Schema.BRADLEY_TERRY, Schema.AGENT):
             hub.setdefault(upstream.dataset, []).append(board)
@@ -89,7 +108,7 @@ async def refresh(
         done, new = await _refresh_from_hub(store, dataset, group, settings, history=history, discover=discover)
         reports.update(done)
         found += new
-    return [*(reports[b] for b in boards), *found]
+    return [*(reports[b] for b in boards if b in reports), *found]
 
 
 async def ingest_url(
@@ -231,3 +250,116 @@ async def _fetch_and_store(
             local.unlink(missing_ok=True)
     assert report is not None
     return report
+
+
+async def refresh_benchmarks(
+    store: Store, settings: Settings, boards: Sequence[str], *, discover: bool
+) -> list[RefreshReport]:
+    """The Hub's benchmark boards: with `discover`, every benchmark the Hub lists and the settings follow (a new
+    one registered, one no longer listed retired), else just `boards`. One report per benchmark."""
+    reports: list[RefreshReport] = []
+    wanted = list(dict.fromkeys(boards))
+    async with hub_client(settings) as client:
+        if discover:
+            listed, notes = await _list_benchmarks(client, store, settings)
+            reports += notes
+            wanted = list(dict.fromkeys([*wanted, *listed]))
+        if not wanted:
+            return reports
+        fetched = await asyncio.gather(*(_fetch_benchmark(client, board) for board in wanted))
+    for board, result in zip(wanted, fetched, strict=True):
+        if isinstance(result, RefreshReport):
+            reports.append(result)
+            continue
+        try:
+            reports.append(_store_benchmark(store, board, result, settings))
+        except SourceError as exc:
+            reports.append(RefreshReport(board, "failed", str(exc)))
+    return reports
+
+
+async def _list_benchmarks(
+    client: HubClient, store: Store, settings: Settings
+) -> tuple[list[str], list[RefreshReport]]:
+    """The followed benchmarks the Hub lists now, registered as boards; the ones it no longer lists retired."""
+    try:
+        infos = [info for info in await client.benchmarks() if settings.follows(info.dataset)]
+    except SourceError as exc:
+        log.info("asking the Hub for its benchmarks failed: %s", exc)
+        known = [b for b in family(FAMILY) if profile(b).live]
+        return known, [RefreshReport(FAMILY, "failed", f"{UNREACHABLE} for its list of benchmarks ({exc})")]
+    stored = {dataset: (title, lower, retired) for _b, dataset, title, lower, retired in store.hub_benchmarks()}
+    if not infos and stored:  # every benchmark gone at once looks like a broken answer, not a retirement
+        detail = "the Hub listed no official benchmark; nothing was retired (a broken answer, most likely)"
+        return [b for b in family(FAMILY) if profile(b).live], [RefreshReport(FAMILY, "failed", detail)]
+    boards = []
+    for info in infos:
+        title = title_of(info.dataset, info.pretty_name)
+        before = stored.get(info.dataset)
+        if before is None or before[0] != title or before[2]:
+            store.record_benchmark(board_id(info.dataset), info.dataset, title)
+            if before is None:
+                log.warning("the Hub lists a new benchmark %s: now the board %r", info.dataset, board_id(info.dataset))
+        lower = before[1] if before else False
+        register(hub_profile(HubBenchmark(info.dataset, title, lower)), update=True)
+        boards.append(board_id(info.dataset))
+    listed = {info.dataset for info in infos}
+    gone = [d for d, (_t, _l, retired) in stored.items() if d not in listed and not retired and settings.follows(d)]
+    notes = []
+    if gone:
+        store.retire_benchmarks(board_id(d) for d in gone)
+        for dataset in gone:
+            title, lower, _ = stored[dataset]
+            register(hub_profile(HubBenchmark(dataset, title, lower, retired=True)), update=True)
+            detail = "no longer listed by the Hub; its stored boards are kept and answered as retired"
+            notes.append(RefreshReport(board_id(dataset), "retired", detail))
+    return boards, notes
+
+
+async def _fetch_benchmark(client: HubClient, board: str) -> tuple[Leaderboard, Leaderboard] | RefreshReport:
+    """Both rankings of one benchmark (base models, and with fine-tunes), or the report of why not."""
+    dataset = profile(board).upstream.dataset
+    try:
+        base = await client.leaderboard(dataset)
+        every = await client.leaderboard(dataset, fine_tunes=True)
+    except Refused as exc:
+        if exc.status in (401, 403, 404):
+            detail = (
+                f"the Hub refused its leaderboard (HTTP {exc.status}): a gated benchmark needs HF_TOKEN with access"
+                " to it, nothing stored"
+            )
+            return RefreshReport(board, "failed", detail)
+        return RefreshReport(board, "failed", str(exc))
+    except SourceError as exc:
+        return RefreshReport(board, "failed", str(exc))
+    return base, every
+
+
+def _store_benchmark(
+    store: Store, board: str, fetched: tuple[Leaderboard, Leaderboard], settings: Settings
+) -> RefreshReport:
+    """Store what is new of one benchmark's two rankings, dated today; nothing when the answers are the ones last
+    stored."""
+    base, every = fetched
+    fingerprint = f"{base.fingerprint[:32]}{every.fingerprint[:32]}"
+    client = hub_client(settings)
+    board_profile = profile(board)
+    dataset = board_profile.upstream.dataset
+    if store.upstream_file(board) == (board_profile.upstream.config, fingerprint):
+        store.record_upstream(board, board_profile.upstream.config, fingerprint, None)
+        return RefreshReport(board, "unchanged")
+    lower = lower_is_better(base.rows) or lower_is_better(every.rows)
+    if lower != board_profile.lower_is_better:
+        store.record_benchmark(board, dataset, board_profile.title, lower_is_better=lower)
+        register(hub_profile(HubBenchmark(dataset, board_profile.title, lower)), update=True)
+    source = HubSource(profile(board))
+    snapshots = []
+    for rows, category, fine_tunes in ((base.rows, BASE, False), (every.rows, WITH_FINE_TUNES, True)):
+        if rows:
+            origin = client.leaderboard_url(dataset, fine_tunes=fine_tunes)
+            snapshots += source.to_snapshots(rows, origin=origin, category=category)
+    if not snapshots:
+        return RefreshReport(board, "missing", "the Hub ranks no model on it yet")
+    report = store_snapshots(store, board, client.leaderboard_url(dataset), snapshots)
+    store.record_upstream(board, board_profile.upstream.config, fingerprint, None)
+    return RefreshReport(board, "stored" if report.created else "unchanged", ingest=report)

@@ -42,6 +42,9 @@ class Settings:
     refresh_minutes: int = 60
     viewer_url: str = "https://datasets-server.huggingface.co"
     hf_endpoint: str = "https://huggingface.co"  # the Hub, as Hugging Face's own clients read HF_ENDPOINT
+    hf_token: str | None = field(default=None, repr=False)  # for gated Hub benchmarks; never logged
+    # the Hub benchmarks to follow, by dataset id; "all": every official one, "none": none
+    hub_benchmarks: tuple[str, ...] = ("all",)
     max_download_mb: int = 512  # a file from upstream larger than this is refused
     # hosts (with their subdomains) a download may be redirected to: the Hub's own and its CDN's
     download_hosts: tuple[str, ...] = ("huggingface.co", "hf.co")
@@ -64,6 +67,15 @@ class Settings:
             raise SettingsError("LEADERBOT_MAX_DOWNLOAD_MB must be at least 1")
         if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise SettingsError("LEADERBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+
+    def follows(self, dataset: str) -> bool:
+        """Whether the Hub benchmark `dataset` is one to fetch (LEADERBOT_HUB_BENCHMARKS)."""
+        wanted = {d.casefold() for d in self.hub_benchmarks}
+        return "none" not in wanted and ("all" in wanted or dataset.casefold() in wanted)
+
+    @property
+    def follows_hub(self) -> bool:
+        return {d.casefold() for d in self.hub_benchmarks} != {"none"} and bool(self.hub_benchmarks)
 
     @property
     def max_download_bytes(self) -> int:
@@ -89,6 +101,8 @@ ENV_NAMES = {
     "LEADERBOT_REFRESH_MINUTES": "refresh_minutes",
     "LEADERBOT_VIEWER_URL": "viewer_url",
     "HF_ENDPOINT": "hf_endpoint",
+    "HF_TOKEN": "hf_token",
+    "LEADERBOT_HUB_BENCHMARKS": "hub_benchmarks",
     "LEADERBOT_MAX_DOWNLOAD_MB": "max_download_mb",
     "LEADERBOT_DOWNLOAD_HOSTS": "download_hosts",
     "LEADERBOT_HTTP_TIMEOUT": "http_timeout",

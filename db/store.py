@@ -365,6 +365,17 @@ class Store:
             )
         )
 
+    def model_ranks(self, board: str, key: str, snapshot_ids: list[int]) -> dict[int, int]:
+        """Snapshot id -> the model's best rank in it, for those of `snapshot_ids` that list it."""
+        marks = ",".join("?" * len(snapshot_ids))
+        return dict(
+            self.db.execute(
+                f"SELECT e.snapshot_id, min(e.rank) FROM entries e JOIN models m ON m.id = e.model_id"
+                f" WHERE m.board = ? AND m.key = ? AND e.snapshot_id IN ({marks}) GROUP BY e.snapshot_id",
+                [board, key, *snapshot_ids],
+            ).fetchall()
+        )
+
     def model_keys(self, board: str) -> dict[int, str]:
         """Model id -> model key, for one board."""
         return dict(self.db.execute("SELECT id, key FROM models WHERE board = ?", [board]).fetchall())
@@ -481,6 +492,39 @@ class Store:
                 " ON CONFLICT (dataset, config) DO UPDATE SET board = excluded.board, schema = excluded.schema,"
                 " oid = excluded.oid",
                 [dataset, config, board, schema, oid, now],
+            )
+        self._writes += 1
+
+    def hub_benchmarks(self) -> list[tuple[str, str, str, bool, bool]]:
+        """(board, dataset, title, lower is better, retired) of every Hub benchmark found, oldest first."""
+        return [
+            (board, dataset, title, bool(lower), retired is not None)
+            for board, dataset, title, lower, retired in self.db.execute(
+                "SELECT board, dataset, title, lower_is_better, retired_at FROM hub_benchmarks ORDER BY seen_at, board"
+            )
+        ]
+
+    def record_benchmark(self, board: str, dataset: str, title: str, *, lower_is_better: bool | None = None) -> None:
+        """A benchmark the Hub lists: kept (with its board) the first time, listed again (no longer retired) after;
+        `lower_is_better` as its leaderboard last said (None: unchanged)."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.write():
+            self.db.execute("INSERT INTO boards (id) VALUES (?) ON CONFLICT (id) DO NOTHING", [board])
+            self.db.execute(
+                "INSERT INTO hub_benchmarks (board, dataset, title, lower_is_better, seen_at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (board) DO UPDATE SET title = excluded.title, retired_at = NULL,"
+                " lower_is_better = CASE WHEN ? IS NULL THEN lower_is_better ELSE excluded.lower_is_better END",
+                [board, dataset, title, int(bool(lower_is_better)), now, lower_is_better],
+            )
+        self._writes += 1
+
+    def retire_benchmarks(self, boards: Iterable[str]) -> None:
+        """Benchmarks the Hub no longer lists: their boards stay, marked retired."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.write():
+            self.db.conn.executemany(
+                "UPDATE hub_benchmarks SET retired_at = ? WHERE board = ? AND retired_at IS NULL",
+                [(now, board) for board in boards],
             )
         self._writes += 1
 

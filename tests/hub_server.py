@@ -8,10 +8,17 @@ A real aiohttp server on 127.0.0.1 (random port) answering in the Hub's shapes:
 - `GET /datasets/<owner>/<name>/resolve/main/<path>`: a 302 to `/cdn/<sha256>`, as the Hub sends files to its CDN;
   404 for a file it does not have (or, with `gate`, 401 for a gated repo asked without a token).
 - `GET /cdn/<sha256>`: the bytes.
+- `GET /api/datasets?filter=benchmark:official`: the benchmarks put in with `put_benchmark` (dataset infos with
+  `id`, `cardData.pretty_name`, `gated`), `page_size` at a time with a `Link: <...>; rel="next"` header, as the
+  Hub pages lists.
+- `GET /api/datasets/<owner>/<name>/leaderboard[?base_model=false]`: the benchmark's rows as a bare JSON array
+  (base models only unless `base_model=false`); 404 for one the server does not have, or a gated one asked
+  without a token.
 
-Faults are queued and consumed in order, per endpoint ("tree", "resolve", "cdn"): an HTTP status, or a body cut
-off half-way with the full length announced (`truncate`). Every request is recorded. Tests put files in with
-`put` (`tests/parquet_files.py` writes Parquet in the upstream schema) and point `HF_ENDPOINT` at `url`.
+Faults are queued and consumed in order, per endpoint ("tree", "resolve", "cdn", "list", "leaderboard"): an HTTP
+status, or a body cut off half-way with the full length announced (`truncate`). Every request is recorded. Tests
+put files in with `put` (`tests/parquet_files.py` writes Parquet in the upstream schema) and benchmarks with
+`put_benchmark`, and point `HF_ENDPOINT` at `url`.
 """
 
 from __future__ import annotations
@@ -50,6 +57,9 @@ class HubServer:
         self.requests: list[HubRequest] = []
         self.gated: set[str] = set()
         self.cdn_host: str | None = None  # redirect downloads to this host name (same server) instead of a path
+        # dataset -> (its info in the list, its leaderboard rows; a row with "base": False is a fine-tune)
+        self.benchmarks: dict[str, tuple[dict[str, object], list[dict[str, object]]]] = {}
+        self.page_size = 1000
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -57,6 +67,18 @@ class HubServer:
 
     def put(self, dataset: str, path: str, data: bytes) -> None:
         self.files[(dataset, path)] = data
+
+    def put_benchmark(
+        self, dataset: str, rows: list[dict[str, object]], *, pretty_name: str | None = None, gated: bool = False
+    ) -> None:
+        """A benchmark the list shows and its leaderboard. Rows are in the Hub's shape; a row may carry `"base":
+        False` (left out of the answer) to mark a fine-tune, listed only with `base_model=false`."""
+        info: dict[str, object] = {"id": dataset, "gated": gated, "tags": ["benchmark:official"]}
+        if pretty_name:
+            info["cardData"] = {"pretty_name": pretty_name}
+        self.benchmarks[dataset] = (info, rows)
+        if gated:
+            self.gated.add(dataset)
 
     def remove(self, dataset: str, path: str) -> None:
         del self.files[(dataset, path)]
@@ -87,6 +109,8 @@ class HubServer:
             "/datasets/{owner}/{name}/resolve/{revision}/{path:.*}", functools.partial(self._handle, "resolve")
         )
         app.router.add_get("/cdn/{sha}", functools.partial(self._handle, "cdn"))
+        app.router.add_get("/api/datasets", functools.partial(self._handle, "list"))
+        app.router.add_get("/api/datasets/{owner}/{name}/leaderboard", functools.partial(self._handle, "leaderboard"))
         self._runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.5, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -124,6 +148,8 @@ class HubServer:
         if fault is not None and fault.kind == "status":
             return web.json_response({"error": f"injected HTTP {fault.status}"}, status=fault.status)
         info = request.match_info
+        if endpoint == "list":
+            return self._list(request)
         if endpoint == "cdn":
             data = next((d for d in self.files.values() if hashlib.sha256(d).hexdigest() == info["sha"]), None)
             if data is None:
@@ -138,7 +164,22 @@ class HubServer:
                 return response
             return web.Response(body=data, content_type="application/octet-stream")
         dataset = f"{info['owner']}/{info['name']}"
-        if dataset in self.gated and "authorization" not in request.headers:
+        asked_anonymously = dataset in self.gated and "authorization" not in request.headers
+        if endpoint == "leaderboard":
+            if dataset not in self.benchmarks or asked_anonymously:  # the Hub hides a gated leaderboard: 404
+                return web.json_response({"error": "Repository not found"}, status=404)
+            every = request.query.get("base_model") == "false"
+            rows = [
+                {k: v for k, v in row.items() if k != "base"}
+                for row in self.benchmarks[dataset][1]
+                if every or row.get("base", True)
+            ]
+            if rows and "rank" not in rows[0]:  # ranked as the Hub ranks: by value, best first, per answer
+                lower = bool(rows[0].get("lower_is_better"))
+                rows.sort(key=lambda r: r["value"] if lower else -r["value"])  # type: ignore[operator]
+                rows = [{"rank": i, **r} for i, r in enumerate(rows, start=1)]
+            return web.json_response(rows)
+        if asked_anonymously:
             return web.json_response({"error": "Access to this dataset is restricted."}, status=401)
         if endpoint == "resolve":
             data = self.files.get((dataset, info["path"]))
@@ -150,6 +191,19 @@ class HubServer:
             return web.json_response({"error": "Repository not found"}, status=404)
         folder = info.get("path", "").strip("/")
         return web.json_response(self._tree(dataset, folder, request.query.get("recursive") == "true"))
+
+    def _list(self, request: web.Request) -> web.Response:
+        if request.query.get("filter") != "benchmark:official":
+            return web.json_response([])
+        infos = [info for info, _rows in self.benchmarks.values()]
+        start = int(request.query.get("cursor", "0"))
+        page = infos[start : start + self.page_size]
+        headers = {}
+        if start + self.page_size < len(infos):
+            headers["Link"] = (
+                f'<{self.url}/api/datasets?filter=benchmark:official&cursor={start + self.page_size}>; rel="next"'
+            )
+        return web.json_response(page, headers=headers)
 
     def _tree(self, dataset: str, folder: str, recursive: bool) -> list[dict[str, object]]:
         prefix = f"{folder}/" if folder else ""

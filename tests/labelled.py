@@ -35,7 +35,7 @@ class Labelled:
     @property
     def is_name(self) -> bool:
         """A model-name case (rank, clarification or not found), as opposed to a list or other answer."""
-        return not self.expected.startswith(("kind:", "top:", "cmp:", "err:", "lead:", "orgs:", "hist:"))
+        return not self.expected.startswith(("kind:", "top:", "cmp:", "err:", "lead:", "orgs:", "hist:", "best:"))
 
 
 def load() -> list[Labelled]:
@@ -51,6 +51,9 @@ def load() -> list[Labelled]:
 def judge(item: Labelled, answer: Answer) -> bool:
     """Whether the answer is what the label says. A trailing `@board` also requires the answer's board."""
     expected = item.expected
+    if expected.startswith("best:"):  # a domain answer: M leads the board named, among the boards side by side
+        model, _, board = expected[5:].partition("@")
+        return answer.kind == "domain" and any(s.model == model and s.board == board for s in answer.standings)
     head, _, board = expected.rpartition("@")
     if head and board and " " not in board and board.replace("-", "").isalnum() and not board[0].isdigit():
         if answer.board != board:

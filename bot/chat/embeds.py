@@ -12,18 +12,22 @@ from dataclasses import replace
 
 import discord
 
-from ..core.answer import Answer, Entry, Kind
+from ..core.answer import Answer, Entry, Kind, Standing
 from ..core.changes import ChangeSet
 from ..core.text import (
     EVENT_HEADINGS,
+    MAX_OTHERS_SHOWN,
     age_text,
     aspect_line,
+    category_text,
     compare_details,
     describe_event,
     entry_line,
     history_line,
+    leader_groups,
     render_body,
     score_text,
+    submission_text,
     tied_text,
 )
 from ..profiles import profile
@@ -49,7 +53,10 @@ COLOURS = {
     Kind.NOT_FOUND: discord.Colour.red(),
     Kind.ERROR: discord.Colour.red(),
     Kind.HELP: discord.Colour.green(),
+    Kind.PROFILE: discord.Colour.blurple(),
+    Kind.DOMAIN: discord.Colour.gold(),
 }
+FIELDS_MAX = 25
 FLAGS = {"CN": "🇨🇳", "US": "🇺🇸", "FR": "🇫🇷", "GB": "🇬🇧", "CA": "🇨🇦", "IL": "🇮🇱", "KR": "🇰🇷", "AE": "🇦🇪", "PL": "🇵🇱"}
 
 
@@ -209,14 +216,64 @@ def _rank(answer: Answer) -> list[discord.Embed]:
     for name, value in (d.benchmarks or {}).items():
         if value is not None:
             embed.add_field(name=name, value=f"{value:.2f}")
-    for o in e.others:
+    if how := submission_text(d):
+        embed.add_field(name="Submitted", value=how + (f" · [source]({d.source_url})" if d.source_url else ""))
+    for o in e.others[:MAX_OTHERS_SHOWN]:
         state = "archived" if o.archived else "live"
         embed.add_field(
             name=clip(f"On {o.board_title} ({state}, {o.as_of})", 256),
             value=clip(f"#{o.rank} of {o.of} as {escape(o.model)} · {score_text(o.board, o.score)}", 1024),
             inline=False,
         )
+    if len(e.others) > MAX_OTHERS_SHOWN:
+        more = len(e.others) - MAX_OTHERS_SHOWN
+        embed.add_field(name=f"On {more} more boards", value=f"Ask `{escape(e.model)} everywhere`.", inline=False)
     return [embed]
+
+
+def _standing_value(o: Standing) -> str:
+    """One board's field of a card or a domain answer: rank, score, how it was obtained, the board's date."""
+    label = o.score_label or "Score"
+    better = " (lower is better)" if o.lower_is_better else ""
+    parts = [f"#{o.rank} of {o.of} · {label} {score_text(o.board, o.score)}{better}"]
+    if how := submission_text(o.details):
+        parts.append(how)
+    if o.best_categories:
+        parts.append("best: " + ", ".join(f"#{r} {category_text(c)}" for c, r, _n in o.best_categories))
+    state = "archived board" if o.archived else "board"
+    parts.append(f"{state} of {o.as_of}{age_text(o.age_days)}")
+    return clip("\n".join(parts), 1024)
+
+
+def _fields(embed: discord.Embed, fields: list[tuple[str, str]]) -> discord.Embed:
+    """Add fields up to Discord's 25, the last saying how many did not fit."""
+    shown = fields if len(fields) <= FIELDS_MAX else fields[: FIELDS_MAX - 1]
+    for name, value in shown:
+        embed.add_field(name=clip(name, 256), value=value, inline=False)
+    if len(shown) < len(fields):
+        embed.add_field(name=f"{len(fields) - len(shown)} more", value="Ask on a board by name for the rest.")
+    return embed
+
+
+def _profile(answer: Answer) -> list[discord.Embed]:
+    embed = _embed(answer, f"Everywhere · {escape(answer.title)}", clip(_notes(answer), DESCRIPTION_MAX))
+    fields = [
+        (o.board_title + (f" ({category_text(o.category)})" if o.category else ""), _standing_value(o))
+        for o in answer.standings
+    ]
+    return [_fields(embed, fields)]
+
+
+def _domain(answer: Answer) -> list[discord.Embed]:
+    embed = _embed(answer, answer.title, clip(_notes(answer) or "Each board's #1, side by side.", DESCRIPTION_MAX))
+    fields = []
+    for group in leader_groups(answer.standings):
+        first = group[0]
+        names = ", ".join(escape(o.model) for o in group)
+        shared = " (tied)" if len(group) > 1 else ""
+        title = first.board_title + (f" ({category_text(first.category)})" if first.category else "")
+        fields.append((title, clip(f"**{clip(names, 300)}**{shared}\n{_standing_value(first)}", 1024)))
+    return [_fields(embed, fields)]
 
 
 # One renderer per answer kind: a kind without one is a KeyError (and a failing test), never another kind's look.
@@ -233,6 +290,8 @@ RENDERERS: dict[Kind, Callable[[Answer], list[discord.Embed]]] = {
     Kind.HELP: _text("Leaderbot: what you can ask", markdown=True),
     Kind.GREETING: _text("Hello!", markdown=True),
     Kind.CHANGES: _changes,
+    Kind.PROFILE: _profile,
+    Kind.DOMAIN: _domain,
 }
 
 

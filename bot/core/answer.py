@@ -27,6 +27,8 @@ class Kind(StrEnum):
     BOARDS = "boards"
     HISTORY = "history"
     CHANGES = "changes"
+    PROFILE = "profile"  # where one model stands on every board held ("X everywhere")
+    DOMAIN = "domain"  # each board's leader for a domain, side by side ("best coding model")
     HELP = "help"
     GREETING = "greeting"
     ERROR = "error"
@@ -55,6 +57,10 @@ class ModelDetails:
     license_class: str | None = None  # 'open weights', 'proprietary' or 'unknown'
     observations: int | None = None  # agent arenas
     sessions: int | None = None
+    verified: bool | None = None  # Hub benchmarks: the Hub ran the evaluation itself
+    pull_request: int | None = None  # ... a community submission, not yet merged, in this pull request
+    source_url: str | None = None  # ... where the score comes from, as the row cites it
+    source_name: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = {k: v for k, v in asdict(self).items() if v is not None}
@@ -68,7 +74,8 @@ class ModelDetails:
 
 @dataclass(frozen=True)
 class Standing:
-    """Where a model stands on a board other than the one answered from."""
+    """Where a model stands on one board: beside a rank answer (the model's other boards), on a model's card (every
+    board), or as a board's leader (a domain answer)."""
 
     board: str
     board_title: str
@@ -78,6 +85,20 @@ class Standing:
     model: str
     score: float
     of: int
+    category: str | None = None  # when not the board's default
+    score_label: str = ""
+    lower_is_better: bool = False
+    age_days: int | None = None
+    details: ModelDetails | None = None
+    # the board's other categories where the model does best: (category, rank, of), best first
+    best_categories: tuple[tuple[str, int, int], ...] = ()
+    organization: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["details"] = None if self.details is None else self.details.to_json()
+        data["best_categories"] = [{"category": c, "rank": r, "of": n} for c, r, n in self.best_categories]
+        return data
 
 
 @dataclass
@@ -106,8 +127,8 @@ class Entry:
             "organization": self.organization,
             "country": self.country,
             **self.details.to_json(),
-            "other": None if self.other is None else asdict(self.other),
-            "others": [asdict(o) for o in self.others],
+            "other": None if self.other is None else self.other.to_json(),
+            "others": [o.to_json() for o in self.others],
         }
 
 
@@ -183,6 +204,8 @@ class Answer:
     of: int | None = None  # rows on the board (Open LLM lists some models once per precision)
     sort_label: str | None = None  # what a list is ordered by when not the board's score
     histories: list[History] = field(default_factory=list)  # for `history` answers, one per model asked
+    standings: list[Standing] = field(default_factory=list)  # `profile`: one per board; `domain`: each leader
+    domain: str | None = None  # for `domain` answers: coding, math, vision
     aspect: Aspect | None = None  # the one fact of a history asked for itself ("when did X first reach #1")
     changes: ChangeSet | None = None  # for `changes` answers
     error: str | None = None
@@ -221,6 +244,8 @@ class Answer:
             "of": self.of,
             "sort_label": self.sort_label,
             "histories": [h.to_json() for h in self.histories],
+            "standings": [st.to_json() for st in self.standings],
+            **({"domain": self.domain} if self.domain else {}),
             **({"aspect": str(self.aspect)} if self.aspect else {}),
             **(
                 {"from": self.changes.from_date, "to": self.changes.to_date, "events": self.changes.to_json()["events"]}

@@ -17,7 +17,7 @@ from typing import Any
 
 from db.store import Store
 
-from ..profiles import FILTER_NAMES, PROFILES, BoardProfile, Detail, Filter, profile
+from ..profiles import FILTER_NAMES, PROFILES, BoardProfile, Detail, Domain, Filter, profile
 from ..profiles.base import PROPRIETARY
 from ..settings import DEFAULT_BOARD
 from .answer import Answer, AnswerError, BoardSummary, Entry, Kind, ModelDetails, OrgShare, Standing
@@ -30,8 +30,10 @@ from .resolve import Candidate, Resolution
 from .snapshots import reader
 from .text import render_text
 
-# Boards held in memory at once: every board's latest, plus room for "as of" questions and categories.
+# Boards held in memory at once, beyond every board's latest: room for "as of" questions and categories.
 MAX_VIEWS = 32
+# A card lists this many of a board's categories where the model does best.
+BEST_CATEGORIES = 3
 
 
 # A board this old (or older) that lacks a name may simply predate the model: say so instead of guessing.
@@ -63,6 +65,10 @@ class Answerer:
         self._org_state: tuple[int, dict[str, frozenset[str]], Lexicon] = (-1, {}, Lexicon())
         self._lexicon: tuple[tuple[int, ...], Lexicon] = ((), Lexicon())
         self._changes_made: dict[tuple[int, ...], ChangeSet] = {}
+        # (store revision, board) -> the latest accepted snapshot of each category; (revision, board, model key) ->
+        # the model's (category, rank, of) in each: what a card reads of a board's categories, once per change
+        self._latest_by_category: dict[tuple[Any, ...], list[Any]] = {}
+        self._category_ranks: dict[tuple[Any, ...], list[tuple[str, int, int]]] = {}
 
     # --- cached state -----------------------------------------------------------------------------------------
 
@@ -128,7 +134,7 @@ class Answerer:
     def install(self, key: tuple[int, int, tuple[tuple[str, str], ...]], view: BoardView) -> None:
         """Keep a built view, as the most recently asked; the least recently asked goes past MAX_VIEWS."""
         self._views.pop(key, None)
-        if len(self._views) >= MAX_VIEWS:  # a superseded or an "as of" board
+        if len(self._views) >= MAX_VIEWS + len(PROFILES):  # a superseded or an "as of" board
             del self._views[next(iter(self._views))]
         self._views[key] = view
 
@@ -177,6 +183,8 @@ class Answerer:
             Kind.BOARDS: self._boards,
             Kind.HISTORY: self._history,
             Kind.CHANGES: self._changes,
+            Kind.PROFILE: self._profile,
+            Kind.DOMAIN: self._domain,
             Kind.HELP: self._help,
             Kind.GREETING: self._greeting,
             Kind.ERROR: self._error,
@@ -302,6 +310,12 @@ class Answerer:
             details["observations"] = row.get("observations")
         if Detail.SESSIONS in shows:
             details["sessions"] = row.get("sessions")
+        if Detail.VERIFIED in shows:
+            details["verified"] = bool(row.get("verified"))
+        if Detail.SUBMISSION in shows:
+            details["pull_request"] = row.get("pull_request")
+            details["source_url"] = row.get("source_url")
+            details["source_name"] = row.get("source_name")
         return Entry(
             rank=rank if rank is not None else row["rank"],
             model=row["name"],
@@ -312,23 +326,45 @@ class Answerer:
         )
 
     def _other_boards(self, view: BoardView, row: Mapping[str, Any], as_of: str | None) -> list[Standing]:
-        """The model's standing on the board's related boards, from their snapshots of the same moment when the
-        question asked for a date."""
-        org_words, _ = self._organizations()
+        """The model's standing on every other board that has it, its related boards first, from their snapshots
+        of the same moment when the question asked for a date."""
+        related = view.profile.related
+        boards = [*related, *(b for b in self.held_boards() if b not in related and b != view.profile.id)]
         found = []
-        for board in view.profile.related:
-            other_profile = profile(board)
+        for board in boards:
             other = self.view(board, as_of=as_of)
-            key = None if other is None else find_other(row, other, org_words)
-            if other is None or key is None:
-                continue
-            there = other.best[key]
-            standing = Standing(
-                board, other_profile.title, other_profile.archived, other.snapshot.as_of, there["rank"],
-                there["name"], there["score"], len(other.rows),
-            )  # fmt: skip
-            found.append(standing)
+            key = None if other is None else self._same_model(view, row, other)
+            if other is not None and key is not None:
+                found.append(self._standing(other, other.best[key]))
         return found
+
+    def _same_model(self, view: BoardView, row: Mapping[str, Any], other: BoardView) -> str | None:
+        """The key on `other` of the model `row` is on `view`: the same key on the same board, else the link."""
+        if other.profile.id == view.profile.id:
+            return row["model_key"] if row["model_key"] in other.best else None
+        org_words, _ = self._organizations()
+        return find_other(row, other, org_words)
+
+    def _standing(self, view: BoardView, row: Mapping[str, Any], **extra: Any) -> Standing:
+        p = view.profile
+        category = view.snapshot.category
+        return Standing(
+            board=p.id,
+            board_title=p.title,
+            archived=p.archived,
+            as_of=view.snapshot.as_of,
+            rank=row["rank"],
+            model=row["name"],
+            score=row["score"],
+            of=len(view.rows),
+            category=None if category == p.default_category else category,
+            score_label=p.score.label,
+            lower_is_better=p.lower_is_better,
+            age_days=max(0, (self.now().date() - date.fromisoformat(view.snapshot.as_of)).days),
+            details=self._entry(view, row).details,
+            organization=row.get("organization"),
+            **extra,
+        )
 
     def _resolve(self, query: Query, name: str) -> tuple[BoardView, Resolution]:
         """Resolve on the asked board; when no board was named and the default lacks the model, try the others."""
@@ -635,6 +671,103 @@ class Answerer:
                 leader = view.rows[0]["name"] if view.rows else "?"
                 answer.notes.append(f"No new #1 on the board of {newer.as_of}: {leader} kept #1.")
         answer.changes = changes
+        return answer
+
+    def _profile(self, query: Query) -> Answer:
+        """One model everywhere: its line on the board it resolved on, and its standing on every board held that
+        has it (for a board of several categories, its best ones too), in registry order."""
+        view, resolution = self._resolve(query, query.models[0])
+        if resolution.match is None:
+            return self._unresolved(query, view, resolution, query.models[0])
+        row = view.best[resolution.match.key]
+        answer = self._base(query, view, Kind.PROFILE)
+        answer.title = row["name"]
+        answer.entries = [self._entry(view, row)]
+        for board in self.held_boards():
+            other = self.view(board, as_of=query.as_of)
+            if other is None:
+                continue
+            key = self._same_model(view, row, other)
+            wider = other.profile.inclusive_category
+            if key is None and wider:  # a fine-tune is ranked only with fine-tunes included
+                other = self.view(board, wider, query.as_of) or other
+                key = self._same_model(view, row, other)
+            if key is None:
+                continue
+            best = tuple(self._best_categories(other, key))
+            answer.standings.append(self._standing(other, other.best[key], best_categories=best))
+        return answer
+
+    def _best_categories(self, view: BoardView, key: str) -> list[tuple[str, int, int]]:
+        """The board's other categories where the model ranks best, (category, rank, of), from one query per
+        store change (a card should not build a view of each of 29 categories)."""
+        board = view.profile.id
+        revision = self.store.revision()
+        latest = self._latest_by_category.get((revision, board))
+        if latest is None:
+            latest = [s for c in self.categories(board) if (s := self.reader.latest(board, c)) is not None]
+            self._latest_by_category = {(revision, board): latest, **self._latest_by_category}
+            for stale in [k for k in self._latest_by_category if k[0] != revision]:
+                del self._latest_by_category[stale]
+        skip = {view.snapshot.category, view.profile.inclusive_category}  # "with fine-tunes" is no category of skill
+        others = [s for s in latest if s.category not in skip]
+        if not others:
+            return []
+        cache_key = (revision, board, key)
+        ranks = self._category_ranks.get(cache_key)
+        if ranks is None:
+            found = self.store.model_ranks(board, key, [s.id for s in others])
+            ranks = sorted(
+                ((s.category, found[s.id], s.row_count) for s in others if s.id in found),
+                key=lambda c: (c[1], c[1] / max(1, c[2]), c[0]),
+            )
+            if len(self._category_ranks) >= MAX_LISTS:
+                del self._category_ranks[next(iter(self._category_ranks))]
+            self._category_ranks[cache_key] = ranks
+        return ranks[:BEST_CATEGORIES]
+
+    def _domain(self, query: Query) -> Answer:
+        """Each board's leader for a domain side by side (Arena coding, WebDev, SWE-bench Verified ...): every
+        board keeps its own score and rank; no combined score is made up."""
+        domain = Domain(query.domain)
+        answer = Answer(query.text, Kind.DOMAIN, title=f"Best at {domain}", domain=str(domain))
+        missing = []
+        for board_profile in PROFILES.values():
+            for part in board_profile.domains:
+                if part.domain is not domain:
+                    continue
+                category = part.category or board_profile.default_category
+                view = self.view(board_profile.id, category)
+                if view is None:
+                    missing.append((board_profile, category))
+                    continue
+                if part.benchmark:
+                    rows, rank_of = view.by_benchmark(part.benchmark)
+                    leaders = [r for r in rows if rank_of[id(r)] == 1]
+                    label = view.profile.benchmark(part.benchmark).name  # type: ignore[union-attr] # profile's own
+                    answer.standings += [
+                        replace(self._standing(view, r), rank=1, score=r[part.benchmark], score_label=label,
+                                category=label)
+                        for r in leaders[: MAX_TIED_EXTRA + 1]
+                    ]  # fmt: skip
+                else:
+                    leaders = [r for r in view.best.values() if r["rank"] == 1]
+                    answer.standings += [self._standing(view, r) for r in leaders[: MAX_TIED_EXTRA + 1]]
+        fetchable = [(p, c) for p, c in missing if p.live]
+        names = ", ".join(p.title + ("" if c == p.default_category else f" {c}") for p, c in fetchable)
+        hub = (
+            "" if any(p.family for p in PROFILES.values()) else " `leaderbot refresh hub` fetches the Hub's benchmarks."
+        )
+        if not answer.standings:
+            raise AnswerError(
+                f"No board I hold measures {domain} yet"
+                + (f": {names} would; `leaderbot refresh` fetches them." if names else ".")
+                + hub
+            )
+        if names:
+            answer.notes.append(f"Not stored yet: {names}; `leaderbot refresh` fetches them.")
+        if hub:
+            answer.notes.append(hub.strip())
         return answer
 
     def freshness(self, board: str) -> tuple[str | None, bool]:

@@ -111,6 +111,7 @@ _SAME_BOARD = {
     Schema.BRADLEY_TERRY: ("model_key", "name", "score", "rating_lower", "rating_upper", "votes"),
     Schema.AGENT: ("model_key", "name", "score", "rating_lower", "rating_upper", "observations", "sessions"),
     Schema.OPEN_LLM: ("model_key", "name", "eval_name", "score"),
+    Schema.HUB: ("model_key", "name", "rank", "score", "verified", "pull_request"),
 }
 
 

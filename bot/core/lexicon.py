@@ -96,6 +96,8 @@ class Vocabulary:
     languages: dict[str, tuple[str, ...]]  # language category -> phrases
     categories: dict[str, tuple[str, ...]]  # category -> phrases
     category_lead: str
+    everywhere: tuple[re.Pattern[str], ...]  # whole-question patterns with a `model` group
+    domains: dict[str, re.Pattern[str]]  # domain -> the words that name it, alone
     filler: re.Pattern[str]
     words: tuple[str, ...]  # every plain word of the data, for "did you mean"
 
@@ -153,6 +155,8 @@ def vocabulary() -> Vocabulary:
         languages={category: tuple(phrases) for category, phrases in data["languages"]["names"].items()},
         categories={category: tuple(phrases) for category, phrases in data["categories"].items()},
         category_lead=_alternatives(data["category_lead"]["words"]),
+        everywhere=tuple(re.compile("^(?:" + p + ")$") for p in data["everywhere"]["patterns"]),
+        domains={domain: whole(words) for domain, words in data["domains"].items()},
         filler=anywhere(data["filler"]["words"]),
         words=tuple(sorted(_plain_words(data))),
     )

@@ -164,6 +164,7 @@ class Query:
     leader: bool = False  # "who is #1": the first place, with every model tied for it
     since: str | None = None  # changes since this date (YYYY-MM-DD)
     since_days: int | None = None  # changes over this many days back from today ("this week")
+    domain: str | None = None  # "best coding model": each board's leader for the domain (`Domain`)
 
 
 class QuestionError(ValueError):
@@ -303,6 +304,16 @@ def _intent(s: State) -> None:
             s.values["since_days"] = v.periods[period.group(0)]
             s.take("period", period)
         return
+    if s.force in (None, Kind.PROFILE):
+        for pattern in v.everywhere:
+            if m := pattern.match(s.text):
+                s.kind = Kind.PROFILE
+                s.taken.append(("intent", "everywhere"))
+                s.names, s.text = [m.group("model")], ""
+                return
+        if s.force == Kind.PROFILE:
+            s.kind, s.names, s.text = Kind.PROFILE, [s.text], ""
+            return
     if s.force in (None, Kind.HISTORY):
         for aspect, patterns in v.aspects.items():
             for pattern in patterns:
@@ -596,6 +607,12 @@ def _names(s: State) -> None:
             s.values.pop("category", None)
             s.values.pop("count", None)
             _find_category(s, lead_required=True)
+    if s.kind == Kind.PROFILE:
+        name = re.sub(r"^(?:the |model )+|\s+(?:model|llm)$", "", (s.names or [""])[0].strip())
+        if not name:
+            raise QuestionError("Which model? For example: `where does qwen2 72b instruct stand everywhere`.")
+        s.values["models"] = (name,)
+        return
     if s.kind in (Kind.COMPARE, Kind.HISTORY):
         names = [n for n in (s.names or []) if n]
         if s.kind == Kind.HISTORY:
@@ -634,6 +651,37 @@ def _names(s: State) -> None:
         s.values.setdefault("count", 1)
 
 
+def _domain(s: State) -> None:
+    """ "best coding model", "best at math", "best vision model": no count, filter, date or explicit category, and
+    the category or board named is a domain's word. Every board that measures it answers side by side."""
+    said = dict(s.taken)
+    only_benchmark = set(s.filters) == {"benchmark"} and "board" not in s.values and "category" not in s.values
+    if s.kind != Kind.TOP or (s.filters and not only_benchmark) or "as_of" in s.values or "count" in said:
+        return
+    if not (s.values.get("leader") or re.search(r"\bbest\b", s.original.casefold())):
+        return
+    board, category = s.values.get("board"), s.values.get("category")
+    if only_benchmark:  # "best at math" where only the Open LLM archive knows the word: a benchmark
+        words = re.sub(r"^(?:on|in|at|for|by) ", "", said.get("benchmark", ""))
+    elif board is None and category is not None:
+        words = re.sub(rf"^(?:(?:{vocabulary().category_lead}) )", "", said.get("category", ""))
+        if said.get("category", "").startswith("category"):
+            return  # "best model in category coding" asks for that category
+    elif board is not None and category is None:
+        words = re.sub(r"^(?:(?:on|in|from) )?(?:the )?|(?: board| leaderboard)$", "", said.get("board", ""))
+    else:
+        return
+    for domain, pattern in vocabulary().domains.items():
+        if pattern.match(words.strip()):
+            s.filters.clear()
+            s.values.pop("board", None)
+            s.values.pop("category", None)
+            s.values.pop("leader", None)
+            s.values["domain"] = domain
+            s.kind = Kind.DOMAIN
+            return
+
+
 def _not_understood(words: list[str], lexicon: Lexicon, where: str) -> str:
     """Names the words, and the closest word that would have been understood."""
     shown = " ".join(words)
@@ -661,6 +709,7 @@ STEPS: tuple[tuple[str, Callable[[State], None]], ...] = (
     ("type", _model_type),
     ("organization", _organization),
     ("model names", _names),
+    ("domain", _domain),
 )
 
 

@@ -9,7 +9,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..profiles import PROFILES, profile
-from .answer import Answer, BoardSummary, Entry, Kind
+from .answer import Answer, BoardSummary, Entry, Kind, ModelDetails, Standing
+
+# Other boards a rank answer lists one by one; the rest are counted (the card lists them all).
+MAX_OTHERS_SHOWN = 6
 
 if TYPE_CHECKING:
     from .changes import ChangeSet, Event
@@ -22,7 +25,9 @@ Ask me about LLM leaderboards, in plain words. For example:
   who is #1                         the leader ("best open model", "best small model": the leader of a filter)
   top 10                            the board's leaders (up to 100; a tie at the cut is listed whole)
   top Chinese models                by country, organization ("from Meta"), license ("open source"), size ("small")
-  best coding model                 a category ("in Chinese", "hard prompts") or a board ("webdev", "vision")
+  best coding model                 each board's #1 for coding, side by side (also "best at math", "best vision model")
+  top 5 coding models               a category ("in Chinese", "hard prompts") or a board ("webdev", "gpqa")
+  qwen2 72b everywhere              one model on every board held ("where does X stand everywhere")
   top 5 on math under 10b           """
     + "; ".join(
         f"benchmarks of {p.publisher}: {', '.join(b.words[0] for b in p.benchmarks)}"
@@ -56,7 +61,39 @@ def source_line(answer: Answer) -> str:
     if not answer.board_title:
         return ""
     label = "archived board" if answer.archived else "board"
-    return f"{answer.board_title} ({answer.category}, {label} of {answer.as_of}{age_text(answer.age_days)})"
+    category = category_text(answer.category)
+    return f"{answer.board_title} ({category}, {label} of {answer.as_of}{age_text(answer.age_days)})"
+
+
+def submission_text(d: ModelDetails | None) -> str:
+    """How a Hub score was obtained: verified by the Hub, or a community submission not yet merged."""
+    if d is None:
+        return ""
+    if d.pull_request is not None:
+        return f"community-submitted, not yet merged (pull request #{d.pull_request})"
+    if d.verified:
+        return "verified by the Hub"
+    return ""
+
+
+def category_text(category: str | None) -> str:
+    return (category or "").replace("_", " ")
+
+
+def standing_line(o: Standing, *, named: bool = False) -> str:
+    """A model on one board in one line: board, category, rank, score, how it was obtained, the board's date."""
+    state = "archived board" if o.archived else "board"
+    where = o.board_title + (f" ({category_text(o.category)})" if o.category else "")
+    label = o.score_label.lower() or "score"
+    better = " (lower is better)" if o.lower_is_better else ""
+    how = submission_text(o.details)
+    best = ", ".join(f"#{r} {category_text(c)}" for c, r, _n in o.best_categories)
+    return (
+        f"{where}: {o.model + ' ' if named else ''}#{o.rank} of {o.of}, {label} {score_text(o.board, o.score)}{better}"
+        + (f", {how}" if how else "")
+        + (f"; best {best}" if best else "")
+        + f" ({state} of {o.as_of}{age_text(o.age_days)})"
+    )
 
 
 def spread_text(spread: tuple[int, int] | None, rank: int) -> str:
@@ -175,6 +212,10 @@ def _rank(answer: Answer) -> str:
         parts.append(f"{d.params_b:g}B params")
     if d.license_class and d.license_class != "unknown" and not (answer.board and profile(answer.board).open_weights):
         parts.append(d.license_class)
+    if answer.board and profile(answer.board).lower_is_better:
+        parts[0:1] = [f"{parts[0]} (lower is better)"] if parts else []
+    if how := submission_text(d):
+        parts.append(how)
     who = ", ".join(x for x in (e.organization, e.country) if x)
     lines = [
         *answer.notes,
@@ -183,13 +224,48 @@ def _rank(answer: Answer) -> str:
     ]
     if d.benchmarks:
         lines.append("  " + " · ".join(f"{name} {v:.1f}" for name, v in d.benchmarks.items() if v is not None))
-    for o in e.others:
+    if d.source_url:
+        lines.append(f"Source: {d.source_name or d.source_url} <{d.source_url}>")
+    for o in e.others[:MAX_OTHERS_SHOWN]:
         state = "archived board" if o.archived else "board"
         lines.append(
             f"On {o.board_title} ({state} of {o.as_of}): #{o.rank} of {o.of} as {o.model},"
             f" {score_text(o.board, o.score)}."
         )
+    if len(e.others) > MAX_OTHERS_SHOWN:
+        lines.append(f"On {len(e.others) - MAX_OTHERS_SHOWN} more boards: ask `{e.model} everywhere`.")
     return "\n".join(lines)
+
+
+def _profile(answer: Answer) -> str:
+    lines = [*answer.notes, f"{answer.title} on every board I hold:"]
+    lines += ["  " + standing_line(o) for o in answer.standings]
+    return "\n".join(lines)
+
+
+def _domain(answer: Answer) -> str:
+    lines = [f"{answer.title}: each board's #1, side by side (no combined score):"]
+    for group in leader_groups(answer.standings):
+        first = group[0]
+        line = standing_line(first, named=True)
+        if len(group) > 1:  # a tie for #1 is told as one: "A, B and C share #1"
+            names = ", ".join(o.model for o in group[:-1]) + f" and {group[-1].model}"
+            line = line.replace(f"{first.model} #{first.rank} of", f"{names} share #{first.rank} of", 1)
+            line = line.replace(
+                f", {first.score_label.lower() or 'score'} ",
+                f", {first.model}'s {first.score_label.lower() or 'score'} ",
+                1,
+            )
+        lines.append("  " + line)
+    return "\n".join([*lines, *answer.notes])
+
+
+def leader_groups(standings: list[Standing]) -> list[list[Standing]]:
+    """The leaders of a domain answer, one group per board (and category), in order."""
+    groups: dict[tuple[str, str | None], list[Standing]] = {}
+    for o in standings:
+        groups.setdefault((o.board, o.category), []).append(o)
+    return list(groups.values())
 
 
 def _history(answer: Answer) -> str:
@@ -299,6 +375,8 @@ RENDERERS: dict[Kind, Callable[[Answer], str]] = {
     Kind.COMPARE: _compare,
     Kind.ORGS: _orgs,
     Kind.TOP: _top,
+    Kind.PROFILE: _profile,
+    Kind.DOMAIN: _domain,
 }
 
 

@@ -12,6 +12,8 @@ from .base import (
     Benchmark,
     BoardProfile,
     Detail,
+    Domain,
+    DomainPart,
     Filter,
     RankRule,
     RenameRule,
@@ -22,6 +24,7 @@ from .base import (
 from .open_llm import OPEN_LLM
 
 PROFILES: dict[str, BoardProfile] = {p.id: p for p in (*ARENAS, OPEN_LLM)}
+BUILT_IN = frozenset(PROFILES)
 
 
 class UnknownBoard(LookupError):
@@ -32,12 +35,18 @@ class UnknownBoard(LookupError):
         self.board = board
 
 
-def register(found: BoardProfile) -> None:
-    """Add a board found at run time (an arena upstream added, see `arena.discovered_arena`). The registry is
+def register(found: BoardProfile, *, update: bool = False) -> None:
+    """Add a board found at run time (an arena upstream added, see `arena.discovered_arena`; a Hub benchmark, see
+    `hub.hub_profile`), or with `update` replace one found earlier (a benchmark retired). The registry is
     otherwise fixed at import; a built-in board is never replaced."""
-    if found.id in PROFILES and PROFILES[found.id] != found:
+    if found.id in PROFILES and PROFILES[found.id] != found and (found.id in BUILT_IN or not update):
         raise ValueError(f"board {found.id!r} already has a profile")
     PROFILES[found.id] = found
+
+
+def family(name: str) -> list[str]:
+    """The boards of a family (`hub`), in registry order."""
+    return [p.id for p in PROFILES.values() if p.family == name]
 
 
 def profile(board: str) -> BoardProfile:
@@ -61,6 +70,8 @@ __all__ = [
     "Benchmark",
     "BoardProfile",
     "Detail",
+    "Domain",
+    "DomainPart",
     "Filter",
     "RankRule",
     "RenameRule",
@@ -69,6 +80,7 @@ __all__ = [
     "UnknownBoard",
     "Upstream",
     "board_ids",
+    "family",
     "live_boards",
     "profile",
     "register",

@@ -14,6 +14,8 @@ from collections.abc import Collection
 from .base import (
     BoardProfile,
     Detail,
+    Domain,
+    DomainPart,
     Filter,
     RankRule,
     RenameRule,
@@ -83,6 +85,14 @@ _RELATED = {
 }
 
 
+# What "best coding model" (math, vision) reads of each arena: the style-controlled views, as the site shows them.
+_DOMAINS = {
+    "arena": (DomainPart(Domain.CODING, "coding"), DomainPart(Domain.MATH, "math")),
+    "arena-webdev": (DomainPart(Domain.CODING),),
+    "arena-vision": (DomainPart(Domain.VISION),),
+}
+
+
 def arena_profile(
     board: str,
     config: str,
@@ -122,6 +132,7 @@ def arena_profile(
         closed_licenses=frozenset({"proprietary", "propretary"}),
         related=_RELATED.get(board, ()) if related is None else related,
         categories=_CATEGORIES.get(config, ("overall",)),
+        domains=_DOMAINS.get(board, ()),
     )
 
 

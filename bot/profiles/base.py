@@ -60,6 +60,8 @@ class Detail(StrEnum):
     LICENSE = "license"
     OBSERVATIONS = "observations"  # agent arenas
     SESSIONS = "sessions"
+    VERIFIED = "verified"  # the Hub ran the evaluation itself
+    SUBMISSION = "submission"  # a community pull request not yet merged, and where the score comes from
 
 
 class Schema(StrEnum):
@@ -68,6 +70,7 @@ class Schema(StrEnum):
     BRADLEY_TERRY = "bradley_terry"  # LMArena's rating, interval and votes
     AGENT = "agent"  # LMArena's agent arenas: a score near 0 with its interval, observations and sessions
     OPEN_LLM = "open_llm"  # the Open LLM Leaderboard's `contents` table
+    HUB = "hub"  # a Hub benchmark dataset's leaderboard API: rank, model id, value, verified, pull request
 
 
 class RenameRule(StrEnum):
@@ -77,14 +80,35 @@ class RenameRule(StrEnum):
     DATED_NAME = "dated_name"  # 'X' becomes 'X (20240620)'
 
 
+class Domain(StrEnum):
+    """What "the best coding model" asks about: each board that measures it answers side by side."""
+
+    CODING = "coding"
+    MATH = "math"
+    VISION = "vision"
+
+
+@dataclass(frozen=True)
+class DomainPart:
+    """Where a board measures a domain: one of its categories (None: its default), or one benchmark column."""
+
+    domain: Domain
+    category: str | None = None
+    benchmark: str | None = None
+
+
 @dataclass(frozen=True)
 class ScoreFormat:
     label: str  # "Rating", "Average"
-    decimals: int
+    decimals: int | None  # None: as published, up to four decimals (a Hub benchmark may score 0-1 or 0-100)
     unit: str = ""
 
     def __call__(self, value: float | None) -> str:
-        return "?" if value is None else f"{value:.{self.decimals}f}{self.unit}"
+        if value is None:
+            return "?"
+        if self.decimals is None:
+            return f"{round(value, 4):g}{self.unit}"
+        return f"{value:.{self.decimals}f}{self.unit}"
 
 
 @dataclass(frozen=True)
@@ -136,7 +160,13 @@ class BoardProfile:
     fallback: str | None = None  # the board a question that names none uses while this one holds no data
     open_weights: bool | None = None  # True: every model on the board is open weights; None: its license says
     closed_licenses: frozenset[str] = frozenset()  # license texts (case-folded) that mean closed weights
-    related: tuple[str, ...] = ()  # boards whose standing a rank answer adds, in this order
+    related: tuple[str, ...] = ()  # boards whose standing a rank answer adds first, in this order
+    lower_is_better: bool = False  # the board ranks its lowest score first (a Hub benchmark may say so)
+    domains: tuple[DomainPart, ...] = ()  # what "best coding model" reads of this board
+    # a category that also lists what the default one leaves out (a Hub benchmark's fine-tunes): where a card
+    # looks for a model the default lacks
+    inclusive_category: str | None = None
+    family: str = ""  # boards fetched and listed together (`leaderbot refresh hub`); "" for a board of its own
 
     @property
     def archived(self) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import Benchmark, BoardProfile, Detail, Filter, RankRule, Schema, ScoreFormat, Upstream
+from .base import Benchmark, BoardProfile, Detail, Domain, DomainPart, Filter, RankRule, Schema, ScoreFormat, Upstream
 
 # The `Type` column's values and the words people use for them.
 MODEL_TYPES = {
@@ -45,4 +45,5 @@ OPEN_LLM = BoardProfile(
     bundle="open-llm",
     open_weights=True,  # the board only evaluated models with weights on the Hub
     related=("arena", "arena-raw"),
+    domains=(DomainPart(Domain.MATH, benchmark="math"),),
 )

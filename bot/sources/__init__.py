@@ -6,8 +6,9 @@ refresh. An arena found at run time is given the arena importer for its columns 
 
 from __future__ import annotations
 
-from ..profiles import PROFILES, UnknownBoard, profile
+from ..profiles import PROFILES, Schema, UnknownBoard, profile
 from .base import SnapshotData, Source, SourceError
+from .hub_benchmarks import HubSource
 from .lmarena import COLUMNS as ARENA_COLUMNS
 from .lmarena import SOURCES as ARENA_SOURCES
 from .lmarena import ArenaSource
@@ -19,15 +20,19 @@ if set(SOURCES) != set(PROFILES):
 
 
 def get_source(board: str) -> Source:
-    """The board's importer; an arena found at run time (see `profiles.register`) gets the arena importer."""
-    if board not in SOURCES:
-        try:
-            found = profile(board)
-        except UnknownBoard as exc:
-            raise SourceError(str(exc)) from None
-        if found.upstream.schema not in ARENA_COLUMNS:
+    """The board's importer; a board found at run time (see `profiles.register`) gets its family's importer: an
+    arena the arena importer for its columns, a Hub benchmark the Hub's."""
+    try:
+        found = profile(board)
+    except UnknownBoard as exc:
+        raise SourceError(str(exc)) from None
+    if board not in SOURCES or SOURCES[board].profile != found:  # a benchmark retired since
+        if found.upstream.schema is Schema.HUB:
+            SOURCES[board] = HubSource(found)
+        elif found.upstream.schema in ARENA_COLUMNS:
+            SOURCES[board] = ArenaSource(found)
+        else:
             raise SourceError(f"board {board!r} has no importer")
-        SOURCES[board] = ArenaSource(found)
     return SOURCES[board]
 
 

@@ -29,6 +29,15 @@ CHUNK = 1 << 16
 T = TypeVar("T")
 
 
+class Refused(SourceError):
+    """Upstream answered 4xx (not 429): asking again will not help. `status` says which (401/403/404: gated or
+    gone)."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class _Retryable(Exception):
     def __init__(self, reason: str, wait: float | None = None) -> None:
         super().__init__(reason)
@@ -56,6 +65,7 @@ class HttpClient:
         retry: RetryPolicy | None = None,
         session: aiohttp.ClientSession | None = None,
         redirect_hosts: tuple[str, ...] = (),
+        token: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         # where a download may be redirected: the host asked, and these (and their subdomains), e.g. the Hub's CDN
@@ -66,6 +76,8 @@ class HttpClient:
         self._semaphore = asyncio.Semaphore(concurrency)
         self._session = session
         self._owns_session = session is None
+        # a Hugging Face token, sent to the Hub for gated datasets (aiohttp drops it on a redirect to another host)
+        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     async def __aenter__(self) -> HttpClient:
         if self._session is None:
@@ -101,7 +113,7 @@ class HttpClient:
             raise _Retryable(f"HTTP {response.status}", _retry_after(response.headers.get("Retry-After")))
         if response.status >= 400:
             text = (await response.text(errors="replace"))[:200].strip()
-            raise SourceError(f"{url}: HTTP {response.status}" + (f" ({text})" if text else ""))
+            raise Refused(f"{url}: HTTP {response.status}" + (f" ({text})" if text else ""), response.status)
 
     def _check_redirect(self, url: str, response: aiohttp.ClientResponse) -> None:
         """A redirect to a host that is neither the one asked nor one listed is refused (it was followed to
@@ -120,9 +132,17 @@ class HttpClient:
 
     async def get(self, url: str, *, parse_json: bool = False) -> Any:
         """GET with retries. With `parse_json`, a body that is not JSON (cut off mid-way) is retried too."""
+        return (await self.get_page(url, parse_json=parse_json))[0]
 
-        async def once() -> Any:
-            async with _transient(self.timeout), self._session_or_fail().get(url, timeout=self.timeout) as response:
+    async def get_page(self, url: str, *, parse_json: bool = False) -> tuple[Any, str | None]:
+        """`get`, with the next page's URL when the answer's `Link` header names one (the Hub's lists page so)."""
+
+        async def once() -> tuple[Any, str | None]:
+            session = self._session_or_fail()
+            async with (
+                _transient(self.timeout),
+                session.get(url, timeout=self.timeout, headers=self._headers) as response,
+            ):
                 await self._check(url, response)
                 self._check_redirect(url, response)
                 chunks, size = [], 0
@@ -132,10 +152,12 @@ class HttpClient:
                         raise SourceError(f"{url}: the answer is over {MAX_ANSWER_BYTES:,} bytes; refused")
                     chunks.append(chunk)
                 body = b"".join(chunks)
+                following = response.links.get("next")
+                next_url = str(following["url"]) if following and following.get("url") else None
             if not parse_json:
-                return body
+                return body, next_url
             try:
-                return json.loads(body)
+                return json.loads(body), next_url
             except (json.JSONDecodeError, UnicodeDecodeError):
                 raise _Retryable("the answer is not valid JSON (truncated?)") from None
 
@@ -152,7 +174,7 @@ class HttpClient:
                 with handle:
                     async with (
                         _transient(self.timeout),
-                        self._session_or_fail().get(url, timeout=self.timeout) as response,
+                        self._session_or_fail().get(url, timeout=self.timeout, headers=self._headers) as response,
                     ):
                         await self._check(url, response)
                         self._check_redirect(url, response)

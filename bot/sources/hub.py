@@ -1,11 +1,15 @@
-"""The Hugging Face Hub as Leaderbot reads it: the tree API (what files a dataset holds, and their ids) and file
-downloads through `resolve/` (which answers with a redirect to the CDN).
+"""The Hugging Face Hub as Leaderbot reads it: the tree API (what files a dataset holds, and their ids), file
+downloads through `resolve/` (which answers with a redirect to the CDN), and the benchmark leaderboards (which
+datasets are official benchmarks, and each one's ranking).
 
 The base URL is `HF_ENDPOINT` as Hugging Face's own clients honour it, so tests point it at a local server.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -14,6 +18,30 @@ from .base import SourceError
 from .http import HttpClient
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
+# Pages of the benchmark list followed at most (the Hub pages lists of datasets through `Link` headers): far more
+# than the official benchmarks fill, and a bound on a list that would never end.
+MAX_LIST_PAGES = 20
+MAX_BENCHMARKS = 500
+# A Hub repo id as the Hub allows them (letters, digits, '-', '_', '.'; at most 96 characters a part).
+DATASET_ID = re.compile(r"[A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95}")
+
+
+@dataclass(frozen=True)
+class BenchmarkInfo:
+    """A dataset the Hub lists as an official benchmark."""
+
+    dataset: str
+    pretty_name: str | None = None  # from its card, when the listing carries it
+    gated: bool = False
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    """One benchmark's leaderboard as the Hub answered: its rows, and a fingerprint of them (the same rows give
+    the same one, so an unchanged board costs nothing more)."""
+
+    rows: list[Any]
+    fingerprint: str
 
 
 @dataclass(frozen=True)
@@ -30,6 +58,33 @@ class HubClient(HttpClient):
 
     def file_url(self, dataset: str, path: str) -> str:
         return f"{self.base_url}/datasets/{dataset}/resolve/main/{quote(path)}"
+
+    def benchmarks_url(self) -> str:
+        return f"{self.base_url}/api/datasets?filter=benchmark:official"
+
+    def leaderboard_url(self, dataset: str, *, fine_tunes: bool = False) -> str:
+        return f"{self.base_url}/api/datasets/{dataset}/leaderboard" + ("?base_model=false" if fine_tunes else "")
+
+    async def benchmarks(self) -> list[BenchmarkInfo]:
+        """Every official benchmark dataset, page by page (bounded)."""
+        url: str | None = self.benchmarks_url()
+        found: list[BenchmarkInfo] = []
+        for _ in range(MAX_LIST_PAGES):
+            if url is None:
+                break
+            payload, url = await self.get_page(url, parse_json=True)
+            found += parse_benchmarks(payload, origin=self.benchmarks_url())
+            if len(found) > MAX_BENCHMARKS:
+                raise SourceError(f"{self.benchmarks_url()}: over {MAX_BENCHMARKS} benchmarks listed; refused")
+        return list({b.dataset: b for b in found}.values())
+
+    async def leaderboard(self, dataset: str, *, fine_tunes: bool = False) -> Leaderboard:
+        url = self.leaderboard_url(dataset, fine_tunes=fine_tunes)
+        payload = await self.get(url, parse_json=True)
+        if not isinstance(payload, list):
+            raise SourceError(f"{url}: not a leaderboard (expected a JSON list of rows)")
+        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+        return Leaderboard(payload, hashlib.sha256(canonical).hexdigest())
 
     async def files(self, dataset: str, folder: str = "", *, recursive: bool = True) -> list[HubFile]:
         """The files of a dataset (under `folder`), from one tree request."""
@@ -52,3 +107,19 @@ def parse_tree(payload: Any, *, origin: str) -> list[HubFile]:
             raise SourceError(f"{origin}: a file entry lacks its path, oid or size")
         files.append(HubFile(path, oid, size))
     return files
+
+
+def parse_benchmarks(payload: Any, *, origin: str) -> list[BenchmarkInfo]:
+    """The dataset infos of one page of the benchmark list: each needs an `id` like `owner/name`."""
+    if not isinstance(payload, list):
+        raise SourceError(f"{origin}: not a dataset list (expected a JSON list)")
+    found = []
+    for item in payload:
+        dataset = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(dataset, str) or not DATASET_ID.fullmatch(dataset):
+            shown = dataset[:60] if isinstance(dataset, str) else type(dataset).__name__
+            raise SourceError(f"{origin}: a listed dataset's id {shown!r} is not of the form owner/name")
+        card = item.get("cardData")
+        pretty = card.get("pretty_name") if isinstance(card, dict) else None
+        found.append(BenchmarkInfo(dataset, pretty if isinstance(pretty, str) else None, bool(item.get("gated"))))
+    return found

@@ -425,7 +425,7 @@ def test_a_benchmark_on_arena_is_refused(answerer: Answerer) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["best coding model", "top 5 on math on arena-raw", "best model for creative writing"]
+    "question", ["top 5 coding models", "top 5 on math on arena-raw", "best model for creative writing"]
 )
 def test_a_category_the_store_lacks_says_so_and_where_it_is_published(answerer: Answerer, question: str) -> None:
     answer = answerer.ask(question)

@@ -460,7 +460,7 @@ def test_a_board_named_with_board_or_leaderboard_leaves_the_name_alone(text: str
 
 def test_the_steps_are_declared_in_order() -> None:
     names = [name for name, _ in STEPS]
-    assert names[0] == "whole question" and names[-1] == "model names"
+    assert names[0] == "whole question" and names[-2:] == ["model names", "domain"]
     assert names.index("board") < names.index("intent") < names.index("category") < names.index("organization")
 
 
@@ -571,7 +571,7 @@ def test_size_classes_say_the_range_used(text: str, low: float | None, high: flo
         ("best model in chinese", "chinese", None),
         ("chinese models", None, "CN"),
         ("models from china", None, "CN"),
-        ("best coding model", "coding", None),
+        ("top 3 coding models", "coding", None),
         ("top 3 in hard prompts", "hard_prompts", None),
         ("best model for creative writing", "creative_writing", None),
         ("top 5 multi-turn", "multi_turn", None),
@@ -583,6 +583,50 @@ def test_size_classes_say_the_range_used(text: str, low: float | None, high: flo
 def test_language_is_a_category_and_country_a_filter(text: str, category: str | None, country: str | None) -> None:
     q = ask(text)
     assert (q.kind, q.category, q.filters.country) == ("top", category, country)
+
+
+@pytest.mark.parametrize(
+    ("text", "domain"),
+    [
+        ("best coding model", "coding"), ("what's the best model for coding?", "coding"),
+        ("who is #1 in coding", "coding"), ("best at math", "math"), ("best math model", "math"),
+        ("best vision model", "vision"), ("best model for programming", "coding"),
+    ],
+)  # fmt: skip
+def test_best_at_a_domain_asks_every_board_that_measures_it(text: str, domain: str) -> None:
+    q = ask(text)
+    assert (q.kind, q.domain, q.board, q.category) == ("domain", domain, None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "board", "category"),
+    [
+        ("top 5 coding models", "top", None, "coding"),  # a count: the list of one board
+        ("best coding model on arena", "top", "arena", "coding"),  # a board named
+        ("best model in category coding", "top", None, "coding"),
+        ("top 3 on the vision arena", "top", "arena-vision", None),
+        ("best open coding model", "top", None, "coding"),  # a filter: one board's list
+    ],
+)
+def test_a_domain_word_with_a_board_count_or_filter_stays_one_boards_list(
+    text: str, kind: str, board: str | None, category: str | None
+) -> None:
+    q = ask(text)
+    assert (q.kind, q.board, q.category, q.domain) == (kind, board, category, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "model"),
+    [
+        ("where does qwen3.5 397b stand everywhere", "qwen3.5 397b"), ("profile of gpt-4o", "gpt-4o"),
+        ("llama 3.3 70b everywhere", "llama 3.3 70b"),
+        ("Qwen/Qwen3.5-397B-A17B on every board", "qwen/qwen3.5-397b-a17b"),
+        ("where is claude opus 4.6 ranked across all boards", "claude opus 4.6"),
+    ],
+)  # fmt: skip
+def test_everywhere_asks_for_one_models_card(text: str, model: str) -> None:
+    q = ask(text)
+    assert (q.kind, q.models) == ("profile", (model,))
 
 
 def test_math_is_the_benchmark_on_open_llm_and_the_category_on_the_arena() -> None:

@@ -156,7 +156,7 @@ def test_the_help_examples_work(answerer: Answerer) -> None:
     """Each example the help shows (its first column) is understood: answered, or refused only for data the store
     lacks, with the refresh that fetches it (the bundled data has no categories beyond `overall`)."""
     examples = [re.split(r"\s{2,}", line.strip())[0] for line in HELP.splitlines() if line.startswith("  ")]
-    assert len(examples) == 11
+    assert len(examples) == 13
     for example in examples:
         answer = answerer.ask(example)
         assert answer.kind != "not_found", (example, answer.text)

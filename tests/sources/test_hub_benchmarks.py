@@ -1,0 +1,191 @@
+"""The Hub's benchmark leaderboards, fetched from a local Hub on 127.0.0.1 (`tests/hub_server.py`) that answers in
+the Hub's shapes with made-up rankings (`tests/hub_benchmarks.py` says so): discovery, both rankings, verified and
+community rows, lower-is-better, a gated benchmark, one that vanishes, unchanged answers, broken answers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.ingest import register_boards
+from bot.profiles import PROFILES, profile
+from bot.profiles.hub import BASE, WITH_FINE_TUNES, spoken, title_of
+from bot.refresh import refresh
+from bot.settings import Settings
+from bot.sources import SourceError, get_source
+from db.store import Store
+from tests import hub_benchmarks as hb
+from tests.hub_server import HubServer
+
+
+@pytest.fixture
+async def hub() -> AsyncIterator[HubServer]:
+    async with HubServer() as server:
+        hb.serve(server)
+        yield server
+
+
+def settings(hub: HubServer, **overrides: object) -> Settings:
+    values: dict[str, object] = {"http_timeout": 5.0, "http_retries": 2, **overrides}
+    return Settings(hf_endpoint=hub.url, **values)  # type: ignore[arg-type]
+
+
+def outcomes(reports: list) -> dict[str, str]:  # type: ignore[type-arg]
+    return {r.board: r.outcome for r in reports}
+
+
+async def test_refresh_hub_finds_every_benchmark_and_stores_both_rankings(hub: HubServer, empty_store: Store) -> None:
+    reports = await refresh(empty_store, ["hub"], settings(hub))
+    board = "hub:" + hb.SWE_VERIFIED
+    assert outcomes(reports)[board] == "stored"
+    assert profile(board).title == "SWE-bench Verified"  # the card's pretty_name
+    assert profile("hub:" + hb.AIME).title == "AIME 2026"  # no card: the repo name made readable
+    base = empty_store.latest_snapshot(board, BASE)
+    every = empty_store.latest_snapshot(board, WITH_FINE_TUNES)
+    assert base is not None and every is not None
+    assert base.row_count == 7 and every.row_count == 9  # fine-tunes only with `base_model=false`
+    rows = {r["name"]: r for r in empty_store.entries(base.id)}
+    assert rows["moonshotai/Kimi-K2.5"]["pull_request"] == 12 and rows["moonshotai/Kimi-K2.5"]["verified"] == 0
+    assert rows["zai-org/GLM-5.1"]["rank"] == 1 and rows["zai-org/GLM-5.1"]["verified"] == 1
+    assert rows["zai-org/GLM-5.1"]["source_url"] == "https://huggingface.co/zai-org/GLM-5.1"
+    assert profile("hub:" + hb.LOWER).lower_is_better and not profile(board).lower_is_better
+    # one list request, two rankings per benchmark (the gated one answers 404 twice at most)
+    assert len(hub.seen("list")) == 1
+    assert len(hub.seen("leaderboard")) <= 2 * len(hb.BOARDS)
+
+
+async def test_an_unchanged_benchmark_costs_its_requests_only_and_stores_nothing(
+    hub: HubServer, empty_store: Store
+) -> None:
+    await refresh(empty_store, ["hub"], settings(hub))
+    before = len(empty_store.snapshots())
+    again = await refresh(empty_store, ["hub"], settings(hub))
+    assert outcomes(again)["hub:" + hb.SWE_VERIFIED] == "unchanged"
+    assert len(empty_store.snapshots()) == before
+
+
+async def test_a_changed_ranking_is_a_new_snapshot(hub: HubServer, empty_store: Store) -> None:
+    await refresh(empty_store, ["hub"], settings(hub))
+    rows = [dict(r) for r in hb.BOARDS[hb.GPQA]]
+    rows[0]["value"], rows[1]["value"] = 80.0, 90.0  # GLM-5.1 overtakes Qwen3.5
+    hub.put_benchmark(hb.GPQA, rows, pretty_name="GPQA")
+    reports = await refresh(empty_store, ["hub:" + hb.GPQA], settings(hub))
+    assert outcomes(reports)["hub:" + hb.GPQA] == "stored"
+    latest = empty_store.latest_snapshot("hub:" + hb.GPQA, BASE)
+    assert latest is not None
+    assert next(r for r in empty_store.entries(latest.id) if r["rank"] == 1)["name"] == "zai-org/GLM-5.1"
+
+
+async def test_a_gated_benchmark_without_a_token_says_so_and_stores_nothing(hub: HubServer, empty_store: Store) -> None:
+    reports = await refresh(empty_store, ["hub"], settings(hub))
+    gated = next(r for r in reports if r.board == "hub:" + hb.GATED)
+    assert gated.outcome == "failed"
+    assert "gated benchmark needs HF_TOKEN" in gated.summary() and "\n" not in gated.summary()
+    assert empty_store.snapshots("hub:" + hb.GATED) == []
+    with_token = await refresh(empty_store, ["hub:" + hb.GATED], settings(hub, hf_token="hf_test"))
+    assert outcomes(with_token)["hub:" + hb.GATED] == "stored"
+
+
+async def test_a_benchmark_that_vanishes_is_retired_and_keeps_its_boards(hub: HubServer, empty_store: Store) -> None:
+    await refresh(empty_store, ["hub"], settings(hub))
+    board = "hub:" + hb.MMLU_PRO
+    stored = empty_store.snapshots(board)
+    del hub.benchmarks[hb.MMLU_PRO]
+    reports = await refresh(empty_store, ["hub"], settings(hub))
+    assert outcomes(reports)[board] == "retired"
+    assert profile(board).archived and empty_store.snapshots(board) == stored
+    del PROFILES[board]  # a restart: the store says it is retired
+    register_boards(empty_store)
+    assert profile(board).archived
+
+
+async def test_an_empty_list_retires_nothing(hub: HubServer, empty_store: Store) -> None:
+    await refresh(empty_store, ["hub"], settings(hub))
+    hub.benchmarks.clear()
+    reports = await refresh(empty_store, ["hub"], settings(hub))
+    assert outcomes(reports)["hub"] == "failed"
+    assert all(profile(b).live for b in PROFILES if b.startswith("hub:"))
+
+
+async def test_the_list_is_followed_page_by_page(hub: HubServer, empty_store: Store) -> None:
+    hub.page_size = 2
+    await refresh(empty_store, ["hub"], settings(hub))
+    assert len(hub.seen("list")) == 4  # 7 benchmarks, 2 a page
+    assert "hub:" + hb.LOWER in PROFILES
+
+
+async def test_the_followed_benchmarks_are_a_setting(hub: HubServer, empty_store: Store) -> None:
+    await refresh(empty_store, ["hub"], settings(hub, hub_benchmarks=(hb.GPQA, hb.AIME)))
+    assert {b for b in PROFILES if b.startswith("hub:")} == {"hub:" + hb.GPQA, "hub:" + hb.AIME}
+    none = await refresh(empty_store, [], settings(hub, hub_benchmarks=("none",)), discover=True)
+    assert none == []
+
+
+@pytest.mark.parametrize("fault", [500, 429])
+async def test_a_failing_leaderboard_stores_nothing_and_the_others_go_on(
+    hub: HubServer, empty_store: Store, fault: int
+) -> None:
+    hub.fail(fault, endpoint="leaderboard", times=None)
+    reports = await refresh(empty_store, ["hub"], settings(hub, http_retries=1))
+    assert {r.outcome for r in reports if r.board.startswith("hub:")} == {"failed"}
+    assert empty_store.snapshots() == []
+
+
+async def test_an_unreachable_hub_is_one_line(empty_store: Store) -> None:
+    reports = await refresh(empty_store, ["hub"], Settings(hf_endpoint="http://127.0.0.1:9", http_retries=1))
+    assert [r.outcome for r in reports] == ["failed"]
+    assert "could not reach the Hub" in reports[0].summary()
+
+
+@pytest.mark.parametrize(
+    ("rows", "says"),
+    [
+        ({"error": "oops"}, "not a leaderboard"),
+        ([{"rank": 1, "modelId": "a/b", "value": "high"}], "column 'value' should be num"),
+        ([{"rank": 1, "modelId": "a/b", "value": float("inf")}], "should be num"),
+        ([{"rank": 0, "modelId": "a/b", "value": 1.0}], "ranks start at 1"),
+        ([{"rank": 1, "value": 1.0}], "missing required column(s) 'modelId'"),
+        (["a/b"], "row 1 is not an object"),
+    ],
+)
+def test_a_broken_answer_is_refused_in_one_line(rows: object, says: str) -> None:
+    source = get_source_for_test()
+    with pytest.raises(SourceError, match=None) as caught:
+        source.to_snapshots(rows, origin="leaderboard")  # type: ignore[arg-type]
+    assert says in str(caught.value) and "\n" not in str(caught.value)
+
+
+def get_source_for_test():  # type: ignore[no-untyped-def]
+    from bot.profiles import register  # noqa: PLC0415
+    from bot.profiles.hub import HubBenchmark, hub_profile  # noqa: PLC0415
+
+    register(hub_profile(HubBenchmark(hb.GPQA, "GPQA")), update=True)
+    return get_source("hub:" + hb.GPQA)
+
+
+def test_long_notes_are_shortened_not_refused() -> None:
+    row = hb.row("a/b", 1.0, notes="x" * 5000)
+    row["rank"] = 1
+    (snapshot,) = get_source_for_test().to_snapshots([row], origin="leaderboard")
+    assert len(snapshot.rows[0]["notes"]) == 300
+
+
+@pytest.mark.parametrize(
+    ("dataset", "title", "typed"),
+    [
+        ("SWE-bench/SWE-bench_Verified", "SWE-bench Verified", ["swe-bench verified", "swebench verified"]),
+        ("cais/hle", "HLE", ["hle"]),
+        ("Idavidrein/gpqa", "GPQA", ["gpqa"]),
+        ("TIGER-Lab/MMLU-Pro", "MMLU-Pro", ["mmlu-pro", "mmlu pro"]),
+        ("MathArena/aime_2026", "AIME 2026", ["aime 2026", "aime_2026"]),
+        ("allenai/olmOCR-bench", "olmOCR-bench", ["olmocr-bench", "olmocr bench"]),
+        ("openai/gsm8k", "GSM8K", ["gsm8k"]),
+    ],
+)
+def test_a_benchmark_is_titled_and_named_as_people_type_it(dataset: str, title: str, typed: list[str]) -> None:
+    import re  # noqa: PLC0415
+
+    assert title_of(dataset) == title
+    for words in typed:
+        assert any(re.fullmatch(pattern, words) for pattern in spoken(dataset)), words
