@@ -339,8 +339,9 @@ class Answerer:
         return found
 
     def _same_model(self, view: BoardView, row: Mapping[str, Any], other: BoardView) -> str | None:
-        """The key on `other` of the model `row` is on `view`: the same key on the same board, else the link."""
-        if other.profile.id == view.profile.id:
+        """The key on `other` of the model `row` is on `view`: the same name (a Hub id is the Open LLM `fullname`),
+        else the link."""
+        if row["model_key"] in other.best or other.profile.id == view.profile.id:
             return row["model_key"] if row["model_key"] in other.best else None
         org_words, _ = self._organizations()
         return find_other(row, other, org_words)
