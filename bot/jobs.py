@@ -3,7 +3,9 @@ changed.
 
 One job per dataset (not per board), because one request to the Hub tells about every board of a dataset; its
 boards are looked up at each run, so an arena found upstream (a config no profile names) is refreshed from then on.
-Archived boards have no job. Jobs never overlap (max_instances=1), a missed run is not replayed after downtime
+The Hub's benchmark boards are one job (`hub`): one request lists the benchmarks, then each is fetched; a benchmark
+the Hub adds is fetched from its first listing on. Archived boards have no job.
+Jobs never overlap (max_instances=1), a missed run is not replayed after downtime
 (coalesce, short misfire grace), and a jitter keeps many bots from hitting upstream together.
 """
 
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from .profiles import live_boards, profile
+from .profiles.hub import FAMILY
 from .refresh import refresh
 
 if TYPE_CHECKING:
@@ -28,8 +31,10 @@ FIRST_RUN_DELAY = timedelta(seconds=30)
 
 
 async def refresh_dataset(bot: LeaderBot, dataset: str) -> None:
-    """The scheduled run for one dataset: its live boards as of now, and any new config it publishes."""
-    await refresh_and_announce(bot, jobs().get(dataset, []), discover=True)
+    """The scheduled run for one dataset: its live boards as of now, and any new config it publishes (for the Hub's
+    benchmarks, any new benchmark)."""
+    boards = [FAMILY] if dataset == FAMILY else jobs(bot.settings.follows_hub).get(dataset, [])
+    await refresh_and_announce(bot, boards, discover=True)
 
 
 async def refresh_and_announce(bot: LeaderBot, boards: Sequence[str], *, discover: bool = False) -> None:
@@ -57,17 +62,22 @@ async def refresh_and_announce(bot: LeaderBot, boards: Sequence[str], *, discove
             log.exception("announcing %s failed; the next run tries again", board)
 
 
-def jobs() -> dict[str, list[str]]:
-    """Upstream dataset -> its live boards: what one scheduled job refreshes."""
-    found: dict[str, list[str]] = {}
+def jobs(hub: bool = True) -> dict[str, list[str]]:
+    """Upstream dataset -> its live boards: what one scheduled job refreshes; the Hub's benchmarks, a family of
+    datasets, are the one job `hub` (with `hub`, the setting that they are followed)."""
+    found: dict[str, list[str]] = {FAMILY: []} if hub else {}
     for board in live_boards():
-        found.setdefault(profile(board).upstream.dataset, []).append(board)
+        family = profile(board).family
+        if not family:
+            found.setdefault(profile(board).upstream.dataset, []).append(board)
+        elif hub:
+            found[family].append(board)
     return found
 
 
 def start_scheduler(bot: LeaderBot) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=UTC)
-    for dataset in jobs():
+    for dataset in jobs(bot.settings.follows_hub):
         scheduler.add_job(
             refresh_dataset,
             "interval",

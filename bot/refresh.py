@@ -299,7 +299,7 @@ async def _list_benchmarks(
         if before is None or before[0] != title or before[2]:
             store.record_benchmark(board_id(info.dataset), info.dataset, title)
             if before is None:
-                log.warning("the Hub lists a new benchmark %s: now the board %r", info.dataset, board_id(info.dataset))
+                log.info("the Hub lists a new benchmark %s: now the board %r", info.dataset, board_id(info.dataset))
         lower = before[1] if before else False
         register(hub_profile(HubBenchmark(info.dataset, title, lower)), update=True)
         boards.append(board_id(info.dataset))

@@ -22,10 +22,10 @@ from ..profiles.base import PROPRIETARY
 from ..settings import DEFAULT_BOARD
 from .answer import Answer, AnswerError, BoardSummary, Entry, Kind, ModelDetails, OrgShare, Standing
 from .boards import BoardView, build_view, find_other, organization_words
-from .changes import ChangeSet, changes_between
+from .changes import ChangeSet, board_before, changes_between
 from .history import model_history
 from .names import normalise, split_namespace
-from .questions import CLOSED, EU_COUNTRIES, MAX_COUNT, Aspect, Filters, Lexicon, Query, parse_question
+from .questions import CLOSED, EU_COUNTRIES, MAX_COUNT, Aspect, Filters, Lexicon, Query, board_named, parse_question
 from .resolve import Candidate, Resolution
 from .snapshots import reader
 from .text import render_text
@@ -40,6 +40,10 @@ BEST_CATEGORIES = 3
 OLD_BOARD_DAYS = 60
 # A top N whose cut falls inside a tie lists up to this many more (everyone sharing the last rank); beyond it, says so.
 MAX_TIED_EXTRA = 10
+HUB_NOT_FETCHED = (
+    "The Hub's benchmark leaderboards (SWE-bench Verified, GPQA, HLE, ...) are not bundled:"
+    " `leaderbot refresh hub` fetches them."
+)
 # Change sets kept (two snapshots never change, so neither does what changed between them).
 MAX_CHANGE_SETS = 32
 # Lists (filters and benchmark) kept per board view, so a question asked again costs no scan of the board.
@@ -87,7 +91,7 @@ class Answerer:
         """The question lexicon: organizations, and the categories and model names of the boards held, rebuilt
         when the store changes (a name on a board is what lets it win over the filter words inside it)."""
         _, organizations = self._organizations()
-        key = (*self.store.revision(), self.reader.organizations_version)
+        key = (*self.reader.revision(), self.reader.organizations_version)
         if self._lexicon[0] != key:
             names: set[str] = set()
             categories: set[str] = set()
@@ -168,10 +172,12 @@ class Answerer:
         force: Kind | str | None = None,
     ) -> Answer:
         """Answer free text. `board`, `as_of` and `category` apply when the text does not say otherwise."""
-        query = parse_question(text, self.lexicon, force=None if force is None else Kind(force))
-        defaults = {"board": board, "as_of": as_of, "category": category}
-        query = replace(query, **{k: v for k, v in defaults.items() if v is not None and getattr(query, k) is None})
-        return self.answer(query)
+        with self.reader.steady():
+            query = parse_question(text, self.lexicon, force=None if force is None else Kind(force))
+            board = board_named(board) or board if board else None  # a command's board may be named in words
+            defaults = {"board": board, "as_of": as_of, "category": category}
+            query = replace(query, **{k: v for k, v in defaults.items() if v is not None and getattr(query, k) is None})
+            return self.answer(query)
 
     def answer(self, query: Query) -> Answer:
         """The one place an answer is made: a question that cannot be answered as asked becomes an error answer."""
@@ -190,7 +196,8 @@ class Answerer:
             Kind.ERROR: self._error,
         }
         try:
-            answer = handlers[query.kind](query)
+            with self.reader.steady():
+                answer = handlers[query.kind](query)
         except AnswerError as exc:
             answer = Answer(query.text, Kind.ERROR, error=str(exc))
         answer.text = render_text(answer)
@@ -642,8 +649,7 @@ class Answerer:
         category = query.category or profile(board).default_category
         view = self._open(query)
         newer = view.snapshot
-        earlier = [s for s in self.reader.accepted(board, category) if s.as_of < newer.as_of]
-        older = earlier[-1] if earlier else None
+        older = board_before(self.reader.accepted(board, category), newer)
         since = query.since
         if query.since_days is not None:
             since = (self.now().date() - timedelta(days=query.since_days)).isoformat()
@@ -659,7 +665,7 @@ class Answerer:
             raise AnswerError(
                 f"{profile(board).title} has only one stored board up to {newer.as_of}: nothing to compare."
             )
-        key = (older.id, newer.id, query.count, *self.store.revision())  # aliases may rename models
+        key = (older.id, newer.id, query.count, *self.reader.revision())  # aliases may rename models
         changes = self._changes_made.get(key)
         if changes is None:  # two snapshots never change: their changes are worked out once
             changes = changes_between(self.store, older, newer, top_n=query.count, min_move=1)
@@ -703,7 +709,7 @@ class Answerer:
         """The board's other categories where the model ranks best, (category, rank, of), from one query per
         store change (a card should not build a view of each of 29 categories)."""
         board = view.profile.id
-        revision = self.store.revision()
+        revision = self.reader.revision()
         latest = self._latest_by_category.get((revision, board))
         if latest is None:
             latest = [s for c in self.categories(board) if (s := self.reader.latest(board, c)) is not None]
@@ -789,7 +795,8 @@ class Answerer:
         line = f"Questions naming no board are answered from {view.profile.title}, board of {view.snapshot.as_of}"
         line += f" ({'today' if days == 0 else f'{days} days old'})."
         checked, stale = self.freshness(board)
-        return line + (" " + stale_note(checked, self.now()) if stale else "")
+        line += " " + stale_note(checked, self.now()) if stale else ""
+        return line + ("" if any(p.family for p in PROFILES.values()) else " " + HUB_NOT_FETCHED)
 
     def _boards(self, query: Query) -> Answer:
         answer = Answer(query.text, Kind.BOARDS, title="Boards")
@@ -820,6 +827,8 @@ class Answerer:
         if empty:
             hint = " `leaderbot refresh` fetches the live ones." if any(profile(b).live for b in empty) else ""
             answer.notes.append(f"These boards have no data yet: {', '.join(empty)}.{hint}")
+        if not any(p.family for p in PROFILES.values()):
+            answer.notes.append(HUB_NOT_FETCHED)
         return answer
 
 

@@ -181,8 +181,7 @@ def stored_changes(
     if from_date is not None and to_date is not None and from_date > to_date:
         raise NoChanges(f"--from {from_date} is after --to {to_date}: name the earlier date first")
     if from_date is None:
-        earlier = [s for s in read.accepted(board, category) if s.as_of < newer.as_of]
-        older = earlier[-1] if earlier else None
+        older = board_before(read.accepted(board, category), newer)
     else:
         older = read.latest(board, category, on_or_before=from_date)
         if older is None:
@@ -190,6 +189,13 @@ def stored_changes(
     if older is None or older.id == newer.id:
         raise NoChanges(f"only one {board} {category} snapshot up to {newer.as_of}: nothing to compare it with")
     return changes_between(store, older, newer, top_n=top_n, min_move=min_move)
+
+
+def board_before(accepted: list[Snapshot], newer: Snapshot) -> Snapshot | None:
+    """The accepted board just before `newer`, in publish order (a Hub benchmark, dated by its fetch, may change
+    twice in one day: the same date, a later snapshot)."""
+    earlier = [s for s in accepted if (s.as_of, s.id) < (newer.as_of, newer.id)]
+    return earlier[-1] if earlier else None
 
 
 def changes_between(store: Store, older: Snapshot, newer: Snapshot, *, top_n: int, min_move: int) -> ChangeSet:

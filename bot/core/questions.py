@@ -97,6 +97,15 @@ def find_board(q: str) -> tuple[str, re.Match[str]] | None:
     return best
 
 
+def board_named(text: str) -> str | None:
+    """The board a command's board argument names: its id, or its words alone ("swe-bench verified", "webdev")."""
+    if text in board_ids():
+        return text
+    words = clean(text)
+    named = find_board(words)
+    return named[0] if named and named[1].group(0).strip() == words else None
+
+
 @dataclass(frozen=True)
 class Filters:
     country: str | None = None  # ISO code, or "EU"

@@ -10,9 +10,11 @@ in one place.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import threading
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,6 +96,7 @@ class SnapshotReader:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._revision: tuple[int, int] | None = None
+        self._steady = threading.local()  # `depth` > 0 inside `steady()` on this thread (a worker reads too)
         self._organizations: dict[str, tuple[str, str | None]] = {}
         self.organizations_version = 0  # goes up whenever an organization or spelling changes
         self._aliases: dict[str, dict[str, str]] = {}  # board -> alias as typed -> model key
@@ -110,8 +113,27 @@ class SnapshotReader:
 
     # --- what may have changed --------------------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def steady(self) -> Iterator[None]:
+        """One answer's reads see one state of the store, looked at once: a card reads every board, and asking
+        SQLite for its version at each read cost more than the answer itself (an answer never writes)."""
+        self.sync()
+        self._steady.depth = getattr(self._steady, "depth", 0) + 1
+        try:
+            yield
+        finally:
+            self._steady.depth -= 1
+
+    def revision(self) -> tuple[int, int]:
+        """The store's revision as this reader last saw it (`Store.revision`), looked at again outside an answer."""
+        self.sync()
+        assert self._revision is not None
+        return self._revision
+
     def sync(self) -> None:
         """Notice writes by this or another process: re-read the small tables, forget which snapshots are latest."""
+        if getattr(self._steady, "depth", 0):
+            return
         revision = self.store.revision()
         if revision == self._revision:
             return

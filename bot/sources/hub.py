@@ -7,6 +7,7 @@ The base URL is `HF_ENDPOINT` as Hugging Face's own clients honour it, so tests 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -35,13 +36,28 @@ class BenchmarkInfo:
     gated: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass
 class Leaderboard:
-    """One benchmark's leaderboard as the Hub answered: its rows, and a fingerprint of them (the same rows give
-    the same one, so an unchanged board costs nothing more)."""
+    """One benchmark's leaderboard as the Hub answered: the answer's bytes and their fingerprint (the same ranking
+    answers the same bytes, so an unchanged board is not even parsed; should the bytes differ for the same ranking,
+    the rows are compared before anything is stored)."""
 
-    rows: list[Any]
-    fingerprint: str
+    body: bytes
+    origin: str
+
+    @property
+    def fingerprint(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+    @functools.cached_property
+    def rows(self) -> list[Any]:
+        try:
+            payload = json.loads(self.body)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise SourceError(f"{self.origin}: the answer is not valid JSON") from None
+        if not isinstance(payload, list):
+            raise SourceError(f"{self.origin}: not a leaderboard (expected a JSON list of rows)")
+        return payload
 
 
 @dataclass(frozen=True)
@@ -80,11 +96,7 @@ class HubClient(HttpClient):
 
     async def leaderboard(self, dataset: str, *, fine_tunes: bool = False) -> Leaderboard:
         url = self.leaderboard_url(dataset, fine_tunes=fine_tunes)
-        payload = await self.get(url, parse_json=True)
-        if not isinstance(payload, list):
-            raise SourceError(f"{url}: not a leaderboard (expected a JSON list of rows)")
-        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
-        return Leaderboard(payload, hashlib.sha256(canonical).hexdigest())
+        return Leaderboard(await self.get(url), url)
 
     async def files(self, dataset: str, folder: str = "", *, recursive: bool = True) -> list[HubFile]:
         """The files of a dataset (under `folder`), from one tree request."""

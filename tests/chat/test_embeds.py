@@ -26,6 +26,8 @@ ONE_OF_EACH = {
     Kind.ERROR: "top -3",
     Kind.CLARIFY: "qwen on open-llm",
     Kind.NOT_FOUND: "xyzzy-9000",
+    Kind.PROFILE: "qwen2 72b instruct everywhere",
+    Kind.DOMAIN: "best at math",
 }
 
 

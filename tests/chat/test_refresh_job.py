@@ -8,6 +8,7 @@ from hub_server import HubServer
 from bot.ingest import ingest_rows
 from bot.jobs import jobs, refresh_and_announce, refresh_dataset, start_scheduler
 from bot.profiles import live_boards
+from tests import hub_benchmarks as hb
 from tests.chat.test_alerts import digests, next_board, world
 from tests.parquet_files import bradley_terry_schema, parquet_bytes
 
@@ -63,9 +64,10 @@ async def test_an_upstream_failure_stores_and_announces_nothing(simcord_env, cap
 async def test_the_schedule_polls_each_dataset_once_without_overlap_or_backlog(simcord_env):
     scheduler = start_scheduler(simcord_env.bot)
     try:
-        [job] = scheduler.get_jobs()  # every live board is in one dataset: one request tells about all of them
-        assert job.id == f"refresh:{DATASET}"
-        assert job.func is refresh_dataset and job.args[1] == DATASET
+        # every live arena is in one dataset: one request tells about all of them; the Hub's benchmarks are one job
+        job, benchmarks = sorted(scheduler.get_jobs(), key=lambda j: j.id != f"refresh:{DATASET}")
+        assert (job.id, benchmarks.id) == (f"refresh:{DATASET}", "refresh:hub")
+        assert job.func is refresh_dataset and job.args[1] == DATASET and benchmarks.args[1] == "hub"
         assert jobs()[DATASET] == live_boards()  # the archived Open LLM board is never polled
         assert job.trigger.interval.total_seconds() == simcord_env.bot.settings.refresh_minutes * 60
         assert job.trigger.jitter == 60
@@ -103,3 +105,53 @@ async def test_building_a_large_board_after_a_refresh_leaves_the_loop_free(db_pa
     assert bot.answerer.ask("top 3").as_of == "2025-01-06"
     assert threaded < took * 1000 / 3 and threaded < blocking / 3, (threaded, blocking, took)
     store.close()
+
+
+async def test_a_benchmark_subscription_posts_when_its_leader_changes(simcord_env):
+    """Made-up rankings (tests/hub_benchmarks.py) on a local Hub: `!subscribe swe-bench-verified 1` posts once
+    when the #1 changes, even on the same day as the board before."""
+    env = simcord_env
+    _, evals, alice, _ = world(env)
+    async with HubServer() as hub:
+        hb.serve(hub)
+        env.bot.settings = env.bot.settings.with_overrides(hf_endpoint=hub.url, http_timeout=5.0, http_retries=2)
+        await refresh_and_announce(env.bot, ["hub"])
+        await env.settle()
+        await alice.send(evals, "!subscribe swe-bench-verified 1")
+        assert evals.last_message.content.startswith("Subscribed."), evals.last_message.content
+        rows = [dict(r) for r in hb.BOARDS[hb.SWE_VERIFIED]]
+        rows[1]["value"] = 80.0  # Qwen3.5 overtakes GLM-5.1
+        hub.put_benchmark(hb.SWE_VERIFIED, rows, pretty_name="SWE-bench Verified")
+        await refresh_and_announce(env.bot, ["hub"])
+        await env.settle()
+        await refresh_and_announce(env.bot, ["hub"])  # the same answers again: nothing new, nothing sent
+        await env.settle()
+    [digest] = digests(evals, env.bot.user.id)
+    assert digest.embeds[0].title == "New #1 on SWE-bench Verified: Qwen/Qwen3.5-397B-A17B"
+    assert "huggingface.co/datasets/SWE-bench/SWE-bench_Verified" in digest.embeds[0].url
+
+
+async def test_the_everywhere_card_is_one_embed_by_prefix_and_slash(simcord_env):
+    """After a refresh of the (made-up) Hub benchmarks, one model on every board: the Arena, the benchmarks and
+    the Open LLM archive, each field with its rank, score and board date."""
+    env = simcord_env
+    _, channel, alice, _ = world(env)
+    async with HubServer() as hub:
+        hb.serve(hub)
+        env.bot.settings = env.bot.settings.with_overrides(hf_endpoint=hub.url, http_timeout=5.0, http_retries=2)
+        await refresh_and_announce(env.bot, ["hub"])
+        await env.settle()
+    await alice.send(channel, "!everywhere qwen2 72b instruct")
+    [embed] = channel.last_message.embeds
+    assert embed.title == "Everywhere · Qwen2-72B-Instruct"
+    fields = {f.name: f.value for f in embed.fields}
+    assert list(fields)[:2] == ["Arena Text (no style control)", "Open LLM Leaderboard v2"]
+    assert fields["GPQA"].startswith("#4 of 6 · Score 42.4") and "verified by the Hub" in fields["GPQA"]
+    assert "board of" in fields["MMLU-Pro"] and len(embed) <= 6000
+    result = await alice.slash(channel, "everywhere", model="Qwen/Qwen2-72B-Instruct")
+    assert [f.name for f in result.response.embeds[0].fields] == list(fields)
+    await alice.send(channel, f"<@{env.bot.user.id}> best coding model")
+    domain = channel.last_message.embeds[0]
+    assert domain.title == "Best at coding"
+    assert [f.name for f in domain.fields] == ["SWE-bench Verified"]  # the bundled boards have no coding category
+    assert "zai-org/GLM-5.1" in domain.fields[0].value and "Arena Text coding" in domain.description

@@ -29,7 +29,7 @@ async def test_cogs_load_and_names_do_not_clash(db_path):
                 seen[name] = command.qualified_name
         slash = bot.tree.get_commands()
         assert {c.name for c in slash} == {
-            "rank", "top", "compare", "orgs", "boards", "help", "history",
+            "rank", "top", "compare", "orgs", "boards", "help", "history", "everywhere",
             "subscribe", "unsubscribe", "subscriptions", "notify-test",
         }  # fmt: skip
         for command in slash:

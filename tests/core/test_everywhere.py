@@ -16,7 +16,7 @@ from bot.core.answers import Answerer
 from bot.ingest import open_store, store_snapshots
 from bot.profiles import PROFILES, register
 from bot.profiles.hub import BASE, WITH_FINE_TUNES, HubBenchmark, board_id, hub_profile, title_of
-from bot.sources import get_source
+from bot.sources import SOURCES, get_source
 from db.store import Store
 from tests import hub_benchmarks as hb
 from tests.conftest import TODAY
@@ -89,7 +89,7 @@ def _hub_store(seeded_db: Path, target: Path) -> Store:
 
 @pytest.fixture(scope="module")
 def everywhere(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Answerer]:
-    saved = dict(PROFILES)
+    built_in, importers = dict(PROFILES), dict(SOURCES)  # set up before the per-test registry fixture: leave both
     store = _hub_store(seeded_db, tmp_path_factory.mktemp("hub") / "hub.db")
     for dataset, rows in hb.BOARDS.items():
         if dataset != hb.GATED:
@@ -98,9 +98,11 @@ def everywhere(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     add_benchmark(store, IDENTITY, identity, fine_tunes=False)
     answerer = Answerer(store, now=lambda: TODAY)
     answerer.warm()
-    hub_profiles = {b: p for b, p in PROFILES.items() if b not in saved}
+    PROFILES.clear()
+    PROFILES.update(built_in)  # `hub_boards` registers the benchmarks for each test
+    SOURCES.clear()
+    SOURCES.update(importers)
     yield answerer
-    PROFILES.update(hub_profiles)  # registered again for each test by the autouse registry fixture's restore
     store.close()
 
 

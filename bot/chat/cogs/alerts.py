@@ -11,6 +11,7 @@ from discord.ext import commands
 from db.store import StoreBusy, StoreError, Subscription
 
 from ...core.changes import NoChanges, stored_changes
+from ...core.questions import board_named
 from ...profiles import PROFILES
 from ..autocomplete import board_choices, category_choices
 from ..context import LeaderContext
@@ -60,7 +61,7 @@ class AlertsCog(commands.Cog, name="Alerts"):
         min_move="Report moves of at least this many places (default 1)",
         role="A role to ping with each digest (default: nobody)",
         channel="Where to post (default: this channel)",
-        category="Board category (default: overall)",
+        category="Board category (default: the board's own, e.g. overall)",
     )
     @admin_only()
     async def subscribe(
@@ -71,15 +72,18 @@ class AlertsCog(commands.Cog, name="Alerts"):
         min_move: commands.Range[int, 1, 100] = 1,
         role: Optional[discord.Role] = None,  # noqa: UP045 - discord.py reads Optional here
         channel: Optional[discord.TextChannel] = None,  # noqa: UP045
-        category: str = "overall",
+        category: str | None = None,
     ) -> None:
-        """`!subscribe BOARD 10 2 @llm-news #leaderboards`: digests of changes in the top 10, moves of 2+."""
+        """`!subscribe BOARD 10 2 @llm-news #leaderboards`: digests of changes in the top 10, moves of 2+;
+        `!subscribe swe-bench-verified 1 #evals`: a post when the SWE-bench Verified #1 changes."""
         assert ctx.guild is not None
-        board = board or self.bot.settings.default_board
-        if board not in PROFILES:
-            await self.reply(ctx, f"I don't know the board {board!r}; boards: {', '.join(PROFILES)}.")
+        asked = board or self.bot.settings.default_board
+        board = board_named(asked)
+        if board is None:
+            await self.reply(ctx, f"I don't know the board {asked!r}; `/boards` lists them.")
             return
         watched = PROFILES[board]
+        category = category or watched.default_category
         if watched.archived:
             await self.reply(ctx, f"{watched.title} is archived: it never changes, so there is nothing to announce.")
             return
@@ -143,12 +147,12 @@ class AlertsCog(commands.Cog, name="Alerts"):
         self, ctx: LeaderContext, board: str | None = None, top: commands.Range[int, 1, 100] = 10
     ) -> None:
         """Shows what a digest looks like, from the last two stored snapshots of the board."""
-        board = self.bot.answerer.board_for(board)
-        if board not in PROFILES:
-            await self.reply(ctx, f"I don't know the board {board!r}; boards: {', '.join(PROFILES)}.")
+        named = self.bot.answerer.board_for(board and (board_named(board) or board))
+        if named not in PROFILES:
+            await self.reply(ctx, f"I don't know the board {named!r}; `/boards` lists them.")
             return
         try:
-            changes = stored_changes(self.bot.store, board, top_n=top)
+            changes = stored_changes(self.bot.store, named, top_n=top)
         except NoChanges as exc:
             await self.reply(ctx, f"No sample to show: {exc}.")
             return

@@ -141,6 +141,15 @@ class AskCog(commands.Cog, name="Questions"):
             await ctx.defer()  # drawing can take longer than the 3 s an interaction allows
         await self.ask(ctx, models, force=Kind.HISTORY, board=board, category=category)
 
+    @commands.hybrid_command(
+        name="everywhere", aliases=["card", "profile"], description="Where one model stands on every board"
+    )
+    @app_commands.describe(model="The model's name; sloppy is fine (qwen3.5 397b, Qwen/Qwen3.5-397B-A17B)")
+    @list_cooldown
+    async def everywhere(self, ctx: LeaderContext, *, model: str) -> None:
+        """One card: the Arena, every Hub benchmark and the Open LLM archive: `!everywhere qwen2 72b instruct`."""
+        await self.ask(ctx, model, force=Kind.PROFILE)
+
     @commands.hybrid_command(name="boards", description="The boards I know and how fresh they are")
     async def boards(self, ctx: LeaderContext) -> None:
         """The boards, their latest dates and how many snapshots are stored."""
@@ -154,6 +163,7 @@ class AskCog(commands.Cog, name="Questions"):
     # --- autocomplete -----------------------------------------------------------------------------------------
 
     @rank.autocomplete("model")
+    @everywhere.autocomplete("model")
     async def model_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
