@@ -20,10 +20,10 @@ from db.store import Snapshot, Store, StoreError
 
 from . import ingest, refresh
 from .console import run_console
-from .core.answers import Answerer
+from .core.answers import HUB_NOT_FETCHED, Answerer
 from .core.changes import NoChanges, stored_changes
 from .core.text import render_changes
-from .profiles import PROFILES, board_ids, live_boards, profile
+from .profiles import PROFILES, board_ids, family, live_boards, profile
 from .profiles.hub import FAMILY
 from .settings import Settings, SettingsError, load_settings
 from .sources import SourceError
@@ -296,6 +296,8 @@ def _cmd_boards(store: Store, args: argparse.Namespace, settings: Settings) -> i
             print(f"  {s.as_of}  {s.category:<12} {s.row_count:>6,} rows{flag}")
     if empty:
         print(f"no data yet: {', '.join(empty)} (`leaderbot refresh` fetches the live boards)")
+    if not family(FAMILY):
+        print(HUB_NOT_FETCHED)
     return 0
 
 

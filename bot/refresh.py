@@ -17,15 +17,16 @@ nothing more.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
-from db.store import Store
+from db.store import MEMORY, Store
 
-from .ingest import IngestReport, ingest_parquet, ingest_rows, store_snapshots
+from .ingest import IngestReport, ingest_parquet, ingest_rows, register_boards, store_snapshots
 from .profiles import PROFILES, Schema, family, profile, register
 from .profiles.arena import discovered_arena, discovered_id
 from .profiles.hub import BASE, FAMILY, WITH_FINE_TUNES, HubBenchmark, board_id, hub_profile, title_of
@@ -38,6 +39,7 @@ from .sources.lmarena import schema_of
 from .sources.viewer import ViewerClient
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 Outcome = Literal["stored", "unchanged", "missing", "unknown", "failed", "retired"]
 UNREACHABLE = "could not reach the Hub"
@@ -60,6 +62,24 @@ class RefreshReport:
         if self.outcome == "retired":
             return f"{self.board}: {self.detail}"
         return f"{self.board}: refresh failed, nothing stored: {self.detail}"
+
+
+async def elsewhere(store: Store, work: Callable[[Store], T]) -> T:
+    """Run an import (`work`, given a store) in a worker thread on a connection of its own, so the event loop of a
+    bot keeps answering while a board is checked and written, and a writer that must wait for another process's
+    lock waits there, not on the loop. An in-memory store (tests, no other process) is written in place. The
+    loop's own connection sees the new snapshots at once (SQLite's data_version counts other connections)."""
+    if store.path == MEMORY:
+        return work(store)
+
+    def run() -> T:
+        own = Store(store.path)
+        try:
+            return work(own)
+        finally:
+            own.close()
+
+    return await asyncio.to_thread(run)
 
 
 def _client(cls: type[HubClient] | type[ViewerClient], base_url: str, settings: Settings):  # type: ignore[no-untyped-def]
@@ -88,6 +108,7 @@ async def refresh(
     one report per board, in the order asked, then (with `discover`) one per config of those boards' datasets that
     no profile names yet. `hub` among the boards asks the Hub which benchmarks there are and fetches every one the
     settings follow. One failure never stops the other boards."""
+    register_boards(store)  # boards another process found since this one started (a CLI `refresh hub`)
     reports: dict[str, RefreshReport] = {}
     found: list[RefreshReport] = []
     hub: dict[str, list[str]] = {}  # dataset -> its boards published as Parquet files
@@ -127,7 +148,7 @@ async def _refresh_from_viewer(store: Store, board: str, settings: Settings) -> 
     try:
         async with viewer_client(settings) as client:
             rows = await client.fetch_table(up.dataset, up.config, up.split)
-        report = ingest_rows(store, board, rows, origin=origin)
+        report = await elsewhere(store, lambda own: ingest_rows(own, board, rows, origin=origin))
     except SourceError as exc:
         return RefreshReport(board, "failed", str(exc))
     return RefreshReport(board, "stored" if report.created else "unchanged", ingest=report)
@@ -241,11 +262,11 @@ async def _fetch_and_store(
     for i, shard in enumerate(shards):
         url = client.file_url(dataset, shard.path)
         if i == 0 and downloaded is not None:
-            report = ingest_parquet(store, board, downloaded, origin=url)
+            report = await elsewhere(store, functools.partial(_ingest_file, board, downloaded, url))
             continue
         local = await client.download(url, expected_size=shard.size, max_bytes=settings.max_download_bytes)
         try:
-            report = ingest_parquet(store, board, local, origin=url)
+            report = await elsewhere(store, functools.partial(_ingest_file, board, local, url))
         finally:
             local.unlink(missing_ok=True)
     assert report is not None
@@ -272,7 +293,7 @@ async def refresh_benchmarks(
             reports.append(result)
             continue
         try:
-            reports.append(_store_benchmark(store, board, result, settings))
+            reports.append(await elsewhere(store, functools.partial(_store_benchmark, board, result, settings)))
         except SourceError as exc:
             reports.append(RefreshReport(board, "failed", str(exc)))
     return reports
@@ -335,8 +356,12 @@ async def _fetch_benchmark(client: HubClient, board: str) -> tuple[Leaderboard, 
     return base, every
 
 
+def _ingest_file(board: str, path: Path, origin: str, store: Store) -> IngestReport:
+    return ingest_parquet(store, board, path, origin=origin)
+
+
 def _store_benchmark(
-    store: Store, board: str, fetched: tuple[Leaderboard, Leaderboard], settings: Settings
+    board: str, fetched: tuple[Leaderboard, Leaderboard], settings: Settings, store: Store
 ) -> RefreshReport:
     """Store what is new of one benchmark's two rankings, dated today; nothing when the answers are the ones last
     stored."""

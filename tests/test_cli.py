@@ -56,7 +56,8 @@ def test_boards_lists_every_snapshot(run: Run, seeded_copy: Path) -> None:
     assert lines[40] == "open-llm  Open LLM Leaderboard v2 (archived), 3 snapshot(s)"
     assert lines[43] == "  2025-03-21  overall       4,576 rows"
     assert lines[44].startswith("no data yet: arena, arena-webdev, ") and "(`leaderbot refresh`" in lines[44]
-    assert len(lines) == 45
+    assert lines[45].endswith("are not bundled: `leaderbot refresh hub` fetches them.")
+    assert len(lines) == 46
 
 
 def test_boards_as_json(run: Run, seeded_copy: Path) -> None:

@@ -106,11 +106,16 @@ class LeaderBot(commands.Bot):
         gateway heartbeat, other answers) keeps going while a large board is built. A new board's rows are read
         in the worker too, through a connection of its own (the store's belongs to the loop's thread)."""
         reader = self.answerer.reader
-        await self._build_boards(reader)
-        # The young generations only: a full collection walks every object of every board, holding the loop as
-        # long as a build would. What an old board leaves is freed by reference counting.
-        gc.collect(1)
-        gc.freeze()
+        # No automatic collection while boards are built: one that starts in the worker holds the GIL, and so the
+        # loop, for as long as it walks the heap (a full one took 50-200 ms mid-build). The new boards are then
+        # moved out of the collector's sight unwalked, like `warm`'s; what an old board leaves is freed by
+        # reference counting (a board holds no reference cycles).
+        gc.disable()
+        try:
+            await self._build_boards(reader)
+            gc.freeze()
+        finally:
+            gc.enable()
 
     async def _build_boards(self, reader: SnapshotReader) -> None:
         for board in PROFILES:

@@ -566,7 +566,8 @@ class Answerer:
         answer.total = len(picked)
         if not board_profile.sizes_published and (filters.min_params is not None or filters.max_params is not None):
             answer.notes.append(
-                f"{board_profile.publisher} publishes no sizes: only models whose name states one are included."
+                f"{board_profile.publisher[:1].upper()}{board_profile.publisher[1:]} publishes no sizes:"
+                " only models whose name states one are included."
             )
         if filters.license and board_profile.open_weights is None:
             unknown = sum(board_profile.license_class(r.get("license")) == "unknown" for r in view.rows)

@@ -3,6 +3,10 @@ one digest on SimCord; an upstream failure stores and announces nothing. And the
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import time
+
 from hub_server import HubServer
 
 from bot.ingest import ingest_rows
@@ -155,3 +159,29 @@ async def test_the_everywhere_card_is_one_embed_by_prefix_and_slash(simcord_env)
     assert domain.title == "Best at coding"
     assert [f.name for f in domain.fields] == ["SWE-bench Verified"]  # the bundled boards have no coding category
     assert "zai-org/GLM-5.1" in domain.fields[0].value and "Arena Text coding" in domain.description
+
+
+async def test_a_refresh_waits_for_another_writer_off_the_loop_and_answers_go_on(simcord_env, db_path):
+    """Before: the refresh job imported on the event loop with the bot's 2 s write wait, so another process's long
+    import froze answers for 2 s and then made the refresh give up. Now the import waits in a worker thread
+    (the store's full wait) while questions are answered, and stores the board once the lock is free."""
+    env = simcord_env
+    _, news, alice, _ = world(env)
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process importing
+    async with HubServer() as hub:
+        publish(hub, next_board("2025-01-07", new_leader="DeepSeek-V3"))
+        env.bot.settings = env.bot.settings.with_overrides(hf_endpoint=hub.url, http_timeout=5.0, http_retries=2)
+        job = asyncio.create_task(refresh_and_announce(env.bot, ["arena-raw"]))
+        await asyncio.sleep(0.5)  # the import is waiting for the lock by now
+        started = time.perf_counter()
+        await alice.send(news, "!rank qwen2 72b instruct")
+        assert time.perf_counter() - started < 1.0  # answered while the import waits
+        assert news.last_message.embeds[0].title.endswith("Qwen2-72B-Instruct")
+        assert not job.done()
+        await asyncio.sleep(2.0)  # past the bot's own 2 s wait: the import still waits, it has not given up
+        other.execute("COMMIT")
+        other.close()
+        await job
+        await env.settle()
+    assert env.bot.store.latest_snapshot("arena-raw", "overall").as_of == "2025-01-07"

@@ -756,3 +756,9 @@ def test_a_greeting_is_a_short_hello_with_examples(answerer: Answerer) -> None:
     answer = answerer.ask("hi")
     assert answer.kind == "greeting" and answer.entries == [] and answer.candidates == []
     assert "`top 10`" in answer.text and len(answer.text) < 200
+
+
+def test_the_bundled_store_says_how_to_fetch_the_hub_benchmarks(answerer: Answerer) -> None:
+    assert any("`leaderbot refresh hub` fetches them" in n for n in answerer.ask("boards").notes)
+    assert "`leaderbot refresh hub`" in answerer.data_line()
+    assert "`leaderbot refresh hub`" in answerer.ask("best coding model").text

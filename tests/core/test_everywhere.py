@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.answers import Answerer
-from bot.ingest import open_store, store_snapshots
+from bot.ingest import ingest_rows, open_store, store_snapshots
 from bot.profiles import PROFILES, register
 from bot.profiles.hub import BASE, WITH_FINE_TUNES, HubBenchmark, board_id, hub_profile, title_of
 from bot.sources import SOURCES, get_source
@@ -226,3 +226,18 @@ def test_a_benchmark_board_compares_and_tells_changes(everywhere: Answerer) -> N
 def test_the_boards_list_names_the_benchmarks(everywhere: Answerer) -> None:
     boards = everywhere.ask("boards")
     assert {board_id(hb.SWE_VERIFIED), board_id(hb.GPQA)} <= {b.board for b in boards.boards}
+
+
+def test_a_card_names_an_arenas_best_categories(empty_store: Store) -> None:
+    """Made-up arena boards of three categories: the card gives the overall rank and the categories where the model
+    does best, each with its rank."""
+    from tests.parquet_files import board_rows  # noqa: PLC0415
+
+    rows = board_rows("2026-11-30", [("model-a", 1400.0, 3.0), ("model-b", 1380.0, 3.0), ("model-c", 1300.0, 3.0)])
+    rows += board_rows("2026-11-30", [("model-b", 1420.0, 3.0), ("model-a", 1390.0, 3.0)], category="coding")
+    rows += board_rows("2026-11-30", [("model-c", 1350.0, 3.0), ("model-b", 1330.0, 3.0)], category="math")
+    ingest_rows(empty_store, "arena", rows, origin="made-up")
+    card = Answerer(empty_store, now=lambda: TODAY).ask("model-b everywhere")
+    [arena] = card.standings
+    assert (arena.board, arena.rank, arena.best_categories) == ("arena", 2, (("coding", 1, 2), ("math", 2, 2)))
+    assert "Arena Text: #2 of 3, rating 1380; best #1 coding, #2 math (board of 2026-11-30, 1 day old)" in card.text
