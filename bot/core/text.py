@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..profiles import PROFILES, profile
 from .answer import Answer, BoardSummary, Entry, Kind, ModelDetails, Standing
+from .i18n import DEFAULT, day, number, t
 
 # Other boards a rank answer lists one by one; the rest are counted (the card lists them all).
 MAX_OTHERS_SHOWN = 6
@@ -51,18 +52,25 @@ def score_text(board: str | None, value: float | None) -> str:
     return profile(board).score(value) if board else "?" if value is None else f"{value:g}"
 
 
-def age_text(days: int | None) -> str:
+def age_text(days: int | None, lang: str = DEFAULT) -> str:
     if days is None:
         return ""
-    return ", today" if days == 0 else f", {days} day{'s' if days != 1 else ''} old"
+    return t(lang, "source.today") if days == 0 else t(lang, "source.day" if days == 1 else "source.days", days=days)
 
 
-def source_line(answer: Answer) -> str:
+def source_line(answer: Answer, lang: str = DEFAULT) -> str:
+    """The board an answer is from, its category, its date and how old that is, in the asker's language."""
     if not answer.board_title:
         return ""
-    label = "archived board" if answer.archived else "board"
-    category = category_text(answer.category)
-    return f"{answer.board_title} ({category}, {label} of {answer.as_of}{age_text(answer.age_days)})"
+    state = t(lang, "source.archived" if answer.archived else "source.board", date=day(lang, answer.as_of or ""))
+    return t(lang, "source.line", title=answer.board_title, category=category_text(answer.category), state=state,
+             age=age_text(answer.age_days, lang))  # fmt: skip
+
+
+def label_text(label: str | None, lang: str = DEFAULT) -> str:
+    """A board's score label ("Rating", "Average") as a word of the sentence, in the asker's language."""
+    key = f"labels.{(label or 'score').casefold()}"
+    return t(lang, key) if key.removeprefix("labels.") in ("rating", "score", "average") else (label or "").lower()
 
 
 def submission_text(d: ModelDetails | None) -> str:
@@ -96,11 +104,11 @@ def standing_line(o: Standing, *, named: bool = False) -> str:
     )
 
 
-def spread_text(spread: tuple[int, int] | None, rank: int) -> str:
+def spread_text(spread: tuple[int, int] | None, rank: int, lang: str = DEFAULT) -> str:
     """' (rank spread 2–5)' when the intervals allow other ranks than the one shown."""
     if spread is None or spread == (rank, rank):
         return ""
-    return f" (rank spread {spread[0]}–{spread[1]})"
+    return t(lang, "rank.spread", best=spread[0], worst=spread[1])
 
 
 def entry_line(answer: Answer, e: Entry, *, width: int = 4) -> str:
@@ -147,11 +155,11 @@ def aspect_line(history: History, aspect: str) -> str:
     return f"{model}'s best rank is #{best.rank}, first on {best.date}."
 
 
-def _error(answer: Answer) -> str:
-    return f"{answer.error}\nType `help` for examples."
+def _error(answer: Answer, lang: str) -> str:
+    return f"{answer.error}\n{t(lang, 'common.examples')}"
 
 
-def _help(answer: Answer) -> str:
+def _help(answer: Answer, lang: str) -> str:
     return HELP
 
 
@@ -163,7 +171,7 @@ def board_state(board: BoardSummary) -> str:
     return f"live, fetched {board.checked_at[:16].replace('T', ' ')} UTC" + (" (stale)" if board.stale else "")
 
 
-def _boards(answer: Answer) -> str:
+def _boards(answer: Answer, lang: str) -> str:
     lines = [
         f"{b.title} [{b.board}] ({board_state(b)}): latest {b.latest}{age_text(b.age_days)}, {b.models} models;"
         f" {b.snapshots} snapshot(s) since {b.first}"
@@ -173,77 +181,69 @@ def _boards(answer: Answer) -> str:
     return "\n".join(lines) or "No boards stored yet."
 
 
-def _clarify(answer: Answer) -> str:
-    lines = [f"“{answer.title}” matches several models on {source_line(answer)}. Which one?"]
+def _clarify(answer: Answer, lang: str) -> str:
+    lines = [t(lang, "clarify.line", name=answer.title, source=source_line(answer, lang))]
     lines += [f"  {i}. {name}" for i, name in enumerate(answer.candidates[:10], start=1)]
     if len(answer.candidates) > 10:
-        lines.append(f"  … and {len(answer.candidates) - 10} more; add a version, size or variant.")
+        lines.append(t(lang, "clarify.more", count=len(answer.candidates) - 10))
     return "\n".join([*answer.notes, *lines])
 
 
-def _not_found(answer: Answer) -> str:
+def _not_found(answer: Answer, lang: str) -> str:
+    source = source_line(answer, lang)
     if answer.newer_than_board:
-        if answer.archived:
-            line = f"“{answer.title}” is not on {source_line(answer)}: the model is likely newer than the board."
-        else:
-            line = (
-                f"“{answer.title}” is not on the stored {source_line(answer)};"
-                " `leaderbot refresh` fetches the current one."
-            )
-        return "\n".join([*answer.notes, line])
-    line = f"I can't find “{answer.title}” on {source_line(answer)}."
+        key = "not_found.newer_archived" if answer.archived else "not_found.newer"
+        return "\n".join([*answer.notes, t(lang, key, name=answer.title, source=source)])
+    line = t(lang, "not_found.line", name=answer.title, source=source)
     if answer.candidates:
-        line += " Did you mean: " + "; ".join(answer.candidates[:5]) + "?"
+        line += t(lang, "not_found.suggest", names="; ".join(answer.candidates[:5]))
     return "\n".join([*answer.notes, line])
 
 
-def _rank(answer: Answer) -> str:
+def _rank(answer: Answer, lang: str) -> str:
     e = answer.entries[0]
     d = e.details
-    parts = [f"{answer.score_label.lower()} {score_text(answer.board, e.score)}"] if answer.score_label else []
+    label = label_text(answer.score_label, lang)
+    parts = [f"{label} {score_text(answer.board, e.score)}"] if answer.score_label else []
     if d.interval is not None:
         low, high = d.interval
-        parts.append(f"95% CI {score_text(answer.board, low)}–{score_text(answer.board, high)}")
+        parts.append(t(lang, "rank.ci", low=score_text(answer.board, low), high=score_text(answer.board, high)))
     if d.votes is not None:
-        parts.append(f"{d.votes:,} votes")
+        parts.append(t(lang, "rank.votes", votes=number(lang, d.votes)))
     if d.sessions is not None:
-        parts.append(f"{d.sessions:,} sessions")
+        parts.append(t(lang, "rank.sessions", sessions=number(lang, d.sessions)))
     if d.params_b is not None and answer.board and profile(answer.board).sizes_published:
-        parts.append(f"{d.params_b:g}B params")
+        parts.append(t(lang, "rank.params", params=f"{d.params_b:g}"))
     if d.license_class and d.license_class != "unknown" and not (answer.board and profile(answer.board).open_weights):
         parts.append(d.license_class)
     if answer.board and profile(answer.board).lower_is_better:
-        parts[0:1] = [f"{parts[0]} (lower is better)"] if parts else []
+        parts[0:1] = [t(lang, "rank.lower", part=parts[0])] if parts else []
     if how := submission_text(d):
         parts.append(how)
     who = ", ".join(x for x in (e.organization, e.country) if x)
-    lines = [
-        *answer.notes,
-        f"{e.model} is #{e.rank}{spread_text(d.rank_spread, e.rank)} of {answer.of} on {source_line(answer)}:"
-        f" {', '.join(parts)}." + (f" By {who}." if who else ""),
-    ]
+    line = t(lang, "rank.line", model=e.model, rank=e.rank, spread=spread_text(d.rank_spread, e.rank, lang),
+             of=answer.of, source=source_line(answer, lang), parts=", ".join(parts))  # fmt: skip
+    lines = [*answer.notes, line + (t(lang, "rank.by", who=who) if who else "")]
     if d.benchmarks:
         lines.append("  " + " · ".join(f"{name} {v:.1f}" for name, v in d.benchmarks.items() if v is not None))
     if d.source_url:
-        lines.append(f"Source: {d.source_name or d.source_url} <{d.source_url}>")
+        lines.append(t(lang, "rank.cited", name=d.source_name or d.source_url, url=d.source_url))
     for o in e.others[:MAX_OTHERS_SHOWN]:
-        state = "archived board" if o.archived else "board"
-        lines.append(
-            f"On {o.board_title} ({state} of {o.as_of}): #{o.rank} of {o.of} as {o.model},"
-            f" {score_text(o.board, o.score)}."
-        )
+        state = t(lang, "source.archived" if o.archived else "source.board", date=day(lang, o.as_of))
+        lines.append(t(lang, "rank.other", board=o.board_title, state=state, rank=o.rank, of=o.of, model=o.model,
+                       score=score_text(o.board, o.score)))  # fmt: skip
     if len(e.others) > MAX_OTHERS_SHOWN:
-        lines.append(f"On {len(e.others) - MAX_OTHERS_SHOWN} more boards: ask `{e.model} everywhere`.")
+        lines.append(t(lang, "rank.more", count=len(e.others) - MAX_OTHERS_SHOWN, model=e.model))
     return "\n".join(lines)
 
 
-def _profile(answer: Answer) -> str:
+def _profile(answer: Answer, lang: str) -> str:
     lines = [*answer.notes, f"{answer.title} on every board I hold:"]
     lines += ["  " + standing_line(o) for o in answer.standings]
     return "\n".join(lines)
 
 
-def _domain(answer: Answer) -> str:
+def _domain(answer: Answer, lang: str) -> str:
     lines = [f"{answer.title}: each board's #1, side by side (no combined score):"]
     for group in leader_groups(answer.standings):
         first = group[0]
@@ -268,14 +268,14 @@ def leader_groups(standings: list[Standing]) -> list[list[Standing]]:
     return list(groups.values())
 
 
-def _history(answer: Answer) -> str:
+def _history(answer: Answer, lang: str) -> str:
     facts = [aspect_line(h, answer.aspect) for h in answer.histories] if answer.aspect else []
     lines = [*facts, f"History on {answer.board_title} ({answer.category}):"]
     lines += ["  " + history_line(h) for h in answer.histories]
     return "\n".join([*answer.notes, *lines])
 
 
-def tied_text(answer: Answer) -> str | None:
+def tied_text(answer: Answer, lang: str = DEFAULT) -> str | None:
     """Which compared models are statistically tied: their 95% intervals overlap, so the board cannot order
     them."""
     withci = [e for e in answer.entries if e.details.interval is not None]
@@ -290,10 +290,7 @@ def tied_text(answer: Answer) -> str | None:
     tied = [g for g in groups if len(g) > 1]
     if not tied:
         return None
-    return (
-        "; ".join(" and ".join(e.model for e in g) for g in tied)
-        + " are statistically tied (their 95% intervals overlap)."
-    )
+    return t(lang, "compare.tied", groups="; ".join(t(lang, "common.and").join(e.model for e in g) for g in tied))
 
 
 def _overlap(a: Entry, b: Entry) -> bool:
@@ -301,15 +298,15 @@ def _overlap(a: Entry, b: Entry) -> bool:
     return alow <= bhigh and blow <= ahigh
 
 
-def _compare(answer: Answer) -> str:
-    lines = [f"Compared on {source_line(answer)}:"]
+def _compare(answer: Answer, lang: str) -> str:
+    lines = [t(lang, "compare.header", source=source_line(answer, lang))]
     for e in answer.entries:
         lines.append("  " + entry_line(answer, e) + compare_details(answer, e))
         if e.details.benchmarks:
             lines.append(
                 "      " + " · ".join(f"{name} {v:.1f}" for name, v in e.details.benchmarks.items() if v is not None)
             )
-    if tied := tied_text(answer):
+    if tied := tied_text(answer, lang):
         lines.append(tied)
     return "\n".join([*answer.notes, *lines])
 
@@ -325,22 +322,18 @@ def compare_details(answer: Answer, e: Entry) -> str:
     return f" · {', '.join(parts)}" if parts else ""
 
 
-def _changes(answer: Answer) -> str:
+def _changes(answer: Answer, lang: str) -> str:
     if answer.changes is None:
         return "\n".join([*answer.notes, f"Changes on {source_line(answer)}: none."])
     return "\n".join([*answer.notes, f"Changes on {source_line(answer)}:", render_changes(answer.changes)])
 
 
-GREETING = """\
-Hi! Ask me about LLM leaderboards, for example `top 10` or `rank of qwen2.5 72b`. `help` shows more."""
+def _greeting(answer: Answer, lang: str) -> str:
+    return t(lang, "greeting.text")
 
 
-def _greeting(answer: Answer) -> str:
-    return GREETING
-
-
-def _orgs(answer: Answer) -> str:
-    lines = [f"{answer.title} on {source_line(answer)}:"]
+def _orgs(answer: Answer, lang: str) -> str:
+    lines = [t(lang, "top.header", title=answer.title, source=source_line(answer, lang))]
     lines += [
         f"  {o.organization}{f' ({o.country})' if o.country else ''}: {o.count} · best #{o.best_rank} {o.model}"
         for o in answer.orgs
@@ -350,19 +343,19 @@ def _orgs(answer: Answer) -> str:
     return "\n".join([*answer.notes, *lines])
 
 
-def _top(answer: Answer) -> str:
+def _top(answer: Answer, lang: str) -> str:
     if not answer.entries:
-        return "\n".join([*answer.notes, f"No model on {source_line(answer)} matches that."])
-    lines = [f"{answer.title} on {source_line(answer)}:"]
+        return "\n".join([*answer.notes, t(lang, "top.none", source=source_line(answer, lang))])
+    lines = [t(lang, "top.header", title=answer.title, source=source_line(answer, lang))]
     lines += ["  " + entry_line(answer, e) for e in answer.entries]
     if answer.footnote:
         lines.append(f"  ({answer.footnote})")
     if answer.total and answer.total > len(answer.entries):
-        lines.append(f"  ({answer.total} match in all)")
+        lines.append(t(lang, "top.total", total=answer.total))
     return "\n".join([*answer.notes, *lines])
 
 
-RENDERERS: dict[Kind, Callable[[Answer], str]] = {
+RENDERERS: dict[Kind, Callable[[Answer, str], str]] = {
     Kind.ERROR: _error,
     Kind.HELP: _help,
     Kind.BOARDS: _boards,
@@ -380,13 +373,14 @@ RENDERERS: dict[Kind, Callable[[Answer], str]] = {
 }
 
 
-def render_body(answer: Answer) -> str:
+def render_body(answer: Answer, lang: str = DEFAULT) -> str:
     """The answer's own text, without the closing sentence on freshness (embeds put that in their footer)."""
-    return RENDERERS[answer.kind](answer)
+    return RENDERERS[answer.kind](answer, lang)
 
 
-def render_text(answer: Answer) -> str:
-    text = render_body(answer)
+def render_text(answer: Answer, lang: str = DEFAULT) -> str:
+    """The answer in `lang` (its fixed words: see `core/messages`; model and board names, scores as they are)."""
+    text = render_body(answer, lang)
     return f"{text}\n{answer.freshness}" if answer.freshness else text
 
 

@@ -1,0 +1,102 @@
+"""The languages Leaderbot answers in: one message catalogue per language (`messages/<lang>.toml`, data, not code),
+numbers and dates formatted for the language through babel, and the Discord locale each language serves.
+
+English is the default and the reference: every other catalogue has exactly its keys and placeholders (a test
+checks it). A key a renderer asks for that a catalogue lacks is a bug, not a fallback: it fails loudly.
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+import tomllib
+from datetime import date
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+MESSAGES = Path(__file__).with_name("messages")
+DEFAULT = "en"
+# Our language -> babel's locale for it.
+LANGUAGES: dict[str, str] = {"en": "en_US", "th": "th_TH", "zh-CN": "zh_Hans_CN", "ja": "ja_JP", "es-ES": "es_ES"}
+# Discord locales (https://discord.com/developers/docs/reference#locales) -> the language that serves them.
+DISCORD_LOCALES: dict[str, str] = {
+    "en-US": "en", "en-GB": "en", "th": "th", "zh-CN": "zh-CN", "zh-TW": "zh-CN", "ja": "ja",
+    "es-ES": "es-ES", "es-419": "es-ES",
+}  # fmt: skip
+
+
+class UnknownLanguage(ValueError):
+    """A language Leaderbot has no catalogue for; the message lists the ones it has."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__(f"unknown language {language!r}; languages: {', '.join(LANGUAGES)}")
+
+
+def language(name: str | None) -> str:
+    """A language as typed or as Discord sends it (`zh-CN`, `zh-cn`, `es-419`, `th`, `es`), or the default for
+    None."""
+    if not name:
+        return DEFAULT
+    folded = name.casefold()
+    for ours in LANGUAGES:
+        if folded in (ours.casefold(), ours.split("-")[0].casefold()):
+            return ours
+    for locale, ours in DISCORD_LOCALES.items():
+        if folded == locale.casefold():
+            return ours
+    raise UnknownLanguage(name)
+
+
+def for_discord(locale: object) -> str:
+    """The language for a Discord locale (an interaction's `locale`, a guild's preferred one): English when
+    Leaderbot does not speak it."""
+    return DISCORD_LOCALES.get(str(locale), DEFAULT)
+
+
+@functools.cache
+def catalogue(lang: str) -> dict[str, str]:
+    """Key -> message, flattened from the TOML tables (`[rank] line = ...` is `rank.line`)."""
+    if lang not in LANGUAGES:
+        raise UnknownLanguage(lang)
+    data = tomllib.loads((MESSAGES / f"{lang}.toml").read_text(encoding="utf-8"))
+    flat: dict[str, str] = {}
+
+    def walk(prefix: str, table: dict[str, object]) -> None:
+        for key, value in table.items():
+            if isinstance(value, dict):
+                walk(f"{prefix}{key}.", value)
+            else:
+                flat[f"{prefix}{key}"] = str(value)
+
+    walk("", data)
+    return flat
+
+
+def placeholders(message: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(message) if field}
+
+
+def t(lang: str, key: str, **params: object) -> str:
+    """The message `key` in `lang`, its placeholders filled."""
+    return catalogue(lang)[key].format(**params)
+
+
+def number(lang: str, value: float, decimals: int = 0) -> str:
+    """A number as the language writes it (1,234.5 / 1.234,5 / 1 234,5)."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=LANGUAGES[lang])
+
+
+def day(lang: str, iso: str) -> str:
+    """A date as the language writes it (2026年12月1日, 1 ธ.ค. 2026); English keeps the boards' own ISO dates."""
+    if lang == DEFAULT:
+        return iso
+    return format_date(date.fromisoformat(iso), format="medium", locale=LANGUAGES[lang])
+
+
+def name_of(lang: str) -> str:
+    """The language's own name for itself (ไทย, 中文, 日本語, español)."""
+    return Locale.parse(LANGUAGES[lang]).get_display_name(LANGUAGES[lang]) or lang
