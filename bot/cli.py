@@ -34,14 +34,22 @@ class UsageError(Exception):
     """A mistake on the command line, reported as one line and exit status 2."""
 
 
-def configure_logging(level: str, *, bot: bool) -> None:
-    """The bot logs with timestamps at LEADERBOT_LOG_LEVEL; a command at a terminal says only what went wrong, as
-    sentences, unless asked to be verbose (retries and the like are INFO)."""
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO) if bot else max(logging.WARNING, _level(level)),
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s" if bot else "leaderbot: %(message)s",
-        stream=sys.stderr,
-    )
+def configure_logging(level: str, *, bot: bool, verbose: bool = False) -> None:
+    """The bot (`run` with a token) logs with timestamps at LEADERBOT_LOG_LEVEL, for a service's journal. Every
+    other command talks to a person: plain sentences on stderr, without timestamps, and only what went wrong
+    unless asked to be verbose (retries, timings and the like are INFO)."""
+    if bot:
+        logging.basicConfig(
+            level=logging.DEBUG if verbose else _level(level),
+            format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+            stream=sys.stderr,
+        )
+    else:
+        logging.basicConfig(
+            level=logging.DEBUG if verbose else max(logging.WARNING, _level(level)),
+            format="leaderbot: %(message)s",
+            stream=sys.stderr,
+        )
     logging.getLogger("discord.http").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
@@ -380,6 +388,14 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # Ctrl-C anywhere (opening the store, a long import): stop without a traceback
+        print(file=sys.stderr)
+        return 130
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = parser().parse_args(argv)
     try:
         settings = load_settings()
@@ -389,7 +405,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"leaderbot: {exc}", file=sys.stderr)
         return 2
     command = args.command or "run"
-    configure_logging("DEBUG" if args.verbose else settings.log_level, bot=command == "run" or args.verbose)
+    runs_bot = command == "run" and bool(settings.discord_token)
+    configure_logging(settings.log_level, bot=runs_bot, verbose=args.verbose)
+    if not args.no_seed and not _has_store(settings.db_path):
+        print(
+            f"Creating the store at {settings.db_path} from the bundled boards (once, a few seconds) ...",
+            file=sys.stderr,
+        )
     try:
         store = ingest.open_store(settings.db_path, seed_if_empty=not args.no_seed)
     except (SourceError, OSError, RuntimeError, sqlite3.DatabaseError) as exc:
@@ -404,10 +426,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"leaderbot: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        return 130
     except BrokenPipeError:  # `leaderbot boards | head`: the reader left, which is fine
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's final flush quiet
         return 0
     finally:
         store.close()
+
+
+def _has_store(path: Path) -> bool:
+    """Whether a store file with something in it is there already (a new one is seeded, which takes a moment)."""
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
