@@ -15,7 +15,9 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
+from db import backup
 from db.keys import model_key
+from db.schema import LATEST
 from db.store import Snapshot, Store, StoreError
 
 from . import ingest, refresh
@@ -142,6 +144,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--category")
     s.add_argument("--json", action="store_true", help="one JSON object per model")
     s.add_argument("--png", type=Path, help="also draw the chart into this PNG file")
+
+    s = sub.add_parser("backup", help="copy the store to a file, safely while the bot runs (SQLite's backup API)")
+    s.add_argument("path", type=Path, metavar="PATH", help="the backup file to write (replaced if it exists)")
+
+    s = sub.add_parser("restore", help="replace the store with a backup (stop the bot first)")
+    s.add_argument("path", type=Path, metavar="PATH", help="a file written by `leaderbot backup`")
 
     sub.add_parser("console", help="an interactive prompt answering questions from the local store")
     sub.add_parser("run", help="run the Discord bot (DISCORD_TOKEN), or the console without a token")
@@ -370,6 +378,32 @@ def _cmd_orgs(store: Store, args: argparse.Namespace, settings: Settings) -> int
     return 0
 
 
+def _cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    written = backup.backup(settings.db_path, args.path)
+    print(
+        f"Backed up the store at {settings.db_path} to {written.path}: {written.snapshots:,} snapshot(s),"
+        f" {written.subscriptions:,} subscription(s), {written.size / 1e6:.1f} MB."
+    )
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    restored = backup.restore(args.path, settings.db_path)
+    later = (
+        ""
+        if restored.schema_version == LATEST
+        else f"; its schema (version {restored.schema_version}) is brought up to date when the store is next opened"
+    )
+    print(
+        f"Restored {args.path} into the store at {settings.db_path}: {restored.snapshots:,} snapshot(s),"
+        f" {restored.subscriptions:,} subscription(s){later}. Start the bot again to answer from it."
+    )
+    return 0
+
+
+# Commands on the store's file itself: run before it is opened (and so never seeded or migrated first).
+FILE_COMMANDS = {"backup": _cmd_backup, "restore": _cmd_restore}
+
 COMMANDS = {
     "ingest": _cmd_ingest,
     "refresh": _cmd_refresh,
@@ -407,6 +441,12 @@ def _main(argv: Sequence[str] | None) -> int:
     command = args.command or "run"
     runs_bot = command == "run" and bool(settings.discord_token)
     configure_logging(settings.log_level, bot=runs_bot, verbose=args.verbose)
+    if command in FILE_COMMANDS:
+        try:
+            return FILE_COMMANDS[command](args, settings)
+        except StoreError as exc:
+            print(f"leaderbot: {exc}", file=sys.stderr)
+            return 1
     if not args.no_seed and not _has_store(settings.db_path):
         print(
             f"Creating the store at {settings.db_path} from the bundled boards (once, a few seconds) ...",
