@@ -10,6 +10,7 @@ Archived boards have no job. Jobs never overlap (max_instances=1), a missed run 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -35,11 +36,14 @@ async def refresh_dataset(bot: LeaderBot, dataset: str) -> None:
 async def refresh_and_announce(bot: LeaderBot, boards: Sequence[str], *, discover: bool = False) -> None:
     """One run: fetch, store what is new, announce each board that changed. An upstream failure stores and
     announces nothing for that board; one board failing never stops the others."""
+    started = time.perf_counter()
     try:
         reports = await refresh(bot.store, boards, bot.settings, discover=discover)
     except Exception:  # a locked or full database: log it and keep the schedule alive for the next run
         log.exception("refresh of %s failed unexpectedly; nothing announced", ", ".join(boards))
+        bot.metrics.refreshed(boards, None, time.perf_counter() - started)
         return
+    bot.metrics.refreshed(boards, reports, time.perf_counter() - started)
     changed = []
     for report in reports:
         if report.outcome == "failed":

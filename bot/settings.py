@@ -49,6 +49,9 @@ class Settings:
     http_concurrency: int = 4
     http_retries: int = 4
     log_level: str = "INFO"
+    # the health and metrics listener (/healthz, /metrics): off unless a port is set; 0 picks a free port
+    http_port: int | None = None
+    http_host: str = "127.0.0.1"
 
     def __post_init__(self) -> None:
         if self.default_board not in board_ids():
@@ -62,6 +65,8 @@ class Settings:
             )
         if self.max_download_mb < 1:
             raise SettingsError("LEADERBOT_MAX_DOWNLOAD_MB must be at least 1")
+        if self.http_port is not None and not 0 <= self.http_port <= 65535:
+            raise SettingsError("LEADERBOT_HTTP_PORT must be a port number, 1 to 65535 (or empty: no listener)")
         if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise SettingsError("LEADERBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
 
@@ -95,6 +100,8 @@ ENV_NAMES = {
     "LEADERBOT_HTTP_CONCURRENCY": "http_concurrency",
     "LEADERBOT_HTTP_RETRIES": "http_retries",
     "LEADERBOT_LOG_LEVEL": "log_level",
+    "LEADERBOT_HTTP_PORT": "http_port",
+    "LEADERBOT_HTTP_HOST": "http_host",
 }
 
 

@@ -7,6 +7,7 @@ import contextlib
 import gc
 import logging
 import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,8 @@ from ..profiles import PROFILES, profile
 from ..settings import Settings
 from .context import LeaderContext
 from .fair_use import FairUse
+from .health import HealthServer
+from .metrics import BotMetrics, LiveState
 from .notify import Notifier
 
 log = logging.getLogger(__name__)
@@ -66,6 +69,8 @@ class LeaderBot(commands.Bot):
         )
         self.notifier = Notifier(self)
         self.fair_use = FairUse()
+        self.metrics = BotMetrics(self.live_state)
+        self.health_server = HealthServer(self) if settings.http_port is not None else None
         self.wants_scheduler = scheduler
         self.scheduler: AsyncIOScheduler | None = None
         self._owns_store = owns_store
@@ -73,10 +78,29 @@ class LeaderBot(commands.Bot):
     async def get_context(  # type: ignore[override]
         self, origin: discord.Message | discord.Interaction, /, *, cls: type[commands.Context[Any]] = LeaderContext
     ) -> Any:
-        """Every command gets a `LeaderContext`, hybrid commands invoked as slash commands too."""
-        return await super().get_context(origin, cls=cls)
+        """Every command gets a `LeaderContext`, hybrid commands invoked as slash commands too; it notes when the
+        question arrived, for the answer latency in /metrics."""
+        ctx = await super().get_context(origin, cls=cls)
+        ctx.started = time.perf_counter()
+        return ctx
+
+    def live_state(self) -> LiveState:
+        """The gateway per shard, the servers, the subscriptions and each live board's last fetch, as now."""
+        if isinstance(self, commands.AutoShardedBot):
+            gateway = {shard_id: (not info.is_closed(), info.latency) for shard_id, info in self.shards.items()}
+        else:
+            ws = self.ws
+            gateway = {self.shard_id or 0: (ws is not None and ws.open and not self.is_closed(), self.latency)}
+        counts = {"enabled": 0, "disabled": 0}
+        for subscription in self.store.subscriptions():
+            counts["enabled" if subscription.enabled else "disabled"] += 1
+        checked = self.store.checked_at()
+        refreshed = {board: checked.get(board) for board, p in PROFILES.items() if not p.archived}
+        return LiveState(self.shard_count or 1, gateway, len(self.guilds), counts, refreshed)
 
     async def setup_hook(self) -> None:
+        if self.health_server is not None:  # first: a health check can tell "starting" from "not there"
+            await self.health_server.start(self.settings.http_host, self.settings.http_port or 0)
         self.add_check(self.fair_use.check)
         for cog in COGS:
             await self.load_extension(cog)
@@ -130,6 +154,8 @@ class LeaderBot(commands.Bot):
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None
+        if self.health_server is not None:
+            await self.health_server.stop()
         await super().close()
         if self._owns_store:
             self.store.close()

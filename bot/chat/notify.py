@@ -93,6 +93,7 @@ class Notifier:
                 report.failed += 1
         if report.sent or report.disabled or report.failed or report.recovered or report.deferred:
             log.info("announced %s: %s", board, report)
+        self.bot.metrics.announced(report)
         return report
 
     async def _announce_one(
