@@ -45,7 +45,15 @@ STORE_WAIT_S = 2.0
 
 
 class LeaderBot(commands.Bot):
-    def __init__(self, store: Store, settings: Settings, *, scheduler: bool = False, owns_store: bool = False) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        scheduler: bool = False,
+        owns_store: bool = False,
+        **options: Any,
+    ) -> None:
         intents = discord.Intents.default()
         intents.members = False
         intents.presences = False
@@ -60,6 +68,7 @@ class LeaderBot(commands.Bot):
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
             case_insensitive=True,
+            **options,
         )
         self.store = store
         store.write_wait_s = STORE_WAIT_S  # never hold the event loop long for another process's write lock
@@ -71,6 +80,7 @@ class LeaderBot(commands.Bot):
         self.fair_use = FairUse()
         self.metrics = BotMetrics(self.live_state)
         self.health_server = HealthServer(self) if settings.http_port is not None else None
+        self.announced_upto: dict[str, int] = {}  # live board -> newest accepted snapshot announced (see jobs)
         self.wants_scheduler = scheduler
         self.scheduler: AsyncIOScheduler | None = None
         self._owns_store = owns_store
@@ -162,6 +172,17 @@ class LeaderBot(commands.Bot):
         gc.unfreeze()  # hand what warm() froze back to the collector: the bot's own cycles must be freeable
 
 
+class ShardedLeaderBot(LeaderBot, commands.AutoShardedBot):
+    """The bot over discord.py's AutoShardedBot: `SHARD_COUNT` shards, of which this process runs `SHARD_IDS`
+    (one gateway connection each, one event loop for all). Everything else is `LeaderBot`'s; the notifier posts
+    only the digests of this process's shards (`Settings.owns_guild`)."""
+
+    def __init__(self, store: Store, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(
+            store, settings, shard_count=settings.shard_count, shard_ids=list(settings.own_shards), **kwargs
+        )
+
+
 def build_bot(settings: Settings | str | Path, *, scheduler: bool = False, **overrides: Any) -> LeaderBot:
     """The one way to make the bot, for the CLI, the tests and anyone embedding it: from `Settings`, or from a
     store path plus overrides as the short form (`build_bot("x.db", prefix_commands=False)`). Opens (and seeds,
@@ -169,7 +190,8 @@ def build_bot(settings: Settings | str | Path, *, scheduler: bool = False, **ove
     values = settings if isinstance(settings, Settings) else Settings(db_path=Path(settings))
     values = values.with_overrides(**overrides)
     store = open_store(values.db_path)
-    return LeaderBot(store, values, scheduler=scheduler, owns_store=True)
+    kind = LeaderBot if values.shard_count is None else ShardedLeaderBot
+    return kind(store, values, scheduler=scheduler, owns_store=True)
 
 
 def failure_message(exc: BaseException) -> str | None:

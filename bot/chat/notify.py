@@ -77,13 +77,16 @@ class Notifier:
         return ChangeSet(subscription.board, subscription.category, None, as_of, subscription.top_n)
 
     async def announce(self, board: str) -> AnnounceReport:
-        """Tell every enabled subscription of `board` about its new snapshot. One channel at a time (discord.py
-        keeps within the rate limits); one channel failing, for any reason, never stops the others."""
+        """Tell every enabled subscription of `board` on this process's shards about its new snapshot. One channel
+        at a time (discord.py keeps within the rate limits); one channel failing, for any reason, never stops the
+        others."""
         report = AnnounceReport()
         memo: dict[tuple[int, ...], ChangeSet] = {}
         for subscription_id, (snapshot_id, message_id) in list(self._owed.items()):
             self._book(subscription_id, snapshot_id, message_id, report)
         for subscription in self.bot.store.subscriptions(board=board, enabled=1):
+            if not self.bot.settings.owns_guild(subscription.guild_id):
+                continue  # another process's shard: it posts this one, from the same store
             if subscription.id in self._owed:
                 continue  # sent already; only its bookkeeping waits for the store
             try:

@@ -127,3 +127,17 @@ async def test_each_bot_counts_for_itself(simcord_env, db_path: Path) -> None:
 async def test_no_listener_unless_a_port_is_set(simcord_env) -> None:
     assert simcord_env.bot.settings.http_port is None
     assert simcord_env.bot.health_server is None
+
+
+@pytest.mark.bot_settings(http_port=0, shard_count=4, shard_ids=(1, 3))
+async def test_a_sharded_bot_reports_each_of_its_shards(simcord_env) -> None:
+    status, _, body = await get(simcord_env.bot, "/healthz")
+    assert status == 200
+    assert set(json.loads(body)["gateway"]["shards"]) == {"1", "3"}
+    got = samples((await get(simcord_env.bot, "/metrics"))[2])
+    assert got["leaderbot_shards", (("of", "process"),)] == 2
+    assert got["leaderbot_shards", (("of", "bot"),)] == 4
+    assert {labels for name, labels in got if name == "leaderbot_gateway_connected"} == {
+        (("shard", "1"),),
+        (("shard", "3"),),
+    }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hub_server import HubServer
 
 from bot.ingest import ingest_rows
-from bot.jobs import jobs, refresh_and_announce, refresh_dataset, start_scheduler
+from bot.jobs import STORE_LOOK_SECONDS, announce_stored, jobs, refresh_and_announce, refresh_dataset, start_scheduler
 from bot.profiles import live_boards
 from tests.chat.test_alerts import digests, next_board, world
 from tests.parquet_files import bradley_terry_schema, parquet_bytes
@@ -63,13 +63,25 @@ async def test_an_upstream_failure_stores_and_announces_nothing(simcord_env, cap
 async def test_the_schedule_polls_each_dataset_once_without_overlap_or_backlog(simcord_env):
     scheduler = start_scheduler(simcord_env.bot)
     try:
-        [job] = scheduler.get_jobs()  # every live board is in one dataset: one request tells about all of them
+        # every live board is in one dataset: one request tells about all of them
+        [job] = [j for j in scheduler.get_jobs() if j.id.startswith("refresh:")]
         assert job.id == f"refresh:{DATASET}"
         assert job.func is refresh_dataset and job.args[1] == DATASET
         assert jobs()[DATASET] == live_boards()  # the archived Open LLM board is never polled
         assert job.trigger.interval.total_seconds() == simcord_env.bot.settings.refresh_minutes * 60
         assert job.trigger.jitter == 60
         assert job.max_instances == 1 and job.coalesce and job.misfire_grace_time == 60
+        [look] = [j for j in scheduler.get_jobs() if not j.id.startswith("refresh:")]
+        assert look.func is announce_stored and look.trigger.interval.total_seconds() == STORE_LOOK_SECONDS
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+async def test_a_process_that_is_not_the_refresher_only_looks_at_the_store(simcord_env):
+    simcord_env.bot.settings = simcord_env.bot.settings.with_overrides(refresher=False)
+    scheduler = start_scheduler(simcord_env.bot)
+    try:
+        assert [j.id for j in scheduler.get_jobs()] == ["announce-stored"]
     finally:
         scheduler.shutdown(wait=False)
 
