@@ -1,7 +1,8 @@
 # Leaderbot as a container: the bot, its store on the volume /data, the health endpoint on port 8080.
 #
 #   docker build -t leaderbot .
-#   docker run -d --name leaderbot --env-file .env -v leaderbot-data:/data -p 127.0.0.1:8080:8080 leaderbot
+#   docker run -d --name leaderbot --env-file .env -e LEADERBOT_DB=/data/leaderbot.db \
+#       -v leaderbot-data:/data -p 127.0.0.1:8080:8080 leaderbot
 #
 # Any Debian-based image with python3 (3.11+) and its venv module builds it: PYTHON_IMAGE names another base.
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm

@@ -118,3 +118,9 @@ def test_shards_are_read_checked_and_own_their_servers_by_discords_rule() -> Non
     ):
         with pytest.raises(SettingsError, match=says):
             load_settings(None, environ=environ)
+
+
+def test_every_variable_is_documented_in_the_example_env_file() -> None:
+    example = (Path(__file__).resolve().parent.parent / ".env.example").read_text(encoding="utf-8")
+    documented = {line.lstrip("#").split("=", 1)[0].strip() for line in example.splitlines() if "=" in line}
+    assert set(ENV_NAMES) <= documented, set(ENV_NAMES) - documented
