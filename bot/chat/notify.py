@@ -12,6 +12,7 @@ Bookkeeping from the event loop waits only briefly for the lock; what it cannot 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -51,6 +52,9 @@ class Notifier:
     def __init__(self, bot: LeaderBot) -> None:
         self.bot = bot
         self._owed: dict[int, tuple[int, int | None]] = {}  # subscription -> (snapshot, message) not yet recorded
+        # One announcement at a time: the refresh job and the look at the store may both announce a board, and
+        # two runs over one subscription would each send before either recorded the delivery.
+        self._announcing = asyncio.Lock()
 
     def changes_for(
         self, subscription: Subscription, memo: dict[tuple[int, ...], ChangeSet] | None = None
@@ -80,6 +84,10 @@ class Notifier:
         """Tell every enabled subscription of `board` on this process's shards about its new snapshot. One channel
         at a time (discord.py keeps within the rate limits); one channel failing, for any reason, never stops the
         others."""
+        async with self._announcing:
+            return await self._announce(board)
+
+    async def _announce(self, board: str) -> AnnounceReport:
         report = AnnounceReport()
         memo: dict[tuple[int, ...], ChangeSet] = {}
         for subscription_id, (snapshot_id, message_id) in list(self._owed.items()):

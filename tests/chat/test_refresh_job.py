@@ -3,6 +3,8 @@ one digest on SimCord; an upstream failure stores and announces nothing. And the
 
 from __future__ import annotations
 
+import asyncio
+
 from hub_server import HubServer
 
 from bot.ingest import ingest_rows
@@ -115,3 +117,22 @@ async def test_building_a_large_board_after_a_refresh_leaves_the_loop_free(db_pa
     assert bot.answerer.ask("top 3").as_of == "2025-01-06"
     assert threaded < took * 1000 / 3 and threaded < blocking / 3, (threaded, blocking, took)
     store.close()
+
+
+async def test_the_refresh_and_the_store_look_at_once_send_one_digest(simcord_env):
+    """Both jobs start 30 s after the bot: two announcements of one board may overlap on the loop."""
+    env = simcord_env
+    _, news, alice, _ = world(env)
+    await alice.send(news, "!subscribe arena-raw")
+    ingest_rows(env.bot.store, "arena-raw", next_board("2025-01-07", new_leader="DeepSeek-V3"), origin="refresh")
+    post = env.bot.notifier.post
+
+    async def slow_post(*args, **kwargs):  # type: ignore[no-untyped-def]
+        for _ in range(200):  # a send that takes a while: Discord's round trip
+            await asyncio.sleep(0)
+        return await post(*args, **kwargs)
+
+    env.bot.notifier.post = slow_post
+    await asyncio.gather(env.bot.notifier.announce("arena-raw"), announce_stored(env.bot))
+    await env.settle()
+    assert len(digests(news, env.bot.user.id)) == 1
