@@ -63,13 +63,26 @@ def install(what: str, command: list[str]) -> None:
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as pip:
         for line in pip.stdout or ():
             output.append(line)
-            if line.startswith("Collecting "):  # "Collecting aiohttp==3.14.5 (from -r ...)"
-                say(f"  {line.split()[1].replace('==', ' ')}")
+            package = _package(line)
+            if package is not None:
+                say(f"  {package}")
     if pip.returncode != 0:
         sys.stderr.write("".join(output))
         reach = any("NewConnectionError" in line or "No matching distribution" in line for line in output)
         hint = " PyPI could not be reached: check the network (or PIP_INDEX_URL) and try again." if reach else ""
         sys.exit(f"Installing {what} failed.{hint}")
+
+
+def _package(line: str) -> str | None:
+    """The package a line of pip's starts on: `Collecting aiohttp==3.14.5 (from -r ...)` from an index, or
+    `Processing /wheels/aiohttp-3.14.5-cp311-....whl (from -r ...)` from a local wheel; None for other lines."""
+    words = line.split()
+    if len(words) > 1 and words[0] == "Collecting":
+        return words[1].replace("==", " ")
+    if len(words) > 1 and words[0] == "Processing" and words[1].endswith(".whl"):
+        name, version = Path(words[1]).name.split("-")[:2]
+        return f"{name} {version}"
+    return None
 
 
 def call_quietly(command: list[str]) -> int:

@@ -19,7 +19,8 @@ ROOT = Path(tasks.__file__).resolve().parent
 
 def test_an_install_step_names_each_package_as_pip_starts_on_it(capsys: pytest.CaptureFixture[str]) -> None:
     pip = "print('Collecting aiohttp==3.14.5 (from -r requirements.lock (line 3))'); print('  Downloading x'); " \
-        "print('Collecting yarl==1.25.1')"  # fmt: skip
+        "print('Processing /wheels/yarl-1.25.1-cp311-cp311-manylinux_2_28_x86_64.whl (from -r x (line 9))'); " \
+        "print('Processing /src/leaderbot (from x)'); print('Successfully installed aiohttp-3.14.5')"  # fmt: skip
     tasks.install("packages", [sys.executable, "-c", pip])
     assert capsys.readouterr().err == "  aiohttp 3.14.5\n  yarl 1.25.1\n"
 
