@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Set-up and the two everyday commands, needing nothing but Python 3.11+:
+"""Set-up and the two everyday commands, needing nothing but Python 3.11+ and access to PyPI:
 
     python3 tasks.py run [LEADERBOT ARGS...]   the bot with DISCORD_TOKEN, else the console on bundled data
     python3 tasks.py test [PYTEST ARGS...]     lint, then the whole test suite
@@ -14,6 +14,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -38,17 +39,64 @@ def ensure_env(kind: str) -> None:
     wanted = _fingerprint(kind)
     if stamp.is_file() and stamp.read_text() == wanted and PYTHON.exists():
         return
+    started = time.monotonic()
     if not PYTHON.exists():
-        print("creating .venv ...", file=sys.stderr)
+        say("Creating .venv (once) ...")
         venv.EnvBuilder(with_pip=True).create(VENV)
-    print(f"installing pinned dependencies for '{kind}' (once) ...", file=sys.stderr)
-    pip = [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    for step in ([*pip, "-r", str(ROOT / LOCKS[kind][-1])], [*pip, "--no-deps", "-e", str(ROOT)]):
-        done = subprocess.run(step, check=False, capture_output=True, text=True)
-        if done.returncode != 0:  # show pip's own words only when something went wrong
-            sys.stderr.write(done.stdout + done.stderr)
-            sys.exit(f"installing failed: {' '.join(step[3:])}")
+    lock = LOCKS[kind][-1]
+    say(f"Installing the pinned dependencies for '{kind}' from {lock} (once; this needs access to PyPI) ...")
+    pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off"]
+    install(f"packages of {lock}", [*pip, "-r", str(ROOT / lock)])
+    install("Leaderbot itself", [*pip, "--no-deps", "-e", str(ROOT)])
     stamp.write_text(wanted)
+    say(f"Ready in {time.monotonic() - started:.0f} s.")
+
+
+def say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def install(what: str, command: list[str]) -> None:
+    """Run one pip step, telling each package as pip starts on it, so a first install that takes a minute is
+    never silent; pip's full output is shown only when the step fails (with a hint when PyPI is out of reach)."""
+    output: list[str] = []
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as pip:
+        for line in pip.stdout or ():
+            output.append(line)
+            package = _package(line)
+            if package is not None:
+                say(f"  {package}")
+    if pip.returncode != 0:
+        sys.stderr.write("".join(output))
+        reach = any("NewConnectionError" in line or "No matching distribution" in line for line in output)
+        hint = " PyPI could not be reached: check the network (or PIP_INDEX_URL) and try again." if reach else ""
+        sys.exit(f"Installing {what} failed.{hint}")
+
+
+def _package(line: str) -> str | None:
+    """The package a line of pip's starts on: `Collecting aiohttp==3.14.5 (from -r ...)` from an index, or
+    `Processing /wheels/aiohttp-3.14.5-cp311-....whl (from -r ...)` from a local wheel; None for other lines."""
+    words = line.split()
+    if len(words) > 1 and words[0] == "Collecting":
+        return words[1].replace("==", " ")
+    if len(words) > 1 and words[0] == "Processing" and words[1].endswith(".whl"):
+        name, version = Path(words[1]).name.split("-")[:2]
+        return f"{name} {version}"
+    return None
+
+
+def call_quietly(command: list[str]) -> int:
+    """Run a child to its end and return its status. Ctrl-C reaches the child through the terminal (it is in our
+    process group) and the child decides how to stop; this process goes on waiting for it, so it never prints a
+    traceback of its own. A child killed by a signal gives the shell's status for it (128 + the signal)."""
+    child = subprocess.Popen(command)
+    while True:
+        try:
+            status = child.wait()
+            break
+        except KeyboardInterrupt:
+            continue
+    return 128 - status if status < 0 else status
 
 
 def main(argv: list[str]) -> int:
@@ -59,13 +107,16 @@ def main(argv: list[str]) -> int:
     ensure_env(kind)
     os.chdir(ROOT)
     if kind == "run":
-        return subprocess.call([str(PYTHON), "-m", "bot", *(rest or ["run"])])
+        return call_quietly([str(PYTHON), "-m", "bot", *(rest or ["run"])])
     for check in (["ruff", "check", "."], ["ruff", "format", "--check", "."]):
         if subprocess.call([str(PYTHON), "-m", *check]) != 0:
             print("lint failed: `.venv/bin/ruff check --fix . && .venv/bin/ruff format .` fixes most of it")
             return 1
-    return subprocess.call([str(PYTHON), "-m", "pytest", *rest])
+    return call_quietly([str(PYTHON), "-m", "pytest", *rest])
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:  # during the install: stop without a traceback
+        sys.exit(130)

@@ -15,7 +15,9 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
+from db import backup
 from db.keys import model_key
+from db.schema import LATEST
 from db.store import Snapshot, Store, StoreError
 
 from . import ingest, refresh
@@ -35,14 +37,22 @@ class UsageError(Exception):
     """A mistake on the command line, reported as one line and exit status 2."""
 
 
-def configure_logging(level: str, *, bot: bool) -> None:
-    """The bot logs with timestamps at LEADERBOT_LOG_LEVEL; a command at a terminal says only what went wrong, as
-    sentences, unless asked to be verbose (retries and the like are INFO)."""
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO) if bot else max(logging.WARNING, _level(level)),
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s" if bot else "leaderbot: %(message)s",
-        stream=sys.stderr,
-    )
+def configure_logging(level: str, *, bot: bool, verbose: bool = False) -> None:
+    """The bot (`run` with a token) logs with timestamps at LEADERBOT_LOG_LEVEL, for a service's journal. Every
+    other command talks to a person: plain sentences on stderr, without timestamps, and only what went wrong
+    unless asked to be verbose (retries, timings and the like are INFO)."""
+    if bot:
+        logging.basicConfig(
+            level=logging.DEBUG if verbose else _level(level),
+            format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+            stream=sys.stderr,
+        )
+    else:
+        logging.basicConfig(
+            level=logging.DEBUG if verbose else max(logging.WARNING, _level(level)),
+            format="leaderbot: %(message)s",
+            stream=sys.stderr,
+        )
     logging.getLogger("discord.http").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
@@ -135,6 +145,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--category")
     s.add_argument("--json", action="store_true", help="one JSON object per model")
     s.add_argument("--png", type=Path, help="also draw the chart into this PNG file")
+
+    s = sub.add_parser("backup", help="copy the store to a file, safely while the bot runs (SQLite's backup API)")
+    s.add_argument("path", type=Path, metavar="PATH", help="the backup file to write (replaced if it exists)")
+
+    s = sub.add_parser("restore", help="replace the store with a backup (stop the bot first)")
+    s.add_argument("path", type=Path, metavar="PATH", help="a file written by `leaderbot backup`")
 
     sub.add_parser("console", help="an interactive prompt answering questions from the local store")
     sub.add_parser("run", help="run the Discord bot (DISCORD_TOKEN), or the console without a token")
@@ -365,6 +381,32 @@ def _cmd_orgs(store: Store, args: argparse.Namespace, settings: Settings) -> int
     return 0
 
 
+def _cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    written = backup.backup(settings.db_path, args.path)
+    print(
+        f"Backed up the store at {settings.db_path} to {written.path}: {written.snapshots:,} snapshot(s),"
+        f" {written.subscriptions:,} subscription(s), {written.size / 1e6:.1f} MB."
+    )
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    restored = backup.restore(args.path, settings.db_path)
+    later = (
+        ""
+        if restored.schema_version == LATEST
+        else f"; its schema (version {restored.schema_version}) is brought up to date when the store is next opened"
+    )
+    print(
+        f"Restored {args.path} into the store at {settings.db_path}: {restored.snapshots:,} snapshot(s),"
+        f" {restored.subscriptions:,} subscription(s){later}. Start the bot again to answer from it."
+    )
+    return 0
+
+
+# Commands on the store's file itself: run before it is opened (and so never seeded or migrated first).
+FILE_COMMANDS = {"backup": _cmd_backup, "restore": _cmd_restore}
+
 COMMANDS = {
     "ingest": _cmd_ingest,
     "refresh": _cmd_refresh,
@@ -383,6 +425,14 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # Ctrl-C anywhere (opening the store, a long import): stop without a traceback
+        print(file=sys.stderr)
+        return 130
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = parser().parse_args(argv)
     try:
         settings = load_settings()
@@ -392,7 +442,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"leaderbot: {exc}", file=sys.stderr)
         return 2
     command = args.command or "run"
-    configure_logging("DEBUG" if args.verbose else settings.log_level, bot=command == "run" or args.verbose)
+    runs_bot = command == "run" and bool(settings.discord_token)
+    configure_logging(settings.log_level, bot=runs_bot, verbose=args.verbose)
+    if command in FILE_COMMANDS:
+        try:
+            return FILE_COMMANDS[command](args, settings)
+        except StoreError as exc:
+            print(f"leaderbot: {exc}", file=sys.stderr)
+            return 1
+    if not args.no_seed and not _has_store(settings.db_path):
+        print(
+            f"Creating the store at {settings.db_path} from the bundled boards (once, a few seconds) ...",
+            file=sys.stderr,
+        )
     try:
         store = ingest.open_store(settings.db_path, seed_if_empty=not args.no_seed)
     except (SourceError, OSError, RuntimeError, sqlite3.DatabaseError) as exc:
@@ -407,10 +469,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"leaderbot: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        return 130
     except BrokenPipeError:  # `leaderbot boards | head`: the reader left, which is fine
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's final flush quiet
         return 0
     finally:
         store.close()
+
+
+def _has_store(path: Path) -> bool:
+    """Whether a store file with something in it is there already (a new one is seeded, which takes a moment)."""
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False

@@ -4,45 +4,52 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from .core.answer import Answer, Kind
 from .core.answers import Answerer
 
-BANNER = 'Leaderbot console: ask about LLM leaderboards ("top 10", "rank of qwen2 72b", "help"). Ctrl-D quits.'
+BANNER = 'Leaderbot console: ask about LLM leaderboards ("top 10", "rank of qwen2 72b", "help"); Ctrl-D quits.'
 
 
-def _enable_line_editing(history: Path) -> None:
-    """Arrow keys and a persistent history where the platform has readline; plain input() elsewhere."""
+def _enable_line_editing(history: Path) -> Callable[[], None]:
+    """Arrow keys and a persistent history where the platform has readline; plain input() elsewhere. Returns
+    what saves the history: called after every question, so a closed terminal or a killed process loses none."""
     try:
         import readline  # noqa: PLC0415 - optional: absent on some platforms
     except ImportError:
-        return
+        return lambda: None
     with contextlib.suppress(OSError):
         history.parent.mkdir(parents=True, exist_ok=True)
         if history.exists():
             readline.read_history_file(history)
     readline.set_history_length(1000)
-    import atexit  # noqa: PLC0415
 
     def save() -> None:
         with contextlib.suppress(OSError):
             readline.write_history_file(history)
 
-    atexit.register(save)
+    return save
+
+
+def banner(answerer: Answerer) -> str:
+    """What the console says first: how to ask and quit, how old the data is, and how to get newer data."""
+    data = answerer.data_line()
+    if "leaderbot refresh" not in data:  # a fresh board: the line says its age but not how to update it
+        data += " `leaderbot refresh` (in a shell) fetches the current boards."
+    return f"{BANNER}\n{data}"
 
 
 def run_console(answerer: Answerer, *, history: Path | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     interactive = sys.stdin.isatty()
-    if interactive and history is not None:
-        _enable_line_editing(history)
+    save_history = _enable_line_editing(history) if interactive and history is not None else (lambda: None)
     answerer.warm()
     pending: Answer | None = None  # the clarification the next line may answer
     if interactive:
-        print(BANNER, file=out)
-        print(answerer.data_line(), file=out)
+        print(banner(answerer), file=out)
     while True:
         try:
             line = input("leaderbot> " if interactive else "")
@@ -50,12 +57,13 @@ def run_console(answerer: Answerer, *, history: Path | None = None, out: TextIO 
             if interactive:
                 print(file=out)
             return 0
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # quits too, quietly, with the status a shell gives an interrupted program
             print(file=out)
-            continue
+            return 130
         question = line.strip()
         if not question:
             continue
+        save_history()
         if question.casefold() in {"quit", "exit", ":q"}:
             return 0
         # after "Which one? 1. ... 2. ...", a number or a name finishes that question

@@ -12,6 +12,7 @@ Jobs never overlap (max_instances=1), a missed run is not replayed after downtim
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FIRST_RUN_DELAY = timedelta(seconds=30)
+STORE_LOOK_SECONDS = 60  # how often every process looks for boards another process stored
 
 
 async def refresh_dataset(bot: LeaderBot, dataset: str) -> None:
@@ -40,11 +42,14 @@ async def refresh_dataset(bot: LeaderBot, dataset: str) -> None:
 async def refresh_and_announce(bot: LeaderBot, boards: Sequence[str], *, discover: bool = False) -> None:
     """One run: fetch, store what is new, announce each board that changed. An upstream failure stores and
     announces nothing for that board; one board failing never stops the others."""
+    started = time.perf_counter()
     try:
         reports = await refresh(bot.store, boards, bot.settings, discover=discover)
     except Exception:  # a locked or full database: log it and keep the schedule alive for the next run
         log.exception("refresh of %s failed unexpectedly; nothing announced", ", ".join(boards))
+        bot.metrics.refreshed(boards, None, time.perf_counter() - started)
         return
+    bot.metrics.refreshed(boards, reports, time.perf_counter() - started)
     changed = []
     for report in reports:
         if report.outcome == "failed":
@@ -75,8 +80,46 @@ def jobs(hub: bool = True) -> dict[str, list[str]]:
     return found
 
 
+async def announce_stored(bot: LeaderBot) -> list[str]:
+    """Announce the boards whose newest accepted snapshot changed since this process last looked, whoever stored
+    it: the refresher process, or `leaderbot refresh`/`ingest` from a shell. Every process runs this, so each
+    posts the digests of its own shards; the first run catches up on what arrived while it was down. Returns the
+    boards announced."""
+    reader = bot.answerer.reader
+    newest = {board: max((s.id for s in reader.accepted(board)), default=0) for board in live_boards()}
+    changed = [board for board, snapshot_id in newest.items() if bot.announced_upto.get(board) != snapshot_id]
+    if not changed:
+        return []
+    if bot.announced_upto:  # new boards since the last look: build them off the loop before anyone asks
+        await bot.warm_async()
+    for board in changed:
+        try:
+            await bot.notifier.announce(board)
+        except Exception:
+            log.exception("announcing %s failed; the next look tries again", board)
+            newest.pop(board)
+    bot.announced_upto.update(newest)
+    return changed
+
+
 def start_scheduler(bot: LeaderBot) -> AsyncIOScheduler:
+    """The refresher fetches each dataset on its schedule; every process (the refresher too) looks at the store
+    every minute for boards another process stored, and announces them to its own shards."""
     scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.add_job(
+        announce_stored,
+        "interval",
+        args=[bot],
+        id="announce-stored",
+        seconds=STORE_LOOK_SECONDS,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=STORE_LOOK_SECONDS,
+        next_run_time=datetime.now(UTC) + FIRST_RUN_DELAY,
+    )
+    if not bot.settings.refresher:
+        scheduler.start()
+        return scheduler
     for dataset in jobs(bot.settings.follows_hub):
         scheduler.add_job(
             refresh_dataset,

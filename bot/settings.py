@@ -52,6 +52,14 @@ class Settings:
     http_concurrency: int = 4
     http_retries: int = 4
     log_level: str = "INFO"
+    # the health and metrics listener (/healthz, /metrics): off unless a port is set; 0 picks a free port
+    http_port: int | None = None
+    http_host: str = "127.0.0.1"
+    # Sharding (Discord requires it from 2,500 servers): None runs one unsharded connection. Each process runs the
+    # shards `shard_ids` (default: all) of `shard_count` and posts the digests of its shards' servers only.
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] = ()
+    refresher: bool = True  # whether this process fetches upstream; the others announce what it stores
 
     def __post_init__(self) -> None:
         if self.default_board not in board_ids():
@@ -65,6 +73,16 @@ class Settings:
             )
         if self.max_download_mb < 1:
             raise SettingsError("LEADERBOT_MAX_DOWNLOAD_MB must be at least 1")
+        if self.http_port is not None and not 0 <= self.http_port <= 65535:
+            raise SettingsError("LEADERBOT_HTTP_PORT must be a port number, 1 to 65535 (or empty: no listener)")
+        if self.shard_count is not None and self.shard_count < 1:
+            raise SettingsError("SHARD_COUNT must be at least 1 (or empty: no sharding)")
+        if self.shard_ids and self.shard_count is None:
+            raise SettingsError("SHARD_IDS needs SHARD_COUNT: the shards are numbered 0 to SHARD_COUNT - 1")
+        if self.shard_count is not None and not all(0 <= i < self.shard_count for i in self.shard_ids):
+            raise SettingsError(f"SHARD_IDS must be between 0 and {self.shard_count - 1} (SHARD_COUNT - 1)")
+        if len(set(self.shard_ids)) != len(self.shard_ids):
+            raise SettingsError("SHARD_IDS names a shard twice")
         if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise SettingsError("LEADERBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
 
@@ -76,6 +94,16 @@ class Settings:
     @property
     def follows_hub(self) -> bool:
         return {d.casefold() for d in self.hub_benchmarks} != {"none"} and bool(self.hub_benchmarks)
+
+    @property
+    def own_shards(self) -> tuple[int, ...]:
+        """The shards this process runs (every one when SHARD_IDS is empty; shard 0 of 1 unsharded)."""
+        return self.shard_ids or tuple(range(self.shard_count or 1))
+
+    def owns_guild(self, guild_id: int) -> bool:
+        """Whether a server's events, and so its digests, belong to this process: Discord's rule puts a server on
+        shard (guild_id >> 22) % shard_count."""
+        return (guild_id >> 22) % (self.shard_count or 1) in self.own_shards
 
     @property
     def max_download_bytes(self) -> int:
@@ -109,6 +137,11 @@ ENV_NAMES = {
     "LEADERBOT_HTTP_CONCURRENCY": "http_concurrency",
     "LEADERBOT_HTTP_RETRIES": "http_retries",
     "LEADERBOT_LOG_LEVEL": "log_level",
+    "LEADERBOT_HTTP_PORT": "http_port",
+    "LEADERBOT_HTTP_HOST": "http_host",
+    "SHARD_COUNT": "shard_count",
+    "SHARD_IDS": "shard_ids",
+    "LEADERBOT_REFRESHER": "refresher",
 }
 
 
@@ -127,8 +160,15 @@ def _base_type(hint: Any) -> Any:
 
 def convert(env_name: str, hint: Any, raw: str) -> Any:
     """One environment value as the field's real type (from its type hint, not its annotation's text)."""
-    if get_origin(hint) is tuple:  # a comma-separated list: "huggingface.co, hf.co"
-        return tuple(part.strip() for part in raw.split(",") if part.strip())
+    if get_origin(hint) is tuple:  # a comma-separated list: "huggingface.co, hf.co", "0, 1"
+        parts = tuple(part.strip() for part in raw.split(",") if part.strip())
+        item = get_args(hint)[0]
+        if item is int:
+            try:
+                return tuple(int(part) for part in parts)
+            except ValueError:
+                raise SettingsError(f"{env_name}={raw!r} is not a list of whole numbers (e.g. 0,1)") from None
+        return parts
     kind = _base_type(hint)
     text = raw.strip()
     try:

@@ -185,6 +185,12 @@ class Store:
                     ) from None
                 time.sleep(0.05 * (attempt + 1))
 
+    def probe_write(self, *, wait_s: float) -> None:
+        """Take the write lock and let it go, writing nothing: proves the store takes writes (not read-only, not
+        held by another process past `wait_s`) for a health check, without telling readers anything changed."""
+        with self.write(wait_s=wait_s):
+            pass
+
     def revision(self) -> tuple[int, int]:
         """Changes when anything an answer depends on may have changed (snapshots, organizations, aliases), here
         or in another process, so in-memory caches of boards know when to rebuild. Subscriptions don't count."""

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -200,3 +204,23 @@ def test_ingest_a_filter_url(run: Run, tmp_path: Path, viewer: ViewerServer) -> 
     assert code == 0
     assert out == f"arena-raw: stored 1 new snapshot(s), 115 rows, from {url}\n"
     assert {r.params["where"] for r in viewer.requests} == {"\"leaderboard_publish_date\"='2024-07-10'"}
+
+
+def test_a_first_run_says_it_is_creating_the_store_in_a_sentence(tmp_path: Path, cli_env: Path) -> None:
+    """A person at a terminal reads sentences: no timestamps, no logger names, even when asked to be verbose."""
+    env = {**os.environ, "LEADERBOT_LOG_LEVEL": "INFO"}
+    db = tmp_path / "new" / "store.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "--db", str(db), "-v", "ask", "top 1"],
+        capture_output=True, text=True, env=env, cwd=cli_env, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[0] == f"Creating the store at {db} from the bundled boards (once, a few seconds) ..."
+    assert any(line.startswith("leaderbot: seeded the store from bundled data in ") for line in lines)
+    assert not [line for line in lines if re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d", line)]
+    quiet = subprocess.run(
+        [sys.executable, "-m", "bot", "--db", str(db), "ask", "top 1"],
+        capture_output=True, text=True, env=env, cwd=cli_env, timeout=120, check=False,
+    )  # fmt: skip
+    assert (quiet.returncode, quiet.stderr) == (0, "")  # the store is there now, and INFO is for --verbose

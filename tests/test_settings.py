@@ -43,6 +43,9 @@ def test_every_variable_converts_to_its_field_type(tmp_path: Path) -> None:
     samples = {bool: "true", int: "9", float: "9.5", Path: str(tmp_path / "x.db"), str: "INFO"}
     for env_name, field_name in ENV_NAMES.items():
         hint = hints[field_name]
+        if getattr(hint, "__origin__", None) is tuple and hint.__args__[0] is int:  # a list of numbers
+            assert convert(env_name, hint, "0, 3") == (0, 3)
+            continue
         if getattr(hint, "__origin__", None) is tuple:  # a comma-separated list
             assert convert(env_name, hint, "a.example, b.example") == ("a.example", "b.example")
             continue
@@ -95,3 +98,29 @@ def test_a_new_store_is_readable_by_its_owner_only(tmp_path: Path) -> None:
     Store(path).close()
     assert path.stat().st_mode & 0o777 == 0o600
     assert path.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_shards_are_read_checked_and_own_their_servers_by_discords_rule() -> None:
+    settings = load_settings(None, environ={"SHARD_COUNT": "4", "SHARD_IDS": "1, 3", "LEADERBOT_REFRESHER": "false"})
+    assert (settings.shard_count, settings.shard_ids, settings.refresher) == (4, (1, 3), False)
+    on_shard = {shard: (1000 << 22) * 4 + (shard << 22) for shard in range(4)}  # (id >> 22) % 4 == shard
+    assert [settings.owns_guild(on_shard[shard]) for shard in range(4)] == [False, True, False, True]
+    assert load_settings(None, environ={"SHARD_COUNT": "2"}).own_shards == (0, 1)
+    unsharded = load_settings(None, environ={})
+    assert unsharded.own_shards == (0,) and all(unsharded.owns_guild(g) for g in on_shard.values())
+    for environ, says in (
+        ({"SHARD_IDS": "0"}, "SHARD_IDS needs SHARD_COUNT"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "2"}, "between 0 and 1"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "1,1"}, "names a shard twice"),
+        ({"SHARD_COUNT": "0"}, "SHARD_COUNT must be at least 1"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "one"}, "is not a list of whole numbers"),
+        ({"LEADERBOT_HTTP_PORT": "70000"}, "LEADERBOT_HTTP_PORT must be a port number"),
+    ):
+        with pytest.raises(SettingsError, match=says):
+            load_settings(None, environ=environ)
+
+
+def test_every_variable_is_documented_in_the_example_env_file() -> None:
+    example = (Path(__file__).resolve().parent.parent / ".env.example").read_text(encoding="utf-8")
+    documented = {line.lstrip("#").split("=", 1)[0].strip() for line in example.splitlines() if "=" in line}
+    assert set(ENV_NAMES) <= documented, set(ENV_NAMES) - documented

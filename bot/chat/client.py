@@ -7,6 +7,7 @@ import contextlib
 import gc
 import logging
 import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,8 @@ from ..profiles import PROFILES, profile
 from ..settings import Settings
 from .context import LeaderContext
 from .fair_use import FairUse
+from .health import HealthServer
+from .metrics import BotMetrics, LiveState
 from .notify import Notifier
 
 log = logging.getLogger(__name__)
@@ -42,7 +45,15 @@ STORE_WAIT_S = 2.0
 
 
 class LeaderBot(commands.Bot):
-    def __init__(self, store: Store, settings: Settings, *, scheduler: bool = False, owns_store: bool = False) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        scheduler: bool = False,
+        owns_store: bool = False,
+        **options: Any,
+    ) -> None:
         intents = discord.Intents.default()
         intents.members = False
         intents.presences = False
@@ -57,6 +68,7 @@ class LeaderBot(commands.Bot):
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
             case_insensitive=True,
+            **options,
         )
         self.store = store
         store.write_wait_s = STORE_WAIT_S  # never hold the event loop long for another process's write lock
@@ -66,6 +78,9 @@ class LeaderBot(commands.Bot):
         )
         self.notifier = Notifier(self)
         self.fair_use = FairUse()
+        self.metrics = BotMetrics(self.live_state)
+        self.health_server = HealthServer(self) if settings.http_port is not None else None
+        self.announced_upto: dict[str, int] = {}  # live board -> newest accepted snapshot announced (see jobs)
         self.wants_scheduler = scheduler
         self.scheduler: AsyncIOScheduler | None = None
         self._owns_store = owns_store
@@ -73,10 +88,29 @@ class LeaderBot(commands.Bot):
     async def get_context(  # type: ignore[override]
         self, origin: discord.Message | discord.Interaction, /, *, cls: type[commands.Context[Any]] = LeaderContext
     ) -> Any:
-        """Every command gets a `LeaderContext`, hybrid commands invoked as slash commands too."""
-        return await super().get_context(origin, cls=cls)
+        """Every command gets a `LeaderContext`, hybrid commands invoked as slash commands too; it notes when the
+        question arrived, for the answer latency in /metrics."""
+        ctx = await super().get_context(origin, cls=cls)
+        ctx.started = time.perf_counter()
+        return ctx
+
+    def live_state(self) -> LiveState:
+        """The gateway per shard, the servers, the subscriptions and each live board's last fetch, as now."""
+        if isinstance(self, commands.AutoShardedBot):
+            gateway = {shard_id: (not info.is_closed(), info.latency) for shard_id, info in self.shards.items()}
+        else:
+            ws = self.ws
+            gateway = {self.shard_id or 0: (ws is not None and ws.open and not self.is_closed(), self.latency)}
+        counts = {"enabled": 0, "disabled": 0}
+        for subscription in self.store.subscriptions():
+            counts["enabled" if subscription.enabled else "disabled"] += 1
+        checked = self.store.checked_at()
+        refreshed = {board: checked.get(board) for board, p in PROFILES.items() if not p.archived}
+        return LiveState(self.shard_count or 1, gateway, len(self.guilds), counts, refreshed)
 
     async def setup_hook(self) -> None:
+        if self.health_server is not None:  # first: a health check can tell "starting" from "not there"
+            await self.health_server.start(self.settings.http_host, self.settings.http_port or 0)
         self.add_check(self.fair_use.check)
         for cog in COGS:
             await self.load_extension(cog)
@@ -135,10 +169,23 @@ class LeaderBot(commands.Bot):
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None
+        if self.health_server is not None:
+            await self.health_server.stop()
         await super().close()
         if self._owns_store:
             self.store.close()
         gc.unfreeze()  # hand what warm() froze back to the collector: the bot's own cycles must be freeable
+
+
+class ShardedLeaderBot(LeaderBot, commands.AutoShardedBot):
+    """The bot over discord.py's AutoShardedBot: `SHARD_COUNT` shards, of which this process runs `SHARD_IDS`
+    (one gateway connection each, one event loop for all). Everything else is `LeaderBot`'s; the notifier posts
+    only the digests of this process's shards (`Settings.owns_guild`)."""
+
+    def __init__(self, store: Store, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(
+            store, settings, shard_count=settings.shard_count, shard_ids=list(settings.own_shards), **kwargs
+        )
 
 
 def build_bot(settings: Settings | str | Path, *, scheduler: bool = False, **overrides: Any) -> LeaderBot:
@@ -148,7 +195,8 @@ def build_bot(settings: Settings | str | Path, *, scheduler: bool = False, **ove
     values = settings if isinstance(settings, Settings) else Settings(db_path=Path(settings))
     values = values.with_overrides(**overrides)
     store = open_store(values.db_path)
-    return LeaderBot(store, values, scheduler=scheduler, owns_store=True)
+    kind = LeaderBot if values.shard_count is None else ShardedLeaderBot
+    return kind(store, values, scheduler=scheduler, owns_store=True)
 
 
 def failure_message(exc: BaseException) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -113,6 +114,8 @@ def _pick_handler(
 
 
 class LeaderContext(commands.Context["LeaderBot"]):
+    started: float = 0.0  # perf_counter() when the question arrived (set by `LeaderBot.get_context`)
+
     async def send_answer(self, answer: Answer, *, reply_to: discord.Message | None = None) -> discord.Message:
         """Answer in this channel (as a reply to `reply_to` when given), as only the asker can page or pick."""
         owner = (reply_to.author if reply_to else self.author).id
@@ -127,4 +130,5 @@ class LeaderContext(commands.Context["LeaderBot"]):
             sent = await self.send(**parts.send_kwargs())
         if parts.view is not None:
             parts.view.message = sent  # type: ignore[attr-defined]
+        self.bot.metrics.answered(answer.kind.value, time.perf_counter() - self.started)
         return sent

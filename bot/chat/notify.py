@@ -12,6 +12,7 @@ Bookkeeping from the event loop waits only briefly for the lock; what it cannot 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -51,6 +52,9 @@ class Notifier:
     def __init__(self, bot: LeaderBot) -> None:
         self.bot = bot
         self._owed: dict[int, tuple[int, int | None]] = {}  # subscription -> (snapshot, message) not yet recorded
+        # One announcement at a time: the refresh job and the look at the store may both announce a board, and
+        # two runs over one subscription would each send before either recorded the delivery.
+        self._announcing = asyncio.Lock()
 
     def changes_for(
         self, subscription: Subscription, memo: dict[tuple[int, ...], ChangeSet] | None = None
@@ -77,13 +81,20 @@ class Notifier:
         return ChangeSet(subscription.board, subscription.category, None, as_of, subscription.top_n)
 
     async def announce(self, board: str) -> AnnounceReport:
-        """Tell every enabled subscription of `board` about its new snapshot. One channel at a time (discord.py
-        keeps within the rate limits); one channel failing, for any reason, never stops the others."""
+        """Tell every enabled subscription of `board` on this process's shards about its new snapshot. One channel
+        at a time (discord.py keeps within the rate limits); one channel failing, for any reason, never stops the
+        others."""
+        async with self._announcing:
+            return await self._announce(board)
+
+    async def _announce(self, board: str) -> AnnounceReport:
         report = AnnounceReport()
         memo: dict[tuple[int, ...], ChangeSet] = {}
         for subscription_id, (snapshot_id, message_id) in list(self._owed.items()):
             self._book(subscription_id, snapshot_id, message_id, report)
         for subscription in self.bot.store.subscriptions(board=board, enabled=1):
+            if not self.bot.settings.owns_guild(subscription.guild_id):
+                continue  # another process's shard: it posts this one, from the same store
             if subscription.id in self._owed:
                 continue  # sent already; only its bookkeeping waits for the store
             try:
@@ -93,6 +104,7 @@ class Notifier:
                 report.failed += 1
         if report.sent or report.disabled or report.failed or report.recovered or report.deferred:
             log.info("announced %s: %s", board, report)
+        self.bot.metrics.announced(report)
         return report
 
     async def _announce_one(

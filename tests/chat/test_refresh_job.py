@@ -10,7 +10,7 @@ import time
 from hub_server import HubServer
 
 from bot.ingest import ingest_rows
-from bot.jobs import jobs, refresh_and_announce, refresh_dataset, start_scheduler
+from bot.jobs import STORE_LOOK_SECONDS, announce_stored, jobs, refresh_and_announce, refresh_dataset, start_scheduler
 from bot.profiles import live_boards
 from tests import hub_benchmarks as hb
 from tests.chat.test_alerts import digests, next_board, world
@@ -69,13 +69,25 @@ async def test_the_schedule_polls_each_dataset_once_without_overlap_or_backlog(s
     scheduler = start_scheduler(simcord_env.bot)
     try:
         # every live arena is in one dataset: one request tells about all of them; the Hub's benchmarks are one job
-        job, benchmarks = sorted(scheduler.get_jobs(), key=lambda j: j.id != f"refresh:{DATASET}")
+        job, benchmarks = sorted((j for j in scheduler.get_jobs() if j.id.startswith("refresh:")),
+                                 key=lambda j: j.id != f"refresh:{DATASET}")  # fmt: skip
         assert (job.id, benchmarks.id) == (f"refresh:{DATASET}", "refresh:hub")
         assert job.func is refresh_dataset and job.args[1] == DATASET and benchmarks.args[1] == "hub"
         assert jobs()[DATASET] == live_boards()  # the archived Open LLM board is never polled
         assert job.trigger.interval.total_seconds() == simcord_env.bot.settings.refresh_minutes * 60
         assert job.trigger.jitter == 60
         assert job.max_instances == 1 and job.coalesce and job.misfire_grace_time == 60
+        [look] = [j for j in scheduler.get_jobs() if not j.id.startswith("refresh:")]
+        assert look.func is announce_stored and look.trigger.interval.total_seconds() == STORE_LOOK_SECONDS
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+async def test_a_process_that_is_not_the_refresher_only_looks_at_the_store(simcord_env):
+    simcord_env.bot.settings = simcord_env.bot.settings.with_overrides(refresher=False)
+    scheduler = start_scheduler(simcord_env.bot)
+    try:
+        assert [j.id for j in scheduler.get_jobs()] == ["announce-stored"]
     finally:
         scheduler.shutdown(wait=False)
 
@@ -185,3 +197,22 @@ async def test_a_refresh_waits_for_another_writer_off_the_loop_and_answers_go_on
         await job
         await env.settle()
     assert env.bot.store.latest_snapshot("arena-raw", "overall").as_of == "2025-01-07"
+
+
+async def test_the_refresh_and_the_store_look_at_once_send_one_digest(simcord_env):
+    """Both jobs start 30 s after the bot: two announcements of one board may overlap on the loop."""
+    env = simcord_env
+    _, news, alice, _ = world(env)
+    await alice.send(news, "!subscribe arena-raw")
+    ingest_rows(env.bot.store, "arena-raw", next_board("2025-01-07", new_leader="DeepSeek-V3"), origin="refresh")
+    post = env.bot.notifier.post
+
+    async def slow_post(*args, **kwargs):  # type: ignore[no-untyped-def]
+        for _ in range(200):  # a send that takes a while: Discord's round trip
+            await asyncio.sleep(0)
+        return await post(*args, **kwargs)
+
+    env.bot.notifier.post = slow_post
+    await asyncio.gather(env.bot.notifier.announce("arena-raw"), announce_stored(env.bot))
+    await env.settle()
+    assert len(digests(news, env.bot.user.id)) == 1
