@@ -71,7 +71,13 @@ def register_boards(store: Store) -> None:
             register(discovered_arena(board, config, Schema(schema), boards))
     for _board, dataset, title, lower_is_better, retired in store.hub_benchmarks():
         register(hub_profile(HubBenchmark(dataset, title, lower_is_better, retired)), update=True)
-    for board in PROFILES:
+    anchor_boards(store)
+
+
+def anchor_boards(store: Store) -> None:
+    """Every profile's id in the boards table. Registers nothing: an import in a worker thread calls this, and the
+    registry is only ever changed on the thread that answers (it iterates it)."""
+    for board in list(PROFILES):
         store.ensure_board(board)
 
 
@@ -108,8 +114,9 @@ class Organizations:
 
 def store_snapshots(store: Store, board: str, origin: str, snapshots: Iterable[SnapshotData]) -> IngestReport:
     """Judge and store one import's snapshots (oldest first) in one transaction: a board already stored is kept
-    as it is, a republication of the board before it is skipped, a broken one is stored as rejected."""
-    register_boards(store)
+    as it is, a republication of the board before it is skipped, a broken one is stored as rejected. The boards
+    found upstream are registered by whoever opened the store (`open_store`, `refresh`), never here."""
+    anchor_boards(store)
     judge = Judge(store)
     organizations = Organizations(store)
     skipped = 0

@@ -11,6 +11,7 @@ Jobs never overlap (max_instances=1), a missed run is not replayed after downtim
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Sequence
@@ -19,6 +20,9 @@ from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from db.store import StoreBusy
+
+from .ingest import register_boards
 from .profiles import live_boards, profile
 from .profiles.hub import FAMILY
 from .refresh import refresh
@@ -84,7 +88,10 @@ async def announce_stored(bot: LeaderBot) -> list[str]:
     """Announce the boards whose newest accepted snapshot changed since this process last looked, whoever stored
     it: the refresher process, or `leaderbot refresh`/`ingest` from a shell. Every process runs this, so each
     posts the digests of its own shards; the first run catches up on what arrived while it was down. Returns the
-    boards announced."""
+    boards announced. Boards another process found upstream (a new Hub benchmark) are registered first, so this
+    process answers and announces them too."""
+    with contextlib.suppress(StoreBusy):  # the next look registers them
+        register_boards(bot.store)
     reader = bot.answerer.reader
     newest = {board: max((s.id for s in reader.accepted(board)), default=0) for board in live_boards()}
     changed = [board for board, snapshot_id in newest.items() if bot.announced_upto.get(board) != snapshot_id]

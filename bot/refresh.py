@@ -20,7 +20,7 @@ import asyncio
 import functools
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, TypeVar
 
@@ -277,7 +277,8 @@ async def refresh_benchmarks(
     store: Store, settings: Settings, boards: Sequence[str], *, discover: bool
 ) -> list[RefreshReport]:
     """The Hub's benchmark boards: with `discover`, every benchmark the Hub lists and the settings follow (a new
-    one registered, one no longer listed retired), else just `boards`. One report per benchmark."""
+    one registered, one no longer listed retired), else just `boards`. One report per benchmark; a few are fetched
+    at a time and each stored before the next few are asked for, so the answers held at once stay few."""
     reports: list[RefreshReport] = []
     wanted = list(dict.fromkeys(boards))
     async with hub_client(settings) as client:
@@ -285,55 +286,85 @@ async def refresh_benchmarks(
             listed, notes = await _list_benchmarks(client, store, settings)
             reports += notes
             wanted = list(dict.fromkeys([*wanted, *listed]))
-        if not wanted:
-            return reports
-        fetched = await asyncio.gather(*(_fetch_benchmark(client, board) for board in wanted))
-    for board, result in zip(wanted, fetched, strict=True):
-        if isinstance(result, RefreshReport):
-            reports.append(result)
-            continue
-        try:
-            reports.append(await elsewhere(store, functools.partial(_store_benchmark, board, result, settings)))
-        except SourceError as exc:
-            reports.append(RefreshReport(board, "failed", str(exc)))
+        step = max(1, settings.http_concurrency)
+        for start in range(0, len(wanted), step):
+            chunk = wanted[start : start + step]
+            fetched = await asyncio.gather(*(_fetch_benchmark(client, board) for board in chunk))
+            for board, answer in zip(chunk, fetched, strict=True):
+                kept = (
+                    answer
+                    if isinstance(answer, RefreshReport)
+                    else await _keep_benchmark(store, board, answer, settings)
+                )
+                reports.append(kept)
     return reports
+
+
+async def _keep_benchmark(
+    store: Store, board: str, fetched: tuple[Leaderboard, Leaderboard], settings: Settings
+) -> RefreshReport:
+    """Store one benchmark's answers in a worker thread; what its profile learnt (lower is better) is registered
+    here, on the loop's thread, the only one that changes the registry. Anything going wrong is that benchmark's
+    failure, never the run's."""
+    try:
+        report, lower = await elsewhere(store, functools.partial(_store_benchmark, board, fetched, settings))
+    except SourceError as exc:
+        return RefreshReport(board, "failed", str(exc))
+    except Exception as exc:  # a locked store, a bug: one benchmark's failure, logged with its trace
+        log.exception("storing %s failed", board)
+        return RefreshReport(board, "failed", f"could not store it ({type(exc).__name__}: {exc})")
+    current = profile(board)
+    if lower is not None and lower != current.lower_is_better:
+        register(replace(current, lower_is_better=lower), update=True)
+    return report
 
 
 async def _list_benchmarks(
     client: HubClient, store: Store, settings: Settings
 ) -> tuple[list[str], list[RefreshReport]]:
     """The followed benchmarks the Hub lists now, registered as boards; the ones it no longer lists retired."""
+    known = [b for b in family(FAMILY) if profile(b).live]
     try:
         infos = [info for info in await client.benchmarks() if settings.follows(info.dataset)]
     except SourceError as exc:
         log.info("asking the Hub for its benchmarks failed: %s", exc)
-        known = [b for b in family(FAMILY) if profile(b).live]
         return known, [RefreshReport(FAMILY, "failed", f"{UNREACHABLE} for its list of benchmarks ({exc})")]
     stored = {dataset: (title, lower, retired) for _b, dataset, title, lower, retired in store.hub_benchmarks()}
     if not infos and stored:  # every benchmark gone at once looks like a broken answer, not a retirement
         detail = "the Hub listed no official benchmark; nothing was retired (a broken answer, most likely)"
-        return [b for b in family(FAMILY) if profile(b).live], [RefreshReport(FAMILY, "failed", detail)]
-    boards = []
-    for info in infos:
-        title = title_of(info.dataset, info.pretty_name)
-        before = stored.get(info.dataset)
-        if before is None or before[0] != title or before[2]:
-            store.record_benchmark(board_id(info.dataset), info.dataset, title)
-            if before is None:
-                log.info("the Hub lists a new benchmark %s: now the board %r", info.dataset, board_id(info.dataset))
-        lower = before[1] if before else False
-        register(hub_profile(HubBenchmark(info.dataset, title, lower)), update=True)
-        boards.append(board_id(info.dataset))
+        return known, [RefreshReport(FAMILY, "failed", detail)]
     listed = {info.dataset for info in infos}
     gone = [d for d, (_t, _l, retired) in stored.items() if d not in listed and not retired and settings.follows(d)]
+    news = [(i, title_of(i.dataset, i.pretty_name)) for i in infos]
+    news = [(i, title) for i, title in news if stored.get(i.dataset) is None or stored[i.dataset][0] != title
+            or stored[i.dataset][2]]  # fmt: skip
+
+    def record(own: Store) -> None:
+        for info, title in news:
+            own.record_benchmark(board_id(info.dataset), info.dataset, title)
+        if gone:
+            own.retire_benchmarks(board_id(d) for d in gone)
+
+    try:
+        await elsewhere(store, record)  # waits for another process's lock off the loop
+    except Exception as exc:
+        log.exception("recording the Hub's benchmarks failed")
+        return known, [RefreshReport(FAMILY, "failed", f"could not record the list of benchmarks ({exc})")]
+    for info, _title in news:
+        if info.dataset not in stored:
+            log.info("the Hub lists a new benchmark %s: now the board %r", info.dataset, board_id(info.dataset))
+    boards = []
+    for info in infos:
+        lower = stored[info.dataset][1] if info.dataset in stored else False
+        register(hub_profile(HubBenchmark(info.dataset, title_of(info.dataset, info.pretty_name), lower)),
+                 update=True)  # fmt: skip
+        boards.append(board_id(info.dataset))
     notes = []
-    if gone:
-        store.retire_benchmarks(board_id(d) for d in gone)
-        for dataset in gone:
-            title, lower, _ = stored[dataset]
-            register(hub_profile(HubBenchmark(dataset, title, lower, retired=True)), update=True)
-            detail = "no longer listed by the Hub; its stored boards are kept and answered as retired"
-            notes.append(RefreshReport(board_id(dataset), "retired", detail))
+    for dataset in gone:
+        title, lower, _ = stored[dataset]
+        register(hub_profile(HubBenchmark(dataset, title, lower, retired=True)), update=True)
+        detail = "no longer listed by the Hub; its stored boards are kept and answered as retired"
+        notes.append(RefreshReport(board_id(dataset), "retired", detail))
     return boards, notes
 
 
@@ -362,9 +393,10 @@ def _ingest_file(board: str, path: Path, origin: str, store: Store) -> IngestRep
 
 def _store_benchmark(
     board: str, fetched: tuple[Leaderboard, Leaderboard], settings: Settings, store: Store
-) -> RefreshReport:
-    """Store what is new of one benchmark's two rankings, dated today; nothing when the answers are the ones last
-    stored."""
+) -> tuple[RefreshReport, bool | None]:
+    """Store what is new of one benchmark's two rankings (in a worker thread, on `store`, a connection of its own),
+    dated today; nothing when the answers are the ones last stored. Also says whether the answers mark the
+    benchmark lower-is-better (None: they hold no row to say it)."""
     base, every = fetched
     fingerprint = f"{base.fingerprint[:32]}{every.fingerprint[:32]}"
     client = hub_client(settings)
@@ -372,19 +404,19 @@ def _store_benchmark(
     dataset = board_profile.upstream.dataset
     if store.upstream_file(board) == (board_profile.upstream.config, fingerprint):
         store.record_upstream(board, board_profile.upstream.config, fingerprint, None)
-        return RefreshReport(board, "unchanged")
-    lower = lower_is_better(base.rows) or lower_is_better(every.rows)
-    if lower != board_profile.lower_is_better:
-        store.record_benchmark(board, dataset, board_profile.title, lower_is_better=lower)
-        register(hub_profile(HubBenchmark(dataset, board_profile.title, lower)), update=True)
-    source = HubSource(profile(board))
+        return RefreshReport(board, "unchanged"), None
+    lower = (lower_is_better(base.rows) or lower_is_better(every.rows)) if base.rows or every.rows else None
+    if lower is not None and lower != board_profile.lower_is_better:
+        store.set_lower_is_better(board, lower)
+        board_profile = replace(board_profile, lower_is_better=lower)
+    source = HubSource(board_profile)
     snapshots = []
     for rows, category, fine_tunes in ((base.rows, BASE, False), (every.rows, WITH_FINE_TUNES, True)):
         if rows:
             origin = client.leaderboard_url(dataset, fine_tunes=fine_tunes)
             snapshots += source.to_snapshots(rows, origin=origin, category=category)
     if not snapshots:
-        return RefreshReport(board, "missing", "the Hub ranks no model on it yet")
+        return RefreshReport(board, "missing", "the Hub ranks no model on it yet"), None
     report = store_snapshots(store, board, client.leaderboard_url(dataset), snapshots)
     store.record_upstream(board, board_profile.upstream.config, fingerprint, None)
-    return RefreshReport(board, "stored" if report.created else "unchanged", ingest=report)
+    return RefreshReport(board, "stored" if report.created else "unchanged", ingest=report), lower

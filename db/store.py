@@ -107,6 +107,20 @@ def _entries(conn: sqlite3.Connection, snapshot_id: int) -> list[dict[str, Any]]
 WRITE_RETRIES = 2  # more waits of the busy timeout before a writer gives up
 
 
+def _enable_wal(db: sqlite_utils.Database) -> None:
+    """Switch a file to WAL, waiting for another process doing the same: SQLite answers "database is locked" at
+    once for a journal-mode change, without its busy timeout (two processes opening one fresh file)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class StoreError(Exception):
     """A request the store refuses (unknown organization, bad country code); the message is for a person."""
 
@@ -125,7 +139,7 @@ class Store:
         self.db = sqlite_utils.Database(conn)
         self.db.execute("PRAGMA foreign_keys = ON")
         if self.path != MEMORY:
-            self.db.enable_wal()
+            _enable_wal(self.db)
             self.db.execute("PRAGMA synchronous = NORMAL")
             # 32 MB of page cache (SQLite keeps 2 MB by default): an import writes two indexes per row
             self.db.execute("PRAGMA cache_size = -32768")
@@ -510,18 +524,23 @@ class Store:
             )
         ]
 
-    def record_benchmark(self, board: str, dataset: str, title: str, *, lower_is_better: bool | None = None) -> None:
-        """A benchmark the Hub lists: kept (with its board) the first time, listed again (no longer retired) after;
-        `lower_is_better` as its leaderboard last said (None: unchanged)."""
+    def record_benchmark(self, board: str, dataset: str, title: str, *, lower_is_better: bool = False) -> None:
+        """A benchmark the Hub lists: kept (with its board) the first time; listed again, its title as the Hub
+        now gives it, and no longer retired."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.write():
             self.db.execute("INSERT INTO boards (id) VALUES (?) ON CONFLICT (id) DO NOTHING", [board])
             self.db.execute(
                 "INSERT INTO hub_benchmarks (board, dataset, title, lower_is_better, seen_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (board) DO UPDATE SET title = excluded.title, retired_at = NULL,"
-                " lower_is_better = CASE WHEN ? IS NULL THEN lower_is_better ELSE excluded.lower_is_better END",
-                [board, dataset, title, int(bool(lower_is_better)), now, lower_is_better],
+                " ON CONFLICT (board) DO UPDATE SET title = excluded.title, retired_at = NULL",
+                [board, dataset, title, int(lower_is_better), now],
             )
+        self._writes += 1
+
+    def set_lower_is_better(self, board: str, lower: bool) -> None:
+        """What the benchmark's leaderboard last said of its order (retired or not, it stays so)."""
+        with self.write():
+            self.db.execute("UPDATE hub_benchmarks SET lower_is_better = ? WHERE board = ?", [int(lower), board])
         self._writes += 1
 
     def retire_benchmarks(self, boards: Iterable[str]) -> None:

@@ -60,6 +60,7 @@ class HubServer:
         # dataset -> (its info in the list, its leaderboard rows; a row with "base": False is a fine-tune)
         self.benchmarks: dict[str, tuple[dict[str, object], list[dict[str, object]]]] = {}
         self.page_size = 1000
+        self.link_host: str | None = None  # name the next page of the list on this host instead (a hostile answer)
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -200,9 +201,11 @@ class HubServer:
         page = infos[start : start + self.page_size]
         headers = {}
         if start + self.page_size < len(infos):
+            where = f"http://{self.link_host}:{self.port}" if self.link_host else self.url
             headers["Link"] = (
-                f'<{self.url}/api/datasets?filter=benchmark:official&cursor={start + self.page_size}>; rel="next"'
+                f'<{where}/api/datasets?filter=benchmark:official&cursor={start + self.page_size}>; rel="next"'
             )
+
         return web.json_response(page, headers=headers)
 
     def _tree(self, dataset: str, folder: str, recursive: bool) -> list[dict[str, object]]:

@@ -42,6 +42,7 @@ COGS = ("bot.chat.cogs.errors", "bot.chat.cogs.ask", "bot.chat.cogs.alerts")
 # How long a write from the bot (its event loop) waits for another process's write lock before giving up: the
 # command says the store is busy, the refresh job tries again at its next run.
 STORE_WAIT_S = 2.0
+NO_FULL_COLLECTION = 10**9  # generation-1 collections before a full one: never, while boards are built
 
 
 class LeaderBot(commands.Bot):
@@ -78,6 +79,7 @@ class LeaderBot(commands.Bot):
         )
         self.notifier = Notifier(self)
         self.fair_use = FairUse()
+        self._building = asyncio.Lock()  # one `warm_async` at a time (the refresh job and the look at the store)
         self.metrics = BotMetrics(self.live_state)
         self.health_server = HealthServer(self) if settings.http_port is not None else None
         self.announced_upto: dict[str, int] = {}  # live board -> newest accepted snapshot announced (see jobs)
@@ -139,20 +141,23 @@ class LeaderBot(commands.Bot):
         """`warm` after a refresh, with the building of each board in a worker thread: the event loop (the
         gateway heartbeat, other answers) keeps going while a large board is built. A new board's rows are read
         in the worker too, through a connection of its own (the store's belongs to the loop's thread)."""
-        reader = self.answerer.reader
-        # No automatic collection while boards are built: one that starts in the worker holds the GIL, and so the
-        # loop, for as long as it walks the heap (a full one took 50-200 ms mid-build). The new boards are then
-        # moved out of the collector's sight unwalked, like `warm`'s; what an old board leaves is freed by
-        # reference counting (a board holds no reference cycles).
-        gc.disable()
-        try:
-            await self._build_boards(reader)
-            gc.freeze()
-        finally:
-            gc.enable()
+        # No full collection while boards are built: one that starts in the worker holds the GIL, and so the loop,
+        # for as long as it walks the heap (50-200 ms mid-build). The young generations are still collected (each
+        # walk is short), so garbage cycles made meanwhile are freed; the new boards, which survive, are then moved
+        # out of the collector's sight unwalked, like `warm`'s. What an old board leaves is freed by reference
+        # counting (a board holds no reference cycles). One build at a time: the thresholds are shared.
+        async with self._building:
+            thresholds = gc.get_threshold()
+            gc.set_threshold(thresholds[0], thresholds[1], NO_FULL_COLLECTION)
+            try:
+                await self._build_boards(self.answerer.reader)
+                gc.collect(1)  # the young generations: a short walk, since young collections ran throughout
+                gc.freeze()
+            finally:
+                gc.set_threshold(*thresholds)
 
     async def _build_boards(self, reader: SnapshotReader) -> None:
-        for board in PROFILES:
+        for board in list(PROFILES):  # a refresh may register a board while this one awaits its build
             snapshot = reader.latest(board, profile(board).default_category)
             if snapshot is not None and not reader.has_rows(snapshot):  # read in a worker thread, on its own
                 reader.prime(*await asyncio.to_thread(reader.read_elsewhere, snapshot))

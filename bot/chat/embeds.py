@@ -269,10 +269,22 @@ def _domain(answer: Answer) -> list[discord.Embed]:
     fields = []
     for group in leader_groups(answer.standings):
         first = group[0]
-        names = ", ".join(escape(o.model) for o in group)
-        shared = " (tied)" if len(group) > 1 else ""
         title = first.board_title + (f" ({category_text(first.category)})" if first.category else "")
-        fields.append((title, clip(f"**{clip(names, 300)}**{shared}\n{_standing_value(first)}", 1024)))
+        if len(group) == 1:
+            fields.append((title, clip(f"**{escape(first.model)}**\n{_standing_value(first)}", 1024)))
+            continue
+        # a tie for #1: each model with its own score and how it was obtained
+        label = first.score_label or "Score"
+        each = "\n".join(
+            f"**{clip(escape(o.model), NAME_SHOWN_MAX)}** · {label} {score_text(o.board, o.score)}"
+            + (f" · {how}" if (how := submission_text(o.details)) else "")
+            for o in group
+        )
+        state = "archived board" if first.archived else "board"
+        value = (
+            f"{len(group)} models share #1 of {first.of}\n{each}\n{state} of {first.as_of}{age_text(first.age_days)}"
+        )
+        fields.append((title, clip(value, 1024)))
     return [_fields(embed, fields)]
 
 

@@ -375,12 +375,17 @@ class Answerer:
         )
 
     def _resolve(self, query: Query, name: str) -> tuple[BoardView, Resolution]:
-        """Resolve on the asked board; when no board was named and the default lacks the model, try the others."""
+        """Resolve on the asked board; when no board was named and the default lacks the model, try the others;
+        last, where a board ranks more than its default category shows (a Hub benchmark's fine-tunes), there."""
         view = self._open(query)
         resolution = view.index.resolve(name)
-        if resolution.status == "not_found" and query.board is None:
+        if resolution.status != "not_found":
+            return view, resolution
+        boards = [view.profile.id]
+        if query.board is None:
             related = view.profile.related
-            for board in sorted(PROFILES, key=lambda b: (b not in related, related.index(b) if b in related else 0)):
+            boards = sorted(PROFILES, key=lambda b: (b not in related, related.index(b) if b in related else 0))
+            for board in boards:
                 if board == view.profile.id:
                     continue
                 try:
@@ -390,6 +395,13 @@ class Answerer:
                 elsewhere = other.index.resolve(name)
                 if elsewhere.status != "not_found":
                     return other, elsewhere
+        if query.category is None:
+            for board in boards:
+                wider = profile(board).inclusive_category
+                other = self.view(board, wider, query.as_of) if wider else None
+                found = other.index.resolve(name) if other is not None else None
+                if other is not None and found is not None and found.status == "found":
+                    return other, found
         return view, resolution
 
     def _unresolved(self, query: Query, view: BoardView, resolution: Resolution, name: str) -> Answer:
@@ -740,7 +752,7 @@ class Answerer:
         domain = Domain(query.domain)
         answer = Answer(query.text, Kind.DOMAIN, title=f"Best at {domain}", domain=str(domain))
         missing = []
-        for board_profile in PROFILES.values():
+        for board_profile in list(PROFILES.values()):
             for part in board_profile.domains:
                 if part.domain is not domain:
                     continue
@@ -751,21 +763,21 @@ class Answerer:
                     continue
                 if part.benchmark:
                     rows, rank_of = view.by_benchmark(part.benchmark)
-                    leaders = [r for r in rows if rank_of[id(r)] == 1]
                     label = view.profile.benchmark(part.benchmark).name  # type: ignore[union-attr] # profile's own
-                    answer.standings += [
+                    leaders = [
                         replace(self._standing(view, r), rank=1, score=r[part.benchmark], score_label=label,
                                 category=label)
-                        for r in leaders[: MAX_TIED_EXTRA + 1]
+                        for r in rows if rank_of[id(r)] == 1
                     ]  # fmt: skip
                 else:
-                    leaders = [r for r in view.best.values() if r["rank"] == 1]
-                    answer.standings += [self._standing(view, r) for r in leaders[: MAX_TIED_EXTRA + 1]]
+                    leaders = [self._standing(view, r) for r in view.best.values() if r["rank"] == 1]
+                answer.standings += leaders[: MAX_TIED_EXTRA + 1]
+                if len(leaders) > MAX_TIED_EXTRA + 1:
+                    more = len(leaders) - MAX_TIED_EXTRA - 1
+                    answer.notes.append(f"{more} more models share #1 on {board_profile.title}.")
         fetchable = [(p, c) for p, c in missing if p.live]
         names = ", ".join(p.title + ("" if c == p.default_category else f" {c}") for p, c in fetchable)
-        hub = (
-            "" if any(p.family for p in PROFILES.values()) else " `leaderbot refresh hub` fetches the Hub's benchmarks."
-        )
+        hub = "" if any(p.family for p in PROFILES.values()) else " " + HUB_NOT_FETCHED
         if not answer.standings:
             raise AnswerError(
                 f"No board I hold measures {domain} yet"

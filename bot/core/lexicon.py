@@ -95,6 +95,7 @@ class Vocabulary:
     language_tail: str
     languages: dict[str, tuple[str, ...]]  # language category -> phrases
     categories: dict[str, tuple[str, ...]]  # category -> phrases
+    category_alone: tuple[str, ...]  # categories whose phrases need no lead word
     category_lead: str
     everywhere: tuple[re.Pattern[str], ...]  # whole-question patterns with a `model` group
     domains: dict[str, re.Pattern[str]]  # domain -> the words that name it, alone
@@ -154,6 +155,7 @@ def vocabulary() -> Vocabulary:
         language_tail=_alternatives(data["languages"]["tail"]),
         languages={category: tuple(phrases) for category, phrases in data["languages"]["names"].items()},
         categories={category: tuple(phrases) for category, phrases in data["categories"].items()},
+        category_alone=tuple(data["category_alone"]["categories"]),
         category_lead=_alternatives(data["category_lead"]["words"]),
         everywhere=tuple(re.compile("^(?:" + p + ")$") for p in data["everywhere"]["patterns"]),
         domains={domain: whole(words) for domain, words in data["domains"].items()},

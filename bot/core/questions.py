@@ -406,12 +406,24 @@ def _category(s: State) -> None:
     ("best coding model"; in a question about a model only after "in", "on", "for": "qwen coder" is a name)."""
     if s.kind != Kind.CHANGES or s.text:
         _find_category(s, lead_required=s.kind not in (None, Kind.TOP, Kind.ORGS))
+    v = vocabulary()
+    for i, name in enumerate(s.names or []):  # "a vs b including fine-tunes": the list's names were split already
+        for category in v.category_alone:
+            if m := re.search(r"\s*" + BEFORE + "(?:" + "|".join(v.categories[category]) + ")" + AFTER, name):
+                s.values["category"] = category
+                s.taken.append(("category", m.group(0).strip()))
+                s.names[i] = (name[: m.start()] + name[m.end() :]).strip()  # type: ignore[index] # names is set
     if s.kind is None and s.values.get("category") and not s.text.strip():
         s.kind = Kind.TOP  # "coding": the leaders of that category
 
 
 def _find_category(s: State, *, lead_required: bool) -> None:
     v = vocabulary()
+    for category in v.category_alone:  # "including fine-tunes": a category without "in" or "on" before it
+        if m := re.search(BEFORE + "(?:" + "|".join(v.categories[category]) + ")" + AFTER, s.text):
+            s.values["category"] = category
+            s.take("category", m)
+            return
     stored = {c.replace("_", " ").replace("-", " "): c for c in s.lexicon.categories}
     if m := re.search(r"\bcategory[: ]+([\w\- ]+?)(?=$| on | in | from | as of )", s.text):
         words = m.group(1).strip()

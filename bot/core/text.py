@@ -246,17 +246,22 @@ def _profile(answer: Answer, lang: str) -> str:
 def _domain(answer: Answer, lang: str) -> str:
     lines = [f"{answer.title}: each board's #1, side by side (no combined score):"]
     for group in leader_groups(answer.standings):
+        if len(group) == 1:
+            lines.append("  " + standing_line(group[0], named=True))
+            continue
+        # a tie for #1 is told as one, each model with its own score (and how it was obtained)
         first = group[0]
-        line = standing_line(first, named=True)
-        if len(group) > 1:  # a tie for #1 is told as one: "A, B and C share #1"
-            names = ", ".join(o.model for o in group[:-1]) + f" and {group[-1].model}"
-            line = line.replace(f"{first.model} #{first.rank} of", f"{names} share #{first.rank} of", 1)
-            line = line.replace(
-                f", {first.score_label.lower() or 'score'} ",
-                f", {first.model}'s {first.score_label.lower() or 'score'} ",
-                1,
-            )
-        lines.append("  " + line)
+        where = first.board_title + (f" ({category_text(first.category)})" if first.category else "")
+        label = first.score_label.lower() or "score"
+        state = "archived board" if first.archived else "board"
+        each = ", ".join(
+            f"{o.model} {score_text(o.board, o.score)}" + (f" ({how})" if (how := submission_text(o.details)) else "")
+            for o in group
+        )
+        lines.append(
+            f"  {where}: {len(group)} models share #1 of {first.of} ({label}: {each})"
+            f" ({state} of {first.as_of}{age_text(first.age_days)})"
+        )
     return "\n".join([*lines, *answer.notes])
 
 

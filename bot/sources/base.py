@@ -105,13 +105,17 @@ def _convert_value(kind: Kind, value: Any) -> Any:
     """The value in the store's type, or `_BAD`. Exact type checks: a bool is not a number here."""
     kind_type = type(value)
     if kind_type not in _EXACT_TYPES[kind]:
-        if kind == "int" and kind_type is float and value.is_integer():
+        if kind == "int" and kind_type is float and value.is_integer() and abs(value) < _INT_LIMIT:
             return int(value)
         return _BAD
+    if kind == "int" and abs(value) >= _INT_LIMIT:
+        return _BAD  # SQLite stores 64-bit integers: a larger one would fail the whole import
     if kind == "num":
         # one type for every number, so the content hash sees 3 and 3.0 as the same value (see content_hash);
-        # infinities are never a score or a bound
-        return _BAD if kind_type is float and not math.isfinite(value) else float(value)
+        # infinities are never a score or a bound, nor is an integer too large for a float
+        if kind_type is int:
+            return float(value) if abs(value) < _FLOAT_LIMIT else _BAD
+        return value if math.isfinite(value) else _BAD
     if kind == "bool":
         return int(value)
     if kind == "date":
@@ -120,6 +124,8 @@ def _convert_value(kind: Kind, value: Any) -> Any:
 
 
 _BAD = object()
+_INT_LIMIT = 2**63
+_FLOAT_LIMIT = 2**1023
 
 
 def convert_rows(

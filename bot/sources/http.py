@@ -153,7 +153,9 @@ class HttpClient:
                     chunks.append(chunk)
                 body = b"".join(chunks)
                 following = response.links.get("next")
-                next_url = str(following["url"]) if following and following.get("url") else None
+                next_url = (
+                    str(response.url.join(URL(str(following["url"])))) if following and following.get("url") else None
+                )
             if not parse_json:
                 return body, next_url
             try:

@@ -10,13 +10,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from yarl import URL
+
 from .base import SourceError
 from .http import HttpClient
+
+log = logging.getLogger(__name__)
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 # Pages of the benchmark list followed at most (the Hub pages lists of datasets through `Link` headers): far more
@@ -24,7 +29,7 @@ DEFAULT_ENDPOINT = "https://huggingface.co"
 MAX_LIST_PAGES = 20
 MAX_BENCHMARKS = 500
 # A Hub repo id as the Hub allows them (letters, digits, '-', '_', '.'; at most 96 characters a part).
-DATASET_ID = re.compile(r"[A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95}")
+DATASET_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}")
 
 
 @dataclass(frozen=True)
@@ -82,16 +87,22 @@ class HubClient(HttpClient):
         return f"{self.base_url}/api/datasets/{dataset}/leaderboard" + ("?base_model=false" if fine_tunes else "")
 
     async def benchmarks(self) -> list[BenchmarkInfo]:
-        """Every official benchmark dataset, page by page (bounded)."""
-        url: str | None = self.benchmarks_url()
+        """Every official benchmark dataset, page by page: all of them or a SourceError, never part of the list
+        (a partial list would retire the benchmarks it leaves out). The next page must be on the Hub asked."""
+        first = self.benchmarks_url()
+        url: str | None = first
         found: list[BenchmarkInfo] = []
         for _ in range(MAX_LIST_PAGES):
             if url is None:
                 break
             payload, url = await self.get_page(url, parse_json=True)
-            found += parse_benchmarks(payload, origin=self.benchmarks_url())
+            found += parse_benchmarks(payload, origin=first)
             if len(found) > MAX_BENCHMARKS:
-                raise SourceError(f"{self.benchmarks_url()}: over {MAX_BENCHMARKS} benchmarks listed; refused")
+                raise SourceError(f"{first}: over {MAX_BENCHMARKS} benchmarks listed; refused")
+            if url is not None and URL(url).origin() != URL(first).origin():
+                raise SourceError(f"{first}: the next page is on another host ({URL(url).host}); refused")
+        if url is not None:
+            raise SourceError(f"{first}: the list goes on past {MAX_LIST_PAGES} pages; refused")
         return list({b.dataset: b for b in found}.values())
 
     async def leaderboard(self, dataset: str, *, fine_tunes: bool = False) -> Leaderboard:
@@ -130,7 +141,8 @@ def parse_benchmarks(payload: Any, *, origin: str) -> list[BenchmarkInfo]:
         dataset = item.get("id") if isinstance(item, dict) else None
         if not isinstance(dataset, str) or not DATASET_ID.fullmatch(dataset):
             shown = dataset[:60] if isinstance(dataset, str) else type(dataset).__name__
-            raise SourceError(f"{origin}: a listed dataset's id {shown!r} is not of the form owner/name")
+            log.warning("%s: skipped a listed dataset whose id %r is not of the form owner/name", origin, shown)
+            continue
         card = item.get("cardData")
         pretty = card.get("pretty_name") if isinstance(card, dict) else None
         found.append(BenchmarkInfo(dataset, pretty if isinstance(pretty, str) else None, bool(item.get("gated"))))

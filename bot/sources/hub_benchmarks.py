@@ -89,9 +89,9 @@ class HubSource:
             row["org_key"] = org_key(namespace)
             row["model_key"] = model_key(row["name"])
         converted.sort(key=lambda r: (r["rank"], r["name"]))
-        # the date counts: a board that comes back to an earlier ranking is a change (a refetch of the same
-        # ranking is the judge's to skip as a republication)
-        digest = content_hash(f"{category}\n{as_of}", converted)
+        # the moment of the fetch counts, not only its date: a ranking that comes back to an earlier one the same
+        # day is a change (a refetch of the ranking last stored is the judge's to skip as a republication)
+        digest = content_hash(f"{category}\n{datetime.now(UTC).isoformat()}", converted)
         return [SnapshotData(self.profile.id, category, as_of, converted, content_hash=digest, source=origin)]
 
     def read_parquet(self, path: Path, *, origin: str, as_of: str | None = None) -> list[SnapshotData]:

@@ -123,6 +123,40 @@ async def test_building_a_large_board_after_a_refresh_leaves_the_loop_free(db_pa
     store.close()
 
 
+async def test_garbage_made_while_boards_are_built_is_collected_not_frozen(db_path) -> None:  # type: ignore[no-untyped-def]
+    """The build keeps full collections away, not young ones: a reference cycle the loop drops meanwhile is freed,
+    not frozen for the life of the process with the new boards."""
+    import gc  # noqa: PLC0415
+    import weakref  # noqa: PLC0415
+
+    from bench.bench_stall import big_board  # noqa: PLC0415
+    from bot.chat.client import LeaderBot  # noqa: PLC0415
+    from bot.settings import Settings  # noqa: PLC0415
+    from db.store import Store  # noqa: PLC0415
+
+    class Cycle:
+        def __init__(self) -> None:
+            self.me = self
+
+    store = Store(db_path)
+    bot = LeaderBot(store, Settings())
+    bot.warm()
+    ingest_rows(store, "arena-raw", big_board("2025-01-05", 0.0, size=6000), origin="test")
+    dropped: list[weakref.ref[Cycle]] = []
+
+    async def loop_work() -> None:
+        while len(dropped) < 200:
+            dropped.append(weakref.ref(Cycle()))  # a cycle, garbage at once
+            await asyncio.sleep(0.002)
+
+    thresholds = gc.get_threshold()
+    await asyncio.gather(bot.warm_async(), loop_work())
+    assert gc.get_threshold() == thresholds  # full collections are back
+    gc.collect()  # frozen objects are out of its reach: only what was not frozen is freed here
+    assert sum(ref() is not None for ref in dropped) == 0
+    store.close()
+
+
 async def test_a_benchmark_subscription_posts_when_its_leader_changes(simcord_env):
     """Made-up rankings (tests/hub_benchmarks.py) on a local Hub: `!subscribe swe-bench-verified 1` posts once
     when the #1 changes, even on the same day as the board before."""

@@ -50,6 +50,9 @@ PAIRS: list[tuple[str, str | None, str | None]] = [
     ("microsoft/Phi-3-medium-4k-instruct", "Phi-3-Medium-4k-Instruct", "microsoft/Phi-3-medium-4k-instruct"),
     ("microsoft/Phi-3-mini-4k-instruct", "Phi-3-Mini-4k-Instruct", "microsoft/Phi-3-mini-4k-instruct"),
     ("01-ai/Yi-1.5-34B-Chat", "Yi-1.5-34B-Chat", "01-ai/Yi-1.5-34B-Chat"),
+    ("01-ai/Yi-34B-Chat", "Yi-34B-Chat", "01-ai/Yi-34B-Chat"),  # not Yi-1.5-34B-Chat
+    ("mistralai/Mixtral-8x22B-Instruct-v0.1", "Mixtral-8x22b-Instruct-v0.1", "mistralai/Mixtral-8x22B-Instruct-v0.1"),
+    ("Qwen/Qwen1.5-110B-Chat", "Qwen1.5-110B-Chat", "Qwen/Qwen1.5-110B-Chat"),
     ("nvidia/Llama-3.1-Nemotron-70B-Instruct-HF", "Llama-3.1-Nemotron-70B-Instruct",
      "nvidia/Llama-3.1-Nemotron-70B-Instruct-HF"),
     ("THUDM/glm-4-9b-chat", None, "THUDM/glm-4-9b-chat"),  # the archive also has its -hf copy: the exact name wins
@@ -147,6 +150,21 @@ def test_a_fine_tune_is_found_where_fine_tunes_are_ranked(everywhere: Answerer) 
     swe = [s for s in card.standings if s.board == board_id(hb.SWE_VERIFIED)]
     assert [(s.category, s.rank) for s in swe] == [(WITH_FINE_TUNES, 3)], card.text
     assert "SWE-bench Verified (with fine tunes): #3 of 9" in card.text
+
+
+def test_a_model_ranked_only_with_fine_tunes_is_found_there(seeded_db: Path, tmp_path: Path) -> None:
+    """No board lists the fine-tune by default: a rank question and a card look where fine-tunes are ranked."""
+    store = _hub_store(seeded_db, tmp_path / "fine-tunes.db")
+    add_benchmark(store, hb.SWE_VERIFIED, hb.BOARDS[hb.SWE_VERIFIED])
+    answerer = Answerer(store, now=lambda: TODAY)
+    rank = answerer.ask("rank of nvidia/Qwen3.5-397B-A17B-SWE-RL")
+    assert (rank.kind, rank.board, rank.category) == ("rank", board_id(hb.SWE_VERIFIED), WITH_FINE_TUNES)
+    card = answerer.ask("nvidia/Qwen3.5-397B-A17B-SWE-RL everywhere")
+    assert [(s.board, s.category, s.rank) for s in card.standings] == [(board_id(hb.SWE_VERIFIED), WITH_FINE_TUNES, 3)]
+    asked = answerer.ask("rank of qwen2.5 72b instruct abliterated on swe-bench verified including fine-tunes")
+    assert (asked.kind, asked.category) == ("rank", WITH_FINE_TUNES), asked.text
+    assert asked.entries[0].model == "someuser/Qwen2.5-72B-Instruct-abliterated"
+    store.close()
 
 
 def test_a_community_row_says_it_is_not_merged(everywhere: Answerer) -> None:

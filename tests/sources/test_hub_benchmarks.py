@@ -123,9 +123,7 @@ async def test_the_followed_benchmarks_are_a_setting(hub: HubServer, empty_store
 
 
 @pytest.mark.parametrize("fault", [500, 429])
-async def test_a_failing_leaderboard_stores_nothing_and_the_others_go_on(
-    hub: HubServer, empty_store: Store, fault: int
-) -> None:
+async def test_failing_leaderboards_store_nothing_and_say_so(hub: HubServer, empty_store: Store, fault: int) -> None:
     hub.fail(fault, endpoint="leaderboard", times=None)
     reports = await refresh(empty_store, ["hub"], settings(hub, http_retries=1))
     assert {r.outcome for r in reports if r.board.startswith("hub:")} == {"failed"}
@@ -189,3 +187,74 @@ def test_a_benchmark_is_titled_and_named_as_people_type_it(dataset: str, title: 
     assert title_of(dataset) == title
     for words in typed:
         assert any(re.fullmatch(pattern, words) for pattern in spoken(dataset)), words
+
+
+def gpqa_leader(store: Store) -> str:
+    latest = store.latest_snapshot("hub:" + hb.GPQA, BASE)
+    assert latest is not None
+    return next(r for r in store.entries(latest.id) if r["rank"] == 1)["name"]
+
+
+async def test_a_ranking_that_comes_back_the_same_day_is_stored_again(hub: HubServer, store: Store) -> None:
+    """A, then B, then A again in one day: the last is the board answered (a file store: imports in a worker)."""
+    await refresh(store, ["hub"], settings(hub))
+    rows = [dict(r) for r in hb.BOARDS[hb.GPQA]]
+    rows[0]["value"], rows[1]["value"] = 80.0, 90.0
+    hub.put_benchmark(hb.GPQA, rows, pretty_name="GPQA")
+    await refresh(store, ["hub:" + hb.GPQA], settings(hub))
+    assert gpqa_leader(store) == "zai-org/GLM-5.1"
+    hub.put_benchmark(hb.GPQA, hb.BOARDS[hb.GPQA], pretty_name="GPQA")
+    reports = await refresh(store, ["hub:" + hb.GPQA], settings(hub))
+    assert outcomes(reports)["hub:" + hb.GPQA] == "stored"
+    assert gpqa_leader(store) == "Qwen/Qwen3.5-397B-A17B"
+
+
+async def test_an_empty_answer_keeps_lower_is_better_and_a_retired_benchmark_stays_retired(
+    hub: HubServer, empty_store: Store
+) -> None:
+    await refresh(empty_store, ["hub"], settings(hub))
+    board = "hub:" + hb.LOWER
+    hub.put_benchmark(hb.LOWER, [])
+    reports = await refresh(empty_store, [board], settings(hub))
+    assert outcomes(reports)[board] == "missing" and profile(board).lower_is_better
+    assert [lower for b, _d, _t, lower, _r in empty_store.hub_benchmarks() if b == board] == [True]
+    del hub.benchmarks[hb.LOWER]
+    await refresh(empty_store, ["hub"], settings(hub))  # retired
+    hub.put_benchmark(hb.LOWER, [dict(r, lower_is_better=False) for r in hb.BOARDS[hb.LOWER]])
+    await refresh(empty_store, [board], settings(hub))  # fetched by name, and now says higher is better
+    assert [retired for b, _d, _t, _l, retired in empty_store.hub_benchmarks() if b == board] == [True]
+
+
+async def test_a_list_past_its_page_limit_is_refused_and_retires_nothing(hub: HubServer, empty_store: Store) -> None:
+    await refresh(empty_store, ["hub"], settings(hub))
+    for i in range(20):
+        hub.put_benchmark(f"made-up-org/bench-{i}", [hb.row("a/b", 1.0)])
+    hub.page_size = 1  # 27 benchmarks: 27 pages, past the 20 followed
+    reports = await refresh(empty_store, ["hub"], settings(hub))
+    assert "past 20 pages" in next(r.summary() for r in reports if r.board == "hub")
+    assert all(not retired for *_rest, retired in empty_store.hub_benchmarks())
+
+
+async def test_a_next_page_on_another_host_is_refused(hub: HubServer, empty_store: Store) -> None:
+    hub.page_size, hub.link_host = 2, "localhost"  # the same server under another name: not the Hub asked
+    reports = await refresh(empty_store, ["hub"], settings(hub, hf_token="hf_secret"))
+    assert "the next page is on another host (localhost)" in next(r.summary() for r in reports if r.board == "hub")
+    assert len(hub.seen("list")) == 1  # never asked, so the token never went there
+
+
+async def test_one_odd_benchmark_fails_alone(hub: HubServer, store: Store) -> None:
+    """Before: a value too large for SQLite (2**70) raised OverflowError and lost the whole run."""
+    hub.put_benchmark(hb.AIME, [dict(r, pullRequest=2**70) for r in hb.BOARDS[hb.AIME]])
+    hub.put_benchmark(hb.MMLU_PRO, [dict(r, value=10**400) for r in hb.BOARDS[hb.MMLU_PRO]])
+    reports = await refresh(store, ["hub"], settings(hub))
+    assert outcomes(reports)["hub:" + hb.AIME] == "failed" and outcomes(reports)["hub:" + hb.MMLU_PRO] == "failed"
+    assert "column 'pullRequest' should be int" in next(r.summary() for r in reports if r.board == "hub:" + hb.AIME)
+    assert outcomes(reports)["hub:" + hb.SWE_VERIFIED] == "stored"
+
+
+async def test_a_listed_dataset_without_a_proper_id_is_skipped(hub: HubServer, empty_store: Store) -> None:
+    hub.benchmarks["naïve/ünïcode"] = ({"id": "naïve/ünïcode"}, [])
+    hub.benchmarks["no-slash"] = ({"id": "no-slash"}, [])
+    reports = await refresh(empty_store, ["hub"], settings(hub))
+    assert outcomes(reports)["hub:" + hb.SWE_VERIFIED] == "stored"
+    assert not any("ünïcode" in b or "no-slash" in b for b in PROFILES)
