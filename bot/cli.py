@@ -79,6 +79,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--db", type=Path, help="SQLite store (default: $LEADERBOT_DB, else the user data directory)")
     p.add_argument("--no-seed", action="store_true", help="do not fill an empty store from the bundled data")
     p.add_argument("--verbose", "-v", action="store_true", help="say more of what happens (retries, timings)")
+    p.add_argument(
+        "--lang",
+        help="answer in this language: en, th, zh-CN, ja, es-ES (default: $LEADERBOT_LANG, else the question's)",
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("ingest", help="import a board from a file or URL")
@@ -158,7 +162,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _answerer(store: Store, settings: Settings) -> Answerer:
-    return Answerer(store, default_board=settings.default_board, stale_after_minutes=settings.stale_after_minutes)
+    return Answerer(
+        store,
+        default_board=settings.default_board,
+        stale_after_minutes=settings.stale_after_minutes,
+        language=settings.language,
+    )
 
 
 def _cmd_ask(store: Store, args: argparse.Namespace, settings: Settings) -> int:
@@ -436,8 +445,7 @@ def _main(argv: Sequence[str] | None) -> int:
     args = parser().parse_args(argv)
     try:
         settings = load_settings()
-        if args.db is not None:
-            settings = settings.with_overrides(db_path=args.db)
+        settings = settings.with_overrides(db_path=args.db, language=args.lang)
     except SettingsError as exc:
         print(f"leaderbot: {exc}", file=sys.stderr)
         return 2

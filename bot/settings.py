@@ -16,6 +16,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 from dotenv import dotenv_values
 from platformdirs import user_data_dir
 
+from .core import i18n
 from .profiles import board_ids
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,8 @@ class Settings:
     http_concurrency: int = 4
     http_retries: int = 4
     log_level: str = "INFO"
+    # the language answers are in (en, th, zh-CN, ja, es-ES); None: the question's own, English by default
+    language: str | None = None
     # the health and metrics listener (/healthz, /metrics): off unless a port is set; 0 picks a free port
     http_port: int | None = None
     http_host: str = "127.0.0.1"
@@ -83,6 +86,11 @@ class Settings:
             raise SettingsError(f"SHARD_IDS must be between 0 and {self.shard_count - 1} (SHARD_COUNT - 1)")
         if len(set(self.shard_ids)) != len(self.shard_ids):
             raise SettingsError("SHARD_IDS names a shard twice")
+        if self.language is not None:
+            try:
+                object.__setattr__(self, "language", i18n.language(self.language))
+            except i18n.UnknownLanguage:
+                raise SettingsError(f"LEADERBOT_LANG must be one of {', '.join(i18n.LANGUAGES)}") from None
         if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise SettingsError("LEADERBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
 
@@ -137,6 +145,7 @@ ENV_NAMES = {
     "LEADERBOT_HTTP_CONCURRENCY": "http_concurrency",
     "LEADERBOT_HTTP_RETRIES": "http_retries",
     "LEADERBOT_LOG_LEVEL": "log_level",
+    "LEADERBOT_LANG": "language",
     "LEADERBOT_HTTP_PORT": "http_port",
     "LEADERBOT_HTTP_HOST": "http_host",
     "SHARD_COUNT": "shard_count",

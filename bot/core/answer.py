@@ -209,6 +209,7 @@ class Answer:
     aspect: Aspect | None = None  # the one fact of a history asked for itself ("when did X first reach #1")
     changes: ChangeSet | None = None  # for `changes` answers
     error: str | None = None
+    language: str = "en"  # the language `text` is in (`core.i18n`)
     text: str = ""
     # For a clarification: the question to finish once the user picks one of `candidates` for `pending_name`.
     pending: Query | None = field(default=None, repr=False)
@@ -253,5 +254,6 @@ class Answer:
                 else {}
             ),
             "error": self.error,
+            "language": self.language,
             "text": self.text,
         }

@@ -24,6 +24,7 @@ from .answer import Answer, AnswerError, BoardSummary, Entry, Kind, ModelDetails
 from .boards import BoardView, build_view, find_other, organization_words
 from .changes import ChangeSet, board_before, changes_between
 from .history import model_history
+from .i18n import DEFAULT as DEFAULT_LANGUAGE
 from .names import normalise, split_namespace
 from .questions import CLOSED, EU_COUNTRIES, MAX_COUNT, Aspect, Filters, Lexicon, Query, board_named, parse_question
 from .resolve import Candidate, Resolution
@@ -58,8 +59,10 @@ class Answerer:
         default_board: str = DEFAULT_BOARD,
         stale_after_minutes: int = 120,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        language: str | None = None,
     ) -> None:
         profile(default_board)  # a board without a profile fails here, not in the first question
+        self.language = language  # answers in it; None: in the question's language (English by default)
         self.store = store
         self.default_board = default_board
         self.stale_after = timedelta(minutes=stale_after_minutes)
@@ -170,17 +173,20 @@ class Answerer:
         as_of: str | None = None,
         category: str | None = None,
         force: Kind | str | None = None,
+        lang: str | None = None,
     ) -> Answer:
-        """Answer free text. `board`, `as_of` and `category` apply when the text does not say otherwise."""
+        """Answer free text. `board`, `as_of` and `category` apply when the text does not say otherwise; the
+        answer is in `lang` (a Discord user's locale), else the Answerer's language, else the question's."""
         with self.reader.steady():
             query = parse_question(text, self.lexicon, force=None if force is None else Kind(force))
             board = board_named(board) or board if board else None  # a command's board may be named in words
             defaults = {"board": board, "as_of": as_of, "category": category}
             query = replace(query, **{k: v for k, v in defaults.items() if v is not None and getattr(query, k) is None})
-            return self.answer(query)
+            return self.answer(query, lang)
 
-    def answer(self, query: Query) -> Answer:
-        """The one place an answer is made: a question that cannot be answered as asked becomes an error answer."""
+    def answer(self, query: Query, lang: str | None = None) -> Answer:
+        """The one place an answer is made: a question that cannot be answered as asked becomes an error answer.
+        Its text is in `lang`, else the Answerer's language, else the question's (English by default)."""
         handlers = {
             Kind.RANK: self._rank,
             Kind.TOP: self._top,
@@ -200,7 +206,8 @@ class Answerer:
                 answer = handlers[query.kind](query)
         except AnswerError as exc:
             answer = Answer(query.text, Kind.ERROR, error=str(exc))
-        answer.text = render_text(answer)
+        answer.language = lang or self.language or query.language or DEFAULT_LANGUAGE
+        answer.text = render_text(answer, answer.language)
         return answer
 
     @staticmethod
@@ -432,9 +439,10 @@ class Answerer:
         a comparison, a chart a chart."""
         pending = clarification.pending
         if pending is None or clarification.pending_name is None:
-            return self.ask(name, board=clarification.board, as_of=clarification.as_of, force=Kind.RANK)
+            return self.ask(name, board=clarification.board, as_of=clarification.as_of, force=Kind.RANK,
+                            lang=clarification.language)  # fmt: skip
         models = tuple(name if m == clarification.pending_name else m for m in pending.models)
-        return self.answer(replace(pending, models=models))
+        return self.answer(replace(pending, models=models), clarification.language)
 
     def _rank(self, query: Query) -> Answer:
         view, resolution = self._resolve(query, query.models[0])

@@ -98,6 +98,8 @@ class Vocabulary:
     category_alone: tuple[str, ...]  # categories whose phrases need no lead word
     category_lead: str
     everywhere: tuple[re.Pattern[str], ...]  # whole-question patterns with a `model` group
+    # language -> (what says a question is in it, its phrases and the English words they stand for, in order)
+    foreign: dict[str, tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], str], ...]]]
     domains: dict[str, re.Pattern[str]]  # domain -> the words that name it, alone
     filler: re.Pattern[str]
     words: tuple[str, ...]  # every plain word of the data, for "did you mean"
@@ -158,6 +160,10 @@ def vocabulary() -> Vocabulary:
         category_alone=tuple(data["category_alone"]["categories"]),
         category_lead=_alternatives(data["category_lead"]["words"]),
         everywhere=tuple(re.compile("^(?:" + p + ")$") for p in data["everywhere"]["patterns"]),
+        foreign={
+            lang: (re.compile(spec["detect"]), tuple((re.compile(p), english) for p, english in spec["phrases"]))
+            for lang, spec in data["foreign"].items()
+        },
         domains={domain: whole(words) for domain, words in data["domains"].items()},
         filler=anywhere(data["filler"]["words"]),
         words=tuple(sorted(_plain_words(data))),

@@ -174,6 +174,10 @@ class Query:
     since: str | None = None  # changes since this date (YYYY-MM-DD)
     since_days: int | None = None  # changes over this many days back from today ("this week")
     domain: str | None = None  # "best coding model": each board's leader for the domain (`Domain`)
+    language: str | None = None  # the language the question was asked in, when not English (`core.i18n`)
+
+
+NOT_UNDERSTOOD = "I did not understand"
 
 
 class QuestionError(ValueError):
@@ -184,6 +188,20 @@ MENTION = re.compile(r"<@!?\d+>|<@&\d+>|<#\d+>|@everyone|@here")
 _CONTRACTIONS = re.compile(r"\b(what|who|where|how|that|it|there|which)'s\b")
 # Emoji, pictographs and other symbols carry no words (keeps "#", "+", "&").
 _SYMBOLS = frozenset({"So", "Sk", "Cs", "Co", "Cn", "Mn", "Me"})
+# ... but Thai writes vowels and tones as combining marks: they are letters of its words.
+_KEPT_MARKS = re.compile("[\u0e00-\u0e7f]")
+
+
+def in_english(text: str) -> tuple[str, str | None]:
+    """A cleaned question in another language as the English words the steps read, and which language it was
+    (None: English). Each language's phrases stand for English words (`[foreign]` in the lexicon); model names,
+    written in Latin letters inside Thai or Chinese text, are left as they are."""
+    for lang, (detect, phrases) in vocabulary().foreign.items():
+        if detect.search(text):
+            for pattern, english in phrases:
+                text = pattern.sub(english, text)
+            return " ".join(text.split()), lang
+    return text, None
 
 
 def clean(text: str) -> str:
@@ -193,7 +211,7 @@ def clean(text: str) -> str:
     text = MENTION.sub(" ", text)
     text = text.replace("*", " ").replace("`", " ").replace("_", " ") if "**" in text or "`" in text else text
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    text = "".join(" " if unicodedata.category(c) in _SYMBOLS else c for c in text)
+    text = "".join(" " if unicodedata.category(c) in _SYMBOLS and not _KEPT_MARKS.match(c) else c for c in text)
     text = _CONTRACTIONS.sub(r"\1 is", text.casefold())
     text = re.sub(r"(?<=[\w)])'s\b", "", text)
     text = re.sub(r"[?!\"]+|(?<!\d)[.;:](?=\s|$)|(?:^|\s)'|'(?=\s|$)", " ", text)
@@ -223,7 +241,7 @@ class State:
         self.text = " ".join((self.text[: match.start()] + " " + self.text[match.end() :]).split())
 
     def finish(self, kind: Kind, **values: Any) -> None:
-        self.done = Query(kind, self.original, **values)
+        self.done = Query(kind, self.original, **{"language": self.values.get("language"), **values})
 
     @property
     def listing(self) -> bool:
@@ -703,6 +721,19 @@ def _domain(s: State) -> None:
             return
 
 
+def _unread(s: State) -> None:
+    """A question in another language whose words the phrases did not all turn into English: what is left in
+    that script is no model name, so the question was not understood (and its asker gets the help, in that
+    language)."""
+    language = s.values.get("language")
+    if language is None:
+        return
+    detect = vocabulary().foreign[language][0]
+    left = [m for m in s.values.get("models", ()) if detect.search(m)]
+    if left and detect.pattern.startswith("["):  # a script of its own (Thai, kana, Han), not Spanish words
+        raise QuestionError(f"{NOT_UNDERSTOOD} “{left[0]}”.")
+
+
 def _not_understood(words: list[str], lexicon: Lexicon, where: str) -> str:
     """Names the words, and the closest word that would have been understood."""
     shown = " ".join(words)
@@ -710,8 +741,8 @@ def _not_understood(words: list[str], lexicon: Lexicon, where: str) -> str:
     for word in words:
         others = [k for k in known if k != word]
         if len(word) > 2 and (close := process.extractOne(word, others, scorer=fuzz.ratio, score_cutoff=75)):
-            return f"I did not understand “{shown}” in {where}. Did you mean “{close[0]}”?"
-    return f"I did not understand “{shown}” in {where}. `help` shows what I can answer."
+            return f"{NOT_UNDERSTOOD} “{shown}” in {where}. Did you mean “{close[0]}”?"
+    return f"{NOT_UNDERSTOOD} “{shown}” in {where}. `help` shows what I can answer."
 
 
 # The declared pipeline: each step consumes what it recognises, in this order.
@@ -730,6 +761,7 @@ STEPS: tuple[tuple[str, Callable[[State], None]], ...] = (
     ("type", _model_type),
     ("organization", _organization),
     ("model names", _names),
+    ("unread words", _unread),
     ("domain", _domain),
 )
 
@@ -743,9 +775,11 @@ def parse_question(text: str, lexicon: Lexicon | None = None, *, force: Kind | N
             raise QuestionError(
                 f"That question is {len(original):,} characters long; please keep it under {MAX_QUESTION}."
             )
-        state = State(original, clean(original), lexicon or Lexicon(), force)
+        english, language = in_english(clean(original))
+        state = State(original, english, lexicon or Lexicon(), force)
+        state.values["language"] = language
         if not state.text and force is None:
-            return Query(Kind.HELP, original)
+            return Query(Kind.HELP, original, language=language)
         for _name, step in STEPS:
             step(state)
             if state.done is not None:
@@ -754,7 +788,10 @@ def parse_question(text: str, lexicon: Lexicon | None = None, *, force: Kind | N
         query = Query(state.kind, original, **state.values)
         return replace(query, filters=Filters(**state.filters))
     except QuestionError as exc:
-        return Query(Kind.ERROR, original[:MAX_QUESTION], error=str(exc))
+        language = in_english(clean(original[:MAX_QUESTION]))[1]
+        if language is not None and str(exc).startswith(NOT_UNDERSTOOD):
+            return Query(Kind.HELP, original[:MAX_QUESTION], language=language)  # the help, in that language
+        return Query(Kind.ERROR, original[:MAX_QUESTION], error=str(exc), language=language)
 
 
 __all__ = ["STEPS", "Aspect", "Filters", "Lexicon", "Query", "QuestionError", "clean", "parse_question"]

@@ -19,32 +19,20 @@ if TYPE_CHECKING:
     from .changes import ChangeSet, Event
     from .history import History
 
-HELP = (
-    """\
-Ask me about LLM leaderboards, in plain words. For example:
-  rank of Qwen2-72B-Instruct        where a model stands (sloppy names are fine: "qwne2.5 72b")
-  who is #1                         the leader ("best open model", "best small model": the leader of a filter)
-  top 10                            the board's leaders (up to 100; a tie at the cut is listed whole)
-  top Chinese models                by country, organization ("from Meta"), license ("open source"), size ("small")
-  best coding model                 each board's #1 for coding, side by side (also "best at math", "best vision model")
-  top 5 coding models               a category ("in Chinese", "hard prompts") or a board ("webdev", "gpqa")
-  qwen2 72b everywhere              one model on every board held ("where does X stand everywhere")
-  top 5 on math under 10b           """
-    + "; ".join(
-        f"benchmarks of {p.publisher}: {', '.join(b.words[0] for b in p.benchmarks)}"
-        for p in PROFILES.values()
-        if p.benchmarks
-    )
-    + """
-  llama 3.3 70b vs qwen 2.5 72b     compare two or more models ("is X better than Y", "X or Y")
-  what changed                      the changes between the last two boards ("since 2024-09-01", "this week")
-  which orgs dominate the top 20    who holds the top places
-  how has gpt-4o-2024-05-13 moved   rank and score over time, with a chart on Discord ("best rank ever of X")
-  boards                            what I know and how fresh it is
-Add "on" and a board to pick one ("""
-    + ", ".join(f'"on {board}"' for board in [*list(PROFILES)[1:3], list(PROFILES)[-1]])
-    + ' ...; `boards` lists them), "as of 2024-09-01" for an older board.'
+# The help's parts that come from the boards (their benchmarks; a few boards to pick), as they are at start.
+HELP_BENCHMARKS = "; ".join(
+    f"benchmarks of {p.publisher}: {', '.join(b.words[0] for b in p.benchmarks)}"
+    for p in PROFILES.values()
+    if p.benchmarks
 )
+HELP_BOARDS = ", ".join(f'"on {board}"' for board in [*list(PROFILES)[1:3], list(PROFILES)[-1]])
+
+
+def help_text(lang: str = DEFAULT) -> str:
+    return t(lang, "help.text", benchmarks=HELP_BENCHMARKS, boards=HELP_BOARDS).strip("\n")
+
+
+HELP = help_text()
 
 
 def score_text(board: str | None, value: float | None) -> str:
@@ -160,7 +148,7 @@ def _error(answer: Answer, lang: str) -> str:
 
 
 def _help(answer: Answer, lang: str) -> str:
-    return HELP
+    return help_text(lang)
 
 
 def board_state(board: BoardSummary) -> str:

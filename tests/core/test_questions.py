@@ -460,7 +460,7 @@ def test_a_board_named_with_board_or_leaderboard_leaves_the_name_alone(text: str
 
 def test_the_steps_are_declared_in_order() -> None:
     names = [name for name, _ in STEPS]
-    assert names[0] == "whole question" and names[-2:] == ["model names", "domain"]
+    assert names[0] == "whole question" and names[-3:] == ["model names", "unread words", "domain"]
     assert names.index("board") < names.index("intent") < names.index("category") < names.index("organization")
 
 
