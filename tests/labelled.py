@@ -31,6 +31,7 @@ class Labelled:
     board: str | None
     question: str
     expected: str
+    language: str | None = None  # the language the answer must be in (questions asked in another language)
 
     @property
     def is_name(self) -> bool:
@@ -43,13 +44,15 @@ def load() -> list[Labelled]:
     for line in QUESTIONS.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        board, question, expected = line.split("\t")
-        items.append(Labelled(None if board == "-" else board, question, expected))
+        board, question, expected, *language = line.split("\t")
+        items.append(Labelled(None if board == "-" else board, question, expected, *language))
     return items
 
 
 def judge(item: Labelled, answer: Answer) -> bool:
     """Whether the answer is what the label says. A trailing `@board` also requires the answer's board."""
+    if item.language is not None and answer.language != item.language:
+        return False
     expected = item.expected
     if expected.startswith("best:"):  # a domain answer: M leads the board named, among the boards side by side
         model, _, board = expected[5:].partition("@")

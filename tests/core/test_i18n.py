@@ -1,0 +1,94 @@
+"""The message catalogues cannot rot: every language has exactly the reference keys and placeholders, every key is
+used by the code and every key the code asks for exists; every kind of answer renders in every language."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.core import i18n
+from bot.core.answer import Kind
+from bot.core.answers import Answerer
+from bot.core.text import RENDERERS, render_text
+from tests.chat.test_embeds import ONE_OF_EACH
+from tests.core.test_text import readable
+
+ROOT = Path(__file__).resolve().parents[2]
+OTHERS = [lang for lang in i18n.LANGUAGES if lang != i18n.DEFAULT]
+KEY = re.compile(r"[a-z_]+\.(?:[a-z_]+)?")  # "rank.line", or the prefix "labels."
+DISCORD_MESSAGE = 2000  # characters, not bytes: Thai and Chinese are counted as Discord counts them
+
+
+def keys_asked_for() -> tuple[set[str], set[str]]:
+    """The keys the code names (`t(lang, "rank.line")`, or a key chosen before the call), and the prefixes it
+    completes at run time (`f"labels.{...}"`): every string of the code that looks like a key."""
+    named, prefixes = set(), set()
+    for path in (ROOT / "bot").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and KEY.fullmatch(node.value):
+                (prefixes if node.value.endswith(".") else named).add(node.value)
+    return named, prefixes
+
+
+@pytest.mark.parametrize("lang", OTHERS)
+def test_a_language_has_exactly_the_reference_keys_and_placeholders(lang: str) -> None:
+    reference, theirs = i18n.catalogue(i18n.DEFAULT), i18n.catalogue(lang)
+    assert set(theirs) == set(reference), (
+        f"missing {set(reference) - set(theirs)}, extra {set(theirs) - set(reference)}"
+    )
+    for key, message in reference.items():
+        assert i18n.placeholders(theirs[key]) == i18n.placeholders(message), key
+        words = re.sub(r"\{\w+\}", "", message)
+        assert theirs[key] != message or not re.search(r"[a-z]{4}", words), f"{lang} {key} is not translated"
+
+
+def test_every_key_is_used_and_every_key_asked_for_exists() -> None:
+    named, prefixes = keys_asked_for()
+    reference = set(i18n.catalogue(i18n.DEFAULT))
+    sections = {k.split(".")[0] for k in reference}
+    asked = {k for k in named if k.split(".")[0] in sections}  # strings of other sections are not keys
+    assert asked - reference == set(), "the code asks for keys no catalogue has"
+    unused = {k for k in reference if k not in named and not any(k.startswith(p) for p in prefixes)}
+    assert unused == set(), "keys the code no longer uses"
+
+
+@pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
+@pytest.mark.parametrize(("kind", "question"), ONE_OF_EACH.items())
+def test_every_kind_renders_in_every_language(answerer: Answerer, kind: Kind, question: str, lang: str) -> None:
+    answer = answerer.ask(question, lang=lang)
+    assert answer.kind == kind and answer.language == lang
+    assert set(RENDERERS) == set(Kind)
+    readable(answer.text.replace(".", ",") if lang == "es-ES" else answer.text)  # 12.345: Spanish thousands
+    assert "{" not in answer.text.replace("{'", "")  # no placeholder left unfilled
+    if kind not in (Kind.TOP, Kind.ORGS, Kind.CHANGES):  # lists page on Discord; changes are a digest embed
+        assert len(answer.text) <= DISCORD_MESSAGE, len(answer.text)
+    assert render_text(answer, lang) == answer.text
+
+
+def test_the_source_line_is_in_the_language_and_english_is_unchanged(answerer: Answerer) -> None:
+    english = answerer.ask("rank of qwen2 72b instruct")
+    assert "is #" in english.text and "(overall, board of 2024-12-31," in english.text
+    thai = answerer.ask("rank of qwen2 72b instruct", lang="th")
+    assert "อยู่อันดับ" in thai.text and "กระดานวันที่ 31 ธ.ค. 2024" in thai.text
+    chinese = answerer.ask("qwen2 72b instruct 排名多少")
+    assert chinese.language == "zh-CN" and "2024年12月31日 的榜单" in chinese.text
+    spanish = answerer.ask("posición de qwen2 72b instruct")
+    assert spanish.language == "es-ES" and re.search(r"\d{1,3}\.\d{3} votos", spanish.text)  # 12.345 votos
+
+
+@pytest.mark.parametrize(
+    ("typed", "language"),
+    [("th", "th"), ("zh-CN", "zh-CN"), ("zh-cn", "zh-CN"), ("zh", "zh-CN"), ("zh-TW", "zh-CN"), ("ja", "ja"),
+     ("es", "es-ES"), ("es-419", "es-ES"), ("en-GB", "en"), (None, "en")],
+)  # fmt: skip
+def test_languages_as_typed_and_as_discord_sends_them(typed: str | None, language: str) -> None:
+    assert i18n.language(typed) == language
+
+
+def test_a_language_leaderbot_lacks_is_refused_and_discord_falls_back_to_english() -> None:
+    with pytest.raises(i18n.UnknownLanguage, match="languages: en, th, zh-CN, ja, es-ES"):
+        i18n.language("klingon")
+    assert i18n.for_discord("fr") == "en" and i18n.for_discord("th") == "th"
