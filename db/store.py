@@ -553,6 +553,23 @@ class Store:
             )
         self._writes += 1
 
+    def guild_language(self, guild_id: int) -> str | None:
+        """The language a server chose for its answers and digests (`/language`), if it chose one."""
+        row = self.db.execute("SELECT language FROM guild_languages WHERE guild_id = ?", [guild_id]).fetchone()
+        return None if row is None else row[0]
+
+    def set_guild_language(self, guild_id: int, language: str | None) -> None:
+        """Choose a server's language; None goes back to each question's own."""
+        with self.write():
+            if language is None:
+                self.db.execute("DELETE FROM guild_languages WHERE guild_id = ?", [guild_id])
+            else:
+                self.db.execute(
+                    "INSERT INTO guild_languages (guild_id, language) VALUES (?, ?)"
+                    " ON CONFLICT (guild_id) DO UPDATE SET language = excluded.language",
+                    [guild_id, language],
+                )
+
     def checked_at(self) -> dict[str, str]:
         """Board -> when its upstream was last asked and answered (UTC ISO 8601)."""
         return dict(self.db.execute("SELECT board, max(checked_at) FROM upstream_files GROUP BY board").fetchall())

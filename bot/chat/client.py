@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
 
-COGS = ("bot.chat.cogs.errors", "bot.chat.cogs.ask", "bot.chat.cogs.alerts")
+COGS = ("bot.chat.cogs.errors", "bot.chat.cogs.ask", "bot.chat.cogs.alerts", "bot.chat.cogs.server")
 
 
 # How long a write from the bot (its event loop) waits for another process's write lock before giving up: the

@@ -19,6 +19,7 @@ from discord.ext import commands
 
 from ..charts import NoHistoryError, render_history_png_async
 from ..core.answer import Answer, Kind
+from ..core.i18n import DISCORD_LOCALES
 from .embeds import plain_text, render_embeds
 from .views import Paginator, Picker, PickHandler
 
@@ -113,8 +114,21 @@ def _pick_handler(
     return on_pick
 
 
+def guild_language(bot: Any, guild: discord.Guild | None) -> str | None:
+    """The language a server chose for prefix commands, mentions and digests (`/language`), if any."""
+    return bot.store.guild_language(guild.id) if guild is not None else None
+
+
 class LeaderContext(commands.Context["LeaderBot"]):
     started: float = 0.0  # perf_counter() when the question arrived (set by `LeaderBot.get_context`)
+
+    @property
+    def language(self) -> str | None:
+        """The language to answer in: a slash command's user's own, when Leaderbot speaks it; else the server's
+        choice; else None (the question's own language)."""
+        if self.interaction is not None and (own := DISCORD_LOCALES.get(str(self.interaction.locale))):
+            return own
+        return guild_language(self.bot, self.guild)
 
     async def send_answer(self, answer: Answer, *, reply_to: discord.Message | None = None) -> discord.Message:
         """Answer in this channel (as a reply to `reply_to` when given), as only the asker can page or pick."""

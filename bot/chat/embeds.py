@@ -14,8 +14,8 @@ import discord
 
 from ..core.answer import Answer, Entry, Kind, Standing
 from ..core.changes import ChangeSet
+from ..core.i18n import DEFAULT, t
 from ..core.text import (
-    EVENT_HEADINGS,
     MAX_OTHERS_SHOWN,
     age_text,
     aspect_line,
@@ -23,10 +23,12 @@ from ..core.text import (
     compare_details,
     describe_event,
     entry_line,
+    event_heading,
     history_line,
     leader_groups,
     render_body,
     score_text,
+    source_line,
     submission_text,
     tied_text,
 )
@@ -72,6 +74,10 @@ def escape(text: str) -> str:
 def footer(answer: Answer) -> str:
     if not answer.board_title:
         return "Leaderbot"
+    if answer.language != DEFAULT:
+        fresh = f"\n{answer.freshness}" if answer.freshness else ""
+        source = f" · {answer.url.removeprefix('https://')}" if answer.url else ""
+        return clip(source_line(answer, answer.language) + source + fresh, FOOTER_MAX)
     state = "archived board, frozen" if answer.archived else "live board"
     source = f" · {answer.url.removeprefix('https://')}" if answer.url else ""  # footers cannot hold links
     fresh = f"\n{answer.freshness}" if answer.freshness else ""
@@ -98,11 +104,11 @@ def _line(answer: Answer, entry: Entry) -> str:
     return f"{flag} {line}" if flag else line
 
 
-def _paged(lines: list[str], head: str = "") -> list[str]:
+def _paged(lines: list[str], head: str = "", *, per_page: int = PAGE_SIZE) -> list[str]:
     pages, current = [], head
     count = 0
     for line in lines:
-        if count == PAGE_SIZE or len(current) + len(line) + 1 > DESCRIPTION_MAX - 200:
+        if count == per_page or len(current) + len(line) + 1 > DESCRIPTION_MAX - 200:
             pages.append(current)
             current, count = head, 0
         current += ("\n" if current else "") + line
@@ -307,9 +313,21 @@ RENDERERS: dict[Kind, Callable[[Answer], list[discord.Embed]]] = {
 }
 
 
+def _in_language(answer: Answer) -> list[discord.Embed]:
+    """An answer in another language than English: its text in that language (see `core.text`), paged by
+    measured length; the title is the answer's own (a model or a list's name)."""
+    lines = escape(render_body(answer, answer.language)).splitlines()
+    if answer.kind == Kind.RANK and answer.entries:  # "#3 · model": the same in every language
+        title = f"#{answer.entries[0].rank} · {escape(answer.entries[0].model)}"
+    else:
+        title = escape(answer.title) if answer.title else t(answer.language, "embed.title")
+    return [_embed(answer, clip(title, TITLE_MAX), page) for page in _paged(lines, "", per_page=PAGE_SIZE * 4)]
+
+
 def render_embeds(answer: Answer) -> list[discord.Embed]:
-    """One embed per page, each with the source in its footer. Pages beyond the first exist only for long lists."""
-    embeds = RENDERERS[answer.kind](answer)
+    """One embed per page, each with the source in its footer. Pages beyond the first exist only for long lists.
+    An answer in another language is its text in that language (the embed forms of each kind are English's)."""
+    embeds = RENDERERS[answer.kind](answer) if answer.language == DEFAULT else _in_language(answer)
     for number, embed in enumerate(embeds, start=1):
         text = footer(answer)
         if len(embeds) > 1:
@@ -319,9 +337,10 @@ def render_embeds(answer: Answer) -> list[discord.Embed]:
     return embeds
 
 
-def render_digest(changes: ChangeSet, marker: str | None = None) -> discord.Embed:
-    """One embed per change set: the headline first, then entered / left / moved, each with ranks and scores.
-    `marker` goes in the link's fragment (unseen), so a digest can be found in a channel again after a crash."""
+def render_digest(changes: ChangeSet, marker: str | None = None, lang: str = DEFAULT) -> discord.Embed:
+    """One embed per change set: the headline first, then entered / left / moved, each with ranks and scores, in
+    the server's language. `marker` goes in the link's fragment (unseen), so a digest can be found in a channel
+    again after a crash."""
     board = profile(changes.board)
     board_title, url = board.title, board.url
     if marker and url:
@@ -330,30 +349,32 @@ def render_digest(changes: ChangeSet, marker: str | None = None) -> discord.Embe
     sharing = [e for e in changes.events if e.type == "shared_lead"]
     renamed_leader = [e for e in changes.events if e.type == "renamed" and e.new_rank == 1]
     if leaders:
-        headline = f"New #1 on {board_title}: {', '.join(e.model for e in leaders)}"
+        headline = t(lang, "digest.new_leader", board=board_title, models=", ".join(e.model for e in leaders))
     elif sharing:
-        headline = (
-            f"{', '.join(e.model for e in sharing)} now share{'s' if len(sharing) == 1 else ''} #1 on {board_title}"
-        )
+        key = "digest.shares_one" if len(sharing) == 1 else "digest.shares_many"
+        headline = t(lang, key, board=board_title, models=", ".join(e.model for e in sharing))
     elif renamed_leader:
-        headline = f"{board_title}: {describe_event(renamed_leader[0], changes.board)}"
+        headline = t(lang, "digest.renamed", board=board_title,
+                     event=describe_event(renamed_leader[0], changes.board, lang))  # fmt: skip
     else:
         count = len(changes.events)
-        headline = f"{board_title}: {count} change{'s' if count != 1 else ''} in the top {changes.top_n}"
+        key = "digest.changes_one" if count == 1 else "digest.changes_many"
+        headline = t(lang, key, board=board_title, count=count, n=changes.top_n)
     sections: list[str] = []
     current = None
     for event in changes.events:
         if event.type != current:
             current = event.type
-            sections.append(f"\n**{EVENT_HEADINGS[current].format(n=changes.top_n)}**")
-        sections.append("• " + escape(describe_event(event, changes.board)))
+            sections.append(f"\n**{event_heading(current, changes.top_n, lang)}**")
+        sections.append("• " + escape(describe_event(event, changes.board, lang)))
     description = "\n".join(sections).strip()
     if len(description) > DESCRIPTION_MAX - 50:
         cut = description[: DESCRIPTION_MAX - 50].rsplit("\n", 1)[0]
-        description = f"{cut}\n… and more on the board"
+        description = f"{cut}\n{t(lang, 'digest.more')}"
     embed = discord.Embed(title=clip(escape(headline), TITLE_MAX), description=description, url=url,
                           colour=discord.Colour.gold() if leaders or sharing else discord.Colour.blurple())  # fmt: skip
     span = f"{changes.from_date} → {changes.to_date}" if changes.from_date else changes.to_date
     source = f" · {url.removeprefix('https://')}" if url else ""
-    embed.set_footer(text=clip(f"{board_title} · {changes.category} · board of {span}{source}", FOOTER_MAX))
+    text = t(lang, "digest.footer", board=board_title, category=changes.category, span=span, source=source)
+    embed.set_footer(text=clip(text, FOOTER_MAX))
     return embed

@@ -22,6 +22,7 @@ import discord
 from db.store import StoreBusy, Subscription
 
 from ..core.changes import ChangeSet, changes_between
+from ..core.i18n import DEFAULT
 from ..core.snapshots import reader
 from .embeds import render_digest
 
@@ -165,7 +166,8 @@ class Notifier:
     ) -> tuple[str, int | None]:
         """'sent' (with the message id), 'disabled' (the channel is gone or closed to us) or 'failed' (try again
         next time)."""
-        embed = render_digest(changes, marker)
+        lang = self.bot.store.guild_language(subscription.guild_id) or self.bot.settings.language or DEFAULT
+        embed = render_digest(changes, marker, lang)  # in the server's language (`/language`)
         content, mentions = None, discord.AllowedMentions.none()
         if subscription.role_id:
             content = f"<@&{subscription.role_id}>"

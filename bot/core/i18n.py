@@ -99,4 +99,4 @@ def day(lang: str, iso: str) -> str:
 
 def name_of(lang: str) -> str:
     """The language's own name for itself (ไทย, 中文, 日本語, español)."""
-    return Locale.parse(LANGUAGES[lang]).get_display_name(LANGUAGES[lang]) or lang
+    return Locale.parse(LANGUAGES[lang]).get_language_name(LANGUAGES[lang]) or lang

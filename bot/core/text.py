@@ -377,21 +377,22 @@ def render_text(answer: Answer, lang: str = DEFAULT) -> str:
     return f"{text}\n{answer.freshness}" if answer.freshness else text
 
 
-def describe_event(event: Event, board: str) -> str:
+def describe_event(event: Event, board: str, lang: str = DEFAULT) -> str:
     """One line per event: what happened, with old and new rank and score."""
+    moved = t(lang, "events.moved", old=event.old_rank, new=event.new_rank)
     if event.type == "renamed":
-        still = (
-            f"still #{event.new_rank}" if event.old_rank == event.new_rank else f"#{event.old_rank} → #{event.new_rank}"
-        )
-        return f"{event.old_model} is now listed as {event.model}, {still}"
+        still = t(lang, "events.still", rank=event.new_rank) if event.old_rank == event.new_rank else moved
+        return t(lang, "events.renamed", old=event.old_model, model=event.model, still=still)
+    start = t(lang, "events.start_new") if event.old_rank is None else t(lang, "events.start", old=event.old_rank)
     move = {
-        "new_leader": "now #1" if event.old_rank is None else f"#{event.old_rank} → #1",
-        "shared_lead": ("new, " if event.old_rank is None else f"#{event.old_rank} → ")
-        + f"#1, now shares #1 with {', '.join(event.sharing)}",
-        "debut": f"new at #{event.new_rank}",
-        "entered": f"#{event.old_rank} → #{event.new_rank}",
-        "left": f"#{event.old_rank} → " + (f"#{event.new_rank}" if event.new_rank else "off the board"),
-        "moved": f"#{event.old_rank} → #{event.new_rank}",
+        "new_leader": t(lang, "events.now_first")
+        if event.old_rank is None
+        else t(lang, "events.to_first", old=event.old_rank),
+        "shared_lead": t(lang, "events.shares", start=start, others=", ".join(event.sharing)),
+        "debut": t(lang, "events.debut", rank=event.new_rank),
+        "entered": moved,
+        "left": moved if event.new_rank else t(lang, "events.off", old=event.old_rank),
+        "moved": moved,
         "score": f"#{event.new_rank}",
     }[event.type]
     score = profile(board).score
@@ -399,20 +400,13 @@ def describe_event(event: Event, board: str) -> str:
         scores = f"{score(event.old_score)} → {score(event.new_score)}"
     else:
         scores = score(event.new_score if event.new_score is not None else event.old_score)
-    was = f" (was {event.old_model})" if event.old_model else ""
+    was = t(lang, "events.was", old=event.old_model) if event.old_model else ""
     return f"{event.model}{was}: {move} ({scores})"
 
 
-EVENT_HEADINGS = {
-    "new_leader": "New #1",
-    "shared_lead": "Shares #1",
-    "renamed": "Renamed",
-    "debut": "New on the board",
-    "entered": "Entered the top {n}",
-    "left": "Left the top {n}",
-    "moved": "Moved",
-    "score": "Score changes",
-}
+def event_heading(kind: str, top_n: int, lang: str = DEFAULT) -> str:
+    """A digest's section heading ("New #1", "Entered the top 10")."""
+    return t(lang, f"headings.{kind}", n=top_n)
 
 
 def render_changes(changes: ChangeSet) -> str:
@@ -424,6 +418,6 @@ def render_changes(changes: ChangeSet) -> str:
     for event in changes.events:
         if event.type != current:
             current = event.type
-            lines.append("  " + EVENT_HEADINGS[current].format(n=changes.top_n) + ":")
+            lines.append("  " + event_heading(current, changes.top_n) + ":")
         lines.append("    " + describe_event(event, changes.board))
     return "\n".join(lines)

@@ -294,3 +294,25 @@ async def test_a_command_that_cannot_write_says_the_store_is_busy_without_holdin
     env.errors  # noqa: B018 - the refused write, reported to the user: acknowledge what SimCord captured
     await alice.send(news, "!subscribe arena-raw")
     assert len(env.bot.store.subscriptions()) == 1
+
+
+async def test_a_server_set_to_thai_gets_its_digests_and_answers_in_thai(simcord_env):
+    env = simcord_env
+    _, news, alice, bob = world(env)
+    await bob.send(news, "!language th")  # not an admin: refused, nothing changes
+    assert env.bot.store.guild_language(news.guild.id) is None
+    env.errors  # noqa: B018 - the refused permission is reported to the user: acknowledge what SimCord captured
+    await alice.send(news, "!language th")
+    assert news.last_message.content == "Answers and digests here are now in ไทย (th)."
+    await alice.send(news, "!subscribe arena-raw")
+    await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
+    posted = [m for m in news.history() if m.author.id == env.bot.user.id and m.embeds]
+    [digest] = [m for m in posted if "leaderbot-digest" in (m.embeds[0].url or "")]
+    assert digest.embeds[0].title == "อันดับ 1 คนใหม่บน Arena Text (no style control): DeepSeek-V3"
+    assert "กระดานวันที่" in digest.embeds[0].footer.text and "**อันดับ 1 คนใหม่**" in digest.embeds[0].description
+    await alice.send(news, "!rank deepseek v3")  # a prefix command answers in the server's language
+    assert "อยู่อันดับ #1" in news.last_message.embeds[0].description
+    await alice.send(news, "!language auto")
+    assert env.bot.store.guild_language(news.guild.id) is None
+    await alice.send(news, "!language klingon")
+    assert news.last_message.content.startswith("I don't speak 'klingon'")

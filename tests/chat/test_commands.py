@@ -405,3 +405,36 @@ async def test_questions_by_mention_are_rate_limited_per_user(simcord_env):
     assert channel.last_message.content.startswith("Easy there")
     await bob.send(channel, f"{env.bot.user.mention} what rank is deepseek v3")
     assert channel.last_message.embeds[0].title == "#9 · DeepSeek-V3"
+
+
+@pytest.fixture
+def user_locale(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """SimCord 3.2.1 sends every interaction with locale en-US (simcord/interactions.py): this sets the locale
+    Discord would send for the user, on SimCord's own interaction payload (nothing of Leaderbot's is replaced)."""
+    from simcord import interactions  # noqa: PLC0415
+
+    chosen = {"locale": "en-US"}
+    build = interactions.base_payload
+
+    def with_locale(*args, **kwargs):  # type: ignore[no-untyped-def]
+        record, payload = build(*args, **kwargs)
+        payload["locale"] = chosen["locale"]
+        return record, payload
+
+    monkeypatch.setattr(interactions, "base_payload", with_locale)
+    return chosen
+
+
+async def test_a_slash_command_answers_in_its_users_language(simcord_env, user_locale):
+    env = simcord_env
+    _, channel, alice, _ = world(env)
+    user_locale["locale"] = "th"
+    thai = (await alice.slash(channel, "rank", model="qwen2 72b instruct")).response.embeds[0]
+    assert "อยู่อันดับ #" in thai.description and "กระดานวันที่ 31 ธ.ค. 2024" in thai.footer.text
+    user_locale["locale"] = "zh-CN"
+    chinese = (await alice.slash(channel, "rank", model="qwen2 72b instruct")).response.embeds[0]
+    assert "排名第" in chinese.description and "2024年12月31日 的榜单" in chinese.footer.text
+    user_locale["locale"] = "fr"  # a language Leaderbot does not speak: English
+    english = (await alice.slash(channel, "rank", model="qwen2 72b instruct")).response.embeds[0]
+    assert english.title == "#73 · Qwen2-72B-Instruct" and "board" in english.footer.text
+    assert thai.title == chinese.title == english.title  # model names stay as the board writes them

@@ -11,6 +11,7 @@ from discord.ext import commands
 from db.store import StoreBusy, StoreError, Subscription
 
 from ...core.changes import NoChanges, stored_changes
+from ...core.i18n import DEFAULT
 from ...core.questions import board_named
 from ...profiles import PROFILES
 from ..autocomplete import board_choices, category_choices
@@ -156,7 +157,8 @@ class AlertsCog(commands.Cog, name="Alerts"):
         except NoChanges as exc:
             await self.reply(ctx, f"No sample to show: {exc}.")
             return
-        await self.reply(ctx, "Sample digest (nothing is subscribed by this):", embed=render_digest(changes))
+        embed = render_digest(changes, lang=ctx.language or self.bot.settings.language or DEFAULT)
+        await self.reply(ctx, "Sample digest (nothing is subscribed by this):", embed=embed)
 
     @subscribe.autocomplete("category")
     async def category_autocomplete(

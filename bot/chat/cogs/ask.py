@@ -17,7 +17,7 @@ from ...core.answer import Answer, Kind
 from ...core.answers import Answerer
 from ...core.questions import MENTION
 from ..autocomplete import board_choices, category_choices, model_choices
-from ..context import LeaderContext
+from ..context import LeaderContext, guild_language
 
 if TYPE_CHECKING:
     from ..client import LeaderBot
@@ -52,7 +52,7 @@ class AskCog(commands.Cog, name="Questions"):
         board: str | None = None,
         category: str | None = None,
     ) -> None:
-        answer = self.answerer.ask(text, board=board, category=category, force=force)
+        answer = self.answerer.ask(text, board=board, category=category, force=force, lang=ctx.language)
         await ctx.send_answer(answer)
 
     # --- commands ---------------------------------------------------------------------------------------------
@@ -214,7 +214,10 @@ class AskCog(commands.Cog, name="Questions"):
         text = MENTION.sub(" ", message.content)
         pending = self._pending.pop(key, None)
         name = self.answerer.picked(pending, text) if pending is not None else None
-        answer = self.answerer.choose(pending, name) if pending is not None and name else self.answerer.ask(text)
+        lang = guild_language(self.bot, message.guild)
+        answer = (
+            self.answerer.choose(pending, name) if pending is not None and name else self.answerer.ask(text, lang=lang)
+        )
         if answer.kind == Kind.CLARIFY:  # "@Leaderbot 2" next finishes it (the picker does too)
             self._pending[key] = answer
             while len(self._pending) > MAX_PENDING:

@@ -1,0 +1,56 @@
+"""A server's own settings (Manage Server): the language of its answers to prefix commands and mentions, and of
+its digests. A slash command always answers in its user's language when Leaderbot speaks it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from ...core.i18n import LANGUAGES, UnknownLanguage, name_of
+from ...core.i18n import language as language_named
+from ..context import LeaderContext
+from .alerts import admin_only
+
+if TYPE_CHECKING:
+    from ..client import LeaderBot
+
+NONE = discord.AllowedMentions.none()
+# `/language` offers each language by its own name; "auto" goes back to each question's own language.
+AUTO = "auto"
+CHOICES = [app_commands.Choice(name=f"{name_of(lang)} ({lang})", value=lang) for lang in LANGUAGES] + [
+    app_commands.Choice(name="auto: each question's own language", value=AUTO)
+]
+
+
+class ServerCog(commands.Cog, name="Server"):
+    def __init__(self, bot: LeaderBot) -> None:
+        self.bot = bot
+
+    @commands.hybrid_command(name="language", description="The language of this server's answers and digests")
+    @app_commands.describe(language="en, th, zh-CN, ja, es-ES, or auto (each question's own language)")
+    @app_commands.choices(language=CHOICES)
+    @admin_only()
+    async def set_language(self, ctx: LeaderContext, language: str | None = None) -> None:
+        """`!language th`: answers to prefix commands and mentions, and digests, in Thai; `!language` says which."""
+        assert ctx.guild is not None
+        if language is None:
+            chosen = self.bot.store.guild_language(ctx.guild.id)
+            said = f"{name_of(chosen)} ({chosen})" if chosen else "each question's own language"
+            await ctx.send(f"This server's answers and digests are in {said}.", allowed_mentions=NONE)
+            return
+        try:
+            chosen = None if language.casefold() == AUTO else language_named(language)
+        except UnknownLanguage:
+            await ctx.send(f"I don't speak {language!r}; languages: {', '.join(LANGUAGES)}, or auto.",
+                           allowed_mentions=NONE)  # fmt: skip
+            return
+        self.bot.store.set_guild_language(ctx.guild.id, chosen)
+        said = f"{name_of(chosen)} ({chosen})" if chosen else "each question's own language"
+        await ctx.send(f"Answers and digests here are now in {said}.", allowed_mentions=NONE)
+
+
+async def setup(bot: LeaderBot) -> None:
+    await bot.add_cog(ServerCog(bot))
