@@ -29,6 +29,7 @@ from .fair_use import FairUse
 from .health import HealthServer
 from .metrics import BotMetrics, LiveState
 from .notify import Notifier
+from .translator import CatalogueTranslator
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,7 @@ class LeaderBot(commands.Bot):
         self.add_check(self.fair_use.check)
         for cog in COGS:
             await self.load_extension(cog)
+        await self.tree.set_translator(CatalogueTranslator())  # names and descriptions per locale, at sync
         # Build the in-memory boards now, before any event arrives, so the first question
         # is answered at full speed.
         self.warm()

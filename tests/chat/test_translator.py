@@ -1,0 +1,65 @@
+"""Slash commands localised: every command and option has a name and a description in every language, within
+Discord's rules, and Discord is sent them at sync (SimCord records the payload)."""
+
+from __future__ import annotations
+
+import re
+
+import discord
+import pytest
+from discord import app_commands
+
+from bot import build_bot
+from bot.chat.client import COGS
+from bot.chat.translator import CatalogueTranslator, languages, slash_catalogue
+from bot.settings import Settings
+
+# Discord's rule for command and option names (https://discord.com/developers/docs/interactions/application-commands)
+NAME = re.compile(r"^[-_\w\u0900-\u097f\u0e00-\u0e7f]{1,32}$")
+
+
+async def slash_commands(tmp_path) -> list[app_commands.Command]:  # type: ignore[no-untyped-def]
+    bot = build_bot(Settings(db_path=tmp_path / "slash.db"))
+    for cog in COGS:
+        await bot.load_extension(cog)
+    commands = [c for c in bot.tree.get_commands() if isinstance(c, app_commands.Command)]
+    await bot.close()
+    return commands
+
+
+@pytest.mark.parametrize("lang", languages())
+async def test_every_command_and_option_is_translated_within_discords_rules(tmp_path, lang: str) -> None:  # type: ignore[no-untyped-def]
+    catalogue = slash_catalogue(lang)
+    commands = await slash_commands(tmp_path)
+    assert set(catalogue) == {c.name for c in commands}, "commands missing or no longer there"
+    for command in commands:
+        entry = catalogue[command.name]
+        assert NAME.match(entry["name"]) and entry["name"] == entry["name"].lower(), (lang, entry["name"])
+        assert 1 <= len(entry["description"]) <= 100, (lang, command.name)
+        options = entry.get("options", {})
+        assert set(options) == {p.name for p in command.parameters}, (lang, command.name)
+        names = [name for name, _ in options.values()]
+        assert len(set(names)) == len(names), (lang, command.name)  # two options of one command, one name
+        for name, description in options.values():
+            assert NAME.match(name) and name == name.lower(), (lang, command.name, name)
+            assert 1 <= len(description) <= 100, (lang, command.name, name)
+
+
+async def test_discord_is_sent_each_locales_names(simcord_env) -> None:  # type: ignore[no-untyped-def]
+    """The sync SimCord received carries the localisations: `/rank` is อันดับ for Thai users, 排名 in Chinese."""
+    synced = [r.json for r in simcord_env.http_requests if r.method == "PUT" and r.path.endswith("/commands")]
+    rank = next(c for c in synced[-1] if c["name"] == "rank")
+    assert rank["name_localizations"]["th"] == "อันดับ" and rank["name_localizations"]["zh-CN"] == "排名"
+    assert rank["description_localizations"]["ja"] == "モデルがボードで何位か"
+    model = next(o for o in rank["options"] if o["name"] == "model")
+    assert model["name_localizations"]["es-ES"] == "modelo"
+    assert "en-US" not in rank.get("name_localizations", {})  # English is the default, not a localisation
+
+
+async def test_a_locale_leaderbot_lacks_is_left_to_english(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    rank = next(c for c in await slash_commands(tmp_path) if c.name == "rank")
+    context = app_commands.TranslationContext(app_commands.TranslationContextLocation.command_name, rank)
+    translator, name = CatalogueTranslator(), app_commands.locale_str("rank")
+    assert await translator.translate(name, discord.Locale.thai, context) == "อันดับ"
+    assert await translator.translate(name, discord.Locale.french, context) is None  # Discord shows English
+    assert await translator.translate(name, discord.Locale.american_english, context) is None
