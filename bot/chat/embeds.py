@@ -14,7 +14,7 @@ import discord
 
 from ..core.answer import Answer, Entry, Kind, Standing
 from ..core.changes import ChangeSet
-from ..core.i18n import DEFAULT, t
+from ..core.i18n import DEFAULT, said, t
 from ..core.text import (
     MAX_OTHERS_SHOWN,
     age_text,
@@ -75,7 +75,7 @@ def footer(answer: Answer) -> str:
     if not answer.board_title:
         return "Leaderbot"
     if answer.language != DEFAULT:
-        fresh = f"\n{answer.freshness}" if answer.freshness else ""
+        fresh = f"\n{said(answer.freshness, answer.language)}" if answer.freshness else ""
         source = f" · {answer.url.removeprefix('https://')}" if answer.url else ""
         return clip(source_line(answer, answer.language) + source + fresh, FOOTER_MAX)
     state = "archived board, frozen" if answer.archived else "live board"
@@ -320,7 +320,7 @@ def _in_language(answer: Answer) -> list[discord.Embed]:
     if answer.kind == Kind.RANK and answer.entries:  # "#3 · model": the same in every language
         title = f"#{answer.entries[0].rank} · {escape(answer.entries[0].model)}"
     else:
-        title = escape(answer.title) if answer.title else t(answer.language, "embed.title")
+        title = escape(said(answer.title, answer.language)) if answer.title else t(answer.language, "embed.title")
     return [_embed(answer, clip(title, TITLE_MAX), page) for page in _paged(lines, "", per_page=PAGE_SIZE * 4)]
 
 

@@ -25,6 +25,7 @@ from .boards import BoardView, build_view, find_other, organization_words
 from .changes import ChangeSet, board_before, changes_between
 from .history import model_history
 from .i18n import DEFAULT as DEFAULT_LANGUAGE
+from .i18n import Said
 from .names import normalise, split_namespace
 from .questions import CLOSED, EU_COUNTRIES, MAX_COUNT, Aspect, Filters, Lexicon, Query, board_named, parse_question
 from .resolve import Candidate, Resolution
@@ -41,10 +42,7 @@ BEST_CATEGORIES = 3
 OLD_BOARD_DAYS = 60
 # A top N whose cut falls inside a tie lists up to this many more (everyone sharing the last rank); beyond it, says so.
 MAX_TIED_EXTRA = 10
-HUB_NOT_FETCHED = (
-    "The Hub's benchmark leaderboards (SWE-bench Verified, GPQA, HLE, ...) are not bundled:"
-    " `leaderbot refresh hub` fetches them."
-)
+HUB_NOT_FETCHED = Said("notes.hub_not_fetched")
 # Change sets kept (two snapshots never change, so neither does what changed between them).
 MAX_CHANGE_SETS = 32
 # Lists (filters and benchmark) kept per board view, so a question asked again costs no scan of the board.
@@ -205,7 +203,7 @@ class Answerer:
             with self.reader.steady():
                 answer = handlers[query.kind](query)
         except AnswerError as exc:
-            answer = Answer(query.text, Kind.ERROR, error=str(exc))
+            answer = Answer(query.text, Kind.ERROR, error=exc.args[0] if exc.args else str(exc))
         answer.language = lang or self.language or query.language or DEFAULT_LANGUAGE
         answer.text = render_text(answer, answer.language)
         return answer
@@ -223,7 +221,7 @@ class Answerer:
     @staticmethod
     def _known(board: str) -> str:
         if board not in PROFILES:
-            raise AnswerError(f"I don't know a board called {board!r}; boards: {', '.join(PROFILES)}.")
+            raise AnswerError(Said("errors.unknown_board", board=repr(board), boards=", ".join(PROFILES)))
         return board
 
     def _board(self, query: Query) -> str:
@@ -252,9 +250,9 @@ class Answerer:
         first = self.reader.accepted(board, query.category or board_profile.default_category)
         if query.as_of and first:
             raise AnswerError(
-                f"{board_profile.title} has no board on or before {query.as_of}; the first is from {first[0].as_of}."
+                Said("errors.none_before", title=board_profile.title, date=query.as_of, first=first[0].as_of)
             )
-        raise AnswerError(f"{board_profile.title} has no data yet; an admin can run `leaderbot refresh`.")
+        raise AnswerError(Said("errors.no_data", title=board_profile.title))
 
     def _no_category(self, board: str, category: str, categories: list[str]) -> str:
         """Which boards hold the category, or publish it and could be fetched."""
@@ -289,10 +287,7 @@ class Answerer:
         answer.age_days = max(0, (now.date() - date.fromisoformat(view.snapshot.as_of)).days)
         answer.checked_at, answer.stale = self.freshness(p.id)
         if query.board is None and p.id != self.default_board and p.id == profile(self.default_board).fallback:
-            answer.freshness = (
-                f"{profile(self.default_board).title} holds no board yet, so this is from {p.title};"
-                " `leaderbot refresh` fetches it."
-            )
+            answer.freshness = Said("notes.fallback", default=profile(self.default_board).title, title=p.title)
         elif answer.stale:
             answer.freshness = stale_note(answer.checked_at, now)
         return answer
@@ -457,7 +452,7 @@ class Answerer:
         answer.entries = [entry]
         asked = self._board(query)
         if query.board is None and view.profile.id != asked:
-            answer.notes.append(f"Not on {profile(asked).title}; this is from {view.profile.title}.")
+            answer.notes.append(Said("notes.not_on_asked", asked=profile(asked).title, title=view.profile.title))
         return answer
 
     def _closed(self, query: Query, asked: BoardView) -> Answer | None:
@@ -630,9 +625,9 @@ class Answerer:
             if tied and len(tied) <= MAX_TIED_EXTRA and count + len(tied) <= MAX_COUNT:
                 shown += tied
                 sharing = len(tied) + sum(r == last for r, _ in picked[:count])
-                answer.footnote = f"{sharing} models share #{last}, so {len(shown)} are listed."
+                answer.footnote = Said("notes.tie_listed", sharing=sharing, rank=last, listed=len(shown))
             elif tied:
-                answer.footnote = f"{len(tied)} more models share #{last}."
+                answer.footnote = Said("notes.tie_more", count=len(tied), rank=last)
         answer.entries = [self._entry(view, row, rank=rank) for rank, row in shown]
         for position, entry in enumerate(answer.entries, start=1):
             entry.position = position
@@ -659,9 +654,9 @@ class Answerer:
             for position, o in enumerate(ordered, start=1)
         ]
         answer.total = len(top)
-        answer.title = f"Who holds the top {query.count}"
+        answer.title = Said("titles.orgs", count=query.count)
         if len(top) > query.count:
-            answer.footnote = f"{len(top)} models hold a top-{query.count} rank (ties count whole)."
+            answer.footnote = Said("notes.orgs_ties", count=len(top), n=query.count)
         return answer
 
     def _changes(self, query: Query) -> Answer:
@@ -758,7 +753,7 @@ class Answerer:
         """Each board's leader for a domain side by side (Arena coding, WebDev, SWE-bench Verified ...): every
         board keeps its own score and rank; no combined score is made up."""
         domain = Domain(query.domain)
-        answer = Answer(query.text, Kind.DOMAIN, title=f"Best at {domain}", domain=str(domain))
+        answer = Answer(query.text, Kind.DOMAIN, title=Said(f"titles.best_{domain}"), domain=str(domain))
         missing = []
         for board_profile in list(PROFILES.values()):
             for part in board_profile.domains:
@@ -782,7 +777,7 @@ class Answerer:
                 answer.standings += leaders[: MAX_TIED_EXTRA + 1]
                 if len(leaders) > MAX_TIED_EXTRA + 1:
                     more = len(leaders) - MAX_TIED_EXTRA - 1
-                    answer.notes.append(f"{more} more models share #1 on {board_profile.title}.")
+                    answer.notes.append(Said("notes.more_share", count=more, board=board_profile.title))
         fetchable = [(p, c) for p, c in missing if p.live]
         names = ", ".join(p.title + ("" if c == p.default_category else f" {c}") for p, c in fetchable)
         hub = "" if any(p.family for p in PROFILES.values()) else " " + HUB_NOT_FETCHED
@@ -793,7 +788,7 @@ class Answerer:
                 + hub
             )
         if names:
-            answer.notes.append(f"Not stored yet: {names}; `leaderbot refresh` fetches them.")
+            answer.notes.append(Said("notes.not_stored_yet", names=names))
         if hub:
             answer.notes.append(hub.strip())
         return answer
@@ -820,7 +815,7 @@ class Answerer:
         return line + ("" if any(p.family for p in PROFILES.values()) else " " + HUB_NOT_FETCHED)
 
     def _boards(self, query: Query) -> Answer:
-        answer = Answer(query.text, Kind.BOARDS, title="Boards")
+        answer = Answer(query.text, Kind.BOARDS, title=Said("titles.boards"))
         empty = []
         for board, board_profile in PROFILES.items():
             snapshots = self.reader.accepted(board)
@@ -846,8 +841,8 @@ class Answerer:
                 )
             )
         if empty:
-            hint = " `leaderbot refresh` fetches the live ones." if any(profile(b).live for b in empty) else ""
-            answer.notes.append(f"These boards have no data yet: {', '.join(empty)}.{hint}")
+            key = "notes.no_data_live" if any(profile(b).live for b in empty) else "notes.no_data"
+            answer.notes.append(Said(key, boards=", ".join(empty)))
         if not any(p.family for p in PROFILES.values()):
             answer.notes.append(HUB_NOT_FETCHED)
         return answer
@@ -856,10 +851,11 @@ class Answerer:
 def stale_note(checked_at: str | None, now: datetime) -> str:
     """What to say of a live board that was not fetched lately."""
     if checked_at is None:
-        return "This board was never fetched from upstream; `leaderbot refresh` fetches the current one."
+        return Said("notes.never_fetched")
     days = (now - datetime.fromisoformat(checked_at)).total_seconds() / 86400
-    since = f"{days:.0f} days" if days >= 2 else f"{days * 24:.0f} hours"
-    return f"Not fetched for {since}; `leaderbot refresh` fetches the current board."
+    if days >= 2:
+        return Said("notes.not_fetched_days", days=f"{days:.0f}")
+    return Said("notes.not_fetched_hours", hours=f"{days * 24:.0f}")
 
 
 def _ranks(values: list[float]) -> list[int]:
@@ -874,8 +870,10 @@ def _ranks(values: list[float]) -> list[int]:
 
 def _top_title(query: Query, answer: Answer, view: BoardView) -> str:
     parts = query.filters.describe({b.column: b.name for b in view.profile.benchmarks})
-    head = f"Top {min(query.count, answer.total or 0)}" if answer.total else "Top"
-    return head + (" · " + ", ".join(parts) if parts else "")
+    filters = " · " + ", ".join(parts) if parts else ""
+    if answer.total:
+        return Said("titles.top", count=min(query.count, answer.total), filters=filters)
+    return Said("titles.top_none", filters=filters)
 
 
 __all__ = ["Answerer"]

@@ -75,6 +75,33 @@ def catalogue(lang: str) -> dict[str, str]:
     return flat
 
 
+class Said(str):
+    """A sentence of an answer made from a catalogue key: a string of its English text (so it is logged, stored
+    and compared as before), which also knows how to say itself in another language (`said`)."""
+
+    key: str
+    params: dict[str, object]
+
+    def __new__(cls, key: str, **params: object) -> Said:
+        made = super().__new__(cls, t(DEFAULT, key, **params))
+        made.key, made.params = key, params
+        return made
+
+    def __reduce__(self) -> tuple[object, ...]:  # copies and pickles keep the key
+        return (_said, (self.key, self.params))
+
+
+def _said(key: str, params: dict[str, object]) -> Said:
+    return Said(key, **params)
+
+
+def said(text: str | None, lang: str) -> str:
+    """A sentence in `lang`: a `Said` in that language, any other text as it is."""
+    if isinstance(text, Said):
+        return t(lang, text.key, **text.params)
+    return text or ""
+
+
 def placeholders(message: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(message) if field}
 

@@ -24,6 +24,7 @@ from db.keys import org_key
 
 from ..profiles import PROFILES, Filter, board_ids, profile
 from .answer import Kind
+from .i18n import Said
 from .lexicon import AFTER, BEFORE, Lexicon, vocabulary
 from .names import normalise
 
@@ -268,14 +269,9 @@ def _whole(s: State) -> None:
         return s.finish(Kind.HELP)
     if v.boards.match(text):
         return s.finish(Kind.BOARDS)
-    examples = {
-        "rank": "Rank of which model? For example: `rank of qwen2 72b instruct`.",
-        "compare": "Compare which models? For example: `compare gemma 2 27b vs llama 3 70b`.",
-        "history": "Whose history? For example: `history of gpt-4o-2024-05-13`.",
-    }
     for kind, pattern in v.fragments.items():
         if pattern.match(text):
-            raise QuestionError(examples[kind])
+            raise QuestionError(Said(f"errors.fragment_{kind}"))
     return None
 
 
@@ -296,7 +292,7 @@ def _read_date(written: str) -> str:
     try:
         return date(int(parts[0]), int(parts[1]), int(parts[2])).isoformat()
     except ValueError:
-        raise QuestionError(f"{written} is not a date I know; write it as YYYY-MM-DD.") from None
+        raise QuestionError(Said("errors.bad_date", written=written)) from None
 
 
 def _date(s: State) -> None:
@@ -500,7 +496,7 @@ def _count(s: State) -> None:
     negative = COUNT_NEG.search(s.text) or (re.match(r"^\s*(-\s*\d+)", s.text) if s.force else None)
     if negative:
         shown = negative.group(1).replace(" ", "")
-        raise QuestionError(f"`{shown}` is not a count: ask for 1 to {MAX_COUNT}, e.g. `top 10`.")
+        raise QuestionError(Said("errors.bad_count", shown=shown, most=MAX_COUNT))
     words = "|".join(v.counts)
     counted = (
         COUNT.search(s.text)
@@ -511,7 +507,7 @@ def _count(s: State) -> None:
         written = next(g for g in counted.groups() if g)
         number = int(written) if written.isdigit() else v.counts[written]
         if not 1 <= number <= MAX_COUNT:
-            raise QuestionError(f"I can list 1 to {MAX_COUNT} models; you asked for {number}.")
+            raise QuestionError(Said("errors.count_range", most=MAX_COUNT, number=number))
         s.values["count"] = number
         s.values.pop("leader", None)
         s.take("count", counted)
@@ -520,7 +516,7 @@ def _count(s: State) -> None:
     elif s.kind == Kind.ORGS and (bare := re.search(r"(?<![\w.])(\d{1,3})(?![\w.])", s.text)):  # "orgs 50"
         number = int(bare.group(1))
         if not 1 <= number <= MAX_COUNT:
-            raise QuestionError(f"I can count the top 1 to {MAX_COUNT}; you asked for {number}.")
+            raise QuestionError(Said("errors.orgs_range", most=MAX_COUNT, number=number))
         s.values["count"] = number
         s.take("count", bare)
 
@@ -649,21 +645,21 @@ def _names(s: State) -> None:
     if s.kind == Kind.PROFILE:
         name = re.sub(r"^(?:the |model )+|\s+(?:model|llm)$", "", (s.names or [""])[0].strip())
         if not name:
-            raise QuestionError("Which model? For example: `where does qwen2 72b instruct stand everywhere`.")
+            raise QuestionError(Said("errors.which_model_card"))
         s.values["models"] = (name,)
         return
     if s.kind in (Kind.COMPARE, Kind.HISTORY):
         names = [n for n in (s.names or []) if n]
         if s.kind == Kind.HISTORY:
             if not names:
-                raise QuestionError("Whose history? For example: `history gpt-4o-2024-05-13 vs claude 3 opus`.")
+                raise QuestionError(Said("errors.whose_history"))
             if len(names) > MAX_CHART_MODELS:
-                raise QuestionError(f"A chart holds up to {MAX_CHART_MODELS} models.")
+                raise QuestionError(Said("errors.chart_most", most=MAX_CHART_MODELS))
         else:
             if len(names) < 2:
-                raise QuestionError("Compare needs two or more models, e.g. `compare gemma 2 27b vs llama 3 70b`.")
+                raise QuestionError(Said("errors.compare_two"))
             if len(names) > MAX_COMPARE:
-                raise QuestionError(f"I can compare up to {MAX_COMPARE} models at once.")
+                raise QuestionError(Said("errors.compare_most", most=MAX_COMPARE))
         s.values["models"] = tuple(names)
         return
     if s.kind == Kind.RANK:
@@ -674,7 +670,7 @@ def _names(s: State) -> None:
             name = re.sub(r"^(?:of|is|are|for|does|about)\s+", "", name)
         name = re.sub(r"\s+(?:model|llm)$", "", name).strip()
         if not name:
-            raise QuestionError("Which model? Try `rank qwen2 72b instruct`.")
+            raise QuestionError(Said("errors.which_model"))
         s.values["models"] = (name,)
         return
     leftover = v.filler.sub(" ", v.leaders.sub(" ", s.text.replace(",", " "))).split()
@@ -772,9 +768,7 @@ def parse_question(text: str, lexicon: Lexicon | None = None, *, force: Kind | N
     original = " ".join(text.split())
     try:
         if len(original) > MAX_QUESTION:
-            raise QuestionError(
-                f"That question is {len(original):,} characters long; please keep it under {MAX_QUESTION}."
-            )
+            raise QuestionError(Said("errors.too_long", length=f"{len(original):,}", most=MAX_QUESTION))
         english, language = in_english(clean(original))
         state = State(original, english, lexicon or Lexicon(), force)
         state.values["language"] = language
@@ -791,7 +785,7 @@ def parse_question(text: str, lexicon: Lexicon | None = None, *, force: Kind | N
         language = in_english(clean(original[:MAX_QUESTION]))[1]
         if language is not None and str(exc).startswith(NOT_UNDERSTOOD):
             return Query(Kind.HELP, original[:MAX_QUESTION], language=language)  # the help, in that language
-        return Query(Kind.ERROR, original[:MAX_QUESTION], error=str(exc), language=language)
+        return Query(Kind.ERROR, original[:MAX_QUESTION], error=exc.args[0], language=language)
 
 
 __all__ = ["STEPS", "Aspect", "Filters", "Lexicon", "Query", "QuestionError", "clean", "parse_question"]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..profiles import PROFILES, profile
 from .answer import Answer, BoardSummary, Entry, Kind, ModelDetails, Standing
-from .i18n import DEFAULT, day, number, t
+from .i18n import DEFAULT, day, number, said, t
 
 # Other boards a rank answer lists one by one; the rest are counted (the card lists them all).
 MAX_OTHERS_SHOWN = 6
@@ -53,6 +53,11 @@ def source_line(answer: Answer, lang: str = DEFAULT) -> str:
     state = t(lang, "source.archived" if answer.archived else "source.board", date=day(lang, answer.as_of or ""))
     return t(lang, "source.line", title=answer.board_title, category=category_text(answer.category), state=state,
              age=age_text(answer.age_days, lang))  # fmt: skip
+
+
+def notes(answer: Answer, lang: str) -> list[str]:
+    """The answer's notes in `lang` (those made from a catalogue key; others as they are)."""
+    return [said(note, lang) for note in answer.notes]
 
 
 def label_text(label: str | None, lang: str = DEFAULT) -> str:
@@ -144,7 +149,7 @@ def aspect_line(history: History, aspect: str) -> str:
 
 
 def _error(answer: Answer, lang: str) -> str:
-    return f"{answer.error}\n{t(lang, 'common.examples')}"
+    return f"{said(answer.error, lang)}\n{t(lang, 'common.examples')}"
 
 
 def _help(answer: Answer, lang: str) -> str:
@@ -165,7 +170,7 @@ def _boards(answer: Answer, lang: str) -> str:
         f" {b.snapshots} snapshot(s) since {b.first}"
         for b in answer.boards
     ]
-    lines.extend(answer.notes)
+    lines.extend(notes(answer, lang))
     return "\n".join(lines) or "No boards stored yet."
 
 
@@ -174,18 +179,18 @@ def _clarify(answer: Answer, lang: str) -> str:
     lines += [f"  {i}. {name}" for i, name in enumerate(answer.candidates[:10], start=1)]
     if len(answer.candidates) > 10:
         lines.append(t(lang, "clarify.more", count=len(answer.candidates) - 10))
-    return "\n".join([*answer.notes, *lines])
+    return "\n".join([*notes(answer, lang), *lines])
 
 
 def _not_found(answer: Answer, lang: str) -> str:
     source = source_line(answer, lang)
     if answer.newer_than_board:
         key = "not_found.newer_archived" if answer.archived else "not_found.newer"
-        return "\n".join([*answer.notes, t(lang, key, name=answer.title, source=source)])
+        return "\n".join([*notes(answer, lang), t(lang, key, name=answer.title, source=source)])
     line = t(lang, "not_found.line", name=answer.title, source=source)
     if answer.candidates:
         line += t(lang, "not_found.suggest", names="; ".join(answer.candidates[:5]))
-    return "\n".join([*answer.notes, line])
+    return "\n".join([*notes(answer, lang), line])
 
 
 def _rank(answer: Answer, lang: str) -> str:
@@ -211,7 +216,7 @@ def _rank(answer: Answer, lang: str) -> str:
     who = ", ".join(x for x in (e.organization, e.country) if x)
     line = t(lang, "rank.line", model=e.model, rank=e.rank, spread=spread_text(d.rank_spread, e.rank, lang),
              of=answer.of, source=source_line(answer, lang), parts=", ".join(parts))  # fmt: skip
-    lines = [*answer.notes, line + (t(lang, "rank.by", who=who) if who else "")]
+    lines = [*notes(answer, lang), line + (t(lang, "rank.by", who=who) if who else "")]
     if d.benchmarks:
         lines.append("  " + " · ".join(f"{name} {v:.1f}" for name, v in d.benchmarks.items() if v is not None))
     if d.source_url:
@@ -226,13 +231,13 @@ def _rank(answer: Answer, lang: str) -> str:
 
 
 def _profile(answer: Answer, lang: str) -> str:
-    lines = [*answer.notes, f"{answer.title} on every board I hold:"]
+    lines = [*notes(answer, lang), f"{said(answer.title, lang)} on every board I hold:"]
     lines += ["  " + standing_line(o) for o in answer.standings]
     return "\n".join(lines)
 
 
 def _domain(answer: Answer, lang: str) -> str:
-    lines = [f"{answer.title}: each board's #1, side by side (no combined score):"]
+    lines = [f"{said(answer.title, lang)}: each board's #1, side by side (no combined score):"]
     for group in leader_groups(answer.standings):
         if len(group) == 1:
             lines.append("  " + standing_line(group[0], named=True))
@@ -250,7 +255,7 @@ def _domain(answer: Answer, lang: str) -> str:
             f"  {where}: {len(group)} models share #1 of {first.of} ({label}: {each})"
             f" ({state} of {first.as_of}{age_text(first.age_days)})"
         )
-    return "\n".join([*lines, *answer.notes])
+    return "\n".join([*lines, *notes(answer, lang)])
 
 
 def leader_groups(standings: list[Standing]) -> list[list[Standing]]:
@@ -265,7 +270,7 @@ def _history(answer: Answer, lang: str) -> str:
     facts = [aspect_line(h, answer.aspect) for h in answer.histories] if answer.aspect else []
     lines = [*facts, f"History on {answer.board_title} ({answer.category}):"]
     lines += ["  " + history_line(h) for h in answer.histories]
-    return "\n".join([*answer.notes, *lines])
+    return "\n".join([*notes(answer, lang), *lines])
 
 
 def tied_text(answer: Answer, lang: str = DEFAULT) -> str | None:
@@ -301,7 +306,7 @@ def _compare(answer: Answer, lang: str) -> str:
             )
     if tied := tied_text(answer, lang):
         lines.append(tied)
-    return "\n".join([*answer.notes, *lines])
+    return "\n".join([*notes(answer, lang), *lines])
 
 
 def compare_details(answer: Answer, e: Entry) -> str:
@@ -317,8 +322,8 @@ def compare_details(answer: Answer, e: Entry) -> str:
 
 def _changes(answer: Answer, lang: str) -> str:
     if answer.changes is None:
-        return "\n".join([*answer.notes, f"Changes on {source_line(answer)}: none."])
-    return "\n".join([*answer.notes, f"Changes on {source_line(answer)}:", render_changes(answer.changes)])
+        return "\n".join([*notes(answer, lang), f"Changes on {source_line(answer)}: none."])
+    return "\n".join([*notes(answer, lang), f"Changes on {source_line(answer)}:", render_changes(answer.changes)])
 
 
 def _greeting(answer: Answer, lang: str) -> str:
@@ -326,26 +331,26 @@ def _greeting(answer: Answer, lang: str) -> str:
 
 
 def _orgs(answer: Answer, lang: str) -> str:
-    lines = [t(lang, "top.header", title=answer.title, source=source_line(answer, lang))]
+    lines = [t(lang, "top.header", title=said(answer.title, lang), source=source_line(answer, lang))]
     lines += [
         f"  {o.organization}{f' ({o.country})' if o.country else ''}: {o.count} · best #{o.best_rank} {o.model}"
         for o in answer.orgs
     ]
     if answer.footnote:
-        lines.append(f"  ({answer.footnote})")
-    return "\n".join([*answer.notes, *lines])
+        lines.append(f"  ({said(answer.footnote, lang)})")
+    return "\n".join([*notes(answer, lang), *lines])
 
 
 def _top(answer: Answer, lang: str) -> str:
     if not answer.entries:
-        return "\n".join([*answer.notes, t(lang, "top.none", source=source_line(answer, lang))])
-    lines = [t(lang, "top.header", title=answer.title, source=source_line(answer, lang))]
+        return "\n".join([*notes(answer, lang), t(lang, "top.none", source=source_line(answer, lang))])
+    lines = [t(lang, "top.header", title=said(answer.title, lang), source=source_line(answer, lang))]
     lines += ["  " + entry_line(answer, e) for e in answer.entries]
     if answer.footnote:
-        lines.append(f"  ({answer.footnote})")
+        lines.append(f"  ({said(answer.footnote, lang)})")
     if answer.total and answer.total > len(answer.entries):
         lines.append(t(lang, "top.total", total=answer.total))
-    return "\n".join([*answer.notes, *lines])
+    return "\n".join([*notes(answer, lang), *lines])
 
 
 RENDERERS: dict[Kind, Callable[[Answer, str], str]] = {
@@ -374,7 +379,7 @@ def render_body(answer: Answer, lang: str = DEFAULT) -> str:
 def render_text(answer: Answer, lang: str = DEFAULT) -> str:
     """The answer in `lang` (its fixed words: see `core/messages`; model and board names, scores as they are)."""
     text = render_body(answer, lang)
-    return f"{text}\n{answer.freshness}" if answer.freshness else text
+    return f"{text}\n{said(answer.freshness, lang)}" if answer.freshness else text
 
 
 def describe_event(event: Event, board: str, lang: str = DEFAULT) -> str:

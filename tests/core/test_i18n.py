@@ -18,7 +18,7 @@ from tests.core.test_text import readable
 
 ROOT = Path(__file__).resolve().parents[2]
 OTHERS = [lang for lang in i18n.LANGUAGES if lang != i18n.DEFAULT]
-KEY = re.compile(r"[a-z_]+\.(?:[a-z_]+)?")  # "rank.line", or the prefix "labels."
+KEY = re.compile(r"[a-z_]+\.[a-z_]*")  # "rank.line", or a prefix completed at run time ("labels.", "titles.best_")
 DISCORD_MESSAGE = 2000  # characters, not bytes: Thai and Chinese are counted as Discord counts them
 
 
@@ -27,9 +27,17 @@ def keys_asked_for() -> tuple[set[str], set[str]]:
     completes at run time (`f"labels.{...}"`): every string of the code that looks like a key."""
     named, prefixes = set(), set()
     for path in (ROOT / "bot").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and KEY.fullmatch(node.value):
-                (prefixes if node.value.endswith(".") else named).add(node.value)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        in_fstrings = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+                in_fstrings.add(id(node.values[0]))
+                if KEY.fullmatch(str(node.values[0].value)):
+                    prefixes.add(str(node.values[0].value))
+        for node in ast.walk(tree):
+            text = node.value if isinstance(node, ast.Constant) and id(node) not in in_fstrings else None
+            if isinstance(text, str) and KEY.fullmatch(text):
+                (prefixes if text.endswith((".", "_")) else named).add(text)
     return named, prefixes
 
 
