@@ -3,7 +3,11 @@ Discord's rules, and Discord is sent them at sync (SimCord records the payload).
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import re
+import tempfile
+from pathlib import Path
 
 import discord
 import pytest
@@ -18,19 +22,26 @@ from bot.settings import Settings
 NAME = re.compile(r"^[-_\w\u0900-\u097f\u0e00-\u0e7f]{1,32}$")
 
 
-async def slash_commands(tmp_path) -> list[app_commands.Command]:  # type: ignore[no-untyped-def]
-    bot = build_bot(Settings(db_path=tmp_path / "slash.db"))
-    for cog in COGS:
-        await bot.load_extension(cog)
-    commands = [c for c in bot.tree.get_commands() if isinstance(c, app_commands.Command)]
-    await bot.close()
-    return commands
+@functools.cache
+def slash_commands() -> tuple[app_commands.Command, ...]:  # type: ignore[type-arg]
+    """The bot's slash commands, from its cogs (built once: a bot is slow to make)."""
+
+    async def load() -> tuple[app_commands.Command, ...]:  # type: ignore[type-arg]
+        with tempfile.TemporaryDirectory() as tmp:
+            bot = build_bot(Settings(db_path=Path(tmp) / "slash.db"))
+            for cog in COGS:
+                await bot.load_extension(cog)
+            commands = tuple(c for c in bot.tree.get_commands() if isinstance(c, app_commands.Command))
+            await bot.close()
+        return commands
+
+    return asyncio.run(load())
 
 
 @pytest.mark.parametrize("lang", languages())
-async def test_every_command_and_option_is_translated_within_discords_rules(tmp_path, lang: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_command_and_option_is_translated_within_discords_rules(lang: str) -> None:
     catalogue = slash_catalogue(lang)
-    commands = await slash_commands(tmp_path)
+    commands = slash_commands()
     assert set(catalogue) == {c.name for c in commands}, "commands missing or no longer there"
     for command in commands:
         entry = catalogue[command.name]
@@ -56,10 +67,14 @@ async def test_discord_is_sent_each_locales_names(simcord_env) -> None:  # type:
     assert "en-US" not in rank.get("name_localizations", {})  # English is the default, not a localisation
 
 
-async def test_a_locale_leaderbot_lacks_is_left_to_english(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    rank = next(c for c in await slash_commands(tmp_path) if c.name == "rank")
+def test_a_locale_leaderbot_lacks_is_left_to_english() -> None:
+    rank = next(c for c in slash_commands() if c.name == "rank")
     context = app_commands.TranslationContext(app_commands.TranslationContextLocation.command_name, rank)
     translator, name = CatalogueTranslator(), app_commands.locale_str("rank")
-    assert await translator.translate(name, discord.Locale.thai, context) == "อันดับ"
-    assert await translator.translate(name, discord.Locale.french, context) is None  # Discord shows English
-    assert await translator.translate(name, discord.Locale.american_english, context) is None
+
+    def said(locale: discord.Locale) -> str | None:
+        return asyncio.run(translator.translate(name, locale, context))
+
+    assert said(discord.Locale.thai) == "อันดับ"
+    assert said(discord.Locale.french) is None  # Discord shows English
+    assert said(discord.Locale.american_english) is None
