@@ -81,20 +81,17 @@ def category_text(category: str | None) -> str:
     return (category or "").replace("_", " ")
 
 
-def standing_line(o: Standing, *, named: bool = False) -> str:
+def standing_line(o: Standing, *, named: bool = False, lang: str = DEFAULT) -> str:
     """A model on one board in one line: board, category, rank, score, how it was obtained, the board's date."""
-    state = "archived board" if o.archived else "board"
+    state = t(lang, "source.archived" if o.archived else "source.board", date=day(lang, o.as_of))
     where = o.board_title + (f" ({category_text(o.category)})" if o.category else "")
-    label = o.score_label.lower() or "score"
-    better = " (lower is better)" if o.lower_is_better else ""
     how = submission_text(o.details)
     best = ", ".join(f"#{r} {category_text(c)}" for c, r, _n in o.best_categories)
-    return (
-        f"{where}: {o.model + ' ' if named else ''}#{o.rank} of {o.of}, {label} {score_text(o.board, o.score)}{better}"
-        + (f", {how}" if how else "")
-        + (f"; best {best}" if best else "")
-        + f" ({state} of {o.as_of}{age_text(o.age_days)})"
-    )
+    return t(lang, "card.line", where=where, model=o.model + " " if named else "", rank=o.rank, of=o.of,
+             label=label_text(o.score_label, lang), score=score_text(o.board, o.score),
+             better=t(lang, "card.lower") if o.lower_is_better else "", how=f", {how}" if how else "",
+             best=t(lang, "card.best", best=best) if best else "", state=state,
+             age=age_text(o.age_days, lang))  # fmt: skip
 
 
 def spread_text(spread: tuple[int, int] | None, rank: int, lang: str = DEFAULT) -> str:
@@ -113,39 +110,43 @@ def entry_line(answer: Answer, e: Entry, *, width: int = 4) -> str:
     return f"#{e.rank:<{width}} {e.model} — {score_text(answer.board, e.score)}{extra}" + (f" ({who})" if who else "")
 
 
-def history_line(history: History) -> str:
+def history_line(history: History, lang: str = DEFAULT) -> str:
     """A model's history in one sentence: where it is now, its best, its time at #1, since when."""
     if not history.points:
-        return f"{history.model}: no boards with it"
+        return t(lang, "histories.none", model=history.model)
     now = history.points[-1]
     move = ""
     if history.latest_move:
-        move = f", {'up' if history.latest_move > 0 else 'down'} {abs(history.latest_move)} since the board before"
-    reign = f", {history.days_at_1} day{'s' if history.days_at_1 != 1 else ''} at #1" if history.days_at_1 else ""
-    return (
-        f"{history.model}: #{now.rank} on {now.date}{move}; best #{history.best_rank}{reign};"
-        f" on {len(history.points)} board{'s' if len(history.points) != 1 else ''} since {history.first_seen}"
-    )
+        move = t(lang, "histories.up" if history.latest_move > 0 else "histories.down", n=abs(history.latest_move))
+    reign = ""
+    if history.days_at_1:
+        reign = t(lang, "histories.reign_one" if history.days_at_1 == 1 else "histories.reign", days=history.days_at_1)
+    count = len(history.points)
+    return t(lang, "histories.line", model=history.model, rank=now.rank, date=day(lang, now.date), move=move,
+             best=history.best_rank, reign=reign, count=count,
+             boards=t(lang, "histories.board_one" if count == 1 else "histories.board_many"),
+             first=day(lang, history.first_seen))  # fmt: skip
 
 
-def aspect_line(history: History, aspect: str) -> str:
+def aspect_line(history: History, aspect: str, lang: str = DEFAULT) -> str:
     """The one fact a question asked of a history, in a sentence ("first reached #1 on ...")."""
     model = history.model
     if not history.points:
-        return f"{model} is on no stored board."
+        return t(lang, "aspect.none", model=model)
     if aspect == "first_top":
         first = next((p for p in history.points if p.rank == 1), None)
         if first is None:
             best = next(p for p in history.points if p.rank == history.best_rank)
-            return f"{model} never reached #1 on the stored boards; its best is #{best.rank}, first on {best.date}."
-        return f"{model} first reached #1 on {first.date}."
+            return t(lang, "aspect.never_first", model=model, rank=best.rank, date=day(lang, best.date))
+        return t(lang, "aspect.first", model=model, date=day(lang, first.date))
     if aspect == "time_at_top":
         if not history.days_at_1:
-            return f"{model} was never #1 on the stored boards; its best is #{history.best_rank}."
+            return t(lang, "aspect.never_top", model=model, rank=history.best_rank)
         boards = sum(p.rank == 1 for p in history.points)
-        return f"{model} was #1 for {history.days_at_1} days ({boards} of its {len(history.points)} stored boards)."
+        return t(lang, "aspect.time_at_top", model=model, days=history.days_at_1, boards=boards,
+                 count=len(history.points))  # fmt: skip
     best = next(p for p in history.points if p.rank == history.best_rank)
-    return f"{model}'s best rank is #{best.rank}, first on {best.date}."
+    return t(lang, "aspect.best", model=model, rank=best.rank, date=day(lang, best.date))
 
 
 def _error(answer: Answer, lang: str) -> str:
@@ -156,22 +157,34 @@ def _help(answer: Answer, lang: str) -> str:
     return help_text(lang)
 
 
-def board_state(board: BoardSummary) -> str:
+def board_state(board: BoardSummary, lang: str = DEFAULT) -> str:
     if board.archived:
-        return "archived, frozen"
+        return t(lang, "boards.archived")
     if board.checked_at is None:
-        return "live board, never fetched: `leaderbot refresh`"
-    return f"live, fetched {board.checked_at[:16].replace('T', ' ')} UTC" + (" (stale)" if board.stale else "")
+        return t(lang, "boards.never")
+    return t(lang, "boards.fetched", when=board.checked_at[:16].replace("T", " ")) + (
+        t(lang, "boards.stale") if board.stale else ""
+    )
 
 
 def _boards(answer: Answer, lang: str) -> str:
     lines = [
-        f"{b.title} [{b.board}] ({board_state(b)}): latest {b.latest}{age_text(b.age_days)}, {b.models} models;"
-        f" {b.snapshots} snapshot(s) since {b.first}"
+        t(
+            lang,
+            "boards.line",
+            title=b.title,
+            board=b.board,
+            state=board_state(b, lang),
+            latest=day(lang, b.latest),
+            age=age_text(b.age_days, lang),
+            models=b.models,
+            snapshots=b.snapshots,
+            first=day(lang, b.first),
+        )
         for b in answer.boards
     ]
     lines.extend(notes(answer, lang))
-    return "\n".join(lines) or "No boards stored yet."
+    return "\n".join(lines) or t(lang, "boards.none")
 
 
 def _clarify(answer: Answer, lang: str) -> str:
@@ -231,30 +244,28 @@ def _rank(answer: Answer, lang: str) -> str:
 
 
 def _profile(answer: Answer, lang: str) -> str:
-    lines = [*notes(answer, lang), f"{said(answer.title, lang)} on every board I hold:"]
-    lines += ["  " + standing_line(o) for o in answer.standings]
+    lines = [*notes(answer, lang), t(lang, "card.header", model=said(answer.title, lang))]
+    lines += ["  " + standing_line(o, lang=lang) for o in answer.standings]
     return "\n".join(lines)
 
 
 def _domain(answer: Answer, lang: str) -> str:
-    lines = [f"{said(answer.title, lang)}: each board's #1, side by side (no combined score):"]
+    lines = [t(lang, "domain.header", title=said(answer.title, lang))]
     for group in leader_groups(answer.standings):
         if len(group) == 1:
-            lines.append("  " + standing_line(group[0], named=True))
+            lines.append("  " + standing_line(group[0], named=True, lang=lang))
             continue
         # a tie for #1 is told as one, each model with its own score (and how it was obtained)
         first = group[0]
         where = first.board_title + (f" ({category_text(first.category)})" if first.category else "")
-        label = first.score_label.lower() or "score"
-        state = "archived board" if first.archived else "board"
         each = ", ".join(
             f"{o.model} {score_text(o.board, o.score)}" + (f" ({how})" if (how := submission_text(o.details)) else "")
             for o in group
         )
-        lines.append(
-            f"  {where}: {len(group)} models share #1 of {first.of} ({label}: {each})"
-            f" ({state} of {first.as_of}{age_text(first.age_days)})"
-        )
+        state = t(lang, "source.archived" if first.archived else "source.board", date=day(lang, first.as_of))
+        lines.append("  " + t(lang, "domain.tie", where=where, count=len(group), of=first.of,
+                              label=label_text(first.score_label, lang), each=each, state=state,
+                              age=age_text(first.age_days, lang)))  # fmt: skip
     return "\n".join([*lines, *notes(answer, lang)])
 
 
@@ -267,9 +278,9 @@ def leader_groups(standings: list[Standing]) -> list[list[Standing]]:
 
 
 def _history(answer: Answer, lang: str) -> str:
-    facts = [aspect_line(h, answer.aspect) for h in answer.histories] if answer.aspect else []
-    lines = [*facts, f"History on {answer.board_title} ({answer.category}):"]
-    lines += ["  " + history_line(h) for h in answer.histories]
+    facts = [aspect_line(h, answer.aspect, lang) for h in answer.histories] if answer.aspect else []
+    lines = [*facts, t(lang, "histories.header", board=answer.board_title, category=category_text(answer.category))]
+    lines += ["  " + history_line(h, lang) for h in answer.histories]
     return "\n".join([*notes(answer, lang), *lines])
 
 
@@ -322,8 +333,9 @@ def compare_details(answer: Answer, e: Entry) -> str:
 
 def _changes(answer: Answer, lang: str) -> str:
     if answer.changes is None:
-        return "\n".join([*notes(answer, lang), f"Changes on {source_line(answer)}: none."])
-    return "\n".join([*notes(answer, lang), f"Changes on {source_line(answer)}:", render_changes(answer.changes)])
+        return "\n".join([*notes(answer, lang), t(lang, "changes.none", source=source_line(answer, lang))])
+    header = t(lang, "changes.header", source=source_line(answer, lang))
+    return "\n".join([*notes(answer, lang), header, render_changes(answer.changes, lang)])
 
 
 def _greeting(answer: Answer, lang: str) -> str:
@@ -414,15 +426,16 @@ def event_heading(kind: str, top_n: int, lang: str = DEFAULT) -> str:
     return t(lang, f"headings.{kind}", n=top_n)
 
 
-def render_changes(changes: ChangeSet) -> str:
+def render_changes(changes: ChangeSet, lang: str = DEFAULT) -> str:
     span = f"{changes.from_date} → {changes.to_date}" if changes.from_date else changes.to_date
-    lines = [f"{profile(changes.board).title} ({changes.category}), {span}, top {changes.top_n}:"]
+    lines = [t(lang, "changes.span", board=profile(changes.board).title, category=changes.category, span=span,
+               n=changes.top_n)]  # fmt: skip
     if not changes.events:
-        lines.append("  no changes worth telling")
+        lines.append(t(lang, "changes.nothing"))
     current = None
     for event in changes.events:
         if event.type != current:
             current = event.type
-            lines.append("  " + event_heading(current, changes.top_n) + ":")
-        lines.append("    " + describe_event(event, changes.board))
+            lines.append("  " + event_heading(current, changes.top_n, lang) + ":")
+        lines.append("    " + describe_event(event, changes.board, lang))
     return "\n".join(lines)
