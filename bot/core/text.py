@@ -310,7 +310,7 @@ def _overlap(a: Entry, b: Entry) -> bool:
 def _compare(answer: Answer, lang: str) -> str:
     lines = [t(lang, "compare.header", source=source_line(answer, lang))]
     for e in answer.entries:
-        lines.append("  " + entry_line(answer, e) + compare_details(answer, e))
+        lines.append("  " + entry_line(answer, e) + compare_details(answer, e, lang))
         if e.details.benchmarks:
             lines.append(
                 "      " + " · ".join(f"{name} {v:.1f}" for name, v in e.details.benchmarks.items() if v is not None)
@@ -320,14 +320,15 @@ def _compare(answer: Answer, lang: str) -> str:
     return "\n".join([*notes(answer, lang), *lines])
 
 
-def compare_details(answer: Answer, e: Entry) -> str:
+def compare_details(answer: Answer, e: Entry, lang: str = DEFAULT) -> str:
     """The interval and votes a comparison shows beside each model's line."""
     d = e.details
     parts = []
     if d.interval is not None:
-        parts.append(f"95% CI {score_text(answer.board, d.interval[0])}–{score_text(answer.board, d.interval[1])}")
+        low, high = (score_text(answer.board, x) for x in d.interval)
+        parts.append(t(lang, "rank.ci", low=low, high=high))
     if d.votes is not None:
-        parts.append(f"{d.votes:,} votes")
+        parts.append(t(lang, "rank.votes", votes=number(lang, d.votes)))
     return f" · {', '.join(parts)}" if parts else ""
 
 
