@@ -8,7 +8,7 @@ The rankings are MADE UP (no real rows exist here) but in the exact shape the Hu
   fine-tunes, 500 rows each) into a store holding the bundled boards: time and requests, first (all new) and again
   (nothing changed), median of 3 runs each. Baseline: the same 81 GETs with the same client settings (4 at a time)
   and `json.loads`, nothing stored.
-- card: `X everywhere` on that store plus the real 2026 arena boards, for 29 real Hub ids that link to the Arena
+- card: `X everywhere` on that store plus the real 2026 arena boards, for the real Hub ids that link to the Arena
   and the Open LLM archive (tests/core/test_everywhere.py's pairs): p50 and p99 of 400 cards after one warm-up
   each; beside it, rank answers on the same store, p50 and p99. Aim: the card under 10 ms p99.
 
@@ -123,7 +123,9 @@ def card_figures(db: Path) -> dict[str, float]:
     for q in questions:  # warm: each model's categories read once, as a bot that has answered before
         assert answerer.ask(q).kind == "profile", answerer.ask(q).text
     cards = [ms for i in range(400) for ms in timed(lambda i=i: answerer.ask(questions[i % len(questions)]), 1)]
-    ranks = [ms for i in range(400) for ms in timed(lambda i=i: answerer.ask(f"rank of {REAL_IDS[i % 29]}"), 1)]
+    ranks = [
+        ms for i in range(400) for ms in timed(lambda i=i: answerer.ask(f"rank of {REAL_IDS[i % len(REAL_IDS)]}"), 1)
+    ]
     boards_held = len(answerer.held_boards())
     sizes = [len(answerer.ask(q).standings) for q in questions]
     store.close()
@@ -157,9 +159,10 @@ p50 {c["card_p50"]:.2f} ms, p99 {c["card_p99"]:.2f} ms | aim: p99 under 10 ms |
 | rank answer on the same store (it lists every board too) | p50 {c["rank_p50"]:.2f} ms, \
 p99 {c["rank_p99"]:.2f} ms | — |
 
-The rankings are made up, in the Hub's exact shape; the 29 model ids asked are real Hub repos that link to the
-Arena and the Open LLM archive. A refresh lists the benchmarks once and asks each for both rankings (base models,
-with fine-tunes), 4 requests at a time; an unchanged answer stores nothing."""
+The rankings are made up, in the Hub's exact shape; the {len(REAL_IDS)} model ids asked are real Hub repos that
+link to the Arena and the Open LLM archive. A refresh lists the benchmarks once and asks each for both rankings
+(base models, with fine-tunes), 4 requests at a time, each stored before the next 4 are asked; an unchanged answer
+stores nothing."""
     print(body)
     if args.write:
         write_section("Hub benchmark leaderboards", body, command="python bench/bench_hub.py --write",

@@ -104,8 +104,9 @@ def main() -> None:
             "",
             f"Aim (issue): under {AIM_MS} ms: {'yes' if ours[0] < AIM_MS else 'no'}. The rows are read in the"
             f" worker too, through a connection of its own ({ours[2]:.0f} ms when read on the loop, as the baseline"
-            " does); automatic garbage collection is off during the build (one started in the worker held the GIL,"
-            " and so the loop, 50-200 ms), and the new board is frozen out of the collector's sight unwalked."
+            " does); full garbage collections are held off during the build (one started in the worker held the"
+            " GIL, and so the loop, 50-200 ms), young ones still run, and the new board is frozen out of the"
+            " collector's sight unwalked."
             f" System load (1-minute average) at the end: {os.getloadavg()[0]:.2f}.",
         ]
     )
