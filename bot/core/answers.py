@@ -256,18 +256,16 @@ class Answerer:
 
     def _no_category(self, board: str, category: str, categories: list[str]) -> str:
         """Which boards hold the category, or publish it and could be fetched."""
-        title = profile(board).title
-        line = (
-            f"The {category!r} category is not stored for {title} (it holds: {', '.join(categories) or 'nothing yet'})."
-        )
+        hint: str = ""
         holding = [b for b in PROFILES if b != board and category in self.categories(b)]
-        if holding:
-            return line + f" {profile(holding[0]).title} has it: add `on {holding[0]}`."
         published = [b for b in PROFILES if category in profile(b).categories and profile(b).live]
-        if published:
+        if holding:
+            hint = Said("errors.category_held", title=profile(holding[0]).title, board=holding[0])
+        elif published:
             where = next((b for b in (self.default_board, board) if b in published), published[0])
-            return line + f" {profile(where).title} publishes it: `leaderbot refresh {where}` fetches it."
-        return line
+            hint = Said("errors.category_published", title=profile(where).title, board=where)
+        held = ", ".join(categories) if categories else Said("errors.nothing_yet")
+        return Said("errors.no_category", category=repr(category), title=profile(board).title, held=held, hint=hint)
 
     def _base(self, query: Query, view: BoardView, kind: Kind) -> Answer:
         p = view.profile
@@ -473,9 +471,7 @@ class Answerer:
             answer = self._rank(other) if resolution.match else self._unresolved(other, view, resolution, name)
             what = resolution.match.name if resolution.match else f"“{name}”"
             answer.notes.insert(
-                0,
-                f"{asked.profile.title} lists only open-weight models, and {what} is proprietary;"
-                f" this is its standing on {view.profile.title}.",
+                0, Said("notes.closed", asked=asked.profile.title, model=what, title=view.profile.title)
             )
             return answer
         return None
@@ -870,7 +866,7 @@ def _ranks(values: list[float]) -> list[int]:
 
 def _top_title(query: Query, answer: Answer, view: BoardView) -> str:
     parts = query.filters.describe({b.column: b.name for b in view.profile.benchmarks})
-    filters = " · " + ", ".join(parts) if parts else ""
+    filters: str = Said("titles.filters", parts=parts) if parts else ""
     if answer.total:
         return Said("titles.top", count=min(query.count, answer.total), filters=filters)
     return Said("titles.top_none", filters=filters)

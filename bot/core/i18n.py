@@ -107,8 +107,17 @@ def placeholders(message: str) -> set[str]:
 
 
 def t(lang: str, key: str, **params: object) -> str:
-    """The message `key` in `lang`, its placeholders filled."""
-    return catalogue(lang)[key].format(**params)
+    """The message `key` in `lang`, its placeholders filled; a placeholder given a `Said` (or a list of them) is
+    said in `lang` too (a list joined with commas)."""
+    return catalogue(lang)[key].format(**{name: _in(lang, value) for name, value in params.items()})
+
+
+def _in(lang: str, value: object) -> object:
+    if isinstance(value, Said):
+        return t(lang, value.key, **value.params)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(_in(lang, item)) for item in value)
+    return value
 
 
 def number(lang: str, value: float, decimals: int = 0) -> str:

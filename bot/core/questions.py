@@ -120,29 +120,30 @@ class Filters:
     license: str | None = None  # OPEN or CLOSED
 
     def describe(self, benchmark_names: Mapping[str, str] | None = None) -> list[str]:
-        """The filters in words; `benchmark_names` (store column -> name) defaults to every board's benchmarks."""
-        parts = []
+        """The filters in words (each a `Said`, so a title says them in the asker's language); `benchmark_names`
+        (store column -> name) defaults to every board's benchmarks."""
+        parts: list[str] = []
         if self.license:
-            parts.append(self.license)
+            parts.append(Said("filters.open" if self.license == OPEN else "filters.closed"))
         if self.organization:
-            parts.append(f"from {self.organization}")
+            parts.append(Said("filters.organization", organization=self.organization))
         if self.country:
-            parts.append(f"country {self.country}")
+            parts.append(Said("filters.country", country=self.country))
         if self.size_class:
             parts.append(self.size_class)
         elif self.min_params is not None and self.max_params is not None:
-            parts.append(f"{self.min_params:g}B-{self.max_params:g}B")
+            parts.append(Said("filters.between", low=f"{self.min_params:g}", high=f"{self.max_params:g}"))
         elif self.max_params is not None:
-            parts.append(f"up to {self.max_params:g}B")
+            parts.append(Said("filters.up_to", high=f"{self.max_params:g}"))
         elif self.min_params is not None:
-            parts.append(f"at least {self.min_params:g}B")
+            parts.append(Said("filters.at_least", low=f"{self.min_params:g}"))
         if self.model_type:
-            parts.append(f"{self.model_type} models")
+            parts.append(Said("filters.type", type=self.model_type))
         if self.official_only:
-            parts.append("official providers")
+            parts.append(Said("filters.official"))
         if self.benchmark:
             names = benchmark_names or {b.column: b.name for p in PROFILES.values() for b in p.benchmarks}
-            parts.append(f"by {names.get(self.benchmark, self.benchmark)}")
+            parts.append(Said("filters.benchmark", benchmark=names.get(self.benchmark, self.benchmark)))
         return parts
 
     def needs(self) -> frozenset[Filter]:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..profiles import PROFILES, profile
+from ..profiles.base import OPEN_WEIGHTS
 from .answer import Answer, BoardSummary, Entry, Kind, ModelDetails, Standing
 from .i18n import DEFAULT, day, number, said, t
 
@@ -221,7 +222,7 @@ def _rank(answer: Answer, lang: str) -> str:
     if d.params_b is not None and answer.board and profile(answer.board).sizes_published:
         parts.append(t(lang, "rank.params", params=f"{d.params_b:g}"))
     if d.license_class and d.license_class != "unknown" and not (answer.board and profile(answer.board).open_weights):
-        parts.append(d.license_class)
+        parts.append(t(lang, "filters.open" if d.license_class == OPEN_WEIGHTS else "filters.closed"))
     if answer.board and profile(answer.board).lower_is_better:
         parts[0:1] = [t(lang, "rank.lower", part=parts[0])] if parts else []
     if how := submission_text(d):
