@@ -15,24 +15,12 @@ from ...core.i18n import DEFAULT
 from ...core.questions import board_named
 from ...profiles import PROFILES
 from ..autocomplete import board_choices, category_choices
+from ..checks import admin_only
 from ..context import LeaderContext
 from ..embeds import render_digest
 
 if TYPE_CHECKING:
     from ..client import LeaderBot
-
-ADMIN = discord.Permissions(manage_guild=True)
-
-
-def admin_only():  # type: ignore[no-untyped-def]
-    """Checked at run time, and hinted to Discord so the commands are hidden from members without it."""
-
-    def decorator(func):  # type: ignore[no-untyped-def]
-        func = commands.guild_only()(func)
-        func = commands.has_guild_permissions(manage_guild=True)(func)
-        return app_commands.default_permissions(manage_guild=True)(func)
-
-    return decorator
 
 
 class AlertsCog(commands.Cog, name="Alerts"):

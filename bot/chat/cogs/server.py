@@ -11,8 +11,8 @@ from discord.ext import commands
 
 from ...core.i18n import LANGUAGES, UnknownLanguage, name_of
 from ...core.i18n import language as language_named
+from ..checks import admin_only
 from ..context import LeaderContext
-from .alerts import admin_only
 
 if TYPE_CHECKING:
     from ..client import LeaderBot
