@@ -291,23 +291,17 @@ async def refresh_benchmarks(
             chunk = wanted[start : start + step]
             fetched = await asyncio.gather(*(_fetch_benchmark(client, board) for board in chunk))
             for board, answer in zip(chunk, fetched, strict=True):
-                kept = (
-                    answer
-                    if isinstance(answer, RefreshReport)
-                    else await _keep_benchmark(store, board, answer, settings)
-                )
+                kept = answer if isinstance(answer, RefreshReport) else await _keep_benchmark(store, board, answer)
                 reports.append(kept)
     return reports
 
 
-async def _keep_benchmark(
-    store: Store, board: str, fetched: tuple[Leaderboard, Leaderboard], settings: Settings
-) -> RefreshReport:
+async def _keep_benchmark(store: Store, board: str, fetched: tuple[Leaderboard, Leaderboard]) -> RefreshReport:
     """Store one benchmark's answers in a worker thread; what its profile learnt (lower is better) is registered
     here, on the loop's thread, the only one that changes the registry. Anything going wrong is that benchmark's
     failure, never the run's."""
     try:
-        report, lower = await elsewhere(store, functools.partial(_store_benchmark, board, fetched, settings))
+        report, lower = await elsewhere(store, functools.partial(_store_benchmark, board, fetched))
     except SourceError as exc:
         return RefreshReport(board, "failed", str(exc))
     except Exception as exc:  # a locked store, a bug: one benchmark's failure, logged with its trace
@@ -333,15 +327,14 @@ async def _list_benchmarks(
     if not infos and stored:  # every benchmark gone at once looks like a broken answer, not a retirement
         detail = "the Hub listed no official benchmark; nothing was retired (a broken answer, most likely)"
         return known, [RefreshReport(FAMILY, "failed", detail)]
-    listed = {info.dataset for info in infos}
-    gone = [d for d, (_t, _l, retired) in stored.items() if d not in listed and not retired and settings.follows(d)]
-    news = [(i, title_of(i.dataset, i.pretty_name)) for i in infos]
-    news = [(i, title) for i, title in news if stored.get(i.dataset) is None or stored[i.dataset][0] != title
-            or stored[i.dataset][2]]  # fmt: skip
+    titles = {info.dataset: title_of(info.dataset, info.pretty_name) for info in infos}  # the datasets listed
+    gone = [d for d, (_t, _l, retired) in stored.items() if d not in titles and not retired and settings.follows(d)]
+    # new, retitled, or listed again after being retired
+    news = [d for d, title in titles.items() if d not in stored or stored[d][0] != title or stored[d][2]]
 
     def record(own: Store) -> None:
-        for info, title in news:
-            own.record_benchmark(board_id(info.dataset), info.dataset, title)
+        for dataset in news:
+            own.record_benchmark(board_id(dataset), dataset, titles[dataset])
         if gone:
             own.retire_benchmarks(board_id(d) for d in gone)
 
@@ -350,15 +343,14 @@ async def _list_benchmarks(
     except Exception as exc:
         log.exception("recording the Hub's benchmarks failed")
         return known, [RefreshReport(FAMILY, "failed", f"could not record the list of benchmarks ({exc})")]
-    for info, _title in news:
-        if info.dataset not in stored:
-            log.info("the Hub lists a new benchmark %s: now the board %r", info.dataset, board_id(info.dataset))
+    for dataset in news:
+        if dataset not in stored:
+            log.info("the Hub lists a new benchmark %s: now the board %r", dataset, board_id(dataset))
     boards = []
-    for info in infos:
-        lower = stored[info.dataset][1] if info.dataset in stored else False
-        register(hub_profile(HubBenchmark(info.dataset, title_of(info.dataset, info.pretty_name), lower)),
-                 update=True)  # fmt: skip
-        boards.append(board_id(info.dataset))
+    for dataset, title in titles.items():
+        lower = stored[dataset][1] if dataset in stored else False
+        register(hub_profile(HubBenchmark(dataset, title, lower)), update=True)
+        boards.append(board_id(dataset))
     notes = []
     for dataset in gone:
         title, lower, _ = stored[dataset]
@@ -392,16 +384,14 @@ def _ingest_file(board: str, path: Path, origin: str, store: Store) -> IngestRep
 
 
 def _store_benchmark(
-    board: str, fetched: tuple[Leaderboard, Leaderboard], settings: Settings, store: Store
+    board: str, fetched: tuple[Leaderboard, Leaderboard], store: Store
 ) -> tuple[RefreshReport, bool | None]:
     """Store what is new of one benchmark's two rankings (in a worker thread, on `store`, a connection of its own),
     dated today; nothing when the answers are the ones last stored. Also says whether the answers mark the
     benchmark lower-is-better (None: they hold no row to say it)."""
     base, every = fetched
     fingerprint = f"{base.fingerprint[:32]}{every.fingerprint[:32]}"
-    client = hub_client(settings)
     board_profile = profile(board)
-    dataset = board_profile.upstream.dataset
     if store.upstream_file(board) == (board_profile.upstream.config, fingerprint):
         store.record_upstream(board, board_profile.upstream.config, fingerprint, None)
         return RefreshReport(board, "unchanged"), None
@@ -411,12 +401,11 @@ def _store_benchmark(
         board_profile = replace(board_profile, lower_is_better=lower)
     source = HubSource(board_profile)
     snapshots = []
-    for rows, category, fine_tunes in ((base.rows, BASE, False), (every.rows, WITH_FINE_TUNES, True)):
-        if rows:
-            origin = client.leaderboard_url(dataset, fine_tunes=fine_tunes)
-            snapshots += source.to_snapshots(rows, origin=origin, category=category)
+    for answer, category in ((base, BASE), (every, WITH_FINE_TUNES)):
+        if answer.rows:
+            snapshots += source.to_snapshots(answer.rows, origin=answer.origin, category=category)
     if not snapshots:
         return RefreshReport(board, "missing", "the Hub ranks no model on it yet"), None
-    report = store_snapshots(store, board, client.leaderboard_url(dataset), snapshots)
+    report = store_snapshots(store, board, base.origin, snapshots)
     store.record_upstream(board, board_profile.upstream.config, fingerprint, None)
     return RefreshReport(board, "stored" if report.created else "unchanged", ingest=report), lower

@@ -70,9 +70,9 @@ class Answerer:
         self._org_state: tuple[int, dict[str, frozenset[str]], Lexicon] = (-1, {}, Lexicon())
         self._lexicon: tuple[tuple[int, ...], Lexicon] = ((), Lexicon())
         self._changes_made: dict[tuple[int, ...], ChangeSet] = {}
-        # (store revision, board) -> the latest accepted snapshot of each category; (revision, board, model key) ->
+        # (store revision, board -> the latest accepted snapshot of each category); (revision, board, model key) ->
         # the model's (category, rank, of) in each: what a card reads of a board's categories, once per change
-        self._latest_by_category: dict[tuple[Any, ...], list[Any]] = {}
+        self._latest_by_category: tuple[tuple[int, int] | None, dict[str, list[Any]]] = (None, {})
         self._category_ranks: dict[tuple[Any, ...], list[tuple[str, int, int]]] = {}
 
     # --- cached state -----------------------------------------------------------------------------------------
@@ -722,12 +722,12 @@ class Answerer:
         store change (a card should not build a view of each of 29 categories)."""
         board = view.profile.id
         revision = self.reader.revision()
-        latest = self._latest_by_category.get((revision, board))
-        if latest is None:
-            latest = [s for c in self.categories(board) if (s := self.reader.latest(board, c)) is not None]
-            self._latest_by_category = {(revision, board): latest, **self._latest_by_category}
-            for stale in [k for k in self._latest_by_category if k[0] != revision]:
-                del self._latest_by_category[stale]
+        if self._latest_by_category[0] != revision:
+            self._latest_by_category = (revision, {})
+        held = self._latest_by_category[1]
+        if board not in held:
+            held[board] = [s for c in self.categories(board) if (s := self.reader.latest(board, c)) is not None]
+        latest = held[board]
         skip = {view.snapshot.category, view.profile.inclusive_category}  # "with fine-tunes" is no category of skill
         others = [s for s in latest if s.category not in skip]
         if not others:
