@@ -27,12 +27,10 @@ sys.path.insert(0, str(ROOT))
 import simcord  # noqa: E402
 
 from bench.bench_bot import NAMES  # noqa: E402
-from bench.bench_notify import boards  # noqa: E402
+from bench.bench_notify import bare_sends, boards  # noqa: E402
 from bench.measure import percentile  # noqa: E402
 from bench.report import write_section  # noqa: E402
 from bot import build_bot  # noqa: E402
-from bot.chat.embeds import render_digest  # noqa: E402
-from bot.core.changes import stored_changes  # noqa: E402
 from bot.ingest import ingest_rows, open_store  # noqa: E402
 
 SERVERS = 8
@@ -87,12 +85,7 @@ async def fan_out(db: Path, channels: int, shards: int) -> dict[str, float]:
         announce = time.perf_counter() - started
         assert report.sent == channels, report
 
-        embed = render_digest(stored_changes(bot.store, "arena"))
-        started = time.perf_counter()
-        for channel in targets:
-            await bot.get_channel(channel.id).send(embed=embed)  # type: ignore[union-attr]
-        await env.settle()
-        baseline = time.perf_counter() - started
+        baseline = await bare_sends(env, bot, targets)
     return {"announce_s": announce, "baseline_s": baseline}
 
 

@@ -24,10 +24,10 @@ def publish(hub: HubServer, rows: list[dict]) -> None:
     hub.put(DATASET, "text/latest-00000-of-00001.parquet", parquet_bytes(rows, bradley_terry_schema(float_counts=True)))
 
 
-async def run_refresh(env, hub: HubServer) -> None:  # type: ignore[no-untyped-def]
+async def run_refresh(env, hub: HubServer, boards: tuple[str, ...] = ("arena-raw",)) -> None:  # type: ignore[no-untyped-def]
     env.bot.settings = env.bot.settings.with_overrides(hf_endpoint=hub.url, http_timeout=5.0, http_retries=2)
     # Called from the test, as the scheduler would call it: the fetch is real HTTP to 127.0.0.1.
-    await refresh_and_announce(env.bot, ["arena-raw"])
+    await refresh_and_announce(env.bot, list(boards))
     await env.settle()
 
 
@@ -164,18 +164,14 @@ async def test_a_benchmark_subscription_posts_when_its_leader_changes(simcord_en
     _, evals, alice, _ = world(env)
     async with HubServer() as hub:
         hb.serve(hub)
-        env.bot.settings = env.bot.settings.with_overrides(hf_endpoint=hub.url, http_timeout=5.0, http_retries=2)
-        await refresh_and_announce(env.bot, ["hub"])
-        await env.settle()
+        await run_refresh(env, hub, ("hub",))
         await alice.send(evals, "!subscribe swe-bench-verified 1")
         assert evals.last_message.content.startswith("Subscribed."), evals.last_message.content
         rows = [dict(r) for r in hb.BOARDS[hb.SWE_VERIFIED]]
         rows[1]["value"] = 80.0  # Qwen3.5 overtakes GLM-5.1
         hub.put_benchmark(hb.SWE_VERIFIED, rows, pretty_name="SWE-bench Verified")
-        await refresh_and_announce(env.bot, ["hub"])
-        await env.settle()
-        await refresh_and_announce(env.bot, ["hub"])  # the same answers again: nothing new, nothing sent
-        await env.settle()
+        await run_refresh(env, hub, ("hub",))
+        await run_refresh(env, hub, ("hub",))  # the same answers again: nothing new, nothing sent
     [digest] = digests(evals, env.bot.user.id)
     assert digest.embeds[0].title == "New #1 on SWE-bench Verified: Qwen/Qwen3.5-397B-A17B"
     assert "huggingface.co/datasets/SWE-bench/SWE-bench_Verified" in digest.embeds[0].url
@@ -188,9 +184,7 @@ async def test_the_everywhere_card_is_one_embed_by_prefix_and_slash(simcord_env)
     _, channel, alice, _ = world(env)
     async with HubServer() as hub:
         hb.serve(hub)
-        env.bot.settings = env.bot.settings.with_overrides(hf_endpoint=hub.url, http_timeout=5.0, http_retries=2)
-        await refresh_and_announce(env.bot, ["hub"])
-        await env.settle()
+        await run_refresh(env, hub, ("hub",))
     await alice.send(channel, "!everywhere qwen2 72b instruct")
     [embed] = channel.last_message.embeds
     assert embed.title == "Everywhere · Qwen2-72B-Instruct"
