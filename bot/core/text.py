@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..profiles import PROFILES, profile
 from ..profiles.base import OPEN_WEIGHTS
 from .answer import Answer, BoardSummary, Entry, Kind, ModelDetails, Standing
-from .i18n import DEFAULT, day, number, said, t
+from .i18n import DEFAULT, catalogue, day, number, said, t
 
 # Other boards a rank answer lists one by one; the rest are counted (the card lists them all).
 MAX_OTHERS_SHOWN = 6
@@ -64,7 +64,7 @@ def notes(answer: Answer, lang: str) -> list[str]:
 def label_text(label: str | None, lang: str = DEFAULT) -> str:
     """A board's score label ("Rating", "Average") as a word of the sentence, in the asker's language."""
     key = f"labels.{(label or 'score').casefold()}"
-    return t(lang, key) if key.removeprefix("labels.") in ("rating", "score", "average") else (label or "").lower()
+    return t(lang, key) if key in catalogue(DEFAULT) else (label or "").lower()  # a label the catalogues lack
 
 
 def submission_text(d: ModelDetails | None) -> str:

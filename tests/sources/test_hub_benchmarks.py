@@ -4,13 +4,14 @@ community rows, lower-is-better, a gated benchmark, one that vanishes, unchanged
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 
 import pytest
 
 from bot.ingest import register_boards
-from bot.profiles import PROFILES, profile
-from bot.profiles.hub import BASE, WITH_FINE_TUNES, spoken, title_of
+from bot.profiles import PROFILES, profile, register
+from bot.profiles.hub import BASE, WITH_FINE_TUNES, HubBenchmark, hub_profile, spoken, title_of
 from bot.refresh import refresh
 from bot.settings import Settings
 from bot.sources import SourceError, get_source
@@ -149,15 +150,12 @@ async def test_an_unreachable_hub_is_one_line(empty_store: Store) -> None:
 )
 def test_a_broken_answer_is_refused_in_one_line(rows: object, says: str) -> None:
     source = get_source_for_test()
-    with pytest.raises(SourceError, match=None) as caught:
+    with pytest.raises(SourceError) as caught:
         source.to_snapshots(rows, origin="leaderboard")  # type: ignore[arg-type]
     assert says in str(caught.value) and "\n" not in str(caught.value)
 
 
 def get_source_for_test():  # type: ignore[no-untyped-def]
-    from bot.profiles import register  # noqa: PLC0415
-    from bot.profiles.hub import HubBenchmark, hub_profile  # noqa: PLC0415
-
     register(hub_profile(HubBenchmark(hb.GPQA, "GPQA")), update=True)
     return get_source("hub:" + hb.GPQA)
 
@@ -182,8 +180,6 @@ def test_long_notes_are_shortened_not_refused() -> None:
     ],
 )
 def test_a_benchmark_is_titled_and_named_as_people_type_it(dataset: str, title: str, typed: list[str]) -> None:
-    import re  # noqa: PLC0415
-
     assert title_of(dataset) == title
     for words in typed:
         assert any(re.fullmatch(pattern, words) for pattern in spoken(dataset)), words
