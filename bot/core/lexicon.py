@@ -63,6 +63,17 @@ class SizeClass:
 
 
 @dataclass(frozen=True)
+class Foreign:
+    """How a question in another language is read: what says it is in that language, the letters of its own
+    script (None: it shares Latin letters, as Spanish does), and its phrases with the English words they stand for,
+    in order."""
+
+    detect: re.Pattern[str]
+    script: re.Pattern[str] | None
+    phrases: tuple[tuple[re.Pattern[str], str], ...]
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     """Every compiled pattern the question steps use."""
 
@@ -98,8 +109,7 @@ class Vocabulary:
     category_alone: tuple[str, ...]  # categories whose phrases need no lead word
     category_lead: str
     everywhere: tuple[re.Pattern[str], ...]  # whole-question patterns with a `model` group
-    # language -> (what says a question is in it, its phrases and the English words they stand for, in order)
-    foreign: dict[str, tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], str], ...]]]
+    foreign: dict[str, Foreign]  # language -> how a question in it is read
     domains: dict[str, re.Pattern[str]]  # domain -> the words that name it, alone
     filler: re.Pattern[str]
     words: tuple[str, ...]  # every plain word of the data, for "did you mean"
@@ -161,7 +171,11 @@ def vocabulary() -> Vocabulary:
         category_lead=_alternatives(data["category_lead"]["words"]),
         everywhere=tuple(re.compile("^(?:" + p + ")$") for p in data["everywhere"]["patterns"]),
         foreign={
-            lang: (re.compile(spec["detect"]), tuple((re.compile(p), english) for p, english in spec["phrases"]))
+            lang: Foreign(
+                detect=re.compile(spec.get("detect") or spec["script"]),
+                script=re.compile(spec["script"]) if "script" in spec else None,
+                phrases=tuple((re.compile(p), english) for p, english in spec["phrases"]),
+            )
             for lang, spec in data["foreign"].items()
         },
         domains={domain: whole(words) for domain, words in data["domains"].items()},

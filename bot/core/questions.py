@@ -198,9 +198,9 @@ def in_english(text: str) -> tuple[str, str | None]:
     """A cleaned question in another language as the English words the steps read, and which language it was
     (None: English). Each language's phrases stand for English words (`[foreign]` in the lexicon); model names,
     written in Latin letters inside Thai or Chinese text, are left as they are."""
-    for lang, (detect, phrases) in vocabulary().foreign.items():
-        if detect.search(text):
-            for pattern, english in phrases:
+    for lang, foreign in vocabulary().foreign.items():
+        if foreign.detect.search(text):
+            for pattern, english in foreign.phrases:
                 text = pattern.sub(english, text)
             return " ".join(text.split()), lang
     return text, None
@@ -725,9 +725,9 @@ def _unread(s: State) -> None:
     language = s.values.get("language")
     if language is None:
         return
-    detect = vocabulary().foreign[language][0]
-    left = [m for m in s.values.get("models", ()) if detect.search(m)]
-    if left and detect.pattern.startswith("["):  # a script of its own (Thai, kana, Han), not Spanish words
+    script = vocabulary().foreign[language].script
+    left = [m for m in s.values.get("models", ()) if script is not None and script.search(m)]
+    if left:
         raise QuestionError(f"{NOT_UNDERSTOOD} “{left[0]}”.")
 
 
