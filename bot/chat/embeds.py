@@ -29,6 +29,7 @@ from ..core.text import (
     render_body,
     score_text,
     source_line,
+    span_text,
     submission_text,
     tied_text,
 )
@@ -373,8 +374,8 @@ def render_digest(changes: ChangeSet, marker: str | None = None, lang: str = DEF
         description = f"{cut}\n{t(lang, 'digest.more')}"
     embed = discord.Embed(title=clip(escape(headline), TITLE_MAX), description=description, url=url,
                           colour=discord.Colour.gold() if leaders or sharing else discord.Colour.blurple())  # fmt: skip
-    span = f"{changes.from_date} → {changes.to_date}" if changes.from_date else changes.to_date
     source = f" · {url.removeprefix('https://')}" if url else ""
-    text = t(lang, "digest.footer", board=board_title, category=changes.category, span=span, source=source)
+    text = t(lang, "digest.footer", board=board_title, category=category_text(changes.category, lang),
+             span=span_text(changes, lang), source=source)  # fmt: skip
     embed.set_footer(text=clip(text, FOOTER_MAX))
     return embed

@@ -52,7 +52,7 @@ def source_line(answer: Answer, lang: str = DEFAULT) -> str:
     if not answer.board_title:
         return ""
     state = t(lang, "source.archived" if answer.archived else "source.board", date=day(lang, answer.as_of or ""))
-    return t(lang, "source.line", title=answer.board_title, category=category_text(answer.category), state=state,
+    return t(lang, "source.line", title=answer.board_title, category=category_text(answer.category, lang), state=state,
              age=age_text(answer.age_days, lang))  # fmt: skip
 
 
@@ -67,27 +67,29 @@ def label_text(label: str | None, lang: str = DEFAULT) -> str:
     return t(lang, key) if key in catalogue(DEFAULT) else (label or "").lower()  # a label the catalogues lack
 
 
-def submission_text(d: ModelDetails | None) -> str:
+def submission_text(d: ModelDetails | None, lang: str = DEFAULT) -> str:
     """How a Hub score was obtained: verified by the Hub, or a community submission not yet merged."""
     if d is None:
         return ""
     if d.pull_request is not None:
-        return f"community-submitted, not yet merged (pull request #{d.pull_request})"
+        return t(lang, "submitted.pull_request", number=d.pull_request)
     if d.verified:
-        return "verified by the Hub"
+        return t(lang, "submitted.verified")
     return ""
 
 
-def category_text(category: str | None) -> str:
-    return (category or "").replace("_", " ")
+def category_text(category: str | None, lang: str = DEFAULT) -> str:
+    """A category as a sentence says it in `lang`; one upstream added after the catalogues is shown as its id."""
+    key = f"categories.{category}"
+    return t(lang, key) if key in catalogue(lang) else (category or "").replace("_", " ")
 
 
 def standing_line(o: Standing, *, named: bool = False, lang: str = DEFAULT) -> str:
     """A model on one board in one line: board, category, rank, score, how it was obtained, the board's date."""
     state = t(lang, "source.archived" if o.archived else "source.board", date=day(lang, o.as_of))
-    where = o.board_title + (f" ({category_text(o.category)})" if o.category else "")
-    how = submission_text(o.details)
-    best = ", ".join(f"#{r} {category_text(c)}" for c, r, _n in o.best_categories)
+    where = o.board_title + (f" ({category_text(o.category, lang)})" if o.category else "")
+    how = submission_text(o.details, lang)
+    best = ", ".join(f"#{r} {category_text(c, lang)}" for c, r, _n in o.best_categories)
     return t(lang, "card.line", where=where, model=o.model + " " if named else "", rank=o.rank, of=o.of,
              label=label_text(o.score_label, lang), score=score_text(o.board, o.score),
              better=t(lang, "card.lower") if o.lower_is_better else "", how=f", {how}" if how else "",
@@ -225,7 +227,7 @@ def _rank(answer: Answer, lang: str) -> str:
         parts.append(t(lang, "filters.open" if d.license_class == OPEN_WEIGHTS else "filters.closed"))
     if answer.board and profile(answer.board).lower_is_better:
         parts[0:1] = [t(lang, "rank.lower", part=parts[0])] if parts else []
-    if how := submission_text(d):
+    if how := submission_text(d, lang):
         parts.append(how)
     who = ", ".join(x for x in (e.organization, e.country) if x)
     line = t(lang, "rank.line", model=e.model, rank=e.rank, spread=spread_text(d.rank_spread, e.rank, lang),
@@ -258,9 +260,10 @@ def _domain(answer: Answer, lang: str) -> str:
             continue
         # a tie for #1 is told as one, each model with its own score (and how it was obtained)
         first = group[0]
-        where = first.board_title + (f" ({category_text(first.category)})" if first.category else "")
+        where = first.board_title + (f" ({category_text(first.category, lang)})" if first.category else "")
         each = ", ".join(
-            f"{o.model} {score_text(o.board, o.score)}" + (f" ({how})" if (how := submission_text(o.details)) else "")
+            f"{o.model} {score_text(o.board, o.score)}"
+            + (f" ({how})" if (how := submission_text(o.details, lang)) else "")
             for o in group
         )
         state = t(lang, "source.archived" if first.archived else "source.board", date=day(lang, first.as_of))
@@ -280,7 +283,8 @@ def leader_groups(standings: list[Standing]) -> list[list[Standing]]:
 
 def _history(answer: Answer, lang: str) -> str:
     facts = [aspect_line(h, answer.aspect, lang) for h in answer.histories] if answer.aspect else []
-    lines = [*facts, t(lang, "histories.header", board=answer.board_title, category=category_text(answer.category))]
+    category = category_text(answer.category, lang)
+    lines = [*facts, t(lang, "histories.header", board=answer.board_title, category=category)]
     lines += ["  " + history_line(h, lang) for h in answer.histories]
     return "\n".join([*notes(answer, lang), *lines])
 
@@ -428,10 +432,15 @@ def event_heading(kind: str, top_n: int, lang: str = DEFAULT) -> str:
     return t(lang, f"headings.{kind}", n=top_n)
 
 
+def span_text(changes: ChangeSet, lang: str = DEFAULT) -> str:
+    """The boards a change set compares ("2024-12-23 → 2024-12-31"), dated as the language writes dates."""
+    to = day(lang, changes.to_date)
+    return f"{day(lang, changes.from_date)} → {to}" if changes.from_date else to
+
+
 def render_changes(changes: ChangeSet, lang: str = DEFAULT) -> str:
-    span = f"{changes.from_date} → {changes.to_date}" if changes.from_date else changes.to_date
-    lines = [t(lang, "changes.span", board=profile(changes.board).title, category=changes.category, span=span,
-               n=changes.top_n)]  # fmt: skip
+    lines = [t(lang, "changes.span", board=profile(changes.board).title, category=category_text(changes.category, lang),
+               span=span_text(changes, lang), n=changes.top_n)]  # fmt: skip
     if not changes.events:
         lines.append(t(lang, "changes.nothing"))
     current = None
