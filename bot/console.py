@@ -10,8 +10,7 @@ from typing import TextIO
 
 from .core.answer import Answer, Kind
 from .core.answers import Answerer
-
-BANNER = 'Leaderbot console: ask about LLM leaderboards ("top 10", "rank of qwen2 72b", "help"); Ctrl-D quits.'
+from .core.i18n import DEFAULT, t
 
 
 def _enable_line_editing(history: Path) -> Callable[[], None]:
@@ -36,10 +35,11 @@ def _enable_line_editing(history: Path) -> Callable[[], None]:
 
 def banner(answerer: Answerer) -> str:
     """What the console says first: how to ask and quit, how old the data is, and how to get newer data."""
-    data = answerer.data_line()
+    lang = answerer.language or DEFAULT
+    data = answerer.data_line(lang)
     if "leaderbot refresh" not in data:  # a fresh board: the line says its age but not how to update it
-        data += " `leaderbot refresh` (in a shell) fetches the current boards."
-    return f"{BANNER}\n{data}"
+        data += t(lang, "console.refresh")
+    return f"{t(lang, 'console.banner')}\n{data}"
 
 
 def run_console(answerer: Answerer, *, history: Path | None = None, out: TextIO | None = None) -> int:

@@ -63,7 +63,7 @@ def test_ask_json(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert [e["rank"] for e in data["entries"]] == [2, 20, 32, 84, 87]  # their MATH ranks on the whole board
     assert data["entries"][0]["model"] == "nvidia/AceMath-7B-Instruct"
     assert data["entries"][0]["benchmarks"]["MATH Lvl 5"] > 60
-    assert data["text"].startswith("Benchmarks")
+    assert data["text"].startswith("Only Open LLM Leaderboard v2 can filter by benchmark, so this list is from there.")
     assert len(out.strip().splitlines()) == 1  # one JSON object, one line
 
 

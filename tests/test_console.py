@@ -9,6 +9,8 @@ import pytest
 
 from bot.console import run_console
 from bot.core.answers import Answerer
+from db.store import Store
+from tests.conftest import TODAY
 
 
 def converse(answerer: Answerer, monkeypatch: pytest.MonkeyPatch, *lines: str) -> str:
@@ -47,6 +49,16 @@ def test_the_banner_says_how_old_the_data_is_and_how_to_refresh(
     assert first.startswith("Leaderbot console:") and "Ctrl-D quits" in first
     assert "board of 2024-12-31 (700 days old)" in data
     assert "`leaderbot refresh`" in data
+
+
+def test_the_banner_is_in_the_consoles_language(shared_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--lang th`: the banner, the data's date and age, and what to run, in Thai (the command as typed)."""
+    monkeypatch.setattr("sys.stdin", TerminalInput([]))
+    out = io.StringIO()
+    assert run_console(Answerer(shared_store, now=lambda: TODAY, language="th"), out=out) == 0
+    first, data = out.getvalue().splitlines()[:2]
+    assert first.startswith("คอนโซล Leaderbot:") and "Ctrl-D เพื่อออก" in first
+    assert "กระดานวันที่ 31 ธ.ค. 2024 (เมื่อ 700 วันก่อน)" in data and "`leaderbot refresh`" in data
 
 
 def test_history_is_saved_after_every_question(

@@ -17,7 +17,7 @@ from typing import Any
 
 from db.store import Store
 
-from ..profiles import FILTER_NAMES, PROFILES, BoardProfile, Detail, Domain, Filter, profile
+from ..profiles import PROFILES, BoardProfile, Detail, Domain, Filter, profile
 from ..profiles.base import PROPRIETARY
 from ..settings import DEFAULT_BOARD
 from .answer import Answer, AnswerError, BoardSummary, Entry, Kind, ModelDetails, OrgShare, Standing
@@ -25,7 +25,7 @@ from .boards import BoardView, build_view, find_other, organization_words
 from .changes import ChangeSet, board_before, changes_between
 from .history import model_history
 from .i18n import DEFAULT as DEFAULT_LANGUAGE
-from .i18n import Said
+from .i18n import All, Day, Said, day, said, t
 from .names import normalise, split_namespace
 from .questions import CLOSED, EU_COUNTRIES, MAX_COUNT, Aspect, Filters, Lexicon, Query, board_named, parse_question
 from .resolve import Candidate, Resolution
@@ -250,7 +250,7 @@ class Answerer:
         first = self.reader.accepted(board, query.category or board_profile.default_category)
         if query.as_of and first:
             raise AnswerError(
-                Said("errors.none_before", title=board_profile.title, date=query.as_of, first=first[0].as_of)
+                Said("errors.none_before", title=board_profile.title, date=Day(query.as_of), first=Day(first[0].as_of))
             )
         raise AnswerError(Said("errors.no_data", title=board_profile.title))
 
@@ -484,7 +484,7 @@ class Answerer:
             if resolution.match is None:
                 answer = self._unresolved(query, view, resolution, name)
                 if len(query.models) > 1:
-                    answer.notes.append(note.format(name=name))
+                    answer.notes.append(Said(note, name=name))
                 return answer
             if resolution.match not in found:
                 found.append(resolution.match)
@@ -493,7 +493,7 @@ class Answerer:
     def _history(self, query: Query) -> Answer:
         """Each model's rank and score over every stored board of the category, for a chart and a summary."""
         view = self._open(query)
-        models = self._resolve_each(query, view, "For the chart: which “{name}”?")
+        models = self._resolve_each(query, view, "notes.which_chart")
         if isinstance(models, Answer):
             return models
         histories = [
@@ -509,7 +509,7 @@ class Answerer:
 
     def _compare(self, query: Query) -> Answer:
         view = self._open(query)
-        models = self._resolve_each(query, view, "While comparing: which “{name}”?")
+        models = self._resolve_each(query, view, "notes.which_compare")
         if isinstance(models, Answer):
             return models
         entries = [self._entry(view, view.best[m.key]) for m in models]
@@ -532,18 +532,16 @@ class Answerer:
         if can(profile(board)):
             return board, []
         if filters.license == CLOSED and profile(board).open_weights:
-            raise AnswerError(
-                f"{profile(board).title} lists only open-weight models: ask the Arena for proprietary ones"
-                f" (`on {self.board_for(None)}`)."
-            )
+            raise AnswerError(Said("errors.closed_on_open", title=profile(board).title, board=self.board_for(None)))
         able = [p for p in PROFILES.values() if can(p)]
         missing = sorted(needed - profile(board).filters) or [Filter.BENCHMARK]
-        what = " and ".join(FILTER_NAMES[f].lower() for f in missing).capitalize()
-        where = ", ".join(p.title for p in able) or "no board I know"
-        if query.board is not None or not able:
-            hint = f"; try `on {able[0].id}`" if able else ""
-            raise AnswerError(f"{what} are only on {where}{hint}.")
-        return able[0].id, [f"{what} exist only on {where}."]
+        what = All(Said(f"filter_names.{f}") for f in missing)
+        if not able:
+            raise AnswerError(Said("errors.filters_nowhere", what=what))
+        where = ", ".join(p.title for p in able)
+        if query.board is not None:
+            raise AnswerError(Said("errors.filters_only_on", what=what, where=where, board=able[0].id))
+        return able[0].id, [Said("notes.filters_only_on", what=what, where=where)]
 
     def _filtered(self, query: Query) -> tuple[BoardView, list[tuple[int, Mapping[str, Any]]], Answer]:
         """Rows under the query's filters, one per model, each with its board rank, in the board's order.
@@ -576,14 +574,12 @@ class Answerer:
         picked = listed
         answer.total = len(picked)
         if not board_profile.sizes_published and (filters.min_params is not None or filters.max_params is not None):
-            answer.notes.append(
-                f"{board_profile.publisher[:1].upper()}{board_profile.publisher[1:]} publishes no sizes:"
-                " only models whose name states one are included."
-            )
+            publisher = board_profile.publisher[:1].upper() + board_profile.publisher[1:]  # it begins the sentence
+            answer.notes.append(Said("notes.no_sizes", publisher=publisher))
         if filters.license and board_profile.open_weights is None:
             unknown = sum(board_profile.license_class(r.get("license")) == "unknown" for r in view.rows)
             if unknown:
-                answer.notes.append(f"{unknown} models with no license stated are left out.")
+                answer.notes.append(Said("notes.no_license", count=unknown))
         return view, picked, answer
 
     @staticmethod
@@ -669,14 +665,12 @@ class Answerer:
         if since is not None:
             if since >= newer.as_of:
                 answer.notes.append(
-                    f"No new board since {since}: the latest stored is of {newer.as_of} ({answer.age_days} days old)."
+                    Said("notes.no_new_board", since=Day(since), date=Day(newer.as_of), days=answer.age_days)
                 )
                 return answer
             older = self.reader.latest(board, category, since) or self.reader.accepted(board, category)[0]
         if older is None or older.id == newer.id:
-            raise AnswerError(
-                f"{profile(board).title} has only one stored board up to {newer.as_of}: nothing to compare."
-            )
+            raise AnswerError(Said("errors.one_board", title=profile(board).title, date=Day(newer.as_of)))
         key = (older.id, newer.id, query.count, *self.reader.revision())  # aliases may rename models
         changes = self._changes_made.get(key)
         if changes is None:  # two snapshots never change: their changes are worked out once
@@ -688,7 +682,7 @@ class Answerer:
             changes = replace(changes, events=[e for e in changes.events if e.type in ("new_leader", "shared_lead")])
             if not changes.events:
                 leader = view.rows[0]["name"] if view.rows else "?"
-                answer.notes.append(f"No new #1 on the board of {newer.as_of}: {leader} kept #1.")
+                answer.notes.append(Said("notes.kept_first", date=Day(newer.as_of), model=leader))
         answer.changes = changes
         return answer
 
@@ -776,17 +770,17 @@ class Answerer:
                     answer.notes.append(Said("notes.more_share", count=more, board=board_profile.title))
         fetchable = [(p, c) for p, c in missing if p.live]
         names = ", ".join(p.title + ("" if c == p.default_category else f" {c}") for p, c in fetchable)
-        hub = "" if any(p.family for p in PROFILES.values()) else " " + HUB_NOT_FETCHED
+        hub = not any(p.family for p in PROFILES.values())
         if not answer.standings:
-            raise AnswerError(
-                f"No board I hold measures {domain} yet"
-                + (f": {names} would; `leaderbot refresh` fetches them." if names else ".")
-                + hub
-            )
+            then = Said("common.then", sentence=HUB_NOT_FETCHED) if hub else ""
+            measures = Said(f"domains.{domain}")
+            if names:
+                raise AnswerError(Said("errors.no_domain_fetch", domain=measures, names=names, then=then))
+            raise AnswerError(Said("errors.no_domain", domain=measures, then=then))
         if names:
             answer.notes.append(Said("notes.not_stored_yet", names=names))
         if hub:
-            answer.notes.append(hub.strip())
+            answer.notes.append(HUB_NOT_FETCHED)
         return answer
 
     def freshness(self, board: str) -> tuple[str | None, bool]:
@@ -797,18 +791,21 @@ class Answerer:
         checked = self.reader.checked_at(board)
         return checked, checked is None or self.now() - datetime.fromisoformat(checked) > self.stale_after
 
-    def data_line(self) -> str:
+    def data_line(self, lang: str = DEFAULT_LANGUAGE) -> str:
         """One sentence on what a question that names no board is answered from, and how fresh it is."""
         board = self._board(Query(Kind.TOP))
         view = self.view(board)
         if view is None:
-            return "No boards stored yet: `leaderbot refresh` fetches them."
+            return t(lang, "console.no_boards")
         days = max(0, (self.now().date() - date.fromisoformat(view.snapshot.as_of)).days)
-        line = f"Questions naming no board are answered from {view.profile.title}, board of {view.snapshot.as_of}"
-        line += f" ({'today' if days == 0 else f'{days} days old'})."
+        age = t(lang, "console.today" if days == 0 else "console.day" if days == 1 else "console.days", days=days)
+        parts = [t(lang, "console.data", title=view.profile.title, date=day(lang, view.snapshot.as_of), age=age)]
         checked, stale = self.freshness(board)
-        line += " " + stale_note(checked, self.now()) if stale else ""
-        return line + ("" if any(p.family for p in PROFILES.values()) else " " + HUB_NOT_FETCHED)
+        if stale:
+            parts.append(said(stale_note(checked, self.now()), lang))
+        if not any(p.family for p in PROFILES.values()):
+            parts.append(said(HUB_NOT_FETCHED, lang))
+        return " ".join(parts)
 
     def _boards(self, query: Query) -> Answer:
         answer = Answer(query.text, Kind.BOARDS, title=Said("titles.boards"))

@@ -91,6 +91,14 @@ class Said(str):
         return (_said, (self.key, self.params))
 
 
+class Day(str):
+    """A board's ISO date inside a sentence: English keeps it as it is, other languages write it their way (`day`)."""
+
+
+class All(tuple[object, ...]):
+    """Things a sentence names together ("countries and sizes"), joined by the language's own "and"."""
+
+
 def _said(key: str, params: dict[str, object]) -> Said:
     return Said(key, **params)
 
@@ -108,13 +116,18 @@ def placeholders(message: str) -> set[str]:
 
 def t(lang: str, key: str, **params: object) -> str:
     """The message `key` in `lang`, its placeholders filled; a placeholder given a `Said` (or a list of them) is
-    said in `lang` too (a list joined with commas)."""
+    said in `lang` too (a list joined with commas, `All` with the language's "and"), and a `Day` is dated as `lang`
+    writes dates."""
     return catalogue(lang)[key].format(**{name: _in(lang, value) for name, value in params.items()})
 
 
 def _in(lang: str, value: object) -> object:
+    if isinstance(value, Day):
+        return day(lang, value)
     if isinstance(value, Said):
         return t(lang, value.key, **value.params)
+    if isinstance(value, All):
+        return t(lang, "common.and").join(str(_in(lang, item)) for item in value)
     if isinstance(value, list | tuple):
         return ", ".join(str(_in(lang, item)) for item in value)
     return value

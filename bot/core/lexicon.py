@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..profiles import PROFILES
+from .i18n import Said
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.toml")
 # A phrase stands alone: not inside a word, a hub id ("lmsys/vicuna") or a hyphenated name ("llama-2-7b-hf").
@@ -54,12 +55,14 @@ class SizeClass:
     low: float | None
     high: float | None
 
-    def describe(self) -> str:
+    def describe(self) -> Said:
+        """The class with its range, for a list's title ("small = under 10B"), in the asker's language."""
+        name = Said(f"sizes.{self.name}")
         if self.low is None:
-            return f"{self.name} = under {self.high:g}B"
+            return Said("sizes.under", name=name, high=f"{self.high:g}")
         if self.high is None:
-            return f"{self.name} = {self.low:g}B and over"
-        return f"{self.name} = {self.low:g}B–{self.high:g}B"
+            return Said("sizes.over", name=name, low=f"{self.low:g}")
+        return Said("sizes.range", name=name, low=f"{self.low:g}", high=f"{self.high:g}")
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,7 @@ class Filters:
     benchmark: str | None = None  # store column
     min_params: float | None = None  # billions, inclusive
     max_params: float | None = None
-    size_class: str | None = None  # the words for a size class with its range ("small = under 10B")
+    size_class: Said | None = None  # the words for a size class with its range ("small = under 10B")
     model_type: str | None = None
     official_only: bool = False
     license: str | None = None  # OPEN or CLOSED
@@ -177,9 +177,6 @@ class Query:
     since_days: int | None = None  # changes over this many days back from today ("this week")
     domain: str | None = None  # "best coding model": each board's leader for the domain (`Domain`)
     language: str | None = None  # the language the question was asked in, when not English (`core.i18n`)
-
-
-NOT_UNDERSTOOD = "I did not understand"
 
 
 class QuestionError(ValueError):
@@ -559,7 +556,8 @@ def _size(s: State) -> None:
     if m := SIZE_CLASS.search(s.text):
         value = float(m.group(1))
         low, high = round(value * 0.8, 1), round(value * 1.25, 1)
-        s.filters.update(min_params=low, max_params=high, size_class=f"{value:g}B-class = {low:g}B–{high:g}B")
+        near = Said("sizes.near", value=f"{value:g}", low=f"{low:g}", high=f"{high:g}")
+        s.filters.update(min_params=low, max_params=high, size_class=near)
         s.take("size", m)
 
 
@@ -677,10 +675,10 @@ def _names(s: State) -> None:
     leftover = v.filler.sub(" ", v.leaders.sub(" ", s.text.replace(",", " "))).split()
     if s.kind == Kind.CHANGES:
         if leftover:
-            raise QuestionError(_not_understood(leftover, s.lexicon, "that question about changes"))
+            raise QuestionError(_not_understood(leftover, s.lexicon, "understood.changes"))
         return
     if leftover:
-        raise QuestionError(_not_understood(leftover, s.lexicon, "that list request"))
+        raise QuestionError(_not_understood(leftover, s.lexicon, "understood.list"))
     if s.kind == Kind.ORGS:
         s.values.setdefault("count", DEFAULT_ORGS_COUNT)
     if s.values.get("leader"):
@@ -728,18 +726,18 @@ def _unread(s: State) -> None:
     script = vocabulary().foreign[language].script
     left = [m for m in s.values.get("models", ()) if script is not None and script.search(m)]
     if left:
-        raise QuestionError(f"{NOT_UNDERSTOOD} “{left[0]}”.")
+        raise QuestionError(Said("understood.words", words=left[0]))
 
 
-def _not_understood(words: list[str], lexicon: Lexicon, where: str) -> str:
-    """Names the words, and the closest word that would have been understood."""
+def _not_understood(words: list[str], lexicon: Lexicon, key: str) -> Said:
+    """Names the words (`key`: in what kind of question), and the closest word that would have been understood."""
     shown = " ".join(words)
     known = [*vocabulary().words, *COUNTRIES, *board_ids(), *(c.replace("_", " ") for c in lexicon.categories)]
     for word in words:
         others = [k for k in known if k != word]
         if len(word) > 2 and (close := process.extractOne(word, others, scorer=fuzz.ratio, score_cutoff=75)):
-            return f"{NOT_UNDERSTOOD} “{shown}” in {where}. Did you mean “{close[0]}”?"
-    return f"{NOT_UNDERSTOOD} “{shown}” in {where}. `help` shows what I can answer."
+            return Said(key, words=shown, then=Said("understood.did_you_mean", word=close[0]))
+    return Said(key, words=shown, then=Said("understood.see_help"))
 
 
 # The declared pipeline: each step consumes what it recognises, in this order.
@@ -784,7 +782,7 @@ def parse_question(text: str, lexicon: Lexicon | None = None, *, force: Kind | N
         return replace(query, filters=Filters(**state.filters))
     except QuestionError as exc:
         language = in_english(clean(original[:MAX_QUESTION]))[1]
-        if language is not None and str(exc).startswith(NOT_UNDERSTOOD):
+        if language is not None and getattr(exc.args[0], "key", "").startswith("understood."):
             return Query(Kind.HELP, original[:MAX_QUESTION], language=language)  # the help, in that language
         return Query(Kind.ERROR, original[:MAX_QUESTION], error=exc.args[0], language=language)
 

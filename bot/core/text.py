@@ -21,16 +21,13 @@ if TYPE_CHECKING:
     from .history import History
 
 # The help's parts that come from the boards (their benchmarks; a few boards to pick), as they are at start.
-HELP_BENCHMARKS = "; ".join(
-    f"benchmarks of {p.publisher}: {', '.join(b.words[0] for b in p.benchmarks)}"
-    for p in PROFILES.values()
-    if p.benchmarks
-)
+HELP_BENCHMARKS = [(p.title, ", ".join(b.words[0] for b in p.benchmarks)) for p in PROFILES.values() if p.benchmarks]
 HELP_BOARDS = ", ".join(f'"on {board}"' for board in [*list(PROFILES)[1:3], list(PROFILES)[-1]])
 
 
 def help_text(lang: str = DEFAULT) -> str:
-    return t(lang, "help.text", benchmarks=HELP_BENCHMARKS, boards=HELP_BOARDS).strip("\n")
+    benchmarks = "; ".join(t(lang, "help.benchmarks", board=title, names=names) for title, names in HELP_BENCHMARKS)
+    return t(lang, "help.text", benchmarks=benchmarks, boards=HELP_BOARDS).strip("\n")
 
 
 HELP = help_text()
@@ -351,7 +348,16 @@ def _greeting(answer: Answer, lang: str) -> str:
 def _orgs(answer: Answer, lang: str) -> str:
     lines = [t(lang, "top.header", title=said(answer.title, lang), source=source_line(answer, lang))]
     lines += [
-        f"  {o.organization}{f' ({o.country})' if o.country else ''}: {o.count} · best #{o.best_rank} {o.model}"
+        "  "
+        + t(
+            lang,
+            "top.org",
+            organization=o.organization,
+            country=f" ({o.country})" if o.country else "",
+            count=o.count,
+            rank=o.best_rank,
+            model=o.model,
+        )
         for o in answer.orgs
     ]
     if answer.footnote:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from .arena import ARENAS
 from .base import (
-    FILTER_NAMES,
     Benchmark,
     BoardProfile,
     Detail,
@@ -65,7 +64,6 @@ def live_boards() -> list[str]:
 
 
 __all__ = [
-    "FILTER_NAMES",
     "PROFILES",
     "Benchmark",
     "BoardProfile",

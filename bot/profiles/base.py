@@ -34,18 +34,6 @@ class Filter(StrEnum):
     LICENSE = "license"  # open weights or proprietary
 
 
-# How people name each filter in a sentence ("Benchmarks are only on ...").
-FILTER_NAMES: dict[Filter, str] = {
-    Filter.COUNTRY: "Countries",
-    Filter.ORGANIZATION: "Organizations",
-    Filter.SIZE: "Sizes",
-    Filter.BENCHMARK: "Benchmarks",
-    Filter.MODEL_TYPE: "Model types",
-    Filter.OFFICIAL: "The official-provider flag",
-    Filter.LICENSE: "Licenses",
-}
-
-
 class Detail(StrEnum):
     """What an entry of the board shows beyond rank, name and score."""
 

@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 
 from bot.core import i18n
-from bot.core.answer import Kind
+from bot.core.answer import Answer, Kind
 from bot.core.answers import Answerer
+from bot.core.lexicon import vocabulary
 from bot.core.text import RENDERERS, render_text
+from bot.profiles import PROFILES
+from tests import labelled
 from tests.chat.test_embeds import ONE_OF_EACH
 from tests.core.test_text import readable
 
@@ -63,6 +66,13 @@ def test_every_key_is_used_and_every_key_asked_for_exists() -> None:
     assert unused == set(), "keys the code no longer uses"
 
 
+def test_english_says_categories_as_upstream_names_them_and_every_size_class_has_words() -> None:
+    """English answers keep upstream's ids (made readable); a size class the lexicon adds needs its catalogue words."""
+    english = i18n.catalogue(i18n.DEFAULT)
+    assert all(english[k] == k.removeprefix("categories.").replace("_", " ") for k in english if k.startswith("cat"))
+    assert {f"sizes.{size.name}" for size in vocabulary().sizes} <= set(english)
+
+
 @pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
 @pytest.mark.parametrize(("kind", "question"), ONE_OF_EACH.items())
 def test_every_kind_renders_in_every_language(answerer: Answerer, kind: Kind, question: str, lang: str) -> None:
@@ -100,3 +110,61 @@ def test_a_language_leaderbot_lacks_is_refused_and_discord_falls_back_to_english
     with pytest.raises(i18n.UnknownLanguage, match="languages: en, th, zh-CN, ja, es-ES"):
         i18n.language("klingon")
     assert i18n.for_discord("fr") == "en" and i18n.for_discord("th") == "th"
+
+
+# Questions whose answers say the rarer sentences: filters only one board has, notes on sizes and licenses, dates
+# with nothing newer, words not understood, domains, the closed-model case, categories not stored.
+RARE = [
+    "top 5 by ifeval on arena", "top 5 instruct models on arena", "top proprietary on open-llm", "top 5 on math",
+    "top 5 models under 7b", "best small model", "best 70b model", "top open models", "what moved this week",
+    "who took #1 on 2024-09-03", "top 5 on 1999-01-01", "top 5 open souce models", "top 10 blorp",
+    "what changed for no reason", "best coding model", "best vision model", "rank of gpt-4o on open-llm",
+    "qwen vs llama", "chart qwen2 72b vs xyzzy", "top 5 in hard prompts", "any changes since 2024-09-01",
+    "which companies dominate the top 50", "boards", "history of gpt-4o-2024-05-13", "changes on 2024-06-19",
+]  # fmt: skip
+ENGLISH_RUN = re.compile(r"\b[A-Za-z][a-z]+\b(?:[ ,;:]+\b[A-Za-z][a-z]+\b){2,}")  # words, not acronyms ("GPQA")
+QUOTED = re.compile(r"`[^`]*`|“[^”]*”|「[^」]*」|'[^']*'|<[^>]*>|https?://\S+")  # commands, names as typed, links
+
+
+def english_left(answer: Answer) -> list[str]:
+    """Runs of three English words in an answer in another language, once the names it quotes are taken out:
+    models, organizations, boards, what the asker typed and the commands it suggests."""
+    names = {p.title for p in PROFILES.values()}
+    for e in answer.entries:
+        names |= {e.model, e.organization or "", *(o.model for o in e.others), *(o.board_title for o in e.others)}
+    names |= {o.organization for o in answer.orgs} | {o.model for o in answer.orgs} | set(answer.candidates)
+    names |= {s.model for s in answer.standings} | {h.model for h in answer.histories}
+    for event in answer.changes.events if answer.changes else []:
+        names |= {event.model, event.old_model or "", *event.sharing}
+    text = QUOTED.sub("", answer.text)
+    for name in sorted(filter(None, names), key=len, reverse=True):
+        text = text.replace(name, "")
+    return ENGLISH_RUN.findall(text)
+
+
+@pytest.mark.parametrize("lang", ["th", "zh-CN", "ja"])  # Spanish shares Latin letters: its words would count
+def test_no_english_sentence_is_left_in_another_language(answerer_2026: Answerer, lang: str) -> None:
+    questions = [*ONE_OF_EACH.values(), *RARE, *(i.question for i in labelled.load() if i.language is None)]
+    left = {}
+    for question in questions:
+        answer = answerer_2026.ask(question, lang=lang)
+        if answer.kind != Kind.HELP and (runs := english_left(answer)):  # the help's examples are typed in English
+            left[question] = runs
+    assert left == {}
+
+
+def test_an_english_word_left_is_caught(answerer_2026: Answerer) -> None:
+    """The check above can fail: a sentence that is not from a catalogue is found."""
+    answer = answerer_2026.ask("top 5 by ifeval on arena", lang="th")
+    assert english_left(answer) == []
+    answer.text += "\nBenchmarks are only on the Open LLM board."
+    assert english_left(answer) == ["Benchmarks are only on the Open"]
+
+
+def test_every_sentence_of_a_spanish_answer_is_from_the_catalogue(answerer_2026: Answerer) -> None:
+    """Spanish shares English's letters, so the check above cannot read it: its notes, errors, footnotes and
+    freshness notes must each be a catalogue sentence (`Said`), which renders in Spanish."""
+    for question in [*ONE_OF_EACH.values(), *RARE]:
+        answer = answerer_2026.ask(question, lang="es-ES")
+        for sentence in [*answer.notes, answer.error, answer.footnote, answer.freshness]:
+            assert not sentence or isinstance(sentence, i18n.Said), (question, sentence)
