@@ -65,7 +65,7 @@ class Subscription:
     min_move: int
     role_id: int | None
     enabled: bool
-    disabled_reason: str | None
+    disabled_reason: str | None  # a catalogue key (`admin.reason_*`), or text stored before the catalogues
     disabled_noticed: bool
     last_snapshot_id: int | None
     created_at: str

@@ -180,7 +180,7 @@ class Notifier:
             )
             sent = await channel.send(content=content, embed=embed, allowed_mentions=mentions)  # type: ignore[union-attr]
         except (discord.Forbidden, discord.NotFound) as exc:
-            reason = "the channel is gone" if isinstance(exc, discord.NotFound) else "I may no longer post there"
+            reason = "admin.reason_gone" if isinstance(exc, discord.NotFound) else "admin.reason_forbidden"  # keys
             self.bot.store.disable_subscription(subscription.id, reason)
             log.warning("disabled subscription %d (channel %d): %s", subscription.id, subscription.channel_id, exc)
             return "disabled", None

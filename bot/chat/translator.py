@@ -51,4 +51,7 @@ class CatalogueTranslator(app_commands.Translator):
             if not isinstance(option, list):
                 return None
             return option[0] if where is app_commands.TranslationContextLocation.parameter_name else option[1]
-        return None  # choices keep their own names: languages by their own name, boards by their title
+        if where is app_commands.TranslationContextLocation.choice_name:  # "auto" of `/language` (`[choices]`)
+            value = slash_catalogue(lang).get("choices", {}).get(str(context.data.value))  # type: ignore[union-attr]
+            return value if isinstance(value, str) else None
+        return None

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from db.store import Snapshot, Store
 
 from ..profiles import profile
+from .i18n import Day, Said
 from .renames import rename_links
 from .snapshots import first_per_model, reader
 
@@ -159,7 +160,7 @@ def detect_changes(
 
 
 class NoChanges(LookupError):
-    """Fewer than two snapshots to compare; the message says what is there."""
+    """Fewer than two snapshots to compare; the message (a `Said`) says what is there."""
 
 
 def stored_changes(
@@ -177,17 +178,19 @@ def stored_changes(
     read = reader(store)
     newer = read.latest(board, category, on_or_before=to_date)
     if newer is None:
-        raise NoChanges(f"no {board} {category} snapshot" + (f" on or before {to_date}" if to_date else ""))
+        if to_date is None:
+            raise NoChanges(Said("changes.no_snapshot", board=board, category=category))
+        raise NoChanges(Said("changes.no_snapshot_before", board=board, category=category, date=Day(to_date)))
     if from_date is not None and to_date is not None and from_date > to_date:
-        raise NoChanges(f"--from {from_date} is after --to {to_date}: name the earlier date first")
+        raise NoChanges(Said("changes.dates_reversed", start=from_date, end=to_date))
     if from_date is None:
         older = board_before(read.accepted(board, category), newer)
     else:
         older = read.latest(board, category, on_or_before=from_date)
         if older is None:
-            raise NoChanges(f"no {board} {category} snapshot on or before {from_date}")
+            raise NoChanges(Said("changes.no_snapshot_before", board=board, category=category, date=Day(from_date)))
     if older is None or older.id == newer.id:
-        raise NoChanges(f"only one {board} {category} snapshot up to {newer.as_of}: nothing to compare it with")
+        raise NoChanges(Said("changes.only_one", board=board, category=category, date=Day(newer.as_of)))
     return changes_between(store, older, newer, top_n=top_n, min_move=min_move)
 
 

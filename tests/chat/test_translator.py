@@ -16,6 +16,7 @@ from discord import app_commands
 from bot import build_bot
 from bot.chat.client import COGS
 from bot.chat.translator import CatalogueTranslator, languages, slash_catalogue
+from bot.core.i18n import LANGUAGES
 from bot.settings import Settings
 
 # Discord's rule for command and option names (https://discord.com/developers/docs/interactions/application-commands)
@@ -42,7 +43,7 @@ def slash_commands() -> tuple[app_commands.Command, ...]:  # type: ignore[type-a
 def test_every_command_and_option_is_translated_within_discords_rules(lang: str) -> None:
     catalogue = slash_catalogue(lang)
     commands = slash_commands()
-    assert set(catalogue) == {c.name for c in commands}, "commands missing or no longer there"
+    assert set(catalogue) - {"choices"} == {c.name for c in commands}, "commands missing or no longer there"
     for command in commands:
         entry = catalogue[command.name]
         assert NAME.match(entry["name"]) and entry["name"] == entry["name"].lower(), (lang, entry["name"])
@@ -56,6 +57,14 @@ def test_every_command_and_option_is_translated_within_discords_rules(lang: str)
             assert 1 <= len(description) <= 100, (lang, command.name, name)
 
 
+@pytest.mark.parametrize("lang", languages())
+def test_every_choice_in_words_is_translated(lang: str) -> None:
+    """A choice whose name is words has a name in every language; a language is offered by its own name."""
+    values = {str(c.value) for command in slash_commands() for p in command.parameters for c in p.choices}
+    assert set(slash_catalogue(lang)["choices"]) == values - set(LANGUAGES) == {"auto"}
+    assert all(1 <= len(name) <= 100 for name in slash_catalogue(lang)["choices"].values())
+
+
 async def test_discord_is_sent_each_locales_names(simcord_env) -> None:  # type: ignore[no-untyped-def]
     """The sync SimCord received carries the localisations: `/rank` is อันดับ for Thai users, 排名 in Chinese."""
     synced = [r.json for r in simcord_env.http_requests if r.method == "PUT" and r.path.endswith("/commands")]
@@ -65,6 +74,9 @@ async def test_discord_is_sent_each_locales_names(simcord_env) -> None:  # type:
     model = next(o for o in rank["options"] if o["name"] == "model")
     assert model["name_localizations"]["es-ES"] == "modelo"
     assert "en-US" not in rank.get("name_localizations", {})  # English is the default, not a localisation
+    language = next(c for c in synced[-1] if c["name"] == "language")
+    auto = next(choice for choice in language["options"][0]["choices"] if choice["value"] == "auto")
+    assert auto["name_localizations"]["th"] == "อัตโนมัติ: ภาษาของแต่ละคำถาม"
 
 
 def test_a_locale_leaderbot_lacks_is_left_to_english() -> None:

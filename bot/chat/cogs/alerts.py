@@ -11,8 +11,9 @@ from discord.ext import commands
 from db.store import StoreBusy, StoreError, Subscription
 
 from ...core.changes import NoChanges, stored_changes
-from ...core.i18n import DEFAULT
+from ...core.i18n import DEFAULT, catalogue, t
 from ...core.questions import board_named
+from ...core.text import category_text
 from ...profiles import PROFILES
 from ..autocomplete import board_choices, category_choices
 from ..checks import admin_only
@@ -23,25 +24,38 @@ if TYPE_CHECKING:
     from ..client import LeaderBot
 
 
+def reason_text(reason: str | None, lang: str) -> str:
+    """Why a subscription was switched off: a catalogue key (`admin.reason_*`, as digests store it), said in
+    `lang`; a reason stored as text before the catalogues is shown as it is."""
+    return t(lang, reason) if reason in catalogue(lang) else reason or ""
+
+
 class AlertsCog(commands.Cog, name="Alerts"):
     def __init__(self, bot: LeaderBot) -> None:
         self.bot = bot
+
+    def language(self, ctx: LeaderContext) -> str:
+        """Admins are answered as everyone is: their own locale on a slash command, else the server's language."""
+        return ctx.language or self.bot.settings.language or DEFAULT
 
     async def reply(self, ctx: LeaderContext, text: str, embed: discord.Embed | None = None) -> None:
         """Every admin reply first says which subscriptions were switched off since an admin last looked."""
         assert ctx.guild is not None
         notices = self.bot.store.take_disabled_notices(ctx.guild.id)
         if notices:
-            lines = [
-                f"⚠️ I stopped posting {s.board} digests to <#{s.channel_id}>: {s.disabled_reason}." for s in notices
-            ]
+            lang = self.language(ctx)
+            lines = [t(lang, "admin.stopped", board=s.board, channel=f"<#{s.channel_id}>",
+                       reason=reason_text(s.disabled_reason, lang)) for s in notices]  # fmt: skip
             text = "\n".join(lines) + "\n" + text
         await ctx.send(text[:2000], embed=embed, allowed_mentions=discord.AllowedMentions.none())
 
-    def describe(self, s: Subscription) -> str:
-        role = f", pings <@&{s.role_id}>" if s.role_id else ""
-        state = "" if s.enabled else f" — **off**: {s.disabled_reason}"
-        return f"<#{s.channel_id}>: {s.board} {s.category}, top {s.top_n}, moves of {s.min_move}+{role}{state}"
+    @staticmethod
+    def describe(s: Subscription, lang: str) -> str:
+        role = t(lang, "admin.pings", role=f"<@&{s.role_id}>") if s.role_id else ""
+        state = "" if s.enabled else t(lang, "admin.off", reason=reason_text(s.disabled_reason, lang))
+        return t(lang, "admin.line", channel=f"<#{s.channel_id}>", board=s.board,
+                 category=category_text(s.category, lang), top=s.top_n, moves=s.min_move, role=role,
+                 state=state)  # fmt: skip
 
     @commands.hybrid_command(name="subscribe", description="Post a digest here when a board's rankings change")
     @app_commands.describe(
@@ -66,24 +80,24 @@ class AlertsCog(commands.Cog, name="Alerts"):
         """`!subscribe BOARD 10 2 @llm-news #leaderboards`: digests of changes in the top 10, moves of 2+;
         `!subscribe swe-bench-verified 1 #evals`: a post when the SWE-bench Verified #1 changes."""
         assert ctx.guild is not None
+        lang = self.language(ctx)
         asked = board or self.bot.settings.default_board
         board = board_named(asked)
         if board is None:
-            await self.reply(ctx, f"I don't know the board {asked!r}; `/boards` lists them.")
+            await self.reply(ctx, t(lang, "admin.unknown_board", board=repr(asked)))
             return
         watched = PROFILES[board]
         category = category or watched.default_category
         if watched.archived:
-            await self.reply(ctx, f"{watched.title} is archived: it never changes, so there is nothing to announce.")
+            await self.reply(ctx, t(lang, "admin.archived", title=watched.title))
             return
         categories = self.bot.answerer.categories(board) or [watched.default_category]  # empty until fetched
         if category not in categories:
-            await self.reply(ctx, f"{watched.title} has no category {category!r}; it has: {', '.join(categories)}.")
+            held = ", ".join(categories)
+            await self.reply(ctx, t(lang, "admin.no_category", title=watched.title, category=repr(category), held=held))
             return
         if role is not None and (role.is_default() or role.managed):
-            await self.reply(
-                ctx, "Pick a role of your own to ping: not @everyone, and not a bot's or an integration's."
-            )
+            await self.reply(ctx, t(lang, "admin.role"))
             return
         target = channel or ctx.channel
         try:
@@ -101,9 +115,9 @@ class AlertsCog(commands.Cog, name="Alerts"):
         except StoreError as exc:
             await self.reply(ctx, f"{exc}.")
             return
-        text = f"Subscribed. {self.describe(s)}. I'll post when the board changes."
+        text = t(lang, "admin.subscribed", subscription=self.describe(s, lang))
         if role is not None and not role.mentionable and not target.permissions_for(ctx.guild.me).mention_everyone:
-            text += f" Note: {role.name} is not mentionable, so Discord will not ping it; make it mentionable to."
+            text += t(lang, "admin.not_mentionable", role=role.name)
         await self.reply(ctx, text)
 
     @commands.hybrid_command(name="unsubscribe", description="Stop posting digests in a channel")
@@ -118,15 +132,19 @@ class AlertsCog(commands.Cog, name="Alerts"):
         """`!unsubscribe` stops every digest in this channel; `!unsubscribe #news BOARD` one board elsewhere."""
         target = channel or ctx.channel
         removed = self.bot.store.unsubscribe(target.id, board)
-        text = f"Removed {removed} subscription(s) from <#{target.id}>." if removed else "Nothing to remove there."
-        await self.reply(ctx, text)
+        lang = self.language(ctx)
+        if removed:
+            await self.reply(ctx, t(lang, "admin.removed", count=removed, channel=f"<#{target.id}>"))
+        else:
+            await self.reply(ctx, t(lang, "admin.nothing_removed"))
 
     @commands.hybrid_command(name="subscriptions", description="List this server's digest subscriptions")
     @admin_only()
     async def subscriptions(self, ctx: LeaderContext) -> None:
         assert ctx.guild is not None
         found = self.bot.store.subscriptions(guild_id=ctx.guild.id)
-        text = "\n".join(self.describe(s) for s in found) if found else "No subscriptions yet: try `/subscribe`."
+        lang = self.language(ctx)
+        text = "\n".join(self.describe(s, lang) for s in found) if found else t(lang, "admin.none")
         await self.reply(ctx, text)
 
     @commands.hybrid_command(name="notify-test", description="Post a sample digest here (the board's last change)")
@@ -136,23 +154,25 @@ class AlertsCog(commands.Cog, name="Alerts"):
         self, ctx: LeaderContext, board: str | None = None, top: commands.Range[int, 1, 100] = 10
     ) -> None:
         """Shows what a digest looks like, from the last two stored snapshots of the board."""
+        lang = self.language(ctx)
         named = self.bot.answerer.board_for(board and (board_named(board) or board))
         if named not in PROFILES:
-            await self.reply(ctx, f"I don't know the board {named!r}; `/boards` lists them.")
+            await self.reply(ctx, t(lang, "admin.unknown_board", board=repr(named)))
             return
         try:
             changes = stored_changes(self.bot.store, named, top_n=top)
         except NoChanges as exc:
-            await self.reply(ctx, f"No sample to show: {exc}.")
+            await self.reply(ctx, t(lang, "admin.no_sample", reason=exc.args[0]))
             return
-        embed = render_digest(changes, lang=ctx.language or self.bot.settings.language or DEFAULT)
-        await self.reply(ctx, "Sample digest (nothing is subscribed by this):", embed=embed)
+        embed = render_digest(changes, lang=lang)
+        await self.reply(ctx, t(lang, "admin.sample"), embed=embed)
 
     @subscribe.autocomplete("category")
     async def category_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return category_choices(self.bot.answerer, getattr(interaction.namespace, "board", None), current)
+        return category_choices(self.bot.answerer, getattr(interaction.namespace, "board", None), current,
+                                interaction.locale)  # fmt: skip
 
     @subscribe.autocomplete("board")
     @unsubscribe.autocomplete("board")
@@ -160,7 +180,7 @@ class AlertsCog(commands.Cog, name="Alerts"):
     async def board_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return board_choices(self.bot.answerer, current)
+        return board_choices(self.bot.answerer, current, interaction.locale)
 
 
 async def setup(bot: LeaderBot) -> None:

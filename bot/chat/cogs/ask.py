@@ -177,7 +177,7 @@ class AskCog(commands.Cog, name="Questions"):
     async def board_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return board_choices(self.answerer, current)
+        return board_choices(self.answerer, current, interaction.locale)
 
     @rank.autocomplete("category")
     @history.autocomplete("category")
@@ -187,7 +187,8 @@ class AskCog(commands.Cog, name="Questions"):
     async def category_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return category_choices(self.answerer, getattr(interaction.namespace, "board", None), current)
+        return category_choices(self.answerer, getattr(interaction.namespace, "board", None), current,
+                                interaction.locale)  # fmt: skip
 
     # --- questions by mention ---------------------------------------------------------------------------------
 

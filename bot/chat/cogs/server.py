@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ...core.i18n import LANGUAGES, UnknownLanguage, name_of
+from ...core.i18n import DEFAULT, LANGUAGES, UnknownLanguage, name_of, t
 from ...core.i18n import language as language_named
 from ..checks import admin_only
 from ..context import LeaderContext
@@ -21,8 +21,13 @@ NONE = discord.AllowedMentions.none()
 # `/language` offers each language by its own name; "auto" goes back to each question's own language.
 AUTO = "auto"
 CHOICES = [app_commands.Choice(name=f"{name_of(lang)} ({lang})", value=lang) for lang in LANGUAGES] + [
-    app_commands.Choice(name="auto: each question's own language", value=AUTO)
-]
+    app_commands.Choice(name=app_commands.locale_str("auto: each question's own language"), value=AUTO)
+]  # the slash files translate "auto" (`[choices]`); the languages keep their own names
+
+
+def _named(chosen: str | None, lang: str) -> str:
+    """A server's language by its own name ("ไทย (th)"), or what "auto" means, in `lang`."""
+    return f"{name_of(chosen)} ({chosen})" if chosen else t(lang, "admin.language_auto")
 
 
 class ServerCog(commands.Cog, name="Server"):
@@ -36,20 +41,20 @@ class ServerCog(commands.Cog, name="Server"):
     async def set_language(self, ctx: LeaderContext, language: str | None = None) -> None:
         """`!language th`: answers to prefix commands and mentions, and digests, in Thai; `!language` says which."""
         assert ctx.guild is not None
+        lang = ctx.language or DEFAULT
         if language is None:
             chosen = self.bot.store.guild_language(ctx.guild.id)
-            said = f"{name_of(chosen)} ({chosen})" if chosen else "each question's own language"
-            await ctx.send(f"This server's answers and digests are in {said}.", allowed_mentions=NONE)
+            await ctx.send(t(lang, "admin.language_is", language=_named(chosen, lang)), allowed_mentions=NONE)
             return
         try:
             chosen = None if language.casefold() == AUTO else language_named(language)
         except UnknownLanguage:
-            await ctx.send(f"I don't speak {language!r}; languages: {', '.join(LANGUAGES)}, or auto.",
-                           allowed_mentions=NONE)  # fmt: skip
+            text = t(lang, "admin.language_unknown", language=repr(language), languages=", ".join(LANGUAGES))
+            await ctx.send(text, allowed_mentions=NONE)
             return
         self.bot.store.set_guild_language(ctx.guild.id, chosen)
-        said = f"{name_of(chosen)} ({chosen})" if chosen else "each question's own language"
-        await ctx.send(f"Answers and digests here are now in {said}.", allowed_mentions=NONE)
+        lang = chosen or lang  # said in the language just chosen, so whoever set it sees it works
+        await ctx.send(t(lang, "admin.language_set", language=_named(chosen, lang)), allowed_mentions=NONE)
 
 
 async def setup(bot: LeaderBot) -> None:
