@@ -67,6 +67,16 @@ def test_ask_json(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert len(out.strip().splitlines()) == 1  # one JSON object, one line
 
 
+def test_ask_json_in_another_language_says_its_sentences_in_it(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--lang th --json`: the title and notes are Thai, as the text is; names and numbers are the board's."""
+    assert main(["--db", cli_db, "--lang", "th", "ask", "--json", "top 5 on math under 10b"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["language"] == "th" and data["text"].startswith(data["notes"][0])
+    assert data["notes"] == ["มีเพียง Open LLM Leaderboard v2 ที่กรองตามเบนช์มาร์กได้ รายการนี้จึงมาจากกระดานนั้น"]
+    assert data["title"] == "ท็อป 5 · ไม่เกิน 10B, ตาม MATH Lvl 5"
+    assert data["entries"][0]["model"] == "nvidia/AceMath-7B-Instruct"
+
+
 def test_ask_json_clarification_has_candidates(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", cli_db, "ask", "--json", "rank of Qwen-72B"]) == 0
     data = json.loads(capsys.readouterr().out)

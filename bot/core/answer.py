@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from .i18n import said
+
 if TYPE_CHECKING:
     from .changes import ChangeSet
     from .history import History
@@ -219,7 +221,9 @@ class Answer:
         self.kind = Kind(self.kind)
 
     def to_json(self) -> dict[str, Any]:
-        """Entries are the model lines, or for `orgs` the organizations in the same shape plus their counts."""
+        """Entries are the model lines, or for `orgs` the organizations in the same shape plus their counts. Its
+        sentences (title, notes, footnote, freshness, error) are in the answer's language, as its text is."""
+        lang = self.language
         return {
             "question": self.question,
             "kind": str(self.kind),
@@ -233,14 +237,14 @@ class Answer:
             "age_days": self.age_days,
             "checked_at": self.checked_at,
             "stale": self.stale,
-            "freshness": self.freshness,
-            "title": self.title,
+            "freshness": said(self.freshness, lang),
+            "title": said(self.title, lang),
             "entries": [e.to_json() for e in self.entries] + [o.to_json() for o in self.orgs],
             "boards": [b.to_json() for b in self.boards],
             "candidates": list(self.candidates),
             "newer_than_board": self.newer_than_board,
-            "notes": list(self.notes),
-            "footnote": self.footnote,
+            "notes": [said(note, lang) for note in self.notes],
+            "footnote": said(self.footnote, lang),
             "total": self.total,
             "of": self.of,
             "sort_label": self.sort_label,
@@ -253,7 +257,7 @@ class Answer:
                 if self.changes is not None
                 else {}
             ),
-            "error": self.error,
+            "error": said(self.error, lang) if self.error else self.error,
             "language": self.language,
             "text": self.text,
         }
