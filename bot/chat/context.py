@@ -77,13 +77,13 @@ async def reply_parts(
     picker = None
     if answer.kind == Kind.CLARIFY and answer.candidates:
         on_pick = _pick_handler(answerer, answer, owner_id=owner_id, can_embed=can_embed, can_attach=can_attach)
-        picker = Picker(answer.candidates, owner_id, on_pick)
+        picker = Picker(answer.candidates, owner_id, on_pick, lang=answer.language)
     if not can_embed:  # the plain text holds every line already: no pages
         return ReplyParts(content=plain_text(answer), view=picker)
     pages = render_embeds(answer)
     parts = ReplyParts(embed=pages[0], view=picker)
     if picker is None and len(pages) > 1:
-        parts.view = Paginator(pages, owner_id)
+        parts.view = Paginator(pages, owner_id, lang=answer.language)
     if answer.kind == Kind.HISTORY and can_attach:
         with contextlib.suppress(NoHistoryError):  # nothing to draw: the summary in words says so
             parts.files.append(await _chart(answer, pages[0]))
@@ -119,16 +119,21 @@ def guild_language(bot: Any, guild: discord.Guild | None) -> str | None:
     return bot.store.guild_language(guild.id) if guild is not None else None
 
 
+def language_of(bot: Any, interaction: discord.Interaction | None, guild: discord.Guild | None) -> str | None:
+    """The language to speak to someone in: a slash command's user's own, when Leaderbot speaks it; else the
+    server's choice; else None (the question's own language)."""
+    if interaction is not None and (own := DISCORD_LOCALES.get(str(interaction.locale))):
+        return own
+    return guild_language(bot, guild)
+
+
 class LeaderContext(commands.Context["LeaderBot"]):
     started: float = 0.0  # perf_counter() when the question arrived (set by `LeaderBot.get_context`)
 
     @property
     def language(self) -> str | None:
-        """The language to answer in: a slash command's user's own, when Leaderbot speaks it; else the server's
-        choice; else None (the question's own language)."""
-        if self.interaction is not None and (own := DISCORD_LOCALES.get(str(self.interaction.locale))):
-            return own
-        return guild_language(self.bot, self.guild)
+        """The language to answer in (see `language_of`)."""
+        return language_of(self.bot, self.interaction, self.guild)
 
     async def send_answer(self, answer: Answer, *, reply_to: discord.Message | None = None) -> discord.Message:
         """Answer in this channel (as a reply to `reply_to` when given), as only the asker can page or pick."""

@@ -3,6 +3,9 @@
 Limits (see shared/README.md): title 256, description 4,096, 25 fields, field value 1,024, footer 2,048,
 6,000 characters per embed in total; message content 2,000. Every page carries the board, snapshot date and a
 link to the board, so a screenshot of one page still says where the numbers came from.
+
+Every language gets the same layout: each renderer takes the answer's language and says every fixed word through
+the catalogues (`core/messages`, section `[embed]`); model and board names, scores and ranks stay as they are.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import discord
 
 from ..core.answer import Answer, Entry, Kind, Standing
 from ..core.changes import ChangeSet
-from ..core.i18n import DEFAULT, said, t
+from ..core.i18n import DEFAULT, catalogue, day, number, said, t
 from ..core.text import (
     MAX_OTHERS_SHOWN,
     age_text,
@@ -25,15 +28,17 @@ from ..core.text import (
     entry_line,
     event_heading,
     history_line,
+    label_text,
     leader_groups,
+    notes,
     render_body,
     score_text,
-    source_line,
     span_text,
     submission_text,
     tied_text,
 )
 from ..profiles import profile
+from ..profiles.base import OPEN_WEIGHTS, PROPRIETARY, UNKNOWN_LICENSE
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -60,6 +65,8 @@ COLOURS = {
     Kind.DOMAIN: discord.Colour.gold(),
 }
 FIELDS_MAX = 25
+# A license class as a rank answer's field says it.
+LICENSES = {OPEN_WEIGHTS: "embed.open", PROPRIETARY: "embed.closed", UNKNOWN_LICENSE: "embed.unknown"}
 FLAGS = {"CN": "🇨🇳", "US": "🇺🇸", "FR": "🇫🇷", "GB": "🇬🇧", "CA": "🇨🇦", "IL": "🇮🇱", "KR": "🇰🇷", "AE": "🇦🇪", "PL": "🇵🇱"}
 
 
@@ -73,20 +80,19 @@ def escape(text: str) -> str:
 
 
 def footer(answer: Answer) -> str:
+    """Where the answer comes from, in its language: board, category, live or frozen, date and age, the board's
+    address, and the sentence on freshness when it needs saying."""
     if not answer.board_title:
         return "Leaderbot"
-    if answer.language != DEFAULT:
-        fresh = f"\n{said(answer.freshness, answer.language)}" if answer.freshness else ""
-        source = f" · {answer.url.removeprefix('https://')}" if answer.url else ""
-        return clip(source_line(answer, answer.language) + source + fresh, FOOTER_MAX)
-    state = "archived board, frozen" if answer.archived else "live board"
+    lang = answer.language
+    state = t(lang, "embed.frozen" if answer.archived else "embed.live")
+    # English footers show upstream's own category id, as they always have; other languages say it in words
+    category = answer.category if lang == DEFAULT else category_text(answer.category, lang)
+    text = t(lang, "embed.footer", title=answer.board_title, category=category, state=state,
+             date=day(lang, answer.as_of) if answer.as_of else "", age=age_text(answer.age_days, lang))  # fmt: skip
     source = f" · {answer.url.removeprefix('https://')}" if answer.url else ""  # footers cannot hold links
-    fresh = f"\n{answer.freshness}" if answer.freshness else ""
-    return clip(
-        f"{answer.board_title} · {answer.category} · {state} · as of {answer.as_of}{age_text(answer.age_days)}"
-        f"{source}{fresh}",
-        FOOTER_MAX,
-    )
+    fresh = f"\n{said(answer.freshness, lang)}" if answer.freshness else ""
+    return clip(text + source + fresh, FOOTER_MAX)
 
 
 def plain_text(answer: Answer) -> str:
@@ -105,11 +111,11 @@ def _line(answer: Answer, entry: Entry) -> str:
     return f"{flag} {line}" if flag else line
 
 
-def _paged(lines: list[str], head: str = "", *, per_page: int = PAGE_SIZE) -> list[str]:
+def _paged(lines: list[str], head: str = "") -> list[str]:
     pages, current = [], head
     count = 0
     for line in lines:
-        if count == per_page or len(current) + len(line) + 1 > DESCRIPTION_MAX - 200:
+        if count == PAGE_SIZE or len(current) + len(line) + 1 > DESCRIPTION_MAX - 200:
             pages.append(current)
             current, count = head, 0
         current += ("\n" if current else "") + line
@@ -118,8 +124,23 @@ def _paged(lines: list[str], head: str = "", *, per_page: int = PAGE_SIZE) -> li
     return pages
 
 
-def _notes(answer: Answer) -> str:
-    return "\n".join(f"*{escape(n)}*" for n in answer.notes)
+def _notes(answer: Answer, lang: str) -> str:
+    return "\n".join(f"*{escape(n)}*" for n in notes(answer, lang))
+
+
+def _label(label: str | None, lang: str) -> str:
+    """A score label as a field or a bold word shows it ("Rating"): the catalogue's word, capitalised; a label the
+    catalogues lack (a benchmark's name, for a domain's leader) as its board writes it."""
+    if f"labels.{(label or 'score').casefold()}" not in catalogue(DEFAULT):
+        return label or ""
+    word = label_text(label, lang)
+    return word[:1].upper() + word[1:]
+
+
+def _board_of(o: Standing, lang: str) -> str:
+    """Which board a standing is from and how old it is ("board of 2024-12-31, 3 days old")."""
+    state = t(lang, "source.archived" if o.archived else "source.board", date=day(lang, o.as_of))
+    return state + age_text(o.age_days, lang)
 
 
 def _embed(answer: Answer, title: str, description: str = "") -> discord.Embed:
@@ -128,211 +149,216 @@ def _embed(answer: Answer, title: str, description: str = "") -> discord.Embed:
     )
 
 
-def _list_pages(answer: Answer, lines: list[str], title: str, tail: str = "") -> list[discord.Embed]:
-    pages = _paged(lines, _notes(answer))
+def _list_pages(answer: Answer, lang: str, lines: list[str], title: str, tail: str = "") -> list[discord.Embed]:
+    pages = _paged(lines, _notes(answer, lang))
     if tail:
         pages[-1] += tail
     return [_embed(answer, title, page) for page in pages]
 
 
-def _top(answer: Answer) -> list[discord.Embed]:
-    lines = [_line(answer, e) for e in answer.entries] or ["No model matches that."]
-    tail = f"\n\n*{escape(answer.footnote)}*" if answer.footnote else ""
-    tail += f"\n\n{answer.total} models match in all." if answer.total and answer.total > len(answer.entries) else ""
-    return _list_pages(answer, lines, answer.title or "Top", tail)
+def _footnote(answer: Answer, lang: str) -> str:
+    return f"\n\n*{escape(said(answer.footnote, lang))}*" if answer.footnote else ""
 
 
-def _compare(answer: Answer) -> list[discord.Embed]:
-    tied = tied_text(answer)
-    lines = [_line(answer, e) + escape(compare_details(answer, e)) for e in answer.entries]
-    return _list_pages(answer, lines, "Comparison", f"\n\n{escape(tied)}" if tied else "")
+def _top(answer: Answer, lang: str) -> list[discord.Embed]:
+    lines = [_line(answer, e) for e in answer.entries] or [t(lang, "embed.no_match")]
+    tail = _footnote(answer, lang)
+    if answer.total and answer.total > len(answer.entries):
+        tail += "\n\n" + t(lang, "embed.total", total=answer.total)
+    return _list_pages(answer, lang, lines, said(answer.title, lang) or t(lang, "embed.top"), tail)
 
 
-def _changes(answer: Answer) -> list[discord.Embed]:
+def _compare(answer: Answer, lang: str) -> list[discord.Embed]:
+    tied = tied_text(answer, lang)
+    lines = [_line(answer, e) + escape(compare_details(answer, e, lang)) for e in answer.entries]
+    return _list_pages(answer, lang, lines, t(lang, "embed.comparison"), f"\n\n{escape(tied)}" if tied else "")
+
+
+def _changes(answer: Answer, lang: str) -> list[discord.Embed]:
     """The same embed a digest is, with the answer's notes above it; only notes when nothing is to compare."""
     if answer.changes is None:
-        return [_embed(answer, "Changes", clip(_notes(answer), DESCRIPTION_MAX))]
-    digest = render_digest(answer.changes)
-    notes = _notes(answer)
+        return [_embed(answer, t(lang, "embed.changes"), clip(_notes(answer, lang), DESCRIPTION_MAX))]
+    digest = render_digest(answer.changes, lang=lang)
+    head = _notes(answer, lang)
     description = clip(
-        (notes + "\n" if notes else "") + (digest.description or "No changes worth telling."), DESCRIPTION_MAX
+        (head + "\n" if head else "") + (digest.description or t(lang, "embed.no_changes")), DESCRIPTION_MAX
     )
-    return [_embed(answer, digest.title or "Changes", description)]
+    return [_embed(answer, digest.title or t(lang, "embed.changes"), description)]
 
 
-def _orgs(answer: Answer) -> list[discord.Embed]:
+def _orgs(answer: Answer, lang: str) -> list[discord.Embed]:
     lines = [
-        f"**{escape(o.organization)}** {FLAGS.get(o.country or '', '')} — {o.count} · best #{o.best_rank}"
-        f" {escape(o.model)}"
+        f"**{escape(o.organization)}** {FLAGS.get(o.country or '', '')} — {o.count} · "
+        f"{t(lang, 'embed.best', rank=o.best_rank)} {escape(o.model)}"
         for o in answer.orgs
     ]
-    tail = f"\n\n*{escape(answer.footnote)}*" if answer.footnote else ""
-    return _list_pages(answer, lines, answer.title or "Organizations", tail)
+    title = said(answer.title, lang) or t(lang, "embed.orgs")
+    return _list_pages(answer, lang, lines, title, _footnote(answer, lang))
 
 
-def _history(answer: Answer) -> list[discord.Embed]:
-    facts = [f"**{escape(aspect_line(h, answer.aspect))}**" for h in answer.histories] if answer.aspect else []
-    lines = [*facts, *(escape(history_line(h)) for h in answer.histories)]
-    description = clip("\n".join([*(f"*{escape(n)}*" for n in answer.notes), *lines]), DESCRIPTION_MAX)
-    return [_embed(answer, f"History: {escape(answer.title)}", description)]
+def _history(answer: Answer, lang: str) -> list[discord.Embed]:
+    facts = [f"**{escape(aspect_line(h, answer.aspect, lang))}**" for h in answer.histories] if answer.aspect else []
+    lines = [*facts, *(escape(history_line(h, lang)) for h in answer.histories)]
+    description = clip("\n".join([*(f"*{escape(n)}*" for n in notes(answer, lang)), *lines]), DESCRIPTION_MAX)
+    return [_embed(answer, t(lang, "embed.history", title=escape(said(answer.title, lang))), description)]
 
 
-def _clarify(answer: Answer) -> list[discord.Embed]:
+def _clarify(answer: Answer, lang: str) -> list[discord.Embed]:
     lines = [f"{i}. {escape(name)}" for i, name in enumerate(answer.candidates, start=1)]
-    head = _notes(answer)
-    head = (head + "\n" if head else "") + "Several models match. Pick one below, or ask with a version or size."
-    title = f"Which “{escape(answer.title)}”?"
+    head = _notes(answer, lang)
+    head = (head + "\n" if head else "") + t(lang, "embed.pick")
+    title = t(lang, "embed.which", name=escape(said(answer.title, lang)))
     return [_embed(answer, title, clip(head + "\n" + "\n".join(lines), DESCRIPTION_MAX))]
 
 
-def _text(title: str, *, markdown: bool = False) -> Callable[[Answer], list[discord.Embed]]:
-    """An embed holding the answer's plain text: escaped, unless the text is our own markdown (the help)."""
+def _text(title: str, *, markdown: bool = False) -> Callable[[Answer, str], list[discord.Embed]]:
+    """An embed holding the answer's plain text: escaped, unless the text is our own markdown (the help). `title`
+    is a catalogue key; its `{name}` is the answer's title (the name asked for, say), escaped."""
 
-    def render(answer: Answer) -> list[discord.Embed]:
-        text = render_body(answer)
+    def render(answer: Answer, lang: str) -> list[discord.Embed]:
+        text = render_body(answer, lang)
         body = text if markdown else escape(text)
-        named = replace(answer, title=escape(answer.title))  # a title may hold the name asked for
-        return [_embed(answer, title.format(answer=named), clip(body, DESCRIPTION_MAX))]
+        heading = t(lang, title, name=escape(said(answer.title, lang)))
+        return [_embed(answer, heading, clip(body, DESCRIPTION_MAX))]
 
     return render
 
 
-def _rank(answer: Answer) -> list[discord.Embed]:
+def _rank(answer: Answer, lang: str) -> list[discord.Embed]:
     e = answer.entries[0]
     d = e.details
     embed = _embed(answer, f"#{e.rank} · {escape(e.model)}")
     embed.description = clip(
-        f"**{answer.score_label}** {score_text(answer.board, e.score)} · #{e.rank} of {answer.of}"
+        f"**{_label(answer.score_label, lang)}** {score_text(answer.board, e.score)} · "
+        + t(lang, "embed.rank_of", rank=e.rank, of=answer.of)
         + (f" · {escape(e.organization)} {FLAGS.get(e.country or '', '')}" if e.organization else "")
-        + ("\n" + _notes(answer) if answer.notes else ""),
+        + ("\n" + _notes(answer, lang) if answer.notes else ""),
         DESCRIPTION_MAX,
     )
     if d.interval is not None:
         low, high = d.interval
-        embed.add_field(name="95% CI", value=f"{score_text(answer.board, low)}–{score_text(answer.board, high)}")
+        embed.add_field(
+            name=t(lang, "embed.ci"), value=f"{score_text(answer.board, low)}–{score_text(answer.board, high)}"
+        )
     if d.rank_spread is not None and d.rank_spread != (e.rank, e.rank):
-        embed.add_field(name="Rank spread", value=f"{d.rank_spread[0]}–{d.rank_spread[1]}")
+        embed.add_field(name=t(lang, "embed.spread"), value=f"{d.rank_spread[0]}–{d.rank_spread[1]}")
     if d.votes is not None:
-        embed.add_field(name="Votes", value=f"{d.votes:,}")
+        embed.add_field(name=t(lang, "embed.votes"), value=number(lang, d.votes))
     if d.sessions is not None:
-        embed.add_field(name="Sessions", value=f"{d.sessions:,}")
+        embed.add_field(name=t(lang, "embed.sessions"), value=number(lang, d.sessions))
     if d.license_class and d.license:
-        embed.add_field(name="License", value=clip(f"{d.license_class} ({escape(d.license)})", 1024))
+        kind = t(lang, LICENSES[d.license_class]) if d.license_class in LICENSES else d.license_class
+        embed.add_field(name=t(lang, "embed.license"), value=clip(f"{kind} ({escape(d.license)})", 1024))
     if d.params_b is not None:
-        embed.add_field(name="Size", value=f"{d.params_b:g}B")
+        embed.add_field(name=t(lang, "embed.size"), value=f"{d.params_b:g}B")
     for name, value in (d.benchmarks or {}).items():
         if value is not None:
             embed.add_field(name=name, value=f"{value:.2f}")
-    if how := submission_text(d):
-        embed.add_field(name="Submitted", value=how + (f" · [source]({d.source_url})" if d.source_url else ""))
+    if how := submission_text(d, lang):
+        cited = f" · [{t(lang, 'embed.source')}]({d.source_url})" if d.source_url else ""
+        embed.add_field(name=t(lang, "embed.submitted"), value=how + cited)
     for o in e.others[:MAX_OTHERS_SHOWN]:
-        state = "archived" if o.archived else "live"
+        state = t(lang, "embed.other_archived" if o.archived else "embed.other_live")
+        value = t(lang, "embed.other_value", rank=o.rank, of=o.of, model=escape(o.model),
+                  score=score_text(o.board, o.score))  # fmt: skip
         embed.add_field(
-            name=clip(f"On {o.board_title} ({state}, {o.as_of})", 256),
-            value=clip(f"#{o.rank} of {o.of} as {escape(o.model)} · {score_text(o.board, o.score)}", 1024),
+            name=clip(t(lang, "embed.other", board=o.board_title, state=state, date=day(lang, o.as_of)), 256),
+            value=clip(value, 1024),
             inline=False,
         )
     if len(e.others) > MAX_OTHERS_SHOWN:
         more = len(e.others) - MAX_OTHERS_SHOWN
-        embed.add_field(name=f"On {more} more boards", value=f"Ask `{escape(e.model)} everywhere`.", inline=False)
+        embed.add_field(name=t(lang, "embed.more_boards", count=more),
+                        value=t(lang, "embed.ask_everywhere", model=escape(e.model)), inline=False)  # fmt: skip
     return [embed]
 
 
-def _standing_value(o: Standing) -> str:
+def _standing_value(o: Standing, lang: str) -> str:
     """One board's field of a card or a domain answer: rank, score, how it was obtained, the board's date."""
-    label = o.score_label or "Score"
-    better = " (lower is better)" if o.lower_is_better else ""
-    parts = [f"#{o.rank} of {o.of} · {label} {score_text(o.board, o.score)}{better}"]
-    if how := submission_text(o.details):
+    better = t(lang, "card.lower") if o.lower_is_better else ""
+    rank_of = t(lang, "embed.rank_of", rank=o.rank, of=o.of)
+    parts = [f"{rank_of} · {_label(o.score_label, lang)} {score_text(o.board, o.score)}{better}"]
+    if how := submission_text(o.details, lang):
         parts.append(how)
     if o.best_categories:
-        parts.append("best: " + ", ".join(f"#{r} {category_text(c)}" for c, r, _n in o.best_categories))
-    state = "archived board" if o.archived else "board"
-    parts.append(f"{state} of {o.as_of}{age_text(o.age_days)}")
+        best = ", ".join(f"#{r} {category_text(c, lang)}" for c, r, _n in o.best_categories)
+        parts.append(t(lang, "embed.best_in", best=best))
+    parts.append(_board_of(o, lang))
     return clip("\n".join(parts), 1024)
 
 
-def _fields(embed: discord.Embed, fields: list[tuple[str, str]]) -> discord.Embed:
+def _fields(embed: discord.Embed, fields: list[tuple[str, str]], lang: str) -> discord.Embed:
     """Add fields up to Discord's 25, the last saying how many did not fit."""
     shown = fields if len(fields) <= FIELDS_MAX else fields[: FIELDS_MAX - 1]
     for name, value in shown:
         embed.add_field(name=clip(name, 256), value=value, inline=False)
     if len(shown) < len(fields):
-        embed.add_field(name=f"{len(fields) - len(shown)} more", value="Ask on a board by name for the rest.")
+        embed.add_field(name=t(lang, "embed.more", count=len(fields) - len(shown)), value=t(lang, "embed.rest"))
     return embed
 
 
-def _profile(answer: Answer) -> list[discord.Embed]:
-    embed = _embed(answer, f"Everywhere · {escape(answer.title)}", clip(_notes(answer), DESCRIPTION_MAX))
-    fields = [
-        (o.board_title + (f" ({category_text(o.category)})" if o.category else ""), _standing_value(o))
-        for o in answer.standings
-    ]
-    return [_fields(embed, fields)]
+def _where(o: Standing, lang: str) -> str:
+    """A field's name: the board, and the category when it is not the board's default."""
+    return o.board_title + (f" ({category_text(o.category, lang)})" if o.category else "")
 
 
-def _domain(answer: Answer) -> list[discord.Embed]:
-    embed = _embed(answer, answer.title, clip(_notes(answer) or "Each board's #1, side by side.", DESCRIPTION_MAX))
+def _profile(answer: Answer, lang: str) -> list[discord.Embed]:
+    title = t(lang, "embed.everywhere", model=escape(said(answer.title, lang)))
+    embed = _embed(answer, title, clip(_notes(answer, lang), DESCRIPTION_MAX))
+    return [_fields(embed, [(_where(o, lang), _standing_value(o, lang)) for o in answer.standings], lang)]
+
+
+def _domain(answer: Answer, lang: str) -> list[discord.Embed]:
+    description = _notes(answer, lang) or t(lang, "embed.side_by_side")
+    embed = _embed(answer, said(answer.title, lang), clip(description, DESCRIPTION_MAX))
     fields = []
     for group in leader_groups(answer.standings):
         first = group[0]
-        title = first.board_title + (f" ({category_text(first.category)})" if first.category else "")
         if len(group) == 1:
-            fields.append((title, clip(f"**{escape(first.model)}**\n{_standing_value(first)}", 1024)))
+            fields.append(
+                (_where(first, lang), clip(f"**{escape(first.model)}**\n{_standing_value(first, lang)}", 1024))
+            )
             continue
         # a tie for #1: each model with its own score and how it was obtained
-        label = first.score_label or "Score"
+        label = _label(first.score_label, lang)
         each = "\n".join(
             f"**{clip(escape(o.model), NAME_SHOWN_MAX)}** · {label} {score_text(o.board, o.score)}"
-            + (f" · {how}" if (how := submission_text(o.details)) else "")
+            + (f" · {how}" if (how := submission_text(o.details, lang)) else "")
             for o in group
         )
-        state = "archived board" if first.archived else "board"
-        value = (
-            f"{len(group)} models share #1 of {first.of}\n{each}\n{state} of {first.as_of}{age_text(first.age_days)}"
-        )
-        fields.append((title, clip(value, 1024)))
-    return [_fields(embed, fields)]
+        share = t(lang, "embed.share", count=len(group), of=first.of)
+        fields.append((_where(first, lang), clip(f"{share}\n{each}\n{_board_of(first, lang)}", 1024)))
+    return [_fields(embed, fields, lang)]
 
 
 # One renderer per answer kind: a kind without one is a KeyError (and a failing test), never another kind's look.
-RENDERERS: dict[Kind, Callable[[Answer], list[discord.Embed]]] = {
+RENDERERS: dict[Kind, Callable[[Answer, str], list[discord.Embed]]] = {
     Kind.RANK: _rank,
     Kind.TOP: _top,
     Kind.COMPARE: _compare,
     Kind.ORGS: _orgs,
     Kind.HISTORY: _history,
     Kind.CLARIFY: _clarify,
-    Kind.NOT_FOUND: _text("Not found: {answer.title}"),
-    Kind.BOARDS: _text("Boards"),
-    Kind.ERROR: _text("I couldn't answer that"),
-    Kind.HELP: _text("Leaderbot: what you can ask", markdown=True),
-    Kind.GREETING: _text("Hello!", markdown=True),
+    Kind.NOT_FOUND: _text("embed.not_found"),
+    Kind.BOARDS: _text("titles.boards"),
+    Kind.ERROR: _text("embed.error"),
+    Kind.HELP: _text("embed.help", markdown=True),
+    Kind.GREETING: _text("embed.hello", markdown=True),
     Kind.CHANGES: _changes,
     Kind.PROFILE: _profile,
     Kind.DOMAIN: _domain,
 }
 
 
-def _in_language(answer: Answer) -> list[discord.Embed]:
-    """An answer in another language than English: its text in that language (see `core.text`), paged by
-    measured length; the title is the answer's own (a model or a list's name)."""
-    lines = escape(render_body(answer, answer.language)).splitlines()
-    if answer.kind == Kind.RANK and answer.entries:  # "#3 · model": the same in every language
-        title = f"#{answer.entries[0].rank} · {escape(answer.entries[0].model)}"
-    else:
-        title = escape(said(answer.title, answer.language)) if answer.title else t(answer.language, "embed.title")
-    return [_embed(answer, clip(title, TITLE_MAX), page) for page in _paged(lines, "", per_page=PAGE_SIZE * 4)]
-
-
 def render_embeds(answer: Answer) -> list[discord.Embed]:
-    """One embed per page, each with the source in its footer. Pages beyond the first exist only for long lists.
-    An answer in another language is its text in that language (the embed forms of each kind are English's)."""
-    embeds = RENDERERS[answer.kind](answer) if answer.language == DEFAULT else _in_language(answer)
-    for number, embed in enumerate(embeds, start=1):
+    """One embed per page, each with the source in its footer, in the answer's language. Pages beyond the first
+    exist only for long lists."""
+    lang = answer.language
+    embeds = RENDERERS[answer.kind](answer, lang)
+    for page, embed in enumerate(embeds, start=1):
         text = footer(answer)
         if len(embeds) > 1:
-            text = clip(f"Page {number}/{len(embeds)} · {text}", FOOTER_MAX)
+            text = clip(f"{t(lang, 'embed.page', page=page, pages=len(embeds))} · {text}", FOOTER_MAX)
         embed.set_footer(text=text)
         assert len(embed) <= EMBED_TOTAL_MAX, "an embed page exceeded Discord's 6,000-character total"
     return embeds

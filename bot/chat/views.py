@@ -1,7 +1,8 @@
 """Interactive pieces: a paginator for long lists and a picker for ambiguous names (RoboDanny's patterns).
 
 Both answer only the person who asked, and disable themselves when they time out so nobody presses a dead
-button.
+button. Their words are in the answer's language: discord.py sets a decorated item's label once, for the class, so
+each view sets its own in `__init__`.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import discord
 
+from ..core.i18n import DEFAULT, t
 from .embeds import clip
 
 log = logging.getLogger(__name__)
 
 TIMEOUT = 180.0
-NOT_YOURS = "Only the person who asked can use these controls; ask your own question to get your own."
+NOT_YOURS = t(DEFAULT, "discord.not_yours")  # the refusal in English; a view says it in its own language
 
 
 class OwnedView(discord.ui.View):
@@ -24,14 +26,15 @@ class OwnedView(discord.ui.View):
 
     message: discord.Message | None = None
 
-    def __init__(self, owner_id: int, *, timeout: float = TIMEOUT) -> None:
+    def __init__(self, owner_id: int, *, lang: str, timeout: float = TIMEOUT) -> None:
         super().__init__(timeout=timeout)
         self.owner_id = owner_id
+        self.lang = lang
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self.owner_id:
             return True
-        await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+        await interaction.response.send_message(t(self.lang, "discord.not_yours"), ephemeral=True)
         return False
 
     async def on_timeout(self) -> None:
@@ -46,10 +49,12 @@ class OwnedView(discord.ui.View):
 
 
 class Paginator(OwnedView):
-    def __init__(self, pages: Sequence[discord.Embed], owner_id: int, *, timeout: float = TIMEOUT) -> None:
-        super().__init__(owner_id, timeout=timeout)
+    def __init__(self, pages: Sequence[discord.Embed], owner_id: int, *, lang: str, timeout: float = TIMEOUT) -> None:
+        super().__init__(owner_id, lang=lang, timeout=timeout)
         self.pages = list(pages)
         self.index = 0
+        self.previous.label = t(lang, "discord.previous")
+        self.next.label = t(lang, "discord.next")
         self._sync()
 
     def _sync(self) -> None:
@@ -67,7 +72,7 @@ class Paginator(OwnedView):
     async def first(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
         await self._show(interaction, 0)
 
-    @discord.ui.button(label="‹ Prev", style=discord.ButtonStyle.primary)
+    @discord.ui.button(style=discord.ButtonStyle.primary)  # labelled in the answer's language by __init__
     async def previous(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
         await self._show(interaction, self.index - 1)
 
@@ -75,7 +80,7 @@ class Paginator(OwnedView):
     async def counter(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
         """Shows the page number; never enabled."""
 
-    @discord.ui.button(label="Next ›", style=discord.ButtonStyle.primary)
+    @discord.ui.button(style=discord.ButtonStyle.primary)
     async def next(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
         await self._show(interaction, self.index + 1)
 
@@ -90,15 +95,24 @@ PickHandler = Callable[[discord.Interaction, str], Awaitable[None]]
 class Picker(OwnedView):
     """A select menu of candidate names; choosing one hands the name to `on_pick`, which answers."""
 
-    def __init__(self, names: Sequence[str], owner_id: int, on_pick: PickHandler, *, timeout: float = TIMEOUT) -> None:
-        super().__init__(owner_id, timeout=timeout)
+    def __init__(
+        self,
+        names: Sequence[str],
+        owner_id: int,
+        on_pick: PickHandler,
+        *,
+        lang: str,
+        timeout: float = TIMEOUT,
+    ) -> None:
+        super().__init__(owner_id, lang=lang, timeout=timeout)
         self.on_pick = on_pick
+        self.choose.placeholder = t(lang, "discord.pick")
         self.names = list(dict.fromkeys(names))[:25]
         self.choose.options = [
             discord.SelectOption(label=clip(name, 100), value=str(i)) for i, name in enumerate(self.names)
         ]
 
-    @discord.ui.select(placeholder="Which model did you mean?", min_values=1, max_values=1)
+    @discord.ui.select(min_values=1, max_values=1)  # its placeholder is set by __init__, in the answer's language
     async def choose(self, interaction: discord.Interaction, select: discord.ui.Select) -> None:
         name = self.names[int(select.values[0])]
         self.stop()

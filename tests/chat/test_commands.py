@@ -427,7 +427,7 @@ def user_locale(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def
 
 async def test_a_slash_command_answers_in_its_users_language(simcord_env, user_locale):
     env = simcord_env
-    _, channel, alice, _ = world(env)
+    _, channel, alice, bob = world(env)
     user_locale["locale"] = "th"
     thai = (await alice.slash(channel, "rank", model="qwen2 72b instruct")).response.embeds[0]
     assert "อยู่อันดับ #" in thai.description and "กระดานวันที่ 31 ธ.ค. 2024" in thai.footer.text
@@ -438,3 +438,34 @@ async def test_a_slash_command_answers_in_its_users_language(simcord_env, user_l
     english = (await alice.slash(channel, "rank", model="qwen2 72b instruct")).response.embeds[0]
     assert english.title == "#73 · Qwen2-72B-Instruct" and "board" in english.footer.text
     assert thai.title == chinese.title == english.title  # model names stay as the board writes them
+    # the same fields as English, named in the user's language; the controls and refusals too
+    assert [f.name for f in thai.fields][:3] == ["ช่วงความเชื่อมั่น 95%", "ช่วงอันดับ", "โหวต"]
+    assert [f.name for f in english.fields][:3] == ["95% CI", "Rank spread", "Votes"]
+    user_locale["locale"] = "th"
+    pages = (await alice.slash(channel, "top", count=30)).response
+    labels = [c.get("label") for row in pages.components for c in row["components"]]
+    assert labels == ["≪", "‹ ก่อนหน้า", "1/4", "ถัดไป ›", "≫"] and pages.embeds[0].footer.text.startswith("หน้า 1/4 · ")
+    not_yours = await bob.click(channel.last_message, label="ถัดไป ›")
+    assert not_yours.response.content.startswith("เฉพาะคนที่ถามเท่านั้น") and not_yours.ephemeral
+    menu = (await alice.slash(channel, "rank", model="claude 3.5 sonnet")).response
+    assert menu.components[0]["components"][0]["placeholder"] == "หมายถึงโมเดลไหน?"
+    for _ in range(7):  # one over the list commands' budget: told to slow down in Thai
+        refused = await bob.slash(channel, "top", count=1)
+    assert refused.response.content.startswith("ใจเย็นๆ: ลองใหม่อีกครั้งใน ") and refused.ephemeral
+    simcord.assert_error(env, commands.CommandOnCooldown)
+
+
+async def test_an_error_is_told_in_the_servers_language(simcord_env):
+    env = simcord_env
+    guild, channel, alice, bob = world(env)
+    env.bot.store.set_guild_language(guild.id, "th")
+    await alice.send(channel, "!rank")
+    assert channel.last_message.content == "ขาด `model` ตัวอย่างเช่น: `!rank qwen2 72b instruct`"
+    simcord.assert_error(env, commands.MissingRequiredArgument)
+    await bob.send(channel, "!language en")  # not an admin
+    assert channel.last_message.content == "ต้องมีสิทธิ์ **จัดการเซิร์ฟเวอร์** จึงจะทำได้"
+    assert env.bot.store.guild_language(guild.id) == "th"
+    env.errors  # noqa: B018 - the refused permission was answered above: acknowledge what SimCord captured
+    for _ in range(7):  # one over the budget of questions by mention
+        await alice.send(channel, f"{env.bot.user.mention} what rank is deepseek v3")
+    assert channel.last_message.content.startswith("ใจเย็นๆ: ลองใหม่อีกครั้งใน ")

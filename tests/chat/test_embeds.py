@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
+import discord
 import pytest
 
-from bot.chat.embeds import EMBED_TOTAL_MAX, RENDERERS, TITLE_MAX, plain_text, render_embeds
-from bot.core.answer import Kind
+from bot.chat.embeds import (
+    DESCRIPTION_MAX,
+    EMBED_TOTAL_MAX,
+    FIELDS_MAX,
+    FOOTER_MAX,
+    RENDERERS,
+    TITLE_MAX,
+    plain_text,
+    render_embeds,
+)
+from bot.core.answer import Answer, Entry, Kind, ModelDetails, Standing
 from bot.core.answers import Answerer
+from bot.core.i18n import DEFAULT, LANGUAGES
 from bot.ingest import ingest_rows
 from db.store import Store
 from tests.arena_2024 import republished
@@ -45,6 +58,113 @@ def test_each_kind_renders_within_the_limits(answerer: Answerer, kind: Kind, que
         assert len(page) <= EMBED_TOTAL_MAX and len(page.title or "") <= TITLE_MAX
         assert page.footer.text and (answer.board_title is None or answer.board_title in page.footer.text)
         assert page.description or page.fields
+
+
+OTHERS = [lang for lang in LANGUAGES if lang != DEFAULT]
+# The embeds' own English words (titles, field names, list and footer words): none may show in another language.
+ENGLISH_WORDS = [
+    "Votes", "Sessions", "Rank spread", "License", "Size", "Submitted", "[source]", "live board", "archived board",
+    "board of", "as of", "Page ", "Comparison", "Changes", "Everywhere", "best #", "best:", "more boards", "On ",
+    " of ", "Ask ", "Which “", "Several models match", "Not found", "Boards", "I couldn't answer", "what you can ask",
+    "Hello!", "No model matches", "match in all", "No changes worth", "History:", "lower is better",
+    "side by side", "share #1", "open weights", "proprietary", "Rating", "Average", "Score",
+]  # fmt: skip
+
+
+def layout(page: discord.Embed) -> tuple[object, ...]:
+    """What an embed looks like, apart from its words: which parts it has, its fields and how they sit."""
+    return (bool(page.title), bool(page.description), page.url, page.colour, bool(page.footer.text),
+            [(bool(f.name), bool(f.value), f.inline) for f in page.fields])  # fmt: skip
+
+
+def within_limits(page: discord.Embed) -> None:
+    assert len(page) <= EMBED_TOTAL_MAX and len(page.title or "") <= TITLE_MAX
+    assert len(page.description or "") <= DESCRIPTION_MAX and len(page.footer.text or "") <= FOOTER_MAX
+    assert len(page.fields) <= FIELDS_MAX
+    assert all(len(f.name or "") <= 256 and len(f.value or "") <= 1024 for f in page.fields)
+
+
+@pytest.mark.parametrize("lang", OTHERS)
+@pytest.mark.parametrize(("kind", "question"), ONE_OF_EACH.items())
+def test_each_kind_has_the_english_layout_in_every_language(
+    answerer: Answerer, kind: Kind, question: str, lang: str
+) -> None:
+    """Before: another language got its plain text in one embed (no fields, no pages, an English "Page" footer)."""
+    english, answer = render_embeds(answerer.ask(question)), render_embeds(answerer.ask(question, lang=lang))
+    assert [layout(page) for page in answer] == [layout(page) for page in english]
+    for page in answer:
+        within_limits(page)
+        shown = page.to_dict()
+        if kind in (Kind.HELP, Kind.GREETING):  # their text holds English commands to type ("as of 2024-09-01")
+            shown.pop("description")
+        text = json.dumps(shown, ensure_ascii=False)
+        assert [word for word in ENGLISH_WORDS if word in text] == []
+
+
+def standing(board: str, rank: int, **more: Any) -> Standing:
+    """A model on one board, every other one archived."""
+    return Standing(board=board, board_title=f"Board {rank}", archived=rank % 2 == 0, as_of="2024-12-31", rank=rank,
+                    model=f"model-{rank}", score=1200.0, of=100, age_days=3, score_label="Rating", **more)  # fmt: skip
+
+
+def rare_parts(lang: str) -> list[Answer]:
+    """The parts of a layout the bundled boards do not show: a Hub submission with its source, sessions, more other
+    boards than are listed, a card of more boards than an embed holds, a tie for #1, a lower-is-better score."""
+
+    def answer(kind: Kind, **parts: Any) -> Answer:
+        return Answer(str(kind), kind, board="arena-raw", board_title="Arena", as_of="2024-12-31", category="overall",
+                      url="https://example.org", age_days=3, language=lang, **parts)  # fmt: skip
+
+    hub = ModelDetails(pull_request=12, source_url="https://example.org/pr/12")
+    details = ModelDetails(votes=12345, sessions=678, interval=(1190.0, 1210.0), rank_spread=(2, 5), params_b=7.0,
+                           license="Custom", license_class="unknown", pull_request=12,
+                           source_url="https://example.org/pr/12")  # fmt: skip
+    others = [standing("open-llm", rank) for rank in range(1, 10)]
+    entry = Entry(rank=3, model="model-x", score=1200.0, organization="Org", country="CN", details=details,
+                  others=others)  # fmt: skip
+    card = [standing("arena-raw", rank, lower_is_better=True, best_categories=(("coding", 1, 50),), details=hub)
+            for rank in range(1, 31)]  # fmt: skip
+    tie = [standing("arena-raw", 1, details=hub), standing("arena-raw", 1), standing("open-llm", 1)]
+    return [
+        answer(Kind.RANK, score_label="Rating", of=100, entries=[entry]),
+        answer(Kind.PROFILE, title="model-x", standings=card),
+        answer(Kind.DOMAIN, title="Best", standings=tie),
+    ]
+
+
+def test_the_rare_parts_of_a_layout_are_in_the_language_too() -> None:
+    def shown(lang: str) -> tuple[list[list[tuple[object, ...]]], str]:
+        pages = [render_embeds(answer) for answer in rare_parts(lang)]
+        for page in (p for answer in pages for p in answer):
+            within_limits(page)
+        return [[layout(p) for p in answer] for answer in pages], json.dumps(
+            [p.to_dict() for answer in pages for p in answer], ensure_ascii=False
+        )
+
+    english_layout, english = shown(DEFAULT)
+    rare = ["Submitted", "[source]", "Sessions", "more boards", "lower is better", "best:", "share #1", "6 more"]
+    assert [word for word in rare if word not in english] == []  # the English words these answers show
+    for lang in OTHERS:
+        layout_in, text = shown(lang)
+        assert layout_in == english_layout
+        assert [word for word in [*ENGLISH_WORDS, "6 more"] if word in text] == [], lang
+
+
+def test_a_thai_rank_answer_names_its_fields_in_thai(answerer: Answerer) -> None:
+    [english] = render_embeds(answerer.ask("rank of Qwen2-72B-Instruct"))
+    [thai] = render_embeds(answerer.ask("rank of Qwen2-72B-Instruct", lang="th"))
+    assert [f.name for f in english.fields][:5] == ["95% CI", "Rank spread", "Votes", "License", "Size"]
+    assert [f.name for f in thai.fields][:5] == ["ช่วงความเชื่อมั่น 95%", "ช่วงอันดับ", "โหวต", "สัญญาอนุญาต", "ขนาด"]
+    assert thai.fields[-1].name == "บน Open LLM Leaderboard v2 (เก็บถาวร, 21 มี.ค. 2025)"
+    assert thai.title == english.title and thai.description.startswith("**คะแนนเรตติ้ง** 1187 · อยู่อันดับ #73 จาก ")
+    assert "ภาพรวม · ยังอัปเดต · กระดานวันที่ 31 ธ.ค. 2024" in thai.footer.text
+    [spanish] = render_embeds(answerer.ask("rank of Qwen2-72B-Instruct", lang="es-ES"))
+    assert spanish.fields[2].name == "Votos" and re.fullmatch(r"\d{2}\.\d{3}", spanish.fields[2].value)  # 38.959
+
+
+def test_pages_of_a_long_list_are_numbered_in_the_language(answerer: Answerer) -> None:
+    pages = render_embeds(answerer.ask("top 100 on open-llm", lang="zh-CN"))
+    assert len(pages) == 10 and pages[1].footer.text.startswith("第 2/10 页 · Open LLM Leaderboard v2 · 总榜 · ")
 
 
 LINK = re.compile(r"(?<!\\)\[evil\]\(http")  # a masked link Discord would render

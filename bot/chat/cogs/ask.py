@@ -15,6 +15,7 @@ from discord.ext import commands
 
 from ...core.answer import Answer, Kind
 from ...core.answers import Answerer
+from ...core.i18n import DEFAULT, t
 from ...core.questions import MENTION
 from ..autocomplete import board_choices, category_choices, model_choices
 from ..context import LeaderContext, guild_language
@@ -203,11 +204,12 @@ class AskCog(commands.Cog, name="Questions"):
             return  # a command after the mention: the command system answers it
         bucket = self._mention_limit.get_bucket(message)
         retry_after = bucket.update_rate_limit() if bucket is not None else None
+        lang = guild_language(self.bot, message.guild)
         if retry_after:
             if not self.bot.fair_use.should_tell(message.author.id, retry_after):
                 return
             await message.reply(
-                f"Easy there: try again in {retry_after:.0f} s.", mention_author=False,
+                t(lang or DEFAULT, "discord.cooldown", seconds=f"{retry_after:.0f}"), mention_author=False,
                 allowed_mentions=discord.AllowedMentions.none(),
             )  # fmt: skip
             return
@@ -215,7 +217,6 @@ class AskCog(commands.Cog, name="Questions"):
         text = MENTION.sub(" ", message.content)
         pending = self._pending.pop(key, None)
         name = self.answerer.picked(pending, text) if pending is not None else None
-        lang = guild_language(self.bot, message.guild)
         answer = (
             self.answerer.choose(pending, name) if pending is not None and name else self.answerer.ask(text, lang=lang)
         )

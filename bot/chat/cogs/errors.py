@@ -1,5 +1,6 @@
 """The one error handler: user mistakes get a short, friendly reply with an example; anything unexpected is
-logged with its traceback and the user gets an apology with an id to quote (python-discord/bot's pattern)."""
+logged with its traceback and the user gets an apology with an id to quote (python-discord/bot's pattern). Both are
+said in the user's language (a slash command's locale, else the server's `/language`), English otherwise."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from db.store import StoreBusy
+
+from ...core.i18n import DEFAULT, t
+from ..context import language_of
 
 if TYPE_CHECKING:
     from ..client import LeaderBot
@@ -27,29 +31,31 @@ EXAMPLES = {
 }
 
 
-def friendly(error: Exception, command: str | None, prefix: str) -> str | None:
-    """The message for an expected error, or None when the error is ours (a bug) rather than the user's."""
+def friendly(error: Exception, command: str | None, prefix: str, lang: str) -> str | None:
+    """The message for an expected error in `lang`, or None when the error is ours (a bug) rather than the user's.
+    discord.py's own description of a bad argument is English: it is quoted as it is."""
     example = EXAMPLES.get(command or "", "`{p}help`").format(p=prefix)
     if isinstance(error, commands.HybridCommandError):
         error = error.original
     if isinstance(getattr(error, "original", None), StoreBusy):
-        return "The store is busy (another Leaderbot process is writing to it); nothing was changed, try again soon."
+        return t(lang, "discord.busy")
     if isinstance(error, commands.MissingRequiredArgument):
-        return f"Missing `{error.param.name}`. For example: {example}"
+        return t(lang, "discord.missing", name=error.param.name, example=example)
     if isinstance(error, commands.RangeError):
-        return f"`{error.value}` is out of range: use {error.minimum} to {error.maximum}. For example: {example}"
+        return t(lang, "discord.range", value=error.value, minimum=error.minimum, maximum=error.maximum,
+                 example=example)  # fmt: skip
     if isinstance(error, commands.BadArgument | commands.BadUnionArgument | app_commands.TransformerError):
-        return f"I couldn't read that: {error}. For example: {example}"
+        return t(lang, "discord.unreadable", error=error, example=example)
     if isinstance(error, commands.CommandOnCooldown):
-        return f"Easy there: try again in {error.retry_after:.0f} s."
+        return t(lang, "discord.cooldown", seconds=f"{error.retry_after:.0f}")
     if isinstance(error, commands.MissingPermissions | app_commands.MissingPermissions):
-        return "You need the **Manage Server** permission for that."
+        return t(lang, "discord.manage_server")
     if isinstance(error, commands.NoPrivateMessage | app_commands.NoPrivateMessage):
-        return "That only works in a server."
+        return t(lang, "discord.server_only")
     if isinstance(error, commands.CheckFailure | app_commands.CheckFailure):
-        return "You can't use that command here."
+        return t(lang, "discord.not_here")
     if isinstance(error, commands.UserInputError):
-        return f"{error} For example: {example}"
+        return t(lang, "discord.input", error=error, example=example)
     return None
 
 
@@ -66,13 +72,14 @@ class ErrorHandler(commands.Cog):
             ctx.author.id, error.retry_after
         ):
             return  # told once already in this window: further commands are dropped quietly
-        message = friendly(error, name, self.bot.settings.command_prefix)
+        lang = language_of(self.bot, ctx.interaction, ctx.guild) or DEFAULT
+        message = friendly(error, name, self.bot.settings.command_prefix, lang)
         if message is None:
             original = getattr(error, "original", error)
             if isinstance(original, discord.Forbidden):
                 log.warning("missing permissions in channel %s: %s", getattr(ctx.channel, "id", "?"), original)
                 return  # we cannot speak there; saying so would fail the same way
-            message = self.apologise(original, f"command {name!r}")
+            message = self.apologise(original, f"command {name!r}", lang)
         try:
             await ctx.send(message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
         except discord.HTTPException as exc:
@@ -81,7 +88,10 @@ class ErrorHandler(commands.Cog):
     async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """For pure slash commands (hybrid ones arrive in on_command_error)."""
         name = interaction.command.qualified_name if interaction.command else None
-        message = friendly(error, name, "/") or self.apologise(getattr(error, "original", error), f"/{name}")
+        lang = language_of(self.bot, interaction, interaction.guild) or DEFAULT
+        message = friendly(error, name, "/", lang) or self.apologise(
+            getattr(error, "original", error), f"/{name}", lang
+        )
         send = interaction.followup.send if interaction.response.is_done() else interaction.response.send_message
         try:
             await send(message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
@@ -89,10 +99,10 @@ class ErrorHandler(commands.Cog):
             log.warning("could not tell the user about an error: %s", exc)
 
     @staticmethod
-    def apologise(error: BaseException, where: str) -> str:
+    def apologise(error: BaseException, where: str, lang: str) -> str:
         error_id = secrets.token_hex(4)
         log.error("unexpected error %s in %s", error_id, where, exc_info=error)
-        return f"Sorry, something went wrong on my side. If it keeps happening, quote error id `{error_id}`."
+        return t(lang, "discord.sorry", error_id=error_id)
 
     async def cog_load(self) -> None:
         self._previous = self.bot.tree.on_error
