@@ -25,7 +25,7 @@ from .boards import BoardView, build_view, find_other, organization_words
 from .changes import ChangeSet, board_before, changes_between
 from .history import model_history
 from .i18n import DEFAULT as DEFAULT_LANGUAGE
-from .i18n import All, Day, Said, day, said, t
+from .i18n import All, Category, Day, Said, day, said, t
 from .names import normalise, split_namespace
 from .questions import CLOSED, EU_COUNTRIES, MAX_COUNT, Aspect, Filters, Lexicon, Query, board_named, parse_question
 from .resolve import Candidate, Resolution
@@ -769,7 +769,8 @@ class Answerer:
                     more = len(leaders) - MAX_TIED_EXTRA - 1
                     answer.notes.append(Said("notes.more_share", count=more, board=board_profile.title))
         fetchable = [(p, c) for p, c in missing if p.live]
-        names = ", ".join(p.title + ("" if c == p.default_category else f" {c}") for p, c in fetchable)
+        names = [p.title if c == p.default_category else Said("common.board_category", title=p.title,
+                 category=Category(c)) for p, c in fetchable]  # fmt: skip
         hub = not any(p.family for p in PROFILES.values())
         if not answer.standings:
             then = Said("common.then", sentence=HUB_NOT_FETCHED) if hub else ""

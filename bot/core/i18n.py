@@ -95,6 +95,10 @@ class Day(str):
     """A board's ISO date inside a sentence: English keeps it as it is, other languages write it their way (`day`)."""
 
 
+class Category(str):
+    """A board's category inside a sentence, said by its name in the language (`category_text`)."""
+
+
 class All(tuple[object, ...]):
     """Things a sentence names together ("countries and sizes"), joined by the language's own "and"."""
 
@@ -116,7 +120,7 @@ def placeholders(message: str) -> set[str]:
 
 def t(lang: str, key: str, **params: object) -> str:
     """The message `key` in `lang`, its placeholders filled; a placeholder given a `Said` (or a list of them) is
-    said in `lang` too (a list joined with commas, `All` with the language's "and"), and a `Day` is dated as `lang`
+    said in `lang` too (a list joined by the language's comma, `All` by its "and"), and a `Day` is dated as `lang`
     writes dates."""
     return catalogue(lang)[key].format(**{name: _in(lang, value) for name, value in params.items()})
 
@@ -124,12 +128,14 @@ def t(lang: str, key: str, **params: object) -> str:
 def _in(lang: str, value: object) -> object:
     if isinstance(value, Day):
         return day(lang, value)
+    if isinstance(value, Category):
+        return category_text(value, lang)
     if isinstance(value, Said):
         return t(lang, value.key, **value.params)
     if isinstance(value, All):
         return t(lang, "common.and").join(str(_in(lang, item)) for item in value)
     if isinstance(value, list | tuple):
-        return ", ".join(str(_in(lang, item)) for item in value)
+        return t(lang, "common.comma").join(str(_in(lang, item)) for item in value)
     return value
 
 
@@ -144,6 +150,13 @@ def day(lang: str, iso: str) -> str:
     if lang == DEFAULT:
         return iso
     return format_date(date.fromisoformat(iso), format="medium", locale=LANGUAGES[lang])
+
+
+def category_text(category: str | None, lang: str = DEFAULT) -> str:
+    """A category as a sentence says it in `lang` (`[categories]`); one upstream added after the catalogues is shown
+    as its id, made readable."""
+    key = f"categories.{category}"
+    return t(lang, key) if key in catalogue(lang) else (category or "").replace("_", " ")
 
 
 def name_of(lang: str) -> str:

@@ -737,7 +737,7 @@ def _not_understood(words: list[str], lexicon: Lexicon, key: str) -> Said:
         others = [k for k in known if k != word]
         if len(word) > 2 and (close := process.extractOne(word, others, scorer=fuzz.ratio, score_cutoff=75)):
             return Said(key, words=shown, then=Said("understood.did_you_mean", word=close[0]))
-    return Said(key, words=shown, then=Said("understood.see_help"))
+    return Said(key, words=shown, then="")  # the error's last line already points to `help`
 
 
 # The declared pipeline: each step consumes what it recognises, in this order.

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..profiles import PROFILES, profile
 from ..profiles.base import OPEN_WEIGHTS
 from .answer import Answer, BoardSummary, Entry, Kind, ModelDetails, Standing
-from .i18n import DEFAULT, catalogue, day, number, said, t
+from .i18n import DEFAULT, catalogue, category_text, day, number, said, t
 
 # Other boards a rank answer lists one by one; the rest are counted (the card lists them all).
 MAX_OTHERS_SHOWN = 6
@@ -73,12 +73,6 @@ def submission_text(d: ModelDetails | None, lang: str = DEFAULT) -> str:
     if d.verified:
         return t(lang, "submitted.verified")
     return ""
-
-
-def category_text(category: str | None, lang: str = DEFAULT) -> str:
-    """A category as a sentence says it in `lang`; one upstream added after the catalogues is shown as its id."""
-    key = f"categories.{category}"
-    return t(lang, key) if key in catalogue(lang) else (category or "").replace("_", " ")
 
 
 def standing_line(o: Standing, *, named: bool = False, lang: str = DEFAULT) -> str:

@@ -303,9 +303,9 @@ async def test_a_server_set_to_thai_gets_its_digests_and_answers_in_thai(simcord
     assert env.bot.store.guild_language(news.guild.id) is None
     env.errors  # noqa: B018 - the refused permission is reported to the user: acknowledge what SimCord captured
     await alice.send(news, "!language th")
-    assert news.last_message.content == "ต่อจากนี้คำตอบและสรุปที่นี่จะเป็นไทย (th)"  # said in the language chosen
+    assert news.last_message.content == "ต่อจากนี้ภาษาของคำตอบและสรุปที่นี่: ไทย (th)"  # said in the language chosen
     await alice.send(news, "!subscribe arena-raw")
-    assert news.last_message.content.startswith("สมัครแล้ว <#") and "ภาพรวม, ท็อป 10" in news.last_message.content
+    assert news.last_message.content.startswith("ติดตามแล้ว <#") and "ภาพรวม, ท็อป 10" in news.last_message.content
     await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
     posted = [m for m in news.history() if m.author.id == env.bot.user.id and m.embeds]
     [digest] = [m for m in posted if "leaderbot-digest" in (m.embeds[0].url or "")]
