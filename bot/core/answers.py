@@ -469,7 +469,7 @@ class Answerer:
                 return None
             other = replace(query, board=board, category=None, as_of=None)
             answer = self._rank(other) if resolution.match else self._unresolved(other, view, resolution, name)
-            what = resolution.match.name if resolution.match else f"“{name}”"
+            what = resolution.match.name if resolution.match else Said("common.quoted", name=name)
             answer.notes.insert(
                 0, Said("notes.closed", asked=asked.profile.title, model=what, title=view.profile.title)
             )
