@@ -51,11 +51,10 @@ def main() -> None:
             queries.append(replace(query, board=query.board or item.board))
         for query in queries:  # the first ask builds what later asks reuse (lists, change sets): not a language's
             answerer.answer(query)
-        answer_ms: dict[str, list[float]] = {}
-        embed_ms: dict[str, list[float]] = {}
-        for lang in LANGUAGES:
-            answer_ms[lang], embed_ms[lang] = [], []
-            for query in queries:
+        answer_ms: dict[str, list[float]] = {lang: [] for lang in LANGUAGES}
+        embed_ms: dict[str, list[float]] = {lang: [] for lang in LANGUAGES}
+        for query in queries:  # every language in turn on each question, so a drift of the machine hits all alike
+            for lang in LANGUAGES:
                 answer_ms[lang] += timed(lambda q=query, lang=lang: answerer.answer(q, lang), args.repeats)
                 made = answerer.answer(query, lang)
                 embed_ms[lang] += timed(lambda a=made: render_embeds(a), args.repeats)
