@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 import simcord  # noqa: E402
 
 from bench.measure import percentile  # noqa: E402
-from bench.report import write_section  # noqa: E402
+from bench.report import publish  # noqa: E402
 from bot import build_bot  # noqa: E402
 from bot.ingest import open_store  # noqa: E402
 
@@ -117,11 +117,12 @@ def main() -> None:
         "Aim (issue): p50 under 20 ms, memory under 150 MB.",
     ]
     body = "\n".join(lines)
-    print(body)
-    if args.write:
-        write_section(
-            "Discord bot: reply latency and memory", body, command=".venv/bin/python bench/bench_bot.py --write"
-        )
+    publish(
+        "Discord bot: reply latency and memory",
+        body,
+        command=".venv/bin/python bench/bench_bot.py --write",
+        write=args.write,
+    )
 
 
 if __name__ == "__main__":

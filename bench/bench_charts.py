@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.measure import percentile, timed  # noqa: E402
-from bench.report import machine, write_section  # noqa: E402
+from bench.report import publish  # noqa: E402
 from bot.charts import render_history_png, render_history_png_async  # noqa: E402
 from bot.core.history import History, Point, model_history  # noqa: E402
 from bot.ingest import open_store  # noqa: E402
@@ -198,14 +198,7 @@ def main() -> None:
         ),
     ]
     body = "\n\n".join(parts)
-    print(body)
-    if args.write:
-        write_section(
-            "History charts",
-            body,
-            command=".venv/bin/python bench/bench_charts.py --write",
-            machine_line=machine(),
-        )
+    publish("History charts", body, command=".venv/bin/python bench/bench_charts.py --write", write=args.write)
 
 
 if __name__ == "__main__":

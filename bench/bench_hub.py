@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.measure import percentile, timed  # noqa: E402
-from bench.report import machine, write_section  # noqa: E402
+from bench.report import publish  # noqa: E402
 from bot.core.answers import Answerer  # noqa: E402
 from bot.ingest import open_store  # noqa: E402
 from bot.refresh import refresh  # noqa: E402
@@ -163,10 +163,7 @@ The rankings are made up, in the Hub's exact shape; the {len(REAL_IDS)} model id
 link to the Arena and the Open LLM archive. A refresh lists the benchmarks once and asks each for both rankings
 (base models, with fine-tunes), 4 requests at a time, each stored before the next 4 are asked; an unchanged answer
 stores nothing."""
-    print(body)
-    if args.write:
-        write_section("Hub benchmark leaderboards", body, command="python bench/bench_hub.py --write",
-                      machine_line=machine())  # fmt: skip
+    publish("Hub benchmark leaderboards", body, command="python bench/bench_hub.py --write", write=args.write)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.measure import percentile, timed  # noqa: E402
-from bench.report import machine, write_section  # noqa: E402
+from bench.report import publish  # noqa: E402
 from bot.chat.embeds import render_embeds  # noqa: E402
 from bot.core.answers import Answerer  # noqa: E402
 from bot.core.i18n import DEFAULT, LANGUAGES  # noqa: E402
@@ -95,10 +95,12 @@ def main() -> None:
         f" {os.getloadavg()[0]:.2f}.",
     ]
     body = "\n".join(lines)
-    print(body)
-    if args.write:
-        write_section("Languages: answering in Thai, Chinese, Japanese and Spanish", body,
-                      command=".venv/bin/python bench/bench_languages.py --write", machine_line=machine())  # fmt: skip
+    publish(
+        "Languages: answering in Thai, Chinese, Japanese and Spanish",
+        body,
+        command=".venv/bin/python bench/bench_languages.py --write",
+        write=args.write,
+    )
 
 
 if __name__ == "__main__":

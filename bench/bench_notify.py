@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 import simcord  # noqa: E402
 
-from bench.report import write_section  # noqa: E402
+from bench.report import publish  # noqa: E402
 from bot import build_bot  # noqa: E402
 from bot.chat.embeds import render_digest  # noqa: E402
 from bot.core.changes import stored_changes  # noqa: E402
@@ -122,9 +122,7 @@ def main() -> None:
         " sends are paced by its rate limits (discord.py waits them out).",
     ]
     body = "\n".join(lines)
-    print(body)
-    if args.write:
-        write_section("Refresh and fan-out", body, command=".venv/bin/python bench/bench_notify.py --write")
+    publish("Refresh and fan-out", body, command=".venv/bin/python bench/bench_notify.py --write", write=args.write)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.measure import percentile, timed  # noqa: E402
-from bench.report import machine, write_section  # noqa: E402
+from bench.report import publish  # noqa: E402
 from bot.core.answers import Answerer  # noqa: E402
 from bot.core.questions import parse_question  # noqa: E402
 from bot.ingest import open_store  # noqa: E402
@@ -147,10 +147,12 @@ def main() -> None:
         f" average) when the run ended: {os.getloadavg()[0]:.2f}.",
     ]
     body = "\n".join(lines)
-    print(body)
-    if args.write:
-        write_section("Questions: parse and answer latency", body,
-                      command=".venv/bin/python bench/bench_questions.py --write", machine_line=machine())  # fmt: skip
+    publish(
+        "Questions: parse and answer latency",
+        body,
+        command=".venv/bin/python bench/bench_questions.py --write",
+        write=args.write,
+    )
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from bench.measure import percentile, timed  # noqa: E402
-from bench.report import machine, write_section  # noqa: E402
+from bench.report import publish  # noqa: E402
 from bot.profiles import profile  # noqa: E402
 
 DATASET = "lmarena-ai/leaderboard-dataset"
@@ -261,10 +261,9 @@ on that store: the history of one model (247 boards) cold {answers["history cold
 ms; `top 10` in the coding category p50 {answers["top 10 coding p50"]:.2f} ms. Aims (issue): history import within
 3x the baseline and under 400 MB peak RSS; history of one model p50 under 5 ms warm, under 300 ms cold. System load
 (1-minute average) when the run ended: {os.getloadavg()[0]:.2f}."""  # noqa: E501
-    print(body)
-    if args.write:
-        write_section("Arena refresh and history", body, command=".venv/bin/python bench/bench_refresh.py --write",
-                      machine_line=machine())  # fmt: skip
+    publish(
+        "Arena refresh and history", body, command=".venv/bin/python bench/bench_refresh.py --write", write=args.write
+    )
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.measure import percentile, timed  # noqa: E402
-from bench.report import machine, write_section  # noqa: E402
+from bench.report import publish  # noqa: E402
 from bot.core.answers import Answerer  # noqa: E402
 from bot.core.names import tokenize  # noqa: E402
 from bot.core.questions import parse_question  # noqa: E402
@@ -147,14 +147,7 @@ def main() -> None:
         "Aim (issue): p99 under 5 ms on the real boards, under 50 ms at 100,000 names.",
     ]
     body = "\n".join(lines)
-    print(body)
-    if args.write:
-        write_section(
-            "Name resolution",
-            body,
-            command=".venv/bin/python bench/bench_resolve.py --write",
-            machine_line=machine(),
-        )
+    publish("Name resolution", body, command=".venv/bin/python bench/bench_resolve.py --write", write=args.write)
 
 
 if __name__ == "__main__":

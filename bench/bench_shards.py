@@ -29,7 +29,7 @@ import simcord  # noqa: E402
 from bench.bench_bot import NAMES  # noqa: E402
 from bench.bench_notify import bare_sends, boards  # noqa: E402
 from bench.measure import percentile  # noqa: E402
-from bench.report import write_section  # noqa: E402
+from bench.report import publish  # noqa: E402
 from bot import build_bot  # noqa: E402
 from bot.ingest import ingest_rows, open_store  # noqa: E402
 
@@ -141,11 +141,12 @@ def main() -> None:
         "Aim (issue): overhead under 1 ms a channel, memory growth under 20 MB per extra shard.",
     ]
     body = "\n".join(lines)
-    print(body)
-    if args.write:
-        write_section(
-            "Shards: memory, latency and fan-out", body, command=".venv/bin/python bench/bench_shards.py --write"
-        )
+    publish(
+        "Shards: memory, latency and fan-out",
+        body,
+        command=".venv/bin/python bench/bench_shards.py --write",
+        write=args.write,
+    )
 
 
 if __name__ == "__main__":

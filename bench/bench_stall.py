@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.report import machine, write_section  # noqa: E402
+from bench.report import publish  # noqa: E402
 from bot.chat.client import LeaderBot  # noqa: E402
 from bot.core.snapshots import SnapshotReader  # noqa: E402
 from bot.ingest import ingest_rows, open_store  # noqa: E402
@@ -110,10 +110,9 @@ def main() -> None:
             f" System load (1-minute average) at the end: {os.getloadavg()[0]:.2f}.",
         ]
     )
-    print(body)
-    if args.write:
-        write_section("Event loop during a refresh", body, command=".venv/bin/python bench/bench_stall.py --write",
-                      machine_line=machine())  # fmt: skip
+    publish(
+        "Event loop during a refresh", body, command=".venv/bin/python bench/bench_stall.py --write", write=args.write
+    )
 
 
 if __name__ == "__main__":

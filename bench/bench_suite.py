@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.report import write_section  # noqa: E402
+from bench.report import publish  # noqa: E402
 
 SLOWEST = 15
 _DURATION = re.compile(r"^(\d+\.\d+)s (setup|call|teardown)\s+(\S+)$")
@@ -47,9 +47,7 @@ def main() -> None:
         f" {os.getloadavg()[0]:.2f}.\n\n"
         f"The slowest {SLOWEST}:\n\n| time | phase | test |\n| ---: | --- | --- |\n{rows}"
     )
-    print(body)
-    if args.write:
-        write_section("Test suite", body, command=".venv/bin/python bench/bench_suite.py --write")
+    publish("Test suite", body, command=".venv/bin/python bench/bench_suite.py --write", write=args.write)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.measure import percentile  # noqa: E402
-from bench.report import machine, write_section  # noqa: E402
+from bench.report import publish  # noqa: E402
 
 WRITERS, IMPORTS = 8, 10
 
@@ -143,10 +143,7 @@ def main() -> None:
             f" System load (1-minute average) when the run ended: {os.getloadavg()[0]:.2f}.",
         ]
     )
-    print(body)
-    if args.write:
-        write_section("Concurrent writers", body, command=".venv/bin/python bench/bench_writers.py --write",
-                      machine_line=machine())  # fmt: skip
+    publish("Concurrent writers", body, command=".venv/bin/python bench/bench_writers.py --write", write=args.write)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.report import write_section  # noqa: E402
+from bench.report import publish  # noqa: E402
 
 SCRIPTS = ("bench_ingest", "bench_charts", "bench_resolve", "bench_bot", "bench_notify")
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
@@ -125,12 +125,12 @@ def main() -> None:
         "| script | row | column | base median | head median | change | noise | verdict |\n"
         "| --- | --- | --- | ---: | ---: | ---: | ---: | --- |\n" + "\n".join(rows)
     )
-    print(body)
-    if args.write:
-        write_section(
-            f"Before and after {head_rev} (against {base_rev})", body,
-            command=f".venv/bin/python bench/compare.py --base {base_rev} --rounds {args.rounds} --write",
-        )  # fmt: skip
+    publish(
+        f"Before and after {head_rev} (against {base_rev})",
+        body,
+        command=f".venv/bin/python bench/compare.py --base {base_rev} --rounds {args.rounds} --write",
+        write=args.write,
+    )
     if worse:
         print(f"\nhigher beyond noise: {worse}", file=sys.stderr)
 

@@ -42,3 +42,10 @@ def write_section(title: str, body: str, *, command: str, machine_line: str | No
     pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
     text = pattern.sub(lambda _: section + "\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
     BENCHMARKS.write_text(text.rstrip() + "\n", encoding="utf-8")
+
+
+def publish(title: str, body: str, *, command: str, write: bool) -> None:
+    """What every benchmark ends with: its figures printed, and with `--write` kept in BENCHMARKS.md."""
+    print(body)
+    if write:
+        write_section(title, body, command=command)
