@@ -17,6 +17,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     LEADERBOT_HTTP_HOST=0.0.0.0 \
     LEADERBOT_HTTP_PORT=8080
 
+# Fonts for the history charts in Thai, Chinese and Japanese (matplotlib's own has none of their letters; without
+# them a chart in those languages is drawn in English).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk fonts-thai-tlwg \
+    && rm -rf /var/lib/apt/lists/*
+
 # A user of its own, without a shell; the store's folder and the backups' belong to it alone.
 RUN useradd --system --uid 10001 --user-group --home-dir /data --shell /usr/sbin/nologin leaderbot \
     && mkdir -p /data /backups \

@@ -36,13 +36,14 @@ sys.path.insert(0, str(ROOT))
 
 from bench.measure import percentile, timed  # noqa: E402
 from bench.report import publish  # noqa: E402
-from bot.charts import render_history_png, render_history_png_async  # noqa: E402
+from bot.charts import chart_language, render_history_png, render_history_png_async  # noqa: E402
 from bot.core.history import History, Point, model_history  # noqa: E402
 from bot.ingest import open_store  # noqa: E402
 from db.store import Store  # noqa: E402
 
 MODELS = ["gpt-4o-2024-05-13", "gpt-4-turbo-2024-04-09", "claude 3 opus", "llama-3-70b-instruct"]
 AIM_MS = 300.0
+OTHER_SCRIPTS = ("th", "ja")  # charts that need a system font (see bot/charts.py)
 
 
 def with_40th_point(history: History) -> History:
@@ -137,11 +138,12 @@ def main() -> None:
             histories = [with_40th_point(model_history(store, "arena-raw", "overall", key)) for key in MODELS]
     assert all(len(h.points) == 40 for h in histories), [len(h.points) for h in histories]
 
-    def ours(n: int) -> bytes:
-        return render_history_png(histories[:n], board_title="LMArena Text", score_label="Rating")
+    def ours(n: int, lang: str = "en") -> bytes:
+        return render_history_png(histories[:n], board_title="LMArena Text", score_label="Rating", lang=lang)
 
     for _ in range(3):  # warm-up: fonts, caches
-        ours(4)
+        for lang in ("en", *OTHER_SCRIPTS):
+            ours(4, lang)
         plain_png(histories)
     cases = {
         "baseline: empty 1200x675 figure to PNG": (timed(empty_png, args.repeats), len(empty_png())),
@@ -152,6 +154,10 @@ def main() -> None:
         "ours, 1 model x 40 snapshots": (timed(lambda: ours(1), args.repeats), len(ours(1))),
         "ours, 4 models x 40 snapshots": (timed(lambda: ours(4), args.repeats), len(ours(4))),
     }
+    for lang in OTHER_SCRIPTS:  # a script the base font lacks: the system font that draws it is found per glyph
+        drawn, fonts = chart_language(lang)
+        how = f"in {lang}, font {fonts[-1]}" if drawn == lang else f"in {lang}: no font for it here, drawn in English"
+        cases[f"ours, 4 models, {how}"] = (timed(lambda lang=lang: ours(4, lang), args.repeats), len(ours(4, lang)))
     loop = asyncio.run(loop_report(histories, args.repeats))
     gc.collect()
     gc.disable()  # the same again without the cyclic collector, to tell its pauses from the render's own

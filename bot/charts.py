@@ -10,6 +10,10 @@ points on a figure that is always 8 inches wide (the DPI follows the pixel width
 Colours are the Okabe-Ito palette (safe for the common colour-vision deficiencies), and every model also has its
 own marker so the chart reads in greyscale.
 
+Languages: the words (axis labels, "no data", dates and months) are the answer's language, from the catalogues and
+babel. Thai, Chinese and Japanese need a font with their script, which matplotlib does not ship: one installed on
+the system is used (the Dockerfile installs them); without one the chart is drawn in English rather than in boxes.
+
 No data: a chart of nothing helps nobody, so `render_history_png` raises `NoHistoryError` (a ValueError whose
 message can be shown to a person) when no model has a point; the front end answers in text instead. A model without
 points next to models with some draws no line and shows in the legend as '<name>: no data'. A model with one point
@@ -19,6 +23,7 @@ is drawn as a larger marker with no line.
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import math
 import threading
@@ -26,17 +31,21 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 import matplotlib
+from babel.dates import format_skeleton
+from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, num2date
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.textpath import TextToPath
-from matplotlib.ticker import FixedLocator, MaxNLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from bot.core.history import History
+from bot.core.i18n import DEFAULT, LANGUAGES, day, t
 from bot.core.questions import MAX_CHART_MODELS
+from bot.core.text import label_text
 
 # Okabe & Ito (2008), most distinct first; yellow last (weak on white).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
@@ -54,6 +63,43 @@ MIN_AXES_PT = 110  # both axes together, or the lines are unreadable
 _LOCK = threading.Lock()
 _TEXT = TextToPath()
 
+BASE_FONT = "DejaVu Sans"  # matplotlib's own: Latin, Greek, Cyrillic
+# Fonts that draw the scripts the base font lacks, best first, as distributions package them (Debian:
+# fonts-noto-cjk, fonts-thai-tlwg). A language written in Latin letters needs none.
+SCRIPT_FONTS: dict[str, tuple[str, ...]] = {
+    "th": ("Noto Sans Thai", "Garuda", "Loma", "Waree", "Tlwg Typo"),
+    "zh-CN": ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans CJK JP", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei"),
+    "ja": ("Noto Sans CJK JP", "Source Han Sans JP", "IPAexGothic", "IPAGothic", "TakaoGothic", "Noto Sans CJK SC"),
+}
+
+
+@functools.cache
+def _installed_fonts() -> frozenset[str]:
+    return frozenset(f.name for f in font_manager.fontManager.ttflist)
+
+
+def chart_language(lang: str) -> tuple[str, list[str]]:
+    """The language a chart is drawn in and the font families that draw it: `lang`, with a font for its script
+    when it needs one and one is installed; else English, so a chart never shows boxes for letters."""
+    needed = SCRIPT_FONTS.get(lang)
+    if needed is None:
+        return lang, [BASE_FONT]
+    found = next((name for name in needed if name in _installed_fonts()), None)
+    return (lang, [BASE_FONT, found]) if found else (DEFAULT, [BASE_FONT])
+
+
+def _date_labels(lang: str) -> FuncFormatter:
+    """The date axis as the language writes it (babel): the year on 1 January, the month on the 1st, else the
+    day and month ("6月19日", "19 มิ.ย.", "19 jun")."""
+    locale = LANGUAGES[lang]
+
+    def label(value: float, _position: int | None = None) -> str:
+        d = num2date(value).date()
+        skeleton = "y" if (d.month, d.day) == (1, 1) else "MMM" if d.day == 1 else "MMMd"
+        return format_skeleton(skeleton, d, locale=locale)
+
+    return FuncFormatter(label)
+
 
 class NoHistoryError(ValueError):
     """Nothing to draw; the message is for a person."""
@@ -63,15 +109,16 @@ def _day(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def _title(board_title: str, dates: Sequence[date]) -> str:
-    first, last = min(dates), max(dates)
-    span = first.isoformat() if first == last else f"{first.isoformat()} – {last.isoformat()}"
+def _title(board_title: str, dates: Sequence[date], lang: str) -> str:
+    first, last = day(lang, min(dates).isoformat()), day(lang, max(dates).isoformat())
+    span = first if first == last else f"{first} – {last}"
     return f"{board_title} · {span}"
 
 
-def _style_axes(ax: Axes, label: str) -> None:
+def _style_axes(ax: Axes, label: str, fonts: list[str]) -> None:
     ax.set_ylabel(label, fontsize=LABEL_PT)
-    ax.tick_params(labelsize=TICK_PT, width=1.2, length=5)
+    # tick labels are made as the chart is drawn, after the figure's fonts are set: they are named here
+    ax.tick_params(labelsize=TICK_PT, width=1.2, length=5, labelfontfamily=fonts)
     ax.grid(True, color="#d9d9d9", linewidth=0.9)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
@@ -111,8 +158,10 @@ def build_history_figure(
     width_px: int = 1200,
     height_px: int = 675,
     score_label: str = "Score",
+    lang: str = DEFAULT,
 ) -> Figure:
-    """The chart as a matplotlib Figure (not yet rendered): two stacked axes sharing the date axis, rank on top
+    """The chart as a matplotlib Figure (not yet rendered), its words in `lang` when it can be drawn in it
+    (`chart_language`): two stacked axes sharing the date axis, rank on top
     (inverted, integer ticks) and score below, one line per drawn model on each axis (so each axes holds exactly
     as many lines as there are models with points). Raises NoHistoryError when no model has a point, ValueError
     for more than MAX_MODELS models or a size too small to read (the legend takes a row per two models).
@@ -131,6 +180,21 @@ def build_history_figure(
         who = " or ".join(h.model for h in missing)
         raise NoHistoryError(f"nothing to chart: {board_title} has no snapshot with {who}")
 
+    lang, fonts = chart_language(lang)
+    with matplotlib.rc_context({"font.family": fonts}):  # text takes its font when it is made: all of it is here
+        return _figure(drawn, missing, board_title, width_px, height_px, score_label, lang, fonts)
+
+
+def _figure(
+    drawn: list[History],
+    missing: list[History],
+    board_title: str,
+    width_px: int,
+    height_px: int,
+    score_label: str,
+    lang: str,
+    fonts: list[str],
+) -> Figure:
     dpi = width_px / FIGURE_WIDTH_IN
     height_in = (height_px + 0.01) / dpi  # a hair over: Agg truncates the size to whole pixels
     fig = Figure(figsize=(FIGURE_WIDTH_IN, height_in), dpi=dpi)
@@ -158,10 +222,13 @@ def build_history_figure(
         score_ax.plot(days, [p.score for p in history.points], **style)
         handles.append(line)
     for history in missing:  # legend-only entries, not lines on the axes
-        handles.append(Line2D([], [], linestyle="none", label=f"{history.model}: no data"))
+        handles.append(Line2D([], [], linestyle="none", label=t(lang, "chart.no_data", model=history.model)))
 
-    _style_axes(rank_ax, "Rank")
-    _style_axes(score_ax, score_label)
+    _style_axes(rank_ax, t(lang, "chart.rank"), fonts)
+    if lang != DEFAULT:  # the board's own label ("Rating") is English's; another language says its word for it
+        word = label_text(score_label, lang)
+        score_label = word[:1].upper() + word[1:]
+    _style_axes(score_ax, score_label, fonts)
     best, worst = min(ranks), max(ranks)
     rank_ax.yaxis.set_major_locator(FixedLocator(_rank_ticks(best, worst)))
     score_ax.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10], min_n_ticks=2))
@@ -180,10 +247,10 @@ def build_history_figure(
     score_ax.set_xlim(first - margin, last + margin)
     locator = AutoDateLocator(minticks=3, maxticks=7)
     score_ax.xaxis.set_major_locator(locator)
-    score_ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    score_ax.xaxis.set_major_formatter(ConciseDateFormatter(locator) if lang == DEFAULT else _date_labels(lang))
     score_ax.xaxis.get_offset_text().set_fontsize(TICK_PT)
 
-    fig.suptitle(_title(board_title, all_dates), fontsize=TITLE_PT, fontweight="bold", y=1 - 6 / (height_in * 72))
+    fig.suptitle(_title(board_title, all_dates, lang), fontsize=TITLE_PT, fontweight="bold", y=1 - 6 / (height_in * 72))
     labels = [h.get_label() for h in handles]
     entry_pt = _text_width_pt(labels, LEGEND_PT) + (2.2 + 0.8) * LEGEND_PT  # text, handle and the gap between
     columns = 2 if len(handles) > 1 and 2 * entry_pt + 1.5 * LEGEND_PT < FIGURE_WIDTH_IN * 72 - 8 else 1
@@ -229,14 +296,16 @@ def render_history_png(
     width_px: int = 1200,
     height_px: int = 675,
     score_label: str = "Score",
+    lang: str = DEFAULT,
 ) -> bytes:
-    """The chart as PNG bytes of exactly width_px x height_px. Blocking (see BENCHMARKS.md): from async code
-    use `render_history_png_async`."""
+    """The chart as PNG bytes of exactly width_px x height_px, in `lang` when it can be drawn in it. Blocking (see
+    BENCHMARKS.md): from async code use `render_history_png_async`."""
     # Names are shown as written: "$\\foo$" in a model name is text, not mathtext (which would fail the chart).
     with _LOCK, matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
         fig = build_history_figure(
-            histories, board_title=board_title, width_px=width_px, height_px=height_px, score_label=score_label
-        )
+            histories, board_title=board_title, width_px=width_px, height_px=height_px, score_label=score_label,
+            lang=lang,
+        )  # fmt: skip
         buffer = io.BytesIO()
         FigureCanvasAgg(fig).print_png(buffer)
     return buffer.getvalue()
@@ -249,6 +318,7 @@ async def render_history_png_async(
     width_px: int = 1200,
     height_px: int = 675,
     score_label: str = "Score",
+    lang: str = DEFAULT,
 ) -> bytes:
     """`render_history_png` in a worker thread, so the event loop (and the Discord heartbeat) never blocks."""
     return await asyncio.to_thread(
@@ -258,4 +328,5 @@ async def render_history_png_async(
         width_px=width_px,
         height_px=height_px,
         score_label=score_label,
+        lang=lang,
     )

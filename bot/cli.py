@@ -236,8 +236,9 @@ def _cmd_history(store: Store, args: argparse.Namespace, settings: Settings) -> 
 
         try:
             png = render_history_png(
-                answer.histories, board_title=answer.board_title or "", score_label=answer.score_label or "Score"
-            )
+                answer.histories, board_title=answer.board_title or "", score_label=answer.score_label or "Score",
+                lang=answer.language,
+            )  # fmt: skip
         except NoHistoryError as exc:
             print(f"leaderbot: {exc}", file=sys.stderr)
             return 1

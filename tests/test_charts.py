@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import struct
 import threading
+import warnings
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
@@ -14,6 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import ConciseDateFormatter
 from matplotlib.text import Text
 
+from bot import charts
 from bot.charts import (
     MARKERS,
     MAX_MODELS,
@@ -209,4 +211,42 @@ def test_concurrent_renders_are_safe_and_identical() -> None:
 def test_a_name_with_dollars_is_drawn_as_written(name: str) -> None:
     """Before: matplotlib read "$\\foo$" as mathtext and the chart (and on Discord, the answer) failed."""
     png = render_history_png([series(name, [3, 2, 1])], board_title="Arena Text")
+    assert png_size(png) == (1200, 675)
+
+
+def test_a_chart_says_its_words_in_the_answers_language() -> None:
+    """Spanish needs no other font: its labels, "no data", the title's dates and the months are Spanish."""
+    histories = [series("GPT-4o", [1, 2, 3], every=20), series("Gone", [])]
+    fig = build_history_figure(histories, board_title="Arena Text", score_label="Rating", lang="es-ES")
+    rank_ax, score_ax = fig.axes
+    assert (rank_ax.get_ylabel(), score_ax.get_ylabel()) == ("Puesto", "Puntuación")
+    assert fig.get_suptitle() == "Arena Text · 19 jun 2024 – 29 jul 2024"
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["GPT-4o", "Gone: sin datos"]
+    FigureCanvasAgg(fig).draw()
+    months = {t.get_text() for t in score_ax.get_xticklabels()}
+    assert "jul" in months and not any("Jul" in m for m in months), months
+
+
+@pytest.mark.parametrize(("installed", "drawn_in"), [(set(), "en"), ({"Garuda"}, "th")])
+def test_thai_is_drawn_only_with_a_font_for_it(
+    monkeypatch: pytest.MonkeyPatch, installed: set[str], drawn_in: str
+) -> None:
+    """Without a Thai font the chart is English rather than boxes; with one, Thai in that font."""
+    monkeypatch.setattr(charts, "_installed_fonts", lambda: frozenset(installed | {"DejaVu Sans"}))
+    assert charts.chart_language("th")[0] == drawn_in
+    fig = build_history_figure([series("GPT-4o", [1, 2])], board_title="Arena Text", lang="th")
+    assert fig.axes[0].get_ylabel() == ("อันดับ" if drawn_in == "th" else "Rank")
+    if drawn_in == "th":
+        assert fig.axes[0].yaxis.label.get_fontfamily() == ["DejaVu Sans", "Garuda"]
+    assert charts.chart_language("es-ES") == ("es-ES", ["DejaVu Sans"])  # Latin letters: the base font
+
+
+@pytest.mark.parametrize("lang", ["th", "zh-CN", "ja"])
+def test_with_a_font_installed_no_glyph_is_missing(lang: str) -> None:
+    """On a machine with the fonts (the Docker image installs them) every letter is drawn, none as a box."""
+    if charts.chart_language(lang)[0] != lang:
+        pytest.skip(f"no font for {lang} on this machine: its charts are drawn in English")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)"
+        png = render_history_png([series("GPT-4o", [1, 2, 3], every=20)], board_title="Arena Text", lang=lang)
     assert png_size(png) == (1200, 675)

@@ -93,8 +93,9 @@ async def reply_parts(
 async def _chart(answer: Answer, embed: discord.Embed) -> discord.File:
     """Draw the history chart in a worker thread (matplotlib is slow for an event loop) and show it in the embed."""
     png = await render_history_png_async(
-        answer.histories, board_title=answer.board_title or "", score_label=answer.score_label or "Score"
-    )
+        answer.histories, board_title=answer.board_title or "", score_label=answer.score_label or "Score",
+        lang=answer.language,
+    )  # fmt: skip
     embed.set_image(url=f"attachment://{CHART_FILE}")
     return discord.File(io.BytesIO(png), filename=CHART_FILE)
 
