@@ -18,9 +18,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     LEADERBOT_HTTP_PORT=8080
 
 # Fonts for the history charts in Thai, Chinese and Japanese (matplotlib's own has none of their letters; without
-# them a chart in those languages is drawn in English).
+# them a chart in those languages is drawn in English). matplotlib's font list is built once, here, outside the
+# /data volume: a list cached there by an older image would not know them.
+ENV MPLCONFIGDIR=/opt/matplotlib
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-noto-cjk fonts-thai-tlwg \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk fonts-thai-tlwg fonts-wqy-zenhei \
     && rm -rf /var/lib/apt/lists/*
 
 # A user of its own, without a shell; the store's folder and the backups' belong to it alone.
@@ -31,7 +33,8 @@ RUN useradd --system --uid 10001 --user-group --home-dir /data --shell /usr/sbin
 
 # The pinned dependencies first, in a layer of their own: a code change does not reinstall them.
 COPY requirements.lock /app/requirements.lock
-RUN python3 -m venv /opt/venv && pip install -r /app/requirements.lock
+RUN python3 -m venv /opt/venv && pip install -r /app/requirements.lock \
+    && python3 -c "import matplotlib.font_manager" && chown -R leaderbot:leaderbot /opt/matplotlib
 
 COPY pyproject.toml README.md /app/
 COPY bot /app/bot

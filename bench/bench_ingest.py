@@ -36,7 +36,7 @@ import sqlite_utils
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.report import machine, write_section  # noqa: E402
+from bench.report import write_section  # noqa: E402
 from bot.ingest import ingest_file, open_store, register_boards  # noqa: E402
 from bot.sources import get_source  # noqa: E402
 from bot.sources.payloads import read_rows  # noqa: E402
@@ -231,9 +231,7 @@ def main() -> None:
             " the `tracemalloc` peak of Python allocations during a second run. Target: each import under"
             " 1.5\u00a0s."
         )
-        write_section(
-            "Ingest", textwrap.fill(body, width=116) + "\n\n" + figures, command=COMMAND, machine_line=machine()
-        )
+        write_section("Ingest", textwrap.fill(body, width=116) + "\n\n" + figures, command=COMMAND)
 
 
 if __name__ == "__main__":

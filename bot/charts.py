@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import io
+import logging
 import math
 import threading
 from collections.abc import Sequence
@@ -60,7 +61,8 @@ TICK_PT = 13
 LEGEND_PT = 13
 MIN_AXES_PT = 110  # both axes together, or the lines are unreadable
 
-_LOCK = threading.Lock()
+log = logging.getLogger(__name__)
+_LOCK = threading.RLock()  # a render holds it, and the figure it builds takes it again
 _TEXT = TextToPath()
 
 BASE_FONT = "DejaVu Sans"  # matplotlib's own: Latin, Greek, Cyrillic
@@ -68,9 +70,14 @@ BASE_FONT = "DejaVu Sans"  # matplotlib's own: Latin, Greek, Cyrillic
 # fonts-noto-cjk, fonts-thai-tlwg). A language written in Latin letters needs none.
 SCRIPT_FONTS: dict[str, tuple[str, ...]] = {
     "th": ("Noto Sans Thai", "Garuda", "Loma", "Waree", "Tlwg Typo"),
-    "zh-CN": ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans CJK JP", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei"),
+    # matplotlib reads only a font collection's first face: Debian's Noto CJK is the Japanese one, so a Chinese
+    # font of its own comes first
+    "zh-CN": ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Noto Sans CJK JP"),
     "ja": ("Noto Sans CJK JP", "Source Han Sans JP", "IPAexGothic", "IPAGothic", "TakaoGothic", "Noto Sans CJK SC"),
 }
+
+
+_FALLEN_BACK: set[str] = set()
 
 
 @functools.cache
@@ -85,7 +92,12 @@ def chart_language(lang: str) -> tuple[str, list[str]]:
     if needed is None:
         return lang, [BASE_FONT]
     found = next((name for name in needed if name in _installed_fonts()), None)
-    return (lang, [BASE_FONT, found]) if found else (DEFAULT, [BASE_FONT])
+    if found is None:
+        if lang not in _FALLEN_BACK:  # once per language: every such chart is English until a font is installed
+            _FALLEN_BACK.add(lang)
+            log.warning("no font for %s charts (any of: %s): they are drawn in English", lang, ", ".join(needed))
+        return DEFAULT, [BASE_FONT]
+    return lang, [BASE_FONT, found]
 
 
 def _date_labels(lang: str) -> FuncFormatter:
@@ -181,7 +193,8 @@ def build_history_figure(
         raise NoHistoryError(f"nothing to chart: {board_title} has no snapshot with {who}")
 
     lang, fonts = chart_language(lang)
-    with matplotlib.rc_context({"font.family": fonts}):  # text takes its font when it is made: all of it is here
+    # text takes its font when it is made, all of it here; rcParams are global, so one figure at a time
+    with _LOCK, matplotlib.rc_context({"font.family": fonts}):
         return _figure(drawn, missing, board_title, width_px, height_px, score_label, lang, fonts)
 
 
@@ -275,12 +288,15 @@ def _figure(
     top = 6 + TITLE_PT * 1.35 + 8
     x_labels = 5 + 4 + TICK_PT * 1.25 + TICK_PT * 1.35  # tick, pad, labels, offset line ("2025-Jan")
     bottom = x_labels + rows * LEGEND_PT * 1.45 + 8
+    # the last date's label is centred on its tick near the right edge: room for half the widest one
+    dates = score_ax.xaxis.get_major_formatter().format_ticks(score_ax.xaxis.get_major_locator()())
+    right = max(22, _text_width_pt(dates, TICK_PT) / 2 + 4)
     if height_pt - top - bottom < MIN_AXES_PT:
         needed = math.ceil((top + bottom + MIN_AXES_PT) / 72 * dpi)
         raise ValueError(f"{width_px}x{height_px} is too flat for this chart: make it at least {needed} px high")
     fig.subplots_adjust(
         left=left / width_pt,
-        right=1 - 22 / width_pt,
+        right=1 - right / width_pt,
         top=1 - top / height_pt,
         bottom=bottom / height_pt,
         hspace=16 / ((height_pt - top - bottom) / 2),

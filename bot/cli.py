@@ -24,6 +24,8 @@ from . import ingest, refresh
 from .console import run_console
 from .core.answers import HUB_NOT_FETCHED, Answerer
 from .core.changes import NoChanges, stored_changes
+from .core.i18n import DEFAULT as DEFAULT_LANGUAGE
+from .core.i18n import said
 from .core.text import render_changes
 from .profiles import PROFILES, board_ids, family, live_boards, profile
 from .profiles.hub import FAMILY
@@ -197,18 +199,19 @@ def _cmd_changes(store: Store, args: argparse.Namespace, settings: Settings) -> 
         args.to_date = _check_date("--to", args.to_date)
     if not 1 <= args.top <= 100 or args.min_move < 1:
         raise UsageError("--top takes 1 to 100 and --min-move at least 1")
+    lang = settings.language or DEFAULT_LANGUAGE  # --lang / LEADERBOT_LANG
     try:
         changes = stored_changes(
             store, args.board, args.category, from_date=args.from_date, to_date=args.to_date, top_n=args.top,
             min_move=args.min_move,
         )  # fmt: skip
     except NoChanges as exc:
-        print(f"leaderbot: {exc}", file=sys.stderr)
+        print(f"leaderbot: {said(exc.args[0], lang)}", file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps(changes.to_json(), ensure_ascii=False))
     else:
-        print(render_changes(changes))
+        print(render_changes(changes, lang))
     return 0
 
 

@@ -271,3 +271,13 @@ def test_a_rejected_board_changes_nothing(run: Run, seeded_copy: Path, tmp_path:
     code, out, err = run("arena-raw", "--from", "2025-01-07")
     assert (code, out) == (1, "")
     assert "2024-12-31" in err
+
+
+def test_changes_in_the_cli_language(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`LEADERBOT_LANG=ja` (or `--lang ja`): the changes and the reason there are none, in Japanese."""
+    monkeypatch.setenv("LEADERBOT_LANG", "ja")
+    code, out, _ = run("arena-raw")
+    assert code == 0 and out.startswith("Arena Text (no style control)（総合）、2024/12/23 → 2024/12/31、上位 10：")
+    code, _, err = run("arena-raw", "--to", "2024-06-25")
+    said = "2024/06/19 までの arena-raw 総合 のスナップショットは 1 つだけです：比べるものがありません"
+    assert (code, err.strip()) == (1, f"leaderbot: {said}")

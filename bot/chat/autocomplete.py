@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING
 
 from discord import app_commands
 
-from ..core.i18n import DEFAULT, for_discord, t
-from ..core.text import category_text
+from ..core.i18n import DEFAULT, category_text, for_discord, t
 from ..profiles import PROFILES
 from .embeds import clip
 

@@ -122,10 +122,11 @@ def guild_language(bot: Any, guild: discord.Guild | None) -> str | None:
 
 def language_of(bot: Any, interaction: discord.Interaction | None, guild: discord.Guild | None) -> str | None:
     """The language to speak to someone in: a slash command's user's own, when Leaderbot speaks it; else the
-    server's choice; else None (the question's own language)."""
+    server's choice; else the bot's (`LEADERBOT_LANG`); else None (the question's own language). Digests follow
+    the same rule without the user's."""
     if interaction is not None and (own := DISCORD_LOCALES.get(str(interaction.locale))):
         return own
-    return guild_language(bot, guild)
+    return guild_language(bot, guild) or bot.settings.language
 
 
 class LeaderContext(commands.Context["LeaderBot"]):

@@ -17,12 +17,11 @@ import discord
 
 from ..core.answer import Answer, Entry, Kind, Standing
 from ..core.changes import ChangeSet
-from ..core.i18n import DEFAULT, catalogue, day, number, said, t
+from ..core.i18n import DEFAULT, catalogue, category_shown, category_text, day, number, said, t
 from ..core.text import (
     MAX_OTHERS_SHOWN,
     age_text,
     aspect_line,
-    category_text,
     compare_details,
     describe_event,
     entry_line,
@@ -86,8 +85,7 @@ def footer(answer: Answer) -> str:
         return "Leaderbot"
     lang = answer.language
     state = t(lang, "embed.frozen" if answer.archived else "embed.live")
-    # English footers show upstream's own category id, as they always have; other languages say it in words
-    category = answer.category if lang == DEFAULT else category_text(answer.category, lang)
+    category = category_shown(answer.category, lang)
     text = t(lang, "embed.footer", title=answer.board_title, category=category, state=state,
              date=day(lang, answer.as_of) if answer.as_of else "", age=age_text(answer.age_days, lang))  # fmt: skip
     source = f" · {answer.url.removeprefix('https://')}" if answer.url else ""  # footers cannot hold links
@@ -401,7 +399,7 @@ def render_digest(changes: ChangeSet, marker: str | None = None, lang: str = DEF
     embed = discord.Embed(title=clip(escape(headline), TITLE_MAX), description=description, url=url,
                           colour=discord.Colour.gold() if leaders or sharing else discord.Colour.blurple())  # fmt: skip
     source = f" · {url.removeprefix('https://')}" if url else ""
-    text = t(lang, "digest.footer", board=board_title, category=category_text(changes.category, lang),
+    text = t(lang, "digest.footer", board=board_title, category=category_shown(changes.category, lang),
              span=span_text(changes, lang), source=source)  # fmt: skip
     embed.set_footer(text=clip(text, FOOTER_MAX))
     return embed

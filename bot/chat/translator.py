@@ -21,7 +21,8 @@ SLASH = Path(__file__).with_name("slash")
 
 @functools.cache
 def slash_catalogue(lang: str) -> dict[str, dict[str, object]]:
-    """Command name -> {"name", "description", "options": {option: [name, description]}} in `lang`."""
+    """Command name -> {"name", "description", "options": {option: [name, description]}} in `lang`, and under
+    "choices" (a name no command has) choice value -> name."""
     return tomllib.loads((SLASH / f"{lang}.toml").read_text(encoding="utf-8"))
 
 

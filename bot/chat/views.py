@@ -12,13 +12,12 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import discord
 
-from ..core.i18n import DEFAULT, t
+from ..core.i18n import DISCORD_LOCALES, t
 from .embeds import clip
 
 log = logging.getLogger(__name__)
 
 TIMEOUT = 180.0
-NOT_YOURS = t(DEFAULT, "discord.not_yours")  # the refusal in English; a view says it in its own language
 
 
 class OwnedView(discord.ui.View):
@@ -34,7 +33,9 @@ class OwnedView(discord.ui.View):
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self.owner_id:
             return True
-        await interaction.response.send_message(t(self.lang, "discord.not_yours"), ephemeral=True)
+        # said to whoever pressed: in their own language when Leaderbot speaks it, else in the answer's
+        lang = DISCORD_LOCALES.get(str(interaction.locale), self.lang)
+        await interaction.response.send_message(t(lang, "discord.not_yours"), ephemeral=True)
         return False
 
     async def on_timeout(self) -> None:

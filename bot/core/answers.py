@@ -25,7 +25,7 @@ from .boards import BoardView, build_view, find_other, organization_words
 from .changes import ChangeSet, board_before, changes_between
 from .history import model_history
 from .i18n import DEFAULT as DEFAULT_LANGUAGE
-from .i18n import All, Category, Day, Said, day, said, t
+from .i18n import All, Category, Day, Said, day, t
 from .names import normalise, split_namespace
 from .questions import CLOSED, EU_COUNTRIES, MAX_COUNT, Aspect, Filters, Lexicon, Query, board_named, parse_question
 from .resolve import Candidate, Resolution
@@ -264,7 +264,7 @@ class Answerer:
         elif published:
             where = next((b for b in (self.default_board, board) if b in published), published[0])
             hint = Said("errors.category_published", title=profile(where).title, board=where)
-        held = ", ".join(categories) if categories else Said("errors.nothing_yet")
+        held = [Category(c) for c in categories] if categories else Said("errors.nothing_yet")
         return Said("errors.no_category", category=repr(category), title=profile(board).title, held=held, hint=hint)
 
     def _base(self, query: Query, view: BoardView, kind: Kind) -> Answer:
@@ -664,9 +664,8 @@ class Answerer:
         answer = self._base(query, view, Kind.CHANGES)
         if since is not None:
             if since >= newer.as_of:
-                answer.notes.append(
-                    Said("notes.no_new_board", since=Day(since), date=Day(newer.as_of), days=answer.age_days)
-                )
+                age = old(answer.age_days or 0)
+                answer.notes.append(Said("notes.no_new_board", since=Day(since), date=Day(newer.as_of), age=age))
                 return answer
             older = self.reader.latest(board, category, since) or self.reader.accepted(board, category)[0]
         if older is None or older.id == newer.id:
@@ -799,14 +798,13 @@ class Answerer:
         if view is None:
             return t(lang, "console.no_boards")
         days = max(0, (self.now().date() - date.fromisoformat(view.snapshot.as_of)).days)
-        age = t(lang, "console.today" if days == 0 else "console.day" if days == 1 else "console.days", days=days)
-        parts = [t(lang, "console.data", title=view.profile.title, date=day(lang, view.snapshot.as_of), age=age)]
+        line = t(lang, "console.data", title=view.profile.title, date=day(lang, view.snapshot.as_of), age=old(days))
         checked, stale = self.freshness(board)
         if stale:
-            parts.append(said(stale_note(checked, self.now()), lang))
+            line += t(lang, "common.then", sentence=stale_note(checked, self.now()))
         if not any(p.family for p in PROFILES.values()):
-            parts.append(said(HUB_NOT_FETCHED, lang))
-        return " ".join(parts)
+            line += t(lang, "common.then", sentence=HUB_NOT_FETCHED)
+        return line
 
     def _boards(self, query: Query) -> Answer:
         answer = Answer(query.text, Kind.BOARDS, title=Said("titles.boards"))
@@ -840,6 +838,11 @@ class Answerer:
         if not any(p.family for p in PROFILES.values()):
             answer.notes.append(HUB_NOT_FETCHED)
         return answer
+
+
+def old(days: int) -> Said:
+    """How old a board is, as a phrase ("today", "1 day old", "700 days old")."""
+    return Said("common.today" if days == 0 else "common.one_day" if days == 1 else "common.days", days=days)
 
 
 def stale_note(checked_at: str | None, now: datetime) -> str:

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from db.store import Snapshot, Store
 
 from ..profiles import profile
-from .i18n import Day, Said
+from .i18n import Category, Day, Said
 from .renames import rename_links
 from .snapshots import first_per_model, reader
 
@@ -179,8 +179,8 @@ def stored_changes(
     newer = read.latest(board, category, on_or_before=to_date)
     if newer is None:
         if to_date is None:
-            raise NoChanges(Said("changes.no_snapshot", board=board, category=category))
-        raise NoChanges(Said("changes.no_snapshot_before", board=board, category=category, date=Day(to_date)))
+            raise NoChanges(Said("changes.no_snapshot", board=board, category=Category(category)))
+        raise NoChanges(Said("changes.no_snapshot_before", board=board, category=Category(category), date=Day(to_date)))
     if from_date is not None and to_date is not None and from_date > to_date:
         raise NoChanges(Said("changes.dates_reversed", start=from_date, end=to_date))
     if from_date is None:
@@ -188,9 +188,11 @@ def stored_changes(
     else:
         older = read.latest(board, category, on_or_before=from_date)
         if older is None:
-            raise NoChanges(Said("changes.no_snapshot_before", board=board, category=category, date=Day(from_date)))
+            raise NoChanges(
+                Said("changes.no_snapshot_before", board=board, category=Category(category), date=Day(from_date))
+            )
     if older is None or older.id == newer.id:
-        raise NoChanges(Said("changes.only_one", board=board, category=category, date=Day(newer.as_of)))
+        raise NoChanges(Said("changes.only_one", board=board, category=Category(category), date=Day(newer.as_of)))
     return changes_between(store, older, newer, top_n=top_n, min_move=min_move)
 
 

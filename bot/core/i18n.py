@@ -96,7 +96,8 @@ class Day(str):
 
 
 class Category(str):
-    """A board's category inside a sentence, said by its name in the language (`category_text`)."""
+    """A board's category inside a sentence: upstream's id in English (what people type), its name in another
+    language (`category_shown`)."""
 
 
 class All(tuple[object, ...]):
@@ -129,7 +130,7 @@ def _in(lang: str, value: object) -> object:
     if isinstance(value, Day):
         return day(lang, value)
     if isinstance(value, Category):
-        return category_text(value, lang)
+        return category_shown(value, lang)
     if isinstance(value, Said):
         return t(lang, value.key, **value.params)
     if isinstance(value, All):
@@ -157,6 +158,12 @@ def category_text(category: str | None, lang: str = DEFAULT) -> str:
     as its id, made readable."""
     key = f"categories.{category}"
     return t(lang, key) if key in catalogue(lang) else (category or "").replace("_", " ")
+
+
+def category_shown(category: str | None, lang: str = DEFAULT) -> str:
+    """A category where English shows upstream's own id (footers, change spans, subscriptions): the id in English,
+    its name in another language."""
+    return (category or "") if lang == DEFAULT else category_text(category, lang)
 
 
 def name_of(lang: str) -> str:

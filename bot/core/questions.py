@@ -119,7 +119,7 @@ class Filters:
     official_only: bool = False
     license: str | None = None  # OPEN or CLOSED
 
-    def describe(self, benchmark_names: Mapping[str, str] | None = None) -> list[str]:
+    def describe(self, benchmark_names: Mapping[str, str] | None = None) -> list[Said]:
         """The filters in words (each a `Said`, so a title says them in the asker's language); `benchmark_names`
         (store column -> name) defaults to every board's benchmarks."""
         parts: list[str] = []

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..profiles import PROFILES, profile
 from ..profiles.base import OPEN_WEIGHTS
 from .answer import Answer, BoardSummary, Entry, Kind, ModelDetails, Standing
-from .i18n import DEFAULT, catalogue, category_text, day, number, said, t
+from .i18n import DEFAULT, catalogue, category_shown, category_text, day, number, said, t
 
 # Other boards a rank answer lists one by one; the rest are counted (the card lists them all).
 MAX_OTHERS_SHOWN = 6
@@ -439,8 +439,8 @@ def span_text(changes: ChangeSet, lang: str = DEFAULT) -> str:
 
 
 def render_changes(changes: ChangeSet, lang: str = DEFAULT) -> str:
-    lines = [t(lang, "changes.span", board=profile(changes.board).title, category=category_text(changes.category, lang),
-               span=span_text(changes, lang), n=changes.top_n)]  # fmt: skip
+    board, category = profile(changes.board).title, category_shown(changes.category, lang)
+    lines = [t(lang, "changes.span", board=board, category=category, span=span_text(changes, lang), n=changes.top_n)]
     if not changes.events:
         lines.append(t(lang, "changes.nothing"))
     current = None

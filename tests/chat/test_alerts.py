@@ -14,6 +14,7 @@ import simcord
 from discord.ext import commands
 
 from bot import build_bot
+from bot.chat.cogs.alerts import reason_text
 from bot.ingest import ingest_rows
 from tests.bundled import ARENA_2024
 
@@ -317,3 +318,9 @@ async def test_a_server_set_to_thai_gets_its_digests_and_answers_in_thai(simcord
     assert env.bot.store.guild_language(news.guild.id) is None
     await alice.send(news, "!language klingon")
     assert news.last_message.content.startswith("I don't speak 'klingon'")
+
+
+def test_a_reason_stored_before_the_catalogues_is_said_in_the_admins_language() -> None:
+    assert reason_text("the channel is gone", "th") == reason_text("admin.reason_gone", "th") == "ช่องนี้ไม่มีอยู่แล้ว"
+    assert reason_text("I may no longer post there", "en") == "I may no longer post there"
+    assert reason_text("something else", "ja") == "something else"  # not ours to translate

@@ -8,7 +8,7 @@ import simcord
 from discord.ext import commands
 
 from bot import build_bot
-from bot.chat.views import NOT_YOURS
+from bot.core.i18n import t
 from bot.profiles import board_ids
 
 
@@ -153,7 +153,7 @@ async def test_ambiguous_name_shows_a_picker_and_choosing_answers(simcord_env):
     assert options == ["Claude 3.5 Sonnet (20240620)", "Claude 3.5 Sonnet (20241022)"]
 
     refused = await bob.select(menu, ["1"])
-    assert refused.response.content == NOT_YOURS and refused.ephemeral
+    assert refused.response.content == t("en", "discord.not_yours") and refused.ephemeral
     picked = await alice.select(menu, ["1"])
     assert picked.response.embeds[0].title == "#13 · Claude 3.5 Sonnet (20241022)"
     assert channel.last_message.components == []
@@ -172,7 +172,7 @@ async def test_long_lists_page_and_only_the_asker_can_turn_pages(simcord_env):
     assert turned.response.embeds[0].description.splitlines()[0] != first_line
 
     refused = await bob.click(message, label="≫")
-    assert refused.response.content == NOT_YOURS and refused.ephemeral
+    assert refused.response.content == t("en", "discord.not_yours") and refused.ephemeral
     assert channel.last_message.embeds[0].footer.text.startswith("Page 2/6")
 
     last = await alice.click(message, label="≫")
@@ -447,6 +447,10 @@ async def test_a_slash_command_answers_in_its_users_language(simcord_env, user_l
     assert labels == ["≪", "‹ ก่อนหน้า", "1/4", "ถัดไป ›", "≫"] and pages.embeds[0].footer.text.startswith("หน้า 1/4 · ")
     not_yours = await bob.click(channel.last_message, label="ถัดไป ›")
     assert not_yours.response.content.startswith("เฉพาะคนที่ถามเท่านั้น") and not_yours.ephemeral
+    user_locale["locale"] = "zh-CN"  # the refusal is said to whoever pressed, in their own language
+    not_yours = await bob.click(channel.last_message, label="ถัดไป ›")
+    assert not_yours.response.content == t("zh-CN", "discord.not_yours") and not_yours.ephemeral
+    user_locale["locale"] = "th"
     menu = (await alice.slash(channel, "rank", model="claude 3.5 sonnet")).response
     assert menu.components[0]["components"][0]["placeholder"] == "หมายถึงโมเดลไหน?"
     for _ in range(7):  # one over the list commands' budget: told to slow down in Thai

@@ -11,9 +11,8 @@ from discord.ext import commands
 from db.store import StoreBusy, StoreError, Subscription
 
 from ...core.changes import NoChanges, stored_changes
-from ...core.i18n import DEFAULT, catalogue, t
+from ...core.i18n import DEFAULT, Category, catalogue, category_shown, t
 from ...core.questions import board_named
-from ...core.text import category_text
 from ...profiles import PROFILES
 from ..autocomplete import board_choices, category_choices
 from ..checks import admin_only
@@ -24,19 +23,25 @@ if TYPE_CHECKING:
     from ..client import LeaderBot
 
 
+# The reasons stored as English text before they were catalogue keys.
+LEGACY_REASONS = {"the channel is gone": "admin.reason_gone", "I may no longer post there": "admin.reason_forbidden"}
+
+
 def reason_text(reason: str | None, lang: str) -> str:
-    """Why a subscription was switched off: a catalogue key (`admin.reason_*`, as digests store it), said in
-    `lang`; a reason stored as text before the catalogues is shown as it is."""
-    return t(lang, reason) if reason in catalogue(lang) else reason or ""
+    """Why a subscription was switched off, said in `lang`: a catalogue key (`admin.reason_*`, as the notifier
+    stores it) or one of the texts it stored before; anything else as it is."""
+    key = LEGACY_REASONS.get(reason or "", reason)
+    return t(lang, key) if key in catalogue(lang) else reason or ""
 
 
 class AlertsCog(commands.Cog, name="Alerts"):
     def __init__(self, bot: LeaderBot) -> None:
         self.bot = bot
 
-    def language(self, ctx: LeaderContext) -> str:
-        """Admins are answered as everyone is: their own locale on a slash command, else the server's language."""
-        return ctx.language or self.bot.settings.language or DEFAULT
+    @staticmethod
+    def language(ctx: LeaderContext) -> str:
+        """Admins are answered as everyone is (`language_of`), in English when nothing chooses a language."""
+        return ctx.language or DEFAULT
 
     async def reply(self, ctx: LeaderContext, text: str, embed: discord.Embed | None = None) -> None:
         """Every admin reply first says which subscriptions were switched off since an admin last looked."""
@@ -54,7 +59,7 @@ class AlertsCog(commands.Cog, name="Alerts"):
         role = t(lang, "admin.pings", role=f"<@&{s.role_id}>") if s.role_id else ""
         state = "" if s.enabled else t(lang, "admin.off", reason=reason_text(s.disabled_reason, lang))
         return t(lang, "admin.line", channel=f"<#{s.channel_id}>", board=s.board,
-                 category=category_text(s.category, lang), top=s.top_n, moves=s.min_move, role=role,
+                 category=category_shown(s.category, lang), top=s.top_n, moves=s.min_move, role=role,
                  state=state)  # fmt: skip
 
     @commands.hybrid_command(name="subscribe", description="Post a digest here when a board's rankings change")
@@ -93,7 +98,7 @@ class AlertsCog(commands.Cog, name="Alerts"):
             return
         categories = self.bot.answerer.categories(board) or [watched.default_category]  # empty until fetched
         if category not in categories:
-            held = ", ".join(categories)
+            held = [Category(c) for c in categories]
             await self.reply(ctx, t(lang, "admin.no_category", title=watched.title, category=repr(category), held=held))
             return
         if role is not None and (role.is_default() or role.managed):

@@ -18,7 +18,7 @@ from ...core.answers import Answerer
 from ...core.i18n import DEFAULT, t
 from ...core.questions import MENTION
 from ..autocomplete import board_choices, category_choices, model_choices
-from ..context import LeaderContext, guild_language
+from ..context import LeaderContext, language_of
 
 if TYPE_CHECKING:
     from ..client import LeaderBot
@@ -204,7 +204,7 @@ class AskCog(commands.Cog, name="Questions"):
             return  # a command after the mention: the command system answers it
         bucket = self._mention_limit.get_bucket(message)
         retry_after = bucket.update_rate_limit() if bucket is not None else None
-        lang = guild_language(self.bot, message.guild)
+        lang = language_of(self.bot, None, message.guild)
         if retry_after:
             if not self.bot.fair_use.should_tell(message.author.id, retry_after):
                 return
