@@ -46,7 +46,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 from bot.core.history import History
 from bot.core.i18n import DEFAULT, LANGUAGES, day, t
 from bot.core.questions import MAX_CHART_MODELS
-from bot.core.text import label_text
+from bot.core.text import label_title
 
 # Okabe & Ito (2008), most distinct first; yellow last (weak on white).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
@@ -238,10 +238,7 @@ def _figure(
         handles.append(Line2D([], [], linestyle="none", label=t(lang, "chart.no_data", model=history.model)))
 
     _style_axes(rank_ax, t(lang, "chart.rank"), fonts)
-    if lang != DEFAULT:  # the board's own label ("Rating") is English's; another language says its word for it
-        word = label_text(score_label, lang)
-        score_label = word[:1].upper() + word[1:]
-    _style_axes(score_ax, score_label, fonts)
+    _style_axes(score_ax, label_title(score_label, lang), fonts)
     best, worst = min(ranks), max(ranks)
     rank_ax.yaxis.set_major_locator(FixedLocator(_rank_ticks(best, worst)))
     score_ax.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10], min_n_ticks=2))

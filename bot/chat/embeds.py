@@ -17,17 +17,19 @@ import discord
 
 from ..core.answer import Answer, Entry, Kind, Standing
 from ..core.changes import ChangeSet
-from ..core.i18n import DEFAULT, catalogue, category_shown, category_text, day, number, said, t
+from ..core.i18n import DEFAULT, category_shown, day, number, said, t
 from ..core.text import (
     MAX_OTHERS_SHOWN,
     age_text,
     aspect_line,
+    best_text,
+    board_of,
     compare_details,
     describe_event,
     entry_line,
     event_heading,
     history_line,
-    label_text,
+    label_title,
     leader_groups,
     notes,
     render_body,
@@ -35,6 +37,7 @@ from ..core.text import (
     span_text,
     submission_text,
     tied_text,
+    where_text,
 )
 from ..profiles import profile
 from ..profiles.base import OPEN_WEIGHTS, PROPRIETARY, UNKNOWN_LICENSE
@@ -126,19 +129,9 @@ def _notes(answer: Answer, lang: str) -> str:
     return "\n".join(f"*{escape(n)}*" for n in notes(answer, lang))
 
 
-def _label(label: str | None, lang: str) -> str:
-    """A score label as a field or a bold word shows it ("Rating"): the catalogue's word, capitalised; a label the
-    catalogues lack (a benchmark's name, for a domain's leader) as its board writes it."""
-    if f"labels.{(label or 'score').casefold()}" not in catalogue(DEFAULT):
-        return label or ""
-    word = label_text(label, lang)
-    return word[:1].upper() + word[1:]
-
-
 def _board_of(o: Standing, lang: str) -> str:
     """Which board a standing is from and how old it is ("board of 2024-12-31, 3 days old")."""
-    state = t(lang, "source.archived" if o.archived else "source.board", date=day(lang, o.as_of))
-    return state + age_text(o.age_days, lang)
+    return board_of(o.archived, o.as_of, lang) + age_text(o.age_days, lang)
 
 
 def _embed(answer: Answer, title: str, description: str = "") -> discord.Embed:
@@ -227,7 +220,7 @@ def _rank(answer: Answer, lang: str) -> list[discord.Embed]:
     d = e.details
     embed = _embed(answer, f"#{e.rank} · {escape(e.model)}")
     embed.description = clip(
-        f"**{_label(answer.score_label, lang)}** {score_text(answer.board, e.score)} · "
+        f"**{label_title(answer.score_label, lang)}** {score_text(answer.board, e.score)} · "
         + t(lang, "embed.rank_of", rank=e.rank, of=answer.of)
         + (f" · {escape(e.organization)} {FLAGS.get(e.country or '', '')}" if e.organization else "")
         + ("\n" + _notes(answer, lang) if answer.notes else ""),
@@ -275,12 +268,11 @@ def _standing_value(o: Standing, lang: str) -> str:
     """One board's field of a card or a domain answer: rank, score, how it was obtained, the board's date."""
     better = t(lang, "card.lower") if o.lower_is_better else ""
     rank_of = t(lang, "embed.rank_of", rank=o.rank, of=o.of)
-    parts = [f"{rank_of} · {_label(o.score_label, lang)} {score_text(o.board, o.score)}{better}"]
+    parts = [f"{rank_of} · {label_title(o.score_label, lang)} {score_text(o.board, o.score)}{better}"]
     if how := submission_text(o.details, lang):
         parts.append(how)
     if o.best_categories:
-        best = ", ".join(f"#{r} {category_text(c, lang)}" for c, r, _n in o.best_categories)
-        parts.append(t(lang, "embed.best_in", best=best))
+        parts.append(t(lang, "embed.best_in", best=best_text(o, lang)))
     parts.append(_board_of(o, lang))
     return clip("\n".join(parts), 1024)
 
@@ -295,15 +287,10 @@ def _fields(embed: discord.Embed, fields: list[tuple[str, str]], lang: str) -> d
     return embed
 
 
-def _where(o: Standing, lang: str) -> str:
-    """A field's name: the board, and the category when it is not the board's default."""
-    return o.board_title + (f" ({category_text(o.category, lang)})" if o.category else "")
-
-
 def _profile(answer: Answer, lang: str) -> list[discord.Embed]:
     title = t(lang, "embed.everywhere", model=escape(said(answer.title, lang)))
     embed = _embed(answer, title, clip(_notes(answer, lang), DESCRIPTION_MAX))
-    return [_fields(embed, [(_where(o, lang), _standing_value(o, lang)) for o in answer.standings], lang)]
+    return [_fields(embed, [(where_text(o, lang), _standing_value(o, lang)) for o in answer.standings], lang)]
 
 
 def _domain(answer: Answer, lang: str) -> list[discord.Embed]:
@@ -314,18 +301,18 @@ def _domain(answer: Answer, lang: str) -> list[discord.Embed]:
         first = group[0]
         if len(group) == 1:
             fields.append(
-                (_where(first, lang), clip(f"**{escape(first.model)}**\n{_standing_value(first, lang)}", 1024))
+                (where_text(first, lang), clip(f"**{escape(first.model)}**\n{_standing_value(first, lang)}", 1024))
             )
             continue
         # a tie for #1: each model with its own score and how it was obtained
-        label = _label(first.score_label, lang)
+        label = label_title(first.score_label, lang)
         each = "\n".join(
             f"**{clip(escape(o.model), NAME_SHOWN_MAX)}** · {label} {score_text(o.board, o.score)}"
             + (f" · {how}" if (how := submission_text(o.details, lang)) else "")
             for o in group
         )
         share = t(lang, "embed.share", count=len(group), of=first.of)
-        fields.append((_where(first, lang), clip(f"{share}\n{each}\n{_board_of(first, lang)}", 1024)))
+        fields.append((where_text(first, lang), clip(f"{share}\n{each}\n{_board_of(first, lang)}", 1024)))
     return [_fields(embed, fields, lang)]
 
 

@@ -17,8 +17,9 @@ from typing import Any
 
 from db.store import Store
 
-from ..profiles import PROFILES, BoardProfile, Detail, Domain, Filter, profile
+from ..profiles import PROFILES, BoardProfile, Detail, Domain, Filter, family, profile
 from ..profiles.base import PROPRIETARY
+from ..profiles.hub import FAMILY
 from ..settings import DEFAULT_BOARD
 from .answer import Answer, AnswerError, BoardSummary, Entry, Kind, ModelDetails, OrgShare, Standing
 from .boards import BoardView, build_view, find_other, organization_words
@@ -30,7 +31,7 @@ from .names import normalise, split_namespace
 from .questions import CLOSED, EU_COUNTRIES, MAX_COUNT, Aspect, Filters, Lexicon, Query, board_named, parse_question
 from .resolve import Candidate, Resolution
 from .snapshots import reader
-from .text import render_text
+from .text import age_said, render_text
 
 # Boards held in memory at once, beyond every board's latest: room for "as of" questions and categories.
 MAX_VIEWS = 32
@@ -282,7 +283,7 @@ class Answerer:
             of=len(view.rows),
         )
         now = self.now()
-        answer.age_days = max(0, (now.date() - date.fromisoformat(view.snapshot.as_of)).days)
+        answer.age_days = self._age_days(view.snapshot.as_of)
         answer.checked_at, answer.stale = self.freshness(p.id)
         if query.board is None and p.id != self.default_board and p.id == profile(self.default_board).fallback:
             answer.freshness = Said("notes.fallback", default=profile(self.default_board).title, title=p.title)
@@ -368,7 +369,7 @@ class Answerer:
             category=None if category == p.default_category else category,
             score_label=p.score.label,
             lower_is_better=p.lower_is_better,
-            age_days=max(0, (self.now().date() - date.fromisoformat(view.snapshot.as_of)).days),
+            age_days=self._age_days(view.snapshot.as_of),
             details=self._entry(view, row).details,
             organization=row.get("organization"),
             **extra,
@@ -664,7 +665,7 @@ class Answerer:
         answer = self._base(query, view, Kind.CHANGES)
         if since is not None:
             if since >= newer.as_of:
-                age = old(answer.age_days or 0)
+                age = age_said(answer.age_days or 0)
                 answer.notes.append(Said("notes.no_new_board", since=Day(since), date=Day(newer.as_of), age=age))
                 return answer
             older = self.reader.latest(board, category, since) or self.reader.accepted(board, category)[0]
@@ -770,7 +771,7 @@ class Answerer:
         fetchable = [(p, c) for p, c in missing if p.live]
         names = [p.title if c == p.default_category else Said("common.board_category", title=p.title,
                  category=Category(c)) for p, c in fetchable]  # fmt: skip
-        hub = not any(p.family for p in PROFILES.values())
+        hub = not family(FAMILY)
         if not answer.standings:
             then = Said("common.then", sentence=HUB_NOT_FETCHED) if hub else ""
             measures = Said(f"domains.{domain}")
@@ -782,6 +783,10 @@ class Answerer:
         if hub:
             answer.notes.append(HUB_NOT_FETCHED)
         return answer
+
+    def _age_days(self, as_of: str) -> int:
+        """How many days old a board of `as_of` is today (0 for a board dated ahead of the clock)."""
+        return max(0, (self.now().date() - date.fromisoformat(as_of)).days)
 
     def freshness(self, board: str) -> tuple[str | None, bool]:
         """When a board was last fetched (UTC ISO 8601, None: never) and whether that is too long ago to call it
@@ -797,12 +802,12 @@ class Answerer:
         view = self.view(board)
         if view is None:
             return t(lang, "console.no_boards")
-        days = max(0, (self.now().date() - date.fromisoformat(view.snapshot.as_of)).days)
-        line = t(lang, "console.data", title=view.profile.title, date=day(lang, view.snapshot.as_of), age=old(days))
+        age = age_said(self._age_days(view.snapshot.as_of))
+        line = t(lang, "console.data", title=view.profile.title, date=day(lang, view.snapshot.as_of), age=age)
         checked, stale = self.freshness(board)
         if stale:
             line += t(lang, "common.then", sentence=stale_note(checked, self.now()))
-        if not any(p.family for p in PROFILES.values()):
+        if not family(FAMILY):
             line += t(lang, "common.then", sentence=HUB_NOT_FETCHED)
         return line
 
@@ -816,6 +821,7 @@ class Answerer:
                 continue
             latest = max(snapshots, key=lambda s: (s.as_of, s.id))
             view = self.view(board, latest.category)
+            checked, stale = self.freshness(board)
             answer.boards.append(
                 BoardSummary(
                     board=board,
@@ -827,22 +833,17 @@ class Answerer:
                     snapshots=len(snapshots),
                     models=view.size if view else latest.row_count,
                     categories=tuple(sorted({s.category for s in snapshots})),
-                    age_days=max(0, (self.now().date() - date.fromisoformat(latest.as_of)).days),
-                    checked_at=self.freshness(board)[0],
-                    stale=self.freshness(board)[1],
+                    age_days=self._age_days(latest.as_of),
+                    checked_at=checked,
+                    stale=stale,
                 )
             )
         if empty:
             key = "notes.no_data_live" if any(profile(b).live for b in empty) else "notes.no_data"
             answer.notes.append(Said(key, boards=", ".join(empty)))
-        if not any(p.family for p in PROFILES.values()):
+        if not family(FAMILY):
             answer.notes.append(HUB_NOT_FETCHED)
         return answer
-
-
-def old(days: int) -> Said:
-    """How old a board is, as a phrase ("today", "1 day old", "700 days old")."""
-    return Said("common.today" if days == 0 else "common.one_day" if days == 1 else "common.days", days=days)
 
 
 def stale_note(checked_at: str | None, now: datetime) -> str:

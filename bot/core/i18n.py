@@ -110,9 +110,7 @@ def _said(key: str, params: dict[str, object]) -> Said:
 
 def said(text: str | None, lang: str) -> str:
     """A sentence in `lang`: a `Said` in that language, any other text as it is."""
-    if isinstance(text, Said):
-        return t(lang, text.key, **text.params)
-    return text or ""
+    return str(_in(lang, text)) if text else ""
 
 
 def placeholders(message: str) -> set[str]:
@@ -121,8 +119,8 @@ def placeholders(message: str) -> set[str]:
 
 def t(lang: str, key: str, **params: object) -> str:
     """The message `key` in `lang`, its placeholders filled; a placeholder given a `Said` (or a list of them) is
-    said in `lang` too (a list joined by the language's comma, `All` by its "and"), and a `Day` is dated as `lang`
-    writes dates."""
+    said in `lang` too (a list joined by the language's comma, `All` by its "and"), a `Day` is dated as `lang`
+    writes dates and a `Category` named as it says categories."""
     return catalogue(lang)[key].format(**{name: _in(lang, value) for name, value in params.items()})
 
 

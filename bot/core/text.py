@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..profiles import PROFILES, profile
 from ..profiles.base import OPEN_WEIGHTS
 from .answer import Answer, BoardSummary, Entry, Kind, ModelDetails, Standing
-from .i18n import DEFAULT, catalogue, category_shown, category_text, day, number, said, t
+from .i18n import DEFAULT, Said, catalogue, category_shown, category_text, day, number, said, t
 
 # Other boards a rank answer lists one by one; the rest are counted (the card lists them all).
 MAX_OTHERS_SHOWN = 6
@@ -38,17 +38,36 @@ def score_text(board: str | None, value: float | None) -> str:
     return profile(board).score(value) if board else "?" if value is None else f"{value:g}"
 
 
+def age_said(days: int) -> Said:
+    """How old a board is, as a phrase ("today", "1 day old", "700 days old")."""
+    return Said("common.today" if days == 0 else "common.one_day" if days == 1 else "common.days", days=days)
+
+
 def age_text(days: int | None, lang: str = DEFAULT) -> str:
-    if days is None:
-        return ""
-    return t(lang, "source.today") if days == 0 else t(lang, "source.day" if days == 1 else "source.days", days=days)
+    """The age after a board's date (", 3 days old"), or nothing when it is not known."""
+    return "" if days is None else t(lang, "source.age", age=age_said(days))
+
+
+def board_of(archived: bool, as_of: str, lang: str = DEFAULT) -> str:
+    """Which kind of board and of when ("archived board of 2025-03-21")."""
+    return t(lang, "source.archived" if archived else "source.board", date=day(lang, as_of))
+
+
+def where_text(o: Standing, lang: str = DEFAULT) -> str:
+    """The board a standing is on, and its category when it is not the board's default."""
+    return o.board_title + (f" ({category_text(o.category, lang)})" if o.category else "")
+
+
+def best_text(o: Standing, lang: str = DEFAULT) -> str:
+    """The categories where a model does best on a board ("#1 coding, #3 math")."""
+    return ", ".join(f"#{r} {category_text(c, lang)}" for c, r, _n in o.best_categories)
 
 
 def source_line(answer: Answer, lang: str = DEFAULT) -> str:
     """The board an answer is from, its category, its date and how old that is, in the asker's language."""
     if not answer.board_title:
         return ""
-    state = t(lang, "source.archived" if answer.archived else "source.board", date=day(lang, answer.as_of or ""))
+    state = board_of(answer.archived, answer.as_of or "", lang)
     return t(lang, "source.line", title=answer.board_title, category=category_text(answer.category, lang), state=state,
              age=age_text(answer.age_days, lang))  # fmt: skip
 
@@ -64,6 +83,15 @@ def label_text(label: str | None, lang: str = DEFAULT) -> str:
     return t(lang, key) if key in catalogue(DEFAULT) else (label or "").lower()  # a label the catalogues lack
 
 
+def label_title(label: str | None, lang: str = DEFAULT) -> str:
+    """A score label as a heading shows it ("Rating", "คะแนนเรตติ้ง"): the catalogue's word, capitalised; a label
+    the catalogues lack (a benchmark's name, for a domain's leader) as its board writes it."""
+    if f"labels.{(label or 'score').casefold()}" not in catalogue(DEFAULT):
+        return label or ""
+    word = label_text(label, lang)
+    return word[:1].upper() + word[1:]
+
+
 def submission_text(d: ModelDetails | None, lang: str = DEFAULT) -> str:
     """How a Hub score was obtained: verified by the Hub, or a community submission not yet merged."""
     if d is None:
@@ -77,14 +105,11 @@ def submission_text(d: ModelDetails | None, lang: str = DEFAULT) -> str:
 
 def standing_line(o: Standing, *, named: bool = False, lang: str = DEFAULT) -> str:
     """A model on one board in one line: board, category, rank, score, how it was obtained, the board's date."""
-    state = t(lang, "source.archived" if o.archived else "source.board", date=day(lang, o.as_of))
-    where = o.board_title + (f" ({category_text(o.category, lang)})" if o.category else "")
-    how = submission_text(o.details, lang)
-    best = ", ".join(f"#{r} {category_text(c, lang)}" for c, r, _n in o.best_categories)
-    return t(lang, "card.line", where=where, model=o.model + " " if named else "", rank=o.rank, of=o.of,
+    how, best = submission_text(o.details, lang), best_text(o, lang)
+    return t(lang, "card.line", where=where_text(o, lang), model=o.model + " " if named else "", rank=o.rank, of=o.of,
              label=label_text(o.score_label, lang), score=score_text(o.board, o.score),
              better=t(lang, "card.lower") if o.lower_is_better else "", how=f", {how}" if how else "",
-             best=t(lang, "card.best", best=best) if best else "", state=state,
+             best=t(lang, "card.best", best=best) if best else "", state=board_of(o.archived, o.as_of, lang),
              age=age_text(o.age_days, lang))  # fmt: skip
 
 
@@ -229,7 +254,7 @@ def _rank(answer: Answer, lang: str) -> str:
     if d.source_url:
         lines.append(t(lang, "rank.cited", name=d.source_name or d.source_url, url=d.source_url))
     for o in e.others[:MAX_OTHERS_SHOWN]:
-        state = t(lang, "source.archived" if o.archived else "source.board", date=day(lang, o.as_of))
+        state = board_of(o.archived, o.as_of, lang)
         lines.append(t(lang, "rank.other", board=o.board_title, state=state, rank=o.rank, of=o.of, model=o.model,
                        score=score_text(o.board, o.score)))  # fmt: skip
     if len(e.others) > MAX_OTHERS_SHOWN:
@@ -251,14 +276,13 @@ def _domain(answer: Answer, lang: str) -> str:
             continue
         # a tie for #1 is told as one, each model with its own score (and how it was obtained)
         first = group[0]
-        where = first.board_title + (f" ({category_text(first.category, lang)})" if first.category else "")
         each = ", ".join(
             f"{o.model} {score_text(o.board, o.score)}"
             + (f" ({how})" if (how := submission_text(o.details, lang)) else "")
             for o in group
         )
-        state = t(lang, "source.archived" if first.archived else "source.board", date=day(lang, first.as_of))
-        lines.append("  " + t(lang, "domain.tie", where=where, count=len(group), of=first.of,
+        state = board_of(first.archived, first.as_of, lang)
+        lines.append("  " + t(lang, "domain.tie", where=where_text(first, lang), count=len(group), of=first.of,
                               label=label_text(first.score_label, lang), each=each, state=state,
                               age=age_text(first.age_days, lang)))  # fmt: skip
     return "\n".join([*lines, *notes(answer, lang)])
