@@ -33,14 +33,13 @@ sys.path.insert(0, str(ROOT))
 
 from bench.measure import percentile, timed  # noqa: E402
 from bench.report import publish  # noqa: E402
-from bot.core.answers import Answerer  # noqa: E402
 from bot.ingest import open_store  # noqa: E402
 from bot.refresh import refresh  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from tests.core.test_everywhere import PAIRS  # noqa: E402
 from tests.hub_benchmarks import row  # noqa: E402
 from tests.hub_server import HubServer  # noqa: E402
-from tests.labelled import add_2026_boards  # noqa: E402
+from tests.labelled import labelled_answerer  # noqa: E402
 
 BENCHMARKS, ROWS = 40, 500
 REAL_IDS = [hub_id for hub_id, *_ in PAIRS]
@@ -115,10 +114,7 @@ async def refresh_figures(seeded: Path) -> tuple[dict[str, float], Path]:
 
 
 def card_figures(db: Path) -> dict[str, float]:
-    store = open_store(db)
-    add_2026_boards(store)
-    answerer = Answerer(store)
-    answerer.warm()
+    answerer = labelled_answerer(db)
     questions = [f"{hub_id} everywhere" for hub_id in REAL_IDS]
     for q in questions:  # warm: each model's categories read once, as a bot that has answered before
         assert answerer.ask(q).kind == "profile", answerer.ask(q).text
@@ -128,7 +124,7 @@ def card_figures(db: Path) -> dict[str, float]:
     ]
     boards_held = len(answerer.held_boards())
     sizes = [len(answerer.ask(q).standings) for q in questions]
-    store.close()
+    answerer.store.close()
     return {
         "card_p50": percentile(cards, 0.5),
         "card_p99": percentile(cards, 0.99),

@@ -24,11 +24,9 @@ sys.path.insert(0, str(ROOT))
 from bench.measure import percentile, timed  # noqa: E402
 from bench.report import publish  # noqa: E402
 from bot.chat.embeds import render_embeds  # noqa: E402
-from bot.core.answers import Answerer  # noqa: E402
 from bot.core.i18n import DEFAULT, LANGUAGES  # noqa: E402
 from bot.core.questions import parse_question  # noqa: E402
-from bot.ingest import open_store  # noqa: E402
-from tests.labelled import add_2026_boards, load  # noqa: E402
+from tests.labelled import labelled_answerer, load  # noqa: E402
 
 
 def main() -> None:
@@ -40,10 +38,7 @@ def main() -> None:
     items = load()
     english = [i for i in items if i.language is None]
     with tempfile.TemporaryDirectory() as tmp:
-        store = open_store(Path(tmp) / "bench.db")
-        add_2026_boards(store)
-        answerer = Answerer(store)
-        answerer.warm()
+        answerer = labelled_answerer(Path(tmp) / "bench.db")
         lexicon = answerer.lexicon
         queries = []
         for item in english:
@@ -67,7 +62,7 @@ def main() -> None:
         originals = [i.question for i in english if (i.board, i.expected) in translated]
         parse_ms = {lang: parsing([i.question for i in items if i.language == lang]) for lang in LANGUAGES}
         parse_ms[DEFAULT] = parsing(originals)
-        store.close()
+        answerer.store.close()
 
     base_answer, base_embed = percentile(answer_ms[DEFAULT], 0.5), percentile(embed_ms[DEFAULT], 0.5)
     lines = [

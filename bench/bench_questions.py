@@ -27,8 +27,7 @@ from bench.measure import percentile, timed  # noqa: E402
 from bench.report import publish  # noqa: E402
 from bot.core.answers import Answerer  # noqa: E402
 from bot.core.questions import parse_question  # noqa: E402
-from bot.ingest import open_store  # noqa: E402
-from tests.labelled import add_2026_boards, judge, load  # noqa: E402
+from tests.labelled import judge, labelled_answerer, load  # noqa: E402
 
 # History answers read a model's whole timeline and charts are drawn apart (bench_charts.py): outside the aim.
 AIM_MS, OUTSIDE_AIM = 5.0, {"history"}
@@ -79,10 +78,7 @@ def main() -> None:
     questions: dict[str, int] = defaultdict(int)
     right = 0
     with tempfile.TemporaryDirectory() as tmp:
-        store = open_store(Path(tmp) / "bench.db")
-        add_2026_boards(store)
-        answerer = Answerer(store)
-        answerer.warm()
+        answerer = labelled_answerer(Path(tmp) / "bench.db")
         lexicon = answerer.lexicon
         items = load()
         for item in items:
@@ -112,7 +108,7 @@ def main() -> None:
         for item in items:
             answerer.ask(item.question, board=item.board)
         whole = (time.perf_counter() - started) * 1000
-        store.close()
+        answerer.store.close()
         memory = in_fresh_process(distinct_questions, str(Path(tmp) / "bench.db"), MEMORY_QUESTIONS)
 
     lines = [

@@ -28,13 +28,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.measure import percentile, timed  # noqa: E402
 from bench.report import publish  # noqa: E402
-from bot.core.answers import Answerer  # noqa: E402
 from bot.core.names import tokenize  # noqa: E402
 from bot.core.questions import parse_question  # noqa: E402
 from bot.core.resolve import Candidate, NameIndex  # noqa: E402
-from bot.ingest import open_store  # noqa: E402
 from bot.profiles import PROFILES  # noqa: E402
-from tests.labelled import add_2026_boards, load  # noqa: E402
+from tests.labelled import labelled_answerer, load  # noqa: E402
 
 
 def main() -> None:
@@ -44,10 +42,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        store = open_store(Path(tmp) / "bench.db")
-        add_2026_boards(store)
-        answerer = Answerer(store)
-        answerer.warm()
+        answerer = labelled_answerer(Path(tmp) / "bench.db")
         cases = []
         for item in load():
             if not item.is_name:
@@ -121,7 +116,7 @@ def main() -> None:
         big_latency: list[float] = []
         for name in big_names:
             big_latency += timed(lambda name=name: big.resolve(name), 5)
-        store.close()
+        answerer.store.close()
 
     total = len(cases)
     lines = [

@@ -9,13 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.answers import Answer
-from bot.ingest import ingest_file
+from bot.core.answers import Answer, Answerer
+from bot.ingest import ingest_file, open_store
 from bot.profiles import PROFILES
 from db.store import Store
 
 QUESTIONS = Path(__file__).resolve().parent / "fixtures" / "questions.tsv"
 ARENAS_2026 = Path(__file__).resolve().parent / "fixtures" / "arenas-2026"
+
+
+def labelled_answerer(path: Path) -> Answerer:
+    """A warm Answerer over a new store at `path` holding what the labelled questions are answered from: the
+    bundled data and the real 2026 boards (the benchmarks' setup; its store is `answerer.store`)."""
+    store = open_store(path)
+    add_2026_boards(store)
+    answerer = Answerer(store)
+    answerer.warm()
+    return answerer
 
 
 def add_2026_boards(store: Store) -> None:
