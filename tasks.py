@@ -32,13 +32,19 @@ def _fingerprint(kind: str) -> str:
     return digest.hexdigest()
 
 
+def _installed(kind: str) -> bool:
+    """Whether .venv holds the set `kind` needs, as the lock files and pyproject.toml say it now."""
+    stamp = VENV / f".installed-{kind}"
+    return stamp.is_file() and stamp.read_text() == _fingerprint(kind) and PYTHON.exists()
+
+
 def ensure_env(kind: str) -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 - this script may be started by an older python3
         sys.exit(f"Leaderbot needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    if _installed(kind) or (kind == "run" and _installed("test")):  # the test set holds the run set (-r)
+        return
     stamp = VENV / f".installed-{kind}"
     wanted = _fingerprint(kind)
-    if stamp.is_file() and stamp.read_text() == wanted and PYTHON.exists():
-        return
     started = time.monotonic()
     if not PYTHON.exists():
         say("Creating .venv (once) ...")

@@ -22,15 +22,17 @@ from db.store import Snapshot, Store, StoreError
 
 from . import ingest, refresh
 from .console import run_console
+from .core.answer import Kind
 from .core.answers import HUB_NOT_FETCHED, Answerer
-from .core.changes import NoChanges, stored_changes
+from .core.changes import NoChanges, changes_board, stored_changes
 from .core.i18n import DEFAULT as DEFAULT_LANGUAGE
-from .core.i18n import said
+from .core.i18n import LANGUAGES, UnknownLanguage, language, said
 from .core.text import render_changes
 from .profiles import PROFILES, board_ids, family, live_boards, profile
 from .profiles.hub import FAMILY
-from .settings import Settings, SettingsError, load_settings
+from .settings import Settings, SettingsError, default_db_path, load_settings
 from .sources import SourceError
+from .sources.hub import DATASET_ID
 
 log = logging.getLogger("leaderbot")
 
@@ -64,6 +66,10 @@ def _level(name: str) -> int:
     return getattr(logging, name.upper(), logging.INFO)
 
 
+CATEGORY_HELP = "the board's category (default: overall)"
+# One rule for every command's exit status, said in every --help and in the README.
+EXIT_STATUS = "exit status: 0 answered or done, 1 not answered (an error, not found, which one?), 2 a usage mistake"
+
 # Boards are checked once the store is open: it may hold arenas found upstream after this code was written.
 BOARD_HELP = "a board id (`leaderbot boards` lists them)"
 
@@ -71,24 +77,65 @@ BOARD_HELP = "a board id (`leaderbot boards` lists them)"
 def _check_boards(args: argparse.Namespace) -> None:
     named = getattr(args, "board", None)
     for board in named if isinstance(named, list) else [named]:
-        if board is not None and board not in board_ids():
-            raise UsageError(f"unknown board {board!r}; boards: {', '.join(board_ids())}")
+        if board is None or board in board_ids() or (args.command == "refresh" and _names_hub(board)):
+            continue
+        raise UsageError(f"unknown board {board!r}; boards: {', '.join(board_ids())}")
+
+
+def _names_hub(board: str) -> bool:
+    """`refresh hub` (every benchmark followed) and `refresh hub:owner/name` (one, registered if new) name Hub
+    benchmarks the store may not know yet."""
+    return board == FAMILY or (board.startswith(f"{FAMILY}:") and DATASET_ID.fullmatch(board[len(FAMILY) + 1 :]))
+
+
+def _language(value: str) -> str:
+    """`--lang`, checked as it is parsed, so a bad value names the flag typed (LEADERBOT_LANG has its own check)."""
+    try:
+        return language(value)
+    except UnknownLanguage:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a language; one of {', '.join(LANGUAGES)}") from None
+
+
+def _common_options(*, defaults: bool) -> argparse.ArgumentParser:
+    """The options every command takes, before its name (`leaderbot --lang th ask ...`) or after it (`leaderbot ask
+    --lang th ...`). After it they default to nothing at all, so they never undo the same option given before."""
+    common = argparse.ArgumentParser(add_help=False)
+    unset = {} if defaults else {"default": argparse.SUPPRESS}
+    common.add_argument(
+        "--db", type=Path, help="SQLite store (default: $LEADERBOT_DB, else the user data directory)", **unset
+    )
+    common.add_argument(
+        "--create", action="store_true", help="make the store's folder if it does not exist yet", **unset
+    )
+    common.add_argument(
+        "--no-seed", action="store_true", help="do not fill an empty store from the bundled data", **unset
+    )
+    common.add_argument(
+        "--verbose", "-v", action="store_true", help="say more of what happens (retries, timings)", **unset
+    )
+    common.add_argument(
+        "--lang",
+        type=_language,
+        help="answer in this language: en, th, zh-CN, ja, es-ES (default: $LEADERBOT_LANG, else the question's)",
+        **unset,
+    )
+    return common
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="leaderbot", description="Answers questions about LLM leaderboards, on Discord and here."
-    )
-    p.add_argument("--db", type=Path, help="SQLite store (default: $LEADERBOT_DB, else the user data directory)")
-    p.add_argument("--no-seed", action="store_true", help="do not fill an empty store from the bundled data")
-    p.add_argument("--verbose", "-v", action="store_true", help="say more of what happens (retries, timings)")
-    p.add_argument(
-        "--lang",
-        help="answer in this language: en, th, zh-CN, ja, es-ES (default: $LEADERBOT_LANG, else the question's)",
+        prog="leaderbot",
+        description="Answers questions about LLM leaderboards, on Discord and here.",
+        epilog=EXIT_STATUS,
+        parents=[_common_options(defaults=True)],
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    after = _common_options(defaults=False)
 
-    s = sub.add_parser("ingest", help="import a board from a file or URL")
+    def add(name: str, about: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=about, description=about, epilog=EXIT_STATUS, parents=[after])
+
+    s = add("ingest", "import a board from a file or URL")
     s.add_argument("board", metavar="BOARD", help=BOARD_HELP)
     source = s.add_mutually_exclusive_group(required=True)
     source.add_argument(
@@ -97,71 +144,75 @@ def parser() -> argparse.ArgumentParser:
     source.add_argument("--url", help="a dataset-viewer /rows or /filter URL (paged in full), or a file URL")
     s.add_argument("--as-of", help="the table's date (YYYY-MM-DD) when the data does not say")
 
-    s = sub.add_parser("refresh", help="fetch live boards from upstream now (archived ones only when named)")
+    s = add("refresh", "fetch live boards from upstream now (archived ones only when named)")
     s.add_argument("board", nargs="*", metavar="BOARD", help="default: every live board")
     s.add_argument("--history", action="store_true", help="every board ever published (the `full` files), once")
 
-    s = sub.add_parser("boards", help="list each board's stored snapshots")
-    s.add_argument("--json", action="store_true")
+    s = add("boards", "list each board's stored snapshots, and when each live board was last fetched")
+    s.add_argument("--json", action="store_true", help="every snapshot as a JSON object (board, date, rows, status)")
 
-    s = sub.add_parser("accept", help="overrule the sanity check: answer from (and announce) a rejected snapshot")
+    s = add("accept", "overrule the sanity check: answer from (and announce) a rejected snapshot")
     s.add_argument("board", metavar="BOARD", help=BOARD_HELP)
     s.add_argument("date", help="the rejected snapshot's date (YYYY-MM-DD)")
-    s.add_argument("--category", default="overall")
+    s.add_argument("--category", default="overall", help=CATEGORY_HELP)
 
-    s = sub.add_parser("reject", help="undo a bad snapshot: keep it stored, but never answer from or announce it")
+    s = add("reject", "undo a bad snapshot: keep it stored, but never answer from or announce it")
     s.add_argument("board", metavar="BOARD", help=BOARD_HELP)
     s.add_argument("date", help="the snapshot's date (YYYY-MM-DD)")
-    s.add_argument("--category", default="overall")
+    s.add_argument("--category", default="overall", help=CATEGORY_HELP)
 
-    s = sub.add_parser("remove", help="delete a bad snapshot and its rows from the store")
+    s = add("remove", "delete a bad snapshot and its rows from the store")
     s.add_argument("board", metavar="BOARD", help=BOARD_HELP)
     s.add_argument("date", help="the snapshot's date (YYYY-MM-DD)")
-    s.add_argument("--category", default="overall")
+    s.add_argument("--category", default="overall", help=CATEGORY_HELP)
 
-    s = sub.add_parser("orgs", help="list organizations, or correct one: orgs set NAME --country CC --alias X")
-    s.add_argument("action", nargs="?", choices=["list", "set"], default="list")
-    s.add_argument("name", nargs="?")
+    s = add("orgs", "list organizations, or correct one: orgs set NAME --country CC --alias X")
+    s.add_argument("action", nargs="?", choices=["list", "set"], default="list", help="list (default) or set")
+    s.add_argument("name", nargs="?", help='the organization to correct or add, e.g. "Nomic AI"')
     s.add_argument("--country", help="ISO 3166 alpha-2 code, e.g. CN")
     s.add_argument("--alias", action="append", default=[], help="a namespace or spelling (repeatable)")
 
-    s = sub.add_parser("alias", help="give a model an extra name: alias BOARD ALIAS MODEL (or list a board's)")
+    s = add("alias", "give a model an extra name: alias BOARD ALIAS MODEL (or list a board's)")
     s.add_argument("board", metavar="BOARD", help=BOARD_HELP)
     s.add_argument("alias", nargs="?", help='the extra name, e.g. "new sonnet"')
     s.add_argument("model", nargs="?", help="the board's exact model name (any case)")
 
-    s = sub.add_parser("ask", help="answer a question (or one per line from stdin)")
+    s = add("ask", "answer a question (or one per line from stdin)")
     s.add_argument("question", nargs="*", help="e.g. top 10 chinese models")
     s.add_argument("--board", help="board to answer from when the question names none (`leaderbot boards` lists them)")
     s.add_argument("--category", help="the board's category when the question names none (default: overall)")
     s.add_argument("--as-of", help="answer from the board's latest snapshot on or before YYYY-MM-DD")
     s.add_argument("--json", action="store_true", help="machine-readable answer (JSON Lines for stdin)")
 
-    s = sub.add_parser("changes", help="what changed between two stored snapshots (default: the last two)")
-    s.add_argument("board", metavar="BOARD", help=BOARD_HELP)
-    s.add_argument("--category", default="overall")
+    s = add("changes", "what changed between two stored snapshots (default: the last two)")
+    s.add_argument("board", nargs="?", metavar="BOARD", help=f"{BOARD_HELP}; default: the one questions use")
+    s.add_argument("--category", default="overall", help=CATEGORY_HELP)
     s.add_argument("--from", dest="from_date", help="the snapshot on or before this date (YYYY-MM-DD)")
     s.add_argument("--to", dest="to_date", help="the snapshot on or before this date (default: the latest)")
     s.add_argument("--top", type=int, default=10, help="watch the top N (default 10)")
     s.add_argument("--min-move", type=int, default=1, help="smallest move in places to report (default 1)")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help="the events as JSON (type, model, ranks, scores)")
 
-    s = sub.add_parser("history", help="a model's rank and score over time, as text, JSON or a PNG chart")
+    s = add("history", "a model's rank and score over time, as text, JSON or a PNG chart")
     s.add_argument("model", nargs="+", help='one model, or several joined by "vs": gpt-4o-2024-05-13 vs claude 3 opus')
-    s.add_argument("--board", help=BOARD_HELP)
-    s.add_argument("--category")
+    s.add_argument("--board", help=f"{BOARD_HELP}; default: the one questions use")
+    s.add_argument("--category", help="the board's category (default: overall)")
     s.add_argument("--json", action="store_true", help="one JSON object per model")
     s.add_argument("--png", type=Path, help="also draw the chart into this PNG file")
 
-    s = sub.add_parser("backup", help="copy the store to a file, safely while the bot runs (SQLite's backup API)")
+    s = add("backup", "copy the store to a file, safely while the bot runs (SQLite's backup API)")
     s.add_argument("path", type=Path, metavar="PATH", help="the backup file to write (replaced if it exists)")
 
-    s = sub.add_parser("restore", help="replace the store with a backup (stop the bot first)")
+    s = add("restore", "replace the store with a backup (stop the bot first)")
     s.add_argument("path", type=Path, metavar="PATH", help="a file written by `leaderbot backup`")
 
-    sub.add_parser("console", help="an interactive prompt answering questions from the local store")
-    sub.add_parser("run", help="run the Discord bot (DISCORD_TOKEN), or the console without a token")
+    add("console", "an interactive prompt answering questions from the local store")
+    add("run", "run the Discord bot (DISCORD_TOKEN), or the console without a token")
     return p
+
+
+# What `ask` and `history` exit 1 for: the question got no answer (a mistake, a name not found, "which one?").
+NOT_ANSWERED = frozenset({Kind.ERROR, Kind.NOT_FOUND, Kind.CLARIFY})
 
 
 def _answerer(store: Store, settings: Settings) -> Answerer:
@@ -182,14 +233,14 @@ def _cmd_ask(store: Store, args: argparse.Namespace, settings: Settings) -> int:
     failed = False
     for question in questions:
         answer = answerer.ask(question, board=args.board, as_of=args.as_of, category=args.category)
-        failed |= answer.kind == "error"
+        failed |= answer.kind in NOT_ANSWERED
         if args.json:
             print(json.dumps(answer.to_json(), ensure_ascii=False))
         elif args.question:
             print(answer.text)
         else:
             print(" | ".join(answer.text.splitlines()))  # stdin mode: one answer per line
-    return 1 if failed and args.question else 0
+    return 1 if failed else 0
 
 
 def _cmd_changes(store: Store, args: argparse.Namespace, settings: Settings) -> int:
@@ -201,13 +252,16 @@ def _cmd_changes(store: Store, args: argparse.Namespace, settings: Settings) -> 
         raise UsageError("--top takes 1 to 100 and --min-move at least 1")
     lang = settings.language or DEFAULT_LANGUAGE  # --lang / LEADERBOT_LANG
     try:
+        board, note = changes_board(store, args.board or settings.default_board, args.category)
         changes = stored_changes(
-            store, args.board, args.category, from_date=args.from_date, to_date=args.to_date, top_n=args.top,
+            store, board, args.category, from_date=args.from_date, to_date=args.to_date, top_n=args.top,
             min_move=args.min_move,
         )  # fmt: skip
     except NoChanges as exc:
         print(f"leaderbot: {said(exc.args[0], lang)}", file=sys.stderr)
         return 1
+    if note is not None:
+        print(said(note, lang), file=sys.stderr)
     if args.json:
         print(json.dumps(changes.to_json(), ensure_ascii=False))
     else:
@@ -283,6 +337,11 @@ def _cmd_ingest(store: Store, args: argparse.Namespace, settings: Settings) -> i
 
 
 def _cmd_refresh(store: Store, args: argparse.Namespace, settings: Settings) -> int:
+    if FAMILY in args.board and not settings.follows_hub:
+        raise UsageError(
+            "LEADERBOT_HUB_BENCHMARKS is 'none', so `refresh hub` has no benchmark to fetch: set it to 'all' or to"
+            " the benchmarks to follow, or name one (`leaderbot refresh hub:cais/hle`)"
+        )
     boards = list(dict.fromkeys(args.board)) or [*live_boards(), *([FAMILY] if settings.follows_hub else [])]
     reports = asyncio.run(
         refresh.refresh(store, boards, settings, history=args.history, discover=not (args.board or args.history))
@@ -455,6 +514,14 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"leaderbot: {exc}", file=sys.stderr)
         return 2
     command = args.command or "run"
+    parent = settings.db_path.parent
+    if not parent.is_dir() and not args.create and settings.db_path != default_db_path():
+        print(
+            f"leaderbot: the store's folder {parent} does not exist; check the path (--db or LEADERBOT_DB), or add"
+            " --create to make it",
+            file=sys.stderr,
+        )
+        return 2
     runs_bot = command == "run" and bool(settings.discord_token)
     configure_logging(settings.log_level, bot=runs_bot, verbose=args.verbose)
     if command in FILE_COMMANDS:

@@ -109,6 +109,10 @@ async def refresh(
     no profile names yet. `hub` among the boards asks the Hub which benchmarks there are and fetches every one the
     settings follow. One failure never stops the other boards."""
     register_boards(store)  # boards another process found since this one started (a CLI `refresh hub`)
+    for board in boards:  # `refresh hub:owner/name` before any `refresh hub` listed it: asked for by its id
+        if board.startswith(f"{FAMILY}:") and board not in PROFILES:
+            dataset = board[len(FAMILY) + 1 :]
+            register(hub_profile(HubBenchmark(dataset, title_of(dataset), False)))
     reports: dict[str, RefreshReport] = {}
     found: list[RefreshReport] = []
     hub: dict[str, list[str]] = {}  # dataset -> its boards published as Parquet files
@@ -399,6 +403,8 @@ def _store_benchmark(
     if lower is not None and lower != board_profile.lower_is_better:
         store.set_lower_is_better(board, lower)
         board_profile = replace(board_profile, lower_is_better=lower)
+    if board not in {known for known, *_ in store.hub_benchmarks()}:  # named by its id, not yet listed: kept now
+        store.record_benchmark(board, board_profile.upstream.dataset, board_profile.title)
     source = HubSource(board_profile)
     snapshots = []
     for answer, category in ((base, BASE), (every, WITH_FINE_TUNES)):

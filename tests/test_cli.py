@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import re
@@ -15,7 +16,7 @@ import pytest
 from hub_server import HubServer
 from viewer_server import ARENA_DATASET, ViewerServer, load_rows, serve_in_thread
 
-from bot.cli import main
+from bot.cli import main, parser
 from bot.profiles import live_boards
 from db.store import Store
 from tests.bundled import ARENA_2024, OPEN_LLM_FINAL
@@ -211,7 +212,7 @@ def test_a_first_run_says_it_is_creating_the_store_in_a_sentence(tmp_path: Path,
     env = {**os.environ, "LEADERBOT_LOG_LEVEL": "INFO"}
     db = tmp_path / "new" / "store.db"
     done = subprocess.run(
-        [sys.executable, "-m", "bot", "--db", str(db), "-v", "ask", "top 1"],
+        [sys.executable, "-m", "bot", "--db", str(db), "-v", "ask", "top 1", "--create"],
         capture_output=True, text=True, env=env, cwd=cli_env, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -224,3 +225,88 @@ def test_a_first_run_says_it_is_creating_the_store_in_a_sentence(tmp_path: Path,
         capture_output=True, text=True, env=env, cwd=cli_env, timeout=120, check=False,
     )  # fmt: skip
     assert (quiet.returncode, quiet.stderr) == (0, "")  # the store is there now, and INFO is for --verbose
+
+
+def test_a_store_in_a_folder_that_does_not_exist_is_refused_unless_asked_to_create_it(run: Run, tmp_path: Path) -> None:
+    """A typo in --db must not quietly make folders and a new, empty-of-subscriptions store."""
+    db = tmp_path / "no" / "such" / "dir" / "x.db"
+    code, out, err = run("--db", db, "boards")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"leaderbot: the store's folder {db.parent} does not exist; check the path (--db or LEADERBOT_DB), or add"
+        " --create to make it\n"
+    )
+    assert not (tmp_path / "no").exists()
+    code, out, _ = run("boards", "--db", db, "--create")
+    assert code == 0 and "arena-raw" in out and db.is_file()
+
+
+def test_the_store_in_a_folder_named_by_leaderbot_db_is_refused_too(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEADERBOT_DB", str(tmp_path / "gone" / "x.db"))
+    code, _, err = run("boards")
+    assert code == 2 and str(tmp_path / "gone") in err
+
+
+@pytest.mark.parametrize("place", ["before", "after"])
+def test_common_options_go_before_or_after_the_command(run: Run, cli_db: str, place: str) -> None:
+    common = ["--lang", "th", "--db", cli_db, "-v"]
+    args = [*common, "ask", "top 3"] if place == "before" else ["ask", *common, "top 3"]
+    code, out, _ = run(*args)
+    assert code == 0 and out.startswith("ท็อป 3 บน Arena Text (no style control)")
+
+
+def test_an_option_after_the_command_does_not_undo_the_same_option_before_it(run: Run, cli_db: str) -> None:
+    code, out, _ = run("--db", cli_db, "--lang", "ja", "ask", "--json", "top 3")
+    assert code == 0 and json.loads(out)["title"].startswith("上位 3")
+
+
+@pytest.mark.parametrize("args", [["--lang", "xx", "ask", "top 3"], ["ask", "--lang", "xx", "top 3"]])
+def test_a_bad_language_names_the_flag_typed(run: Run, cli_db: str, args: list[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        run("--db", cli_db, *args)
+    assert stopped.value.code == 2
+
+
+def test_a_bad_language_message_names_the_flag_not_the_variable(cli_db: str, cli_env: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "--db", cli_db, "ask", "--lang", "xx", "top 3"],
+        capture_output=True, text=True, cwd=cli_env, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "argument --lang: 'xx' is not a language; one of en, th, zh-CN, ja, es-ES" in done.stderr
+    assert "LEADERBOT_LANG" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [("top 3", 0), ("rank of qwne2.5 72b", 0), ("asdf qwerty blorp", 1), ("rank of llama", 1), ("top 3 on nowhere", 1)],
+)
+def test_ask_exits_1_when_the_question_got_no_answer(run: Run, cli_db: str, question: str, code: int) -> None:
+    """0 answered; 1 not answered (an error, a name not found, 'which one?'); one rule for every command."""
+    assert run("--db", cli_db, "ask", question)[0] == code
+
+
+def test_a_json_batch_exits_1_when_any_answer_was_not_answered(
+    run: Run, cli_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("top 3\nasdf qwerty blorp\n"))
+    code, out, _ = run("--db", cli_db, "ask", "--json")
+    assert code == 1
+    assert [json.loads(line)["kind"] for line in out.splitlines()] == ["top", "not_found"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("top 3\nwho is #1\n"))
+    assert run("--db", cli_db, "ask", "--json")[0] == 0
+
+
+def test_history_of_an_unknown_model_exits_1(run: Run, cli_db: str) -> None:
+    assert run("--db", cli_db, "history", "asdf qwerty blorp")[0] == 1
+
+
+@pytest.mark.parametrize("command", sorted(parser()._subparsers._group_actions[0].choices))  # type: ignore[union-attr]
+def test_every_option_of_every_command_is_described(command: str) -> None:
+    sub = parser()._subparsers._group_actions[0].choices[command]  # type: ignore[union-attr]
+    assert sub.description, command
+    undescribed = [a.dest for a in sub._actions if not a.help]
+    assert undescribed == [], f"{command}: {undescribed}"
+    assert "exit status: 0 answered" in sub.format_help()

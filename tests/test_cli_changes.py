@@ -281,3 +281,33 @@ def test_changes_in_the_cli_language(run: Run, monkeypatch: pytest.MonkeyPatch) 
     code, _, err = run("arena-raw", "--to", "2024-06-25")
     said = "2024/06/19 までの arena-raw 総合 のスナップショットは 1 つだけです：比べるものがありません"
     assert (code, err.strip()) == (1, f"leaderbot: {said}")
+
+
+def test_no_board_named_is_the_board_questions_use_and_says_so(run: Run) -> None:
+    """A fresh install holds no `arena` board yet: `changes` reads its fallback, as "what changed" does, and says
+    which board it used, and how to fetch the one asked for."""
+    code, out, err = run()
+    assert code == 0
+    assert out.startswith("Arena Text (no style control) (overall), 2024-12-23 → 2024-12-31, top 10:")
+    assert err == (
+        "Arena Text holds no board yet, so this is from Arena Text (no style control); `leaderbot refresh` fetches"
+        " it.\n"
+    )
+    assert run("arena") == (code, out, err)  # named, and empty: the same
+
+
+def test_an_empty_board_without_a_fallback_says_how_to_fetch_it(run: Run) -> None:
+    code, out, err = run("arena-webdev")
+    assert (code, out) == (1, "")
+    assert err == "leaderbot: Arena WebDev holds no overall board yet: `leaderbot refresh arena-webdev` fetches it\n"
+
+
+def test_dates_after_the_last_board_come_to_one_board_and_say_so(run: Run) -> None:
+    code, _, err = run("arena-raw", "--from", "2025-01-01")
+    assert code == 1
+    assert err == (
+        "leaderbot: --from 2025-01-01 comes to the latest board, arena-raw overall of 2024-12-31: nothing to compare;"
+        " name a --from before 2024-12-31\n"
+    )
+    code, _, err = run("arena-raw", "--from", "2025-01-01", "--to", "2025-02-01")
+    assert code == 1 and "--from 2025-01-01 and --to 2025-02-01 both come to the same board" in err

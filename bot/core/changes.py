@@ -191,9 +191,27 @@ def stored_changes(
             raise NoChanges(
                 Said("changes.no_snapshot_before", board=board, category=Category(category), date=Day(from_date))
             )
+    if older is not None and older.id == newer.id and from_date is not None:  # both dates land on one board
+        dates = {"start": from_date, "board": board, "category": Category(category), "date": Day(newer.as_of)}
+        if to_date is None:
+            raise NoChanges(Said("changes.same_board_latest", **dates))
+        raise NoChanges(Said("changes.same_board", end=to_date, **dates))
     if older is None or older.id == newer.id:
         raise NoChanges(Said("changes.only_one", board=board, category=Category(category), date=Day(newer.as_of)))
     return changes_between(store, older, newer, top_n=top_n, min_move=min_move)
+
+
+def changes_board(store: Store, board: str, category: str) -> tuple[str, Said | None]:
+    """The board `leaderbot changes` reads: the one asked for, or while that holds nothing yet its fallback (a
+    fresh install has only the bundled raw text boards), with the note saying so, as a question about changes
+    says it; NoChanges when neither holds a board. A board that holds other categories is the board asked for."""
+    read = reader(store)
+    if read.latest(board, category) is not None or store.snapshots(board):  # held, or held in other categories
+        return board, None
+    fallback = profile(board).fallback
+    if fallback and read.latest(fallback, category) is not None:
+        return fallback, Said("notes.fallback", default=profile(board).title, title=profile(fallback).title)
+    raise NoChanges(Said("changes.empty", title=profile(board).title, board=board, category=Category(category)))
 
 
 def board_before(accepted: list[Snapshot], newer: Snapshot) -> Snapshot | None:

@@ -13,11 +13,13 @@ from ...core.i18n import DEFAULT, LANGUAGES, UnknownLanguage, name_of, t
 from ...core.i18n import language as language_named
 from ..checks import admin_only
 from ..context import LeaderContext
+from ..embeds import clip, escape
 
 if TYPE_CHECKING:
     from ..client import LeaderBot
 
 NONE = discord.AllowedMentions.none()
+SHOWN_MAX = 40  # characters of an unknown language echoed back
 # `/language` offers each language by its own name; "auto" goes back to each question's own language.
 AUTO = "auto"
 CHOICES = [app_commands.Choice(name=f"{name_of(lang)} ({lang})", value=lang) for lang in LANGUAGES] + [
@@ -49,7 +51,8 @@ class ServerCog(commands.Cog, name="Server"):
         try:
             chosen = None if language.casefold() == AUTO else language_named(language)
         except UnknownLanguage:
-            text = t(lang, "admin.language_unknown", language=repr(language), languages=", ".join(LANGUAGES))
+            shown = escape(clip(language, SHOWN_MAX))  # a 1,985-character word echoed whole would not fit a message
+            text = t(lang, "admin.language_unknown", language=f"'{shown}'", languages=", ".join(LANGUAGES))
             await ctx.send(text, allowed_mentions=NONE)
             return
         self.bot.store.set_guild_language(ctx.guild.id, chosen)
