@@ -114,11 +114,25 @@ def main(argv: list[str]) -> int:
     os.chdir(ROOT)
     if kind == "run":
         return call_quietly([str(PYTHON), "-m", "bot", *(rest or ["run"])])
+    return run_tests(rest)
+
+
+def run_tests(pytest_args: list[str]) -> int:
+    """Lint, then the suite on every core (pytest-xdist, `-n auto`, unless the arguments pick their own `-n`),
+    saying each step as it starts and how long each took."""
+    started = time.monotonic()
+    say("Linting (ruff check, ruff format --check) ...")
     for check in (["ruff", "check", "."], ["ruff", "format", "--check", "."]):
         if subprocess.call([str(PYTHON), "-m", *check]) != 0:
             print("lint failed: `.venv/bin/ruff check --fix . && .venv/bin/ruff format .` fixes most of it")
             return 1
-    return call_quietly([str(PYTHON), "-m", "pytest", *rest])
+    linted = time.monotonic()
+    workers = [] if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in pytest_args) else ["-n", "auto"]
+    say(f"Running the tests ({' '.join(workers) or 'workers as asked'}: one worker per core) ...")
+    status = call_quietly([str(PYTHON), "-m", "pytest", *workers, *pytest_args])
+    done = time.monotonic()
+    say(f"Lint took {linted - started:.0f} s, the tests {done - linted:.0f} s: {done - started:.0f} s in all.")
+    return status
 
 
 if __name__ == "__main__":

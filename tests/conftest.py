@@ -24,6 +24,16 @@ from tests.stores import copy_store
 TODAY = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: starts other processes and waits on them; kept, and run first")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first: with the suite spread over workers (`tasks.py test`), a long test picked up last
+    would leave the other workers idle while it finishes."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def registry() -> Iterator[None]:
     """A board found upstream during a test (a new config on the local Hub) is registered for that test only."""

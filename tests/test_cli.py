@@ -207,6 +207,7 @@ def test_ingest_a_filter_url(run: Run, tmp_path: Path, viewer: ViewerServer) -> 
     assert {r.params["where"] for r in viewer.requests} == {"\"leaderboard_publish_date\"='2024-07-10'"}
 
 
+@pytest.mark.slow  # other processes: scheduled first (tests/conftest.py)
 def test_a_first_run_says_it_is_creating_the_store_in_a_sentence(tmp_path: Path, cli_env: Path) -> None:
     """A person at a terminal reads sentences: no timestamps, no logger names, even when asked to be verbose."""
     env = {**os.environ, "LEADERBOT_LOG_LEVEL": "INFO"}

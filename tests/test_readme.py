@@ -161,6 +161,7 @@ def run_line(line: str, viewer: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+@pytest.mark.slow  # other processes: scheduled first (tests/conftest.py)
 def test_every_command_the_readme_shows_works(
     hub: HubServer, seeded_copy: Path, cli_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -45,6 +45,7 @@ def test_a_backup_taken_while_an_import_writes_is_the_store_before_it(seeded_cop
     assert not (tmp_path / "during.db-wal").exists()  # one self-contained file
 
 
+@pytest.mark.slow  # other processes: scheduled first (tests/conftest.py)
 def test_backups_taken_while_another_process_imports_are_each_one_moment(seeded_copy: Path, tmp_path: Path) -> None:
     """Real concurrency: another process imports two boards while backups are taken one after another; each
     backup is a store some moment had (before, between or after the imports) and passes SQLite's integrity
@@ -82,6 +83,7 @@ def test_a_restore_gives_back_the_store_of_the_backup(seeded_copy: Path, tmp_pat
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # still the store the bot opens
 
 
+@pytest.mark.slow  # other processes: scheduled first (tests/conftest.py)
 def test_a_restore_waits_for_a_writer_then_gives_up_leaving_the_store_alone(seeded_copy: Path, tmp_path: Path) -> None:
     saved = backup(seeded_copy, tmp_path / "saved.db")
     with Store(seeded_copy) as store:

@@ -39,6 +39,7 @@ def run_together(path: Path, dates: list[str]) -> list[str]:
         return list(pool.map(import_one, [str(path)] * len(dates), dates))
 
 
+@pytest.mark.slow  # other processes: scheduled first (tests/conftest.py)
 def test_imports_started_together_all_land(tmp_path: Path) -> None:
     """Before: 8 of 20 such imports failed with `database is locked` (a deferred BEGIN upgraded too late)."""
     path = tmp_path / "store.db"
@@ -51,6 +52,7 @@ def test_imports_started_together_all_land(tmp_path: Path) -> None:
     store.close()
 
 
+@pytest.mark.slow  # other processes: scheduled first (tests/conftest.py)
 def test_two_processes_creating_a_fresh_store_both_succeed(tmp_path: Path) -> None:
     """Before: one of the two failed (`table boards already exists` or `database is locked`)."""
     for attempt in range(3):
