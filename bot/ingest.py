@@ -23,7 +23,7 @@ from .profiles.arena import DATASET as ARENA_DATASET
 from .profiles.arena import discovered_arena
 from .profiles.hub import HubBenchmark, hub_profile
 from .sources import SnapshotData, SourceError, get_source
-from .sources.limits import check_snapshot
+from .sources.limits import BoardRows, check_snapshot
 from .sources.parquet import PARQUET_MAGIC
 from .sources.payloads import parse_rows, read_rows
 
@@ -156,7 +156,8 @@ def ingest_file(store: Store, board: str, path: str | Path, *, as_of: str | None
         raise SourceError(f"{path}: cannot read it ({exc.strerror or exc})") from None
     if is_parquet:
         return ingest_parquet(store, board, path, origin=str(path), as_of=as_of)
-    return ingest_rows(store, source.profile.id, read_rows(path), origin=str(path), as_of=as_of)
+    rows = read_rows(path, counted=BoardRows(source, origin=str(path)))
+    return ingest_rows(store, source.profile.id, rows, origin=str(path), as_of=as_of)
 
 
 def ingest_parquet(store: Store, board: str, path: Path, *, origin: str, as_of: str | None = None) -> IngestReport:

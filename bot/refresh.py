@@ -35,6 +35,7 @@ from .sources import SourceError, get_source, parquet
 from .sources.http import Refused, RetryPolicy
 from .sources.hub import HubClient, HubFile, Leaderboard
 from .sources.hub_benchmarks import HubSource, lower_is_better
+from .sources.limits import BoardRows
 from .sources.lmarena import schema_of
 from .sources.viewer import ViewerClient
 
@@ -140,9 +141,9 @@ async def ingest_url(
     store: Store, board: str, url: str, settings: Settings, *, as_of: str | None = None
 ) -> IngestReport:
     """A dataset-viewer `/rows` or `/filter` URL, paged in full, or a file URL."""
-    get_source(board)  # an unknown board is reported before anything is fetched
+    counted = BoardRows(get_source(board), origin=url)  # an unknown board is reported before anything is fetched
     async with viewer_client(settings) as client:
-        rows = await client.fetch_url(url)
+        rows = await client.fetch_url(url, counted=counted)
     return ingest_rows(store, board, rows, origin=url, as_of=as_of)
 
 
@@ -150,8 +151,9 @@ async def _refresh_from_viewer(store: Store, board: str, settings: Settings) -> 
     up = profile(board).upstream
     origin = f"{settings.viewer_url.rstrip('/')}/rows?dataset={up.dataset}&config={up.config}&split={up.split}"
     try:
+        counted = BoardRows(get_source(board), origin=origin)
         async with viewer_client(settings) as client:
-            rows = await client.fetch_table(up.dataset, up.config, up.split)
+            rows = await client.fetch_table(up.dataset, up.config, up.split, counted=counted)
         report = await elsewhere(store, lambda own: ingest_rows(own, board, rows, origin=origin))
     except SourceError as exc:
         return RefreshReport(board, "failed", str(exc))

@@ -92,6 +92,11 @@ def board_rows(
     ]
 
 
+def many_models(count: int) -> list[tuple[str, float, float]]:
+    """`count` made-up models for `board_rows`, best first: a board as large as a test of the limits needs."""
+    return [(f"made-up-{i}", 1400.0 - i / 100, 5.0) for i in range(count)]
+
+
 def agent_rows(
     date: str, models: Sequence[tuple[str, float, float]], *, category: str = "overall", sessions: int = 100
 ) -> list[dict[str, Any]]:

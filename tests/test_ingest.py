@@ -17,6 +17,7 @@ from bot.settings import Settings
 from bot.sources import SourceError
 from db.store import Store
 from tests.bundled import ARENA_2024, OPEN_LLM_DEC, OPEN_LLM_FINAL
+from tests.parquet_files import board_rows, many_models
 from tests.stores import copy_store, fingerprint
 
 
@@ -190,6 +191,22 @@ async def test_ingest_url_downloads_a_file(empty_store: Store, viewer: ViewerSer
     url = viewer.add_file("contents-2025-03-21.jsonl.gz", OPEN_LLM_FINAL.read_bytes())
     report = await ingest_url(empty_store, "open-llm", url, settings_for(viewer))
     assert report.created[0].snapshot.as_of == "2025-03-21"
+
+
+async def test_a_board_past_the_row_limit_stops_the_paging(
+    untouched: tuple[Store, tuple], viewer: ViewerServer
+) -> None:
+    """Before: all 250 pages were fetched and held, and the board refused only then. Rows are counted per board as
+    each page arrives: the page that passes 20,000 rows stops the fetch."""
+    store, before = untouched
+    viewer.add_table("made-up/board", "default", "train", board_rows("2025-01-05", many_models(25_000)))
+    with pytest.raises(SourceError) as caught:
+        await ingest_url(store, "arena-raw", viewer.rows_url("made-up/board", "default", "train"), settings_for(viewer))
+    assert str(caught.value) == (
+        "arena-raw overall 2025-01-05: 20,001 rows or more, over the limit of 20,000 for one board; refused"
+    )
+    assert len(viewer.seen("rows")) < 220  # the 201st page, and the few fetched at the same time
+    assert fingerprint(store) == before
 
 
 async def test_a_schema_change_mid_fetch_stores_nothing(untouched: tuple[Store, tuple], viewer: ViewerServer) -> None:

@@ -131,8 +131,9 @@ async def test_each_failure_stores_nothing_and_says_so_in_one_line(hub: HubServe
 
 
 async def test_a_redirect_to_another_host_is_refused(hub: HubServer, store: Store) -> None:
-    """Before: a 302 to another host was followed and its file stored. `localhost` is the same local server under
-    another name: a host the Hub's settings do not list."""
+    """Before: a 302 to another host was followed and its file stored; then it was still asked for, and refused
+    after. `localhost` is the same local server under another name: a host the Hub's settings do not list. It is
+    not asked at all now."""
     publish(hub, "2026-11-30")
     hub.cdn_host = "localhost"
     before = fingerprint(store)
@@ -140,6 +141,7 @@ async def test_a_redirect_to_another_host_is_refused(hub: HubServer, store: Stor
     assert report.outcome == "failed"
     assert "redirected to localhost, which is not the Hub's; refused" in report.summary()
     assert fingerprint(store) == before
+    assert hub.seen("cdn") == []  # the redirect was judged before it was followed
     [report] = await refresh(store, ["arena"], replace(settings(hub), download_hosts=("localhost",)))
     assert report.outcome == "stored"  # a host the setting lists
 

@@ -76,6 +76,9 @@ class SnapshotData:
 class Source(Protocol):
     profile: BoardProfile  # the board this importer fills
     columns: Mapping[str, Column]  # upstream column -> store column
+    # the upstream columns whose values tell a row's board (snapshot) apart, as `limits.BoardRows` counts them;
+    # none: one file (one answer) is one board
+    board_columns: tuple[str, ...]
 
     def to_snapshots(
         self, rows: Sequence[Mapping[str, Any]], *, origin: str, as_of: str | None = None

@@ -2,6 +2,9 @@
 retried with exponential backoff (honouring `Retry-After`) on 429, 5xx, timeouts and bodies cut off; requests run
 with bounded concurrency. Anything that still fails becomes one `SourceError` naming the URL, so the caller stores
 nothing. Retries are logged at INFO: a person at a terminal sees only the outcome.
+
+Redirects are followed here, not by aiohttp: each `Location` is judged before it is asked for, so a redirect to a
+host that is not allowed costs no request to it (aiohttp's own following asked first and let us refuse after).
 """
 
 from __future__ import annotations
@@ -53,6 +56,9 @@ class RetryPolicy:
 
 # An API answer (a file listing, a viewer page): far more than any real one, far less than the memory.
 MAX_ANSWER_BYTES = 32 * 1024 * 1024
+# Redirects followed for one request, as aiohttp's default: the Hub's `resolve` is one, to its CDN.
+MAX_REDIRECTS = 10
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 class HttpClient:
@@ -76,7 +82,7 @@ class HttpClient:
         self._semaphore = asyncio.Semaphore(concurrency)
         self._session = session
         self._owns_session = session is None
-        # a Hugging Face token, sent to the Hub for gated datasets (aiohttp drops it on a redirect to another host)
+        # a Hugging Face token, sent to the Hub for gated datasets: only to the origin asked (see `_get`)
         self._headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     async def __aenter__(self) -> HttpClient:
@@ -115,20 +121,44 @@ class HttpClient:
             text = (await response.text(errors="replace"))[:200].strip()
             raise Refused(f"{url}: HTTP {response.status}" + (f" ({text})" if text else ""), response.status)
 
-    def _check_redirect(self, url: str, response: aiohttp.ClientResponse) -> None:
-        """A redirect to a host that is neither the one asked nor one listed is refused (it was followed to
-        another site and stored, once)."""
-        asked, landed = URL(url).host or "", response.url.host or ""
-        allowed = landed == asked or any(landed == h or landed.endswith(f".{h}") for h in self.redirect_hosts)
-        if not allowed:
+    def _check_redirect(self, url: str, location: URL) -> None:
+        """A redirect anywhere but HTTP(S) to the host asked, a host listed or a subdomain of one listed is refused,
+        before it is asked for: another site's answer is never read (one was followed and stored, once)."""
+        asked, landed = URL(url).host or "", location.host or ""
+        web = location.scheme in ("http", "https")
+        listed = any(landed == h or landed.endswith(f".{h}") for h in self.redirect_hosts)
+        if not web or not (landed == asked or listed):
             raise SourceError(
-                f"{url}: redirected to {landed}, which is not the Hub's; refused (LEADERBOT_DOWNLOAD_HOSTS lists"
-                " the hosts a download may come from)"
+                f"{url}: redirected to {landed if web else str(location)[:100]}, which is not the Hub's; refused"
+                " (LEADERBOT_DOWNLOAD_HOSTS lists the hosts a download may come from)"
             )
 
     def _session_or_fail(self) -> aiohttp.ClientSession:
         assert self._session is not None, "use the client as an async context manager"
         return self._session
+
+    @contextlib.asynccontextmanager
+    async def _get(self, url: str) -> AsyncIterator[aiohttp.ClientResponse]:
+        """The answer to GET `url`, redirects followed by hand: each `Location` (relative to the URL that sent it)
+        is checked by `_check_redirect` before it is asked for, at most MAX_REDIRECTS of them. The token goes to the
+        origin asked only, and not again once a redirect has left it (as aiohttp does)."""
+        session = self._session_or_fail()
+        asked = at = URL(url)
+        headers = self._headers
+        for _ in range(MAX_REDIRECTS + 1):
+            if at.origin() != asked.origin():
+                headers = {}
+            async with session.get(at, timeout=self.timeout, headers=headers, allow_redirects=False) as response:
+                location = response.headers.get("Location") if response.status in _REDIRECTS else None
+                if location is None:
+                    yield response
+                    return
+            try:
+                at = at.join(URL(location))
+            except ValueError:
+                raise SourceError(f"{url}: redirected to {location[:100]!r}, which is not a URL; refused") from None
+            self._check_redirect(url, at)
+        raise SourceError(f"{url}: redirected more than {MAX_REDIRECTS} times; refused")
 
     async def get(self, url: str, *, parse_json: bool = False) -> Any:
         """GET with retries. With `parse_json`, a body that is not JSON (cut off mid-way) is retried too."""
@@ -138,13 +168,8 @@ class HttpClient:
         """`get`, with the next page's URL when the answer's `Link` header names one (the Hub's lists page so)."""
 
         async def once() -> tuple[Any, str | None]:
-            session = self._session_or_fail()
-            async with (
-                _transient(self.timeout),
-                session.get(url, timeout=self.timeout, headers=self._headers) as response,
-            ):
+            async with _transient(self.timeout), self._get(url) as response:
                 await self._check(url, response)
-                self._check_redirect(url, response)
                 chunks, size = [], 0
                 async for chunk in response.content.iter_chunked(CHUNK):  # an endless body stops at the limit
                     size += len(chunk)
@@ -174,12 +199,8 @@ class HttpClient:
             path = Path(handle.name)
             try:
                 with handle:
-                    async with (
-                        _transient(self.timeout),
-                        self._session_or_fail().get(url, timeout=self.timeout, headers=self._headers) as response,
-                    ):
+                    async with _transient(self.timeout), self._get(url) as response:
                         await self._check(url, response)
-                        self._check_redirect(url, response)
                         size = 0
                         async for chunk in response.content.iter_chunked(CHUNK):
                             size += len(chunk)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import logging
 import re
 from dataclasses import dataclass
@@ -20,6 +19,8 @@ from yarl import URL
 
 from .base import SourceError
 from .http import HttpClient
+from .limits import check_rows
+from .payloads import array_items
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +57,16 @@ class Leaderboard:
 
     @functools.cached_property
     def rows(self) -> list[Any]:
-        try:
-            payload = json.loads(self.body)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise SourceError(f"{self.origin}: the answer is not valid JSON") from None
-        if not isinstance(payload, list):
+        """The answer's rows, counted as they are parsed: an answer is one board, so one past MAX_ROWS_PER_BOARD
+        rows is refused before the rest are parsed."""
+        items = array_items(self.body, origin=self.origin)
+        if items is None:
             raise SourceError(f"{self.origin}: not a leaderboard (expected a JSON list of rows)")
-        return payload
+        held = []
+        for item in items:
+            held.append(item)
+            check_rows(self.origin, len(held), so_far=True)
+        return held
 
 
 @dataclass(frozen=True)

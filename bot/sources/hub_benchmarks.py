@@ -63,6 +63,8 @@ def lower_is_better(rows: Sequence[Any]) -> bool:
 
 
 class HubSource:
+    board_columns = ()  # one answer is one board
+
     def __init__(self, profile: BoardProfile) -> None:
         self.profile = profile
         self.columns = COLUMNS

@@ -107,6 +107,8 @@ def board_hash(category: str, published: str, columns: Mapping[str, list[Any]]) 
 
 
 class ArenaSource:
+    board_columns = ("category", "leaderboard_publish_date")
+
     def __init__(self, profile: BoardProfile) -> None:
         self.profile = profile
         self.columns = COLUMNS[profile.upstream.schema]
@@ -120,6 +122,7 @@ class ArenaSource:
         return list(self.snapshots_from_table(table, origin=origin, as_of=as_of))
 
     def read_parquet(self, path: Path, *, origin: str, as_of: str | None = None) -> Iterator[SnapshotData]:
+        parquet.check_boards(path, self.columns, self.board_columns, board=self.profile.id, origin=origin)
         return self.snapshots_from_table(parquet.read_converted(path, self.columns, origin=origin), origin=origin,
                                          as_of=as_of)  # fmt: skip
 

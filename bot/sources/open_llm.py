@@ -69,6 +69,7 @@ def rank_by_score(scores: Sequence[float]) -> list[int]:
 class OpenLLMSource:
     profile = OPEN_LLM
     columns = COLUMNS
+    board_columns = ()  # one file is one board
 
     def read_parquet(self, path: Path, *, origin: str, as_of: str | None = None) -> list[SnapshotData]:
         return self.to_snapshots(parquet.read_rows(path, COLUMNS, origin=origin), origin=origin, as_of=as_of)

@@ -11,7 +11,7 @@ time: only one board's rows are ever Python objects at once.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .base import Column, SourceError
-from .limits import MAX_COLUMNS, MAX_FILE_ROWS
+from .limits import MAX_COLUMNS, MAX_FILE_ROWS, check_rows
 
 PARQUET_MAGIC = b"PAR1"
 ROW = "__row__"  # each row's number in the file, for messages that point at a row
@@ -76,12 +76,38 @@ def column_names(path: Path, *, origin: str) -> list[str]:
 
 
 def read_rows(path: Path, columns: Mapping[str, Column], *, origin: str) -> list[dict[str, Any]]:
-    """Every row of a (small) Parquet file as upstream names them, the importer's columns only."""
+    """Every row of a Parquet file that holds one board (the Open LLM table) as upstream names them, the
+    importer's columns only: past MAX_ROWS_PER_BOARD, refused from the footer before a row is read."""
     parquet, wanted = _open(path, columns, origin=origin)
+    check_rows(origin, parquet.metadata.num_rows)
     try:
         return parquet.read(columns=wanted).to_pylist()
     except _ERRORS as exc:
         raise SourceError(f"{origin}: the Parquet data is corrupt ({exc})") from None
+
+
+def check_boards(path: Path, columns: Mapping[str, Column], by: Sequence[str], *, board: str, origin: str) -> None:
+    """Refuse a file that holds a board past MAX_ROWS_PER_BOARD, from the columns that tell its boards apart (`by`,
+    LMArena's category and publish date) alone, read before the others: a board too big is never read whole, nor
+    made Python objects, to be told so. A board is counted as the file holds it, before any row is checked or left
+    out, as `limits.BoardRows` counts JSON."""
+    parquet, _ = _open(path, columns, origin=origin, dictionaries=True)
+    try:
+        table = parquet.read(columns=list(by), use_threads=False)
+    except _ERRORS as exc:
+        raise SourceError(f"{origin}: the Parquet data is corrupt ({exc})") from None
+    keys = {}
+    for name in by:
+        array = table.column(name)
+        if pa.types.is_dictionary(array.type):
+            array = array.cast(array.type.value_type)
+        if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+            return  # not text: the conversion names the column and the rows
+        keys[name] = pc.utf8_slice_codeunits(array, 0, 10) if columns[name].kind == "date" else array
+    counts = pa.table(keys).group_by(list(by)).aggregate([([], "count_all")])
+    if counts.num_rows:
+        largest = counts.sort_by([("count_all", "descending")]).slice(0, 1).to_pylist()[0]
+        check_rows(" ".join([board, *(str(largest[name]) for name in by)]), largest["count_all"])
 
 
 def read_converted(path: Path, columns: Mapping[str, Column], *, origin: str) -> pa.Table:

@@ -1,7 +1,8 @@
 """The Hugging Face dataset-viewer API (`/rows`, `/filter`), paged in full, and plain file downloads.
 
 Upstream answers slowly and sometimes with 429 or 5xx; the polite client in `http` retries those. Pages are
-fetched with bounded concurrency and checked against each other (the same columns, the promised row count).
+fetched with bounded concurrency and checked against each other (the same columns, the promised row count), and
+their rows counted per board as each page arrives (`limits.BoardRows`): a board past its limit stops the fetch.
 """
 
 from __future__ import annotations
@@ -13,39 +14,41 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .base import SourceError
 from .http import HttpClient, RetryPolicy
+from .limits import MAX_JSON_ROWS, BoardRows
 from .payloads import parse_rows, viewer_page_rows
 
 PAGE_SIZE = 100  # the most the API returns per request
 
-__all__ = ["MAX_VIEWER_ROWS", "PAGE_SIZE", "RetryPolicy", "ViewerClient"]
-
-# The Open LLM table is 4,576 rows; a split claiming far more is read from its Parquet files, or not at all.
-MAX_VIEWER_ROWS = 100_000
+__all__ = ["PAGE_SIZE", "RetryPolicy", "ViewerClient"]
 
 
 class ViewerClient(HttpClient):
     async def fetch_table(
-        self, dataset: str, config: str, split: str, *, where: str | None = None
+        self, dataset: str, config: str, split: str, *, where: str | None = None, counted: BoardRows | None = None
     ) -> list[dict[str, Any]]:
-        """Every row of a split (or of `where`'s matches), checking that the pages agree with each other."""
+        """Every row of a split (or of `where`'s matches), checking that the pages agree with each other;
+        `counted` counts them per board as pages arrive."""
         params: dict[str, str | int] = {"dataset": dataset, "config": config, "split": split}
         endpoint = "rows"
         if where:
             params["where"] = where
             endpoint = "filter"
-        return await self._fetch_pages(f"{self.base_url}/{endpoint}", params)
+        return await self._fetch_pages(f"{self.base_url}/{endpoint}", params, counted)
 
-    async def fetch_url(self, url: str) -> list[dict[str, Any]]:
-        """A `/rows` or `/filter` URL is paged through in full; anything else is downloaded and parsed as a file."""
+    async def fetch_url(self, url: str, *, counted: BoardRows | None = None) -> list[dict[str, Any]]:
+        """A `/rows` or `/filter` URL is paged through in full; anything else is downloaded and parsed as a file
+        (counted per board as it is parsed)."""
         parts = urlsplit(url)
         if parts.path.rstrip("/").rsplit("/", 1)[-1] in ("rows", "filter"):
             params = {k: v for k, v in parse_qsl(parts.query) if k not in ("offset", "length")}
             endpoint = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
-            return await self._fetch_pages(endpoint, params)
+            return await self._fetch_pages(endpoint, params, counted)
         body = await self.get(url)
-        return parse_rows(body, origin=url)
+        return parse_rows(body, origin=url, counted=counted)
 
-    async def _fetch_pages(self, endpoint: str, params: Mapping[str, str | int]) -> list[dict[str, Any]]:
+    async def _fetch_pages(
+        self, endpoint: str, params: Mapping[str, str | int], counted: BoardRows | None
+    ) -> list[dict[str, Any]]:
         def page_url(offset: int) -> str:
             return f"{endpoint}?{urlencode({**params, 'offset': offset, 'length': PAGE_SIZE})}"
 
@@ -55,11 +58,13 @@ class ViewerClient(HttpClient):
         total = first.get("num_rows_total")
         if not isinstance(total, int) or total < 0:
             raise SourceError(f"{first_url}: the answer has no 'num_rows_total'")
-        if total > MAX_VIEWER_ROWS:
+        if total > MAX_JSON_ROWS:  # a split claiming far more is read from its Parquet files, or not at all
             raise SourceError(
-                f"{first_url}: upstream claims {total:,} rows, over the {MAX_VIEWER_ROWS:,} Leaderbot reads from the"
+                f"{first_url}: upstream claims {total:,} rows, over the {MAX_JSON_ROWS:,} Leaderbot reads from the"
                 " dataset viewer; refused"
             )
+        if counted is not None:
+            counted.read(rows)
         if first.get("partial") is True:
             # the viewer only indexed part of the split: ranks computed from it would be wrong
             raise SourceError(f"{first_url}: upstream serves only part of this split ('partial': true)")
@@ -74,6 +79,8 @@ class ViewerClient(HttpClient):
                 )
             if not page_rows:
                 raise SourceError(f"{url}: empty page at offset {offset} of {total} rows")
+            if counted is not None:
+                counted.read(page_rows)
             return page_rows
 
         offsets = iter(range(len(rows), total, PAGE_SIZE) if rows else range(0))

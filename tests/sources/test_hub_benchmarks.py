@@ -4,6 +4,7 @@ community rows, lower-is-better, a gated benchmark, one that vanishes, unchanged
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator
 
@@ -15,6 +16,7 @@ from bot.profiles.hub import BASE, WITH_FINE_TUNES, HubBenchmark, hub_profile, s
 from bot.refresh import refresh
 from bot.settings import Settings
 from bot.sources import SourceError, get_source
+from bot.sources.hub import Leaderboard
 from db.store import Store
 from tests import hub_benchmarks as hb
 from tests.hub_server import HubServer
@@ -153,6 +155,20 @@ def test_a_broken_answer_is_refused_in_one_line(rows: object, says: str) -> None
     with pytest.raises(SourceError) as caught:
         source.to_snapshots(rows, origin="leaderboard")  # type: ignore[arg-type]
     assert says in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_an_answer_past_the_row_limit_is_refused_before_the_rest_is_parsed() -> None:
+    """Before: the whole answer (up to 32 MB) was parsed, then flattened and converted, to refuse its one board
+    (BENCHMARKS.md, "Memory to refuse junk"). The rows are counted as they are parsed: here what follows row
+    20,001 is not JSON, and the row count is what is said."""
+    rows = [{**hb.row(f"made-up/model-{i}", 90.0 - i / 1000), "rank": i + 1} for i in range(20_001)]
+    answer = Leaderboard(json.dumps(rows).encode()[:-1] + b", {oops", "leaderboard")
+    with pytest.raises(SourceError) as caught:
+        answer.rows  # noqa: B018
+    assert str(caught.value) == "leaderboard: 20,001 rows or more, over the limit of 20,000 for one board; refused"
+    assert Leaderboard(json.dumps(rows[:3]).encode(), "leaderboard").rows == rows[:3]
+    with pytest.raises(SourceError, match="not a leaderboard"):
+        Leaderboard(b'{"error": "oops"}', "leaderboard").rows  # noqa: B018
 
 
 def get_source_for_test():  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from viewer_server import load_rows, rows_page
 
-from bot.sources import SourceError
+from bot.sources import SourceError, payloads
 from bot.sources.payloads import parse_rows, read_rows, viewer_page_rows
 from tests.bundled import ARENA_2024
 
@@ -114,3 +114,45 @@ def test_an_unreadable_path_is_a_source_error(tmp_path: Path) -> None:
         read_rows(tmp_path / "nothing-here.jsonl")
     with pytest.raises(SourceError, match="cannot read it"):
         read_rows(tmp_path)  # a directory
+
+
+@pytest.mark.parametrize("piece", [1, 7, 4096])
+def test_every_shape_reads_the_same_a_few_bytes_at_a_time(
+    monkeypatch: pytest.MonkeyPatch, arena_rows: list[dict], piece: int
+) -> None:
+    """The text is unpacked, decoded and parsed a piece at a time: a piece of one byte cuts every character, number,
+    key and line somewhere, and changes nothing."""
+    rows = [{**r, "model_name": f"{r['model_name']} ทดสอบ 模型 🚀"} for r in arena_rows[:40]]
+    page = rows_page(rows, offset=0, length=40)
+    shapes = {
+        "lines": jsonl(rows),
+        "gzip members": gzip.compress(jsonl(rows[:20])) + gzip.compress(jsonl(rows[20:])),
+        "array": json.dumps(rows, ensure_ascii=False, indent=2).encode(),
+        "page": json.dumps(page, ensure_ascii=False).encode(),
+        "page over lines": gzip.compress(json.dumps(page, ensure_ascii=False, indent=1).encode()),
+        "crlf": jsonl(rows).replace(b"\n", b"\r\n"),
+    }
+    monkeypatch.setattr(payloads, "PIECE", piece)
+    for shape, data in shapes.items():
+        assert parse_rows(data, origin=shape) == rows, shape
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b'{"a": 1}\n' * 3 + b'{"model_name": "caf\xe9"}\n', "not UTF-8 text (byte 46)"),
+        (b'[{"a": 1}, {"a": 2}] [', "line 1 is not valid JSON (extra data after the document)"),
+        (b'[{"a": 1},\n {"a": 2', "line 2 is not valid JSON"),
+        (b'{"rows": [{"row": {"a": 1}}], "num_rows_total": 1}\n{"a": 1}', "line 2 is not valid JSON"),
+        (b'{\n "a": 1\n}\n', "line 1 is not valid JSON (a row over several lines)"),
+        (b'{"a": 1} {"a": 2}\n', "line 1 is not valid JSON (extra data after the first row)"),
+        (b'{"rows": 5}', "not a dataset-viewer page (no 'rows' list)"),
+    ],
+    ids=["latin1-late", "after-array", "cut-array", "after-page", "row-over-lines", "two-rows-a-line", "rows-not-list"],
+)
+def test_what_streaming_refuses_names_the_place(monkeypatch: pytest.MonkeyPatch, data: bytes, expected: str) -> None:
+    monkeypatch.setattr(payloads, "PIECE", 5)
+    with pytest.raises(SourceError) as failed:
+        parse_rows(data, origin="upstream/board.jsonl")
+    assert str(failed.value).startswith("upstream/board.jsonl: ")
+    assert expected in str(failed.value)
