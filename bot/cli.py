@@ -15,13 +15,11 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from db import backup
 from db.keys import model_key
 from db.schema import LATEST
 from db.store import Snapshot, Store, StoreError
 
-from . import ingest, refresh
-from .console import run_console
+from . import ingest
 from .core.answer import Kind
 from .core.answers import HUB_NOT_FETCHED, Answerer
 from .core.changes import NoChanges, changes_board, stored_changes
@@ -29,10 +27,9 @@ from .core.i18n import DEFAULT as DEFAULT_LANGUAGE
 from .core.i18n import LANGUAGES, UnknownLanguage, language, said
 from .core.text import render_changes
 from .profiles import PROFILES, board_ids, family, live_boards, profile
-from .profiles.hub import FAMILY
+from .profiles.hub import DATASET_ID, FAMILY
 from .settings import Settings, SettingsError, default_db_path, load_settings
 from .sources import SourceError
-from .sources.hub import DATASET_ID
 
 log = logging.getLogger("leaderbot")
 
@@ -310,6 +307,8 @@ def _cmd_history(store: Store, args: argparse.Namespace, settings: Settings) -> 
 
 def _cmd_console(store: Store, args: argparse.Namespace, settings: Settings) -> int:
     history = Path(user_data_dir("leaderbot", appauthor=False)) / "console_history"
+    from .console import run_console  # noqa: PLC0415 - only what the command runs is imported (see _cmd_run)
+
     return run_console(_answerer(store, settings), history=history)
 
 
@@ -331,6 +330,8 @@ def _cmd_ingest(store: Store, args: argparse.Namespace, settings: Settings) -> i
     if args.file is not None:
         report = ingest.ingest_file(store, args.board, args.file, as_of=args.as_of)
     else:
+        from . import refresh  # noqa: PLC0415 - the HTTP client only for the commands that fetch
+
         report = asyncio.run(refresh.ingest_url(store, args.board, args.url, settings, as_of=args.as_of))
     print(report.summary())
     return 0
@@ -342,6 +343,8 @@ def _cmd_refresh(store: Store, args: argparse.Namespace, settings: Settings) -> 
             "LEADERBOT_HUB_BENCHMARKS is 'none', so `refresh hub` has no benchmark to fetch: set it to 'all' or to"
             " the benchmarks to follow, or name one (`leaderbot refresh hub:cais/hle`)"
         )
+    from . import refresh  # noqa: PLC0415 - the HTTP client only for the commands that fetch
+
     boards = list(dict.fromkeys(args.board)) or [*live_boards(), *([FAMILY] if settings.follows_hub else [])]
     reports = asyncio.run(
         refresh.refresh(store, boards, settings, history=args.history, discover=not (args.board or args.history))
@@ -455,6 +458,8 @@ def _cmd_orgs(store: Store, args: argparse.Namespace, settings: Settings) -> int
 
 
 def _cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from db import backup  # noqa: PLC0415 - only for the commands on the store's file
+
     written = backup.backup(settings.db_path, args.path)
     print(
         f"Backed up the store at {settings.db_path} to {written.path}: {written.snapshots:,} snapshot(s),"
@@ -464,6 +469,8 @@ def _cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    from db import backup  # noqa: PLC0415 - only for the commands on the store's file
+
     restored = backup.restore(args.path, settings.db_path)
     later = (
         ""

@@ -18,6 +18,7 @@ from db.seed import bundled_files, organization_rows, organizations_text
 from db.store import Saved, Store
 
 from .core.judging import Judge
+from .core.names import normalise, split_namespace
 from .profiles import PROFILES, Schema, register
 from .profiles.arena import DATASET as ARENA_DATASET
 from .profiles.arena import discovered_arena
@@ -135,7 +136,17 @@ def store_snapshots(store: Store, board: str, origin: str, snapshots: Iterable[S
             yield data
 
     saved = store.save_snapshots(worth_storing())
+    if any(s.created for s in saved):
+        complete_model_words(store)
     return IngestReport(board, origin, saved, republished=skipped)
+
+
+def complete_model_words(store: Store) -> None:
+    """Each new model's name as the question parser and the cross-board links read it, written once, so no
+    process has to tokenise every board's names before it can parse a question."""
+    missing = store.models_without_words()
+    if missing:
+        store.set_model_words((normalise(name), normalise(split_namespace(name)[1]), i) for i, name in missing)
 
 
 def ingest_rows(
@@ -203,6 +214,7 @@ def open_store(path: str | Path, *, seed_if_empty: bool = True) -> Store:
         else:
             seed_organizations(store)
             register_boards(store)
+        complete_model_words(store)  # a store written before the words were kept
     except Exception:
         store.close()
         raise

@@ -9,7 +9,7 @@ import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import repeat
@@ -92,13 +92,13 @@ def _create_private(path: Path) -> None:
             os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
-def _entries(conn: sqlite3.Connection, snapshot_id: int) -> list[dict[str, Any]]:
+def _entries(
+    conn: sqlite3.Connection, snapshot_id: int, where: str = "", params: Sequence[Any] = ()
+) -> list[dict[str, Any]]:
     cursor = conn.execute(
-        """
-        SELECT e.*, m.key AS model_key FROM entries e JOIN models m ON m.id = e.model_id
-        WHERE e.snapshot_id = ? ORDER BY e.rank, e.score DESC, e.name
-        """,
-        [snapshot_id],
+        "SELECT e.*, m.key AS model_key, m.bare AS model_bare FROM entries e JOIN models m ON m.id = e.model_id"
+        f" WHERE e.snapshot_id = ?{where} ORDER BY e.rank, e.score DESC, e.name",
+        [snapshot_id, *params],
     )
     names = [d[0] for d in cursor.description]
     return [{k: v for k, v in zip(names, row, strict=True) if v is not None} for row in cursor]
@@ -357,6 +357,14 @@ class Store:
         `organization_index` (see `bot.core.snapshots`), so a correction made at run time needs no re-read."""
         return _entries(self.db.conn, snapshot_id)
 
+    def entries_of(self, snapshot_id: int, model_keys: Sequence[str], org_keys: Sequence[str]) -> list[dict[str, Any]]:
+        """The rows of `entries` whose model key or organization key is one of these: what finding one model on a
+        board needs, without reading the whole board."""
+        marks = ", ".join("?" * len(model_keys)) or "NULL"
+        orgs = ", ".join("?" * len(org_keys)) or "NULL"
+        where = f" AND (m.key IN ({marks}) OR e.org_key IN ({orgs}))"
+        return _entries(self.db.conn, snapshot_id, where, [*model_keys, *org_keys])
+
     def entries_elsewhere(self, snapshot_id: int) -> list[dict[str, Any]]:
         """`entries` through a connection of its own, opened and closed here: callable from a worker thread
         (the store's own connection belongs to the thread that opened it), so a large board is read while the
@@ -395,6 +403,27 @@ class Store:
                 [board, key, *snapshot_ids],
             ).fetchall()
         )
+
+    def model_words(self, snapshot_ids: Iterable[int]) -> list[tuple[str, str | None, str | None]]:
+        """(name, normal, bare) of every model on these snapshots: how the question parser knows a typed name is
+        a model's without tokenising whole boards (`normal` and `bare` are NULL until `set_model_words`)."""
+        ids = sorted(set(snapshot_ids))
+        if not ids:
+            return []
+        return self.db.execute(
+            "SELECT DISTINCT m.name, m.normal, m.bare FROM models m JOIN entries e ON e.model_id = m.id"
+            f" WHERE e.snapshot_id IN ({', '.join('?' * len(ids))})",
+            ids,
+        ).fetchall()
+
+    def models_without_words(self) -> list[tuple[int, str]]:
+        """(id, name) of the models whose `normal` and `bare` forms are not written yet."""
+        return self.db.execute("SELECT id, name FROM models WHERE normal IS NULL").fetchall()
+
+    def set_model_words(self, words: Iterable[tuple[str, str, int]]) -> None:
+        """(normal, bare, model id) for models: the importer's tokenising, done once per model."""
+        with self.write():
+            self.db.conn.executemany("UPDATE models SET normal = ?, bare = ? WHERE id = ?", words)
 
     def model_keys(self, board: str) -> dict[int, str]:
         """Model id -> model key, for one board."""

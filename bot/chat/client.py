@@ -8,6 +8,7 @@ import gc
 import logging
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from discord.ext import commands
 from db.store import Store
 
 from ..core.answers import Answerer
+from ..core.boards import BoardView
 from ..core.snapshots import SnapshotReader
 from ..ingest import open_store
 from ..jobs import start_scheduler
@@ -166,7 +168,7 @@ class LeaderBot(commands.Bot):
             parts = self.answerer.view_parts(board)
             if parts is not None and parts[1] is not None:
                 key, build = parts
-                self.answerer.install(key, await asyncio.to_thread(build))
+                self.answerer.install(key, await asyncio.to_thread(_warmed, build))
             await asyncio.sleep(0)
 
     async def on_ready(self) -> None:
@@ -247,3 +249,8 @@ def run_bot(settings: Settings) -> int:
         log.error(message)
         return 1
     return 0
+
+
+def _warmed(build: Callable[[], BoardView]) -> BoardView:
+    """A board built with its name index and links, in the worker thread that builds it."""
+    return build().warmed()

@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from db.store import Store
+from db.store import Snapshot, Store
 
 from ..profiles import PROFILES, BoardProfile, Detail, Domain, Filter, family, profile
 from ..profiles.base import PROPRIETARY
@@ -71,6 +71,7 @@ class Answerer:
         self._org_state: tuple[int, dict[str, frozenset[str]], Lexicon] = (-1, {}, Lexicon())
         self._lexicon: tuple[tuple[int, ...], Lexicon] = ((), Lexicon())
         self._changes_made: dict[tuple[int, ...], ChangeSet] = {}
+        self._looked_up: set[tuple[int, int, tuple[tuple[str, str], ...]]] = set()  # boards a model was sought on
         # (store revision, board -> the latest accepted snapshot of each category); (revision, board, model key) ->
         # the model's (category, rank, of) in each: what a card reads of a board's categories, once per change
         self._latest_by_category: tuple[tuple[int, int] | None, dict[str, list[Any]]] = (None, {})
@@ -97,14 +98,18 @@ class Answerer:
         if self._lexicon[0] != key:
             names: set[str] = set()
             categories: set[str] = set()
+            latest = []
             for board in PROFILES:
                 categories.update(self.categories(board))
-                view = self.view(board)
                 names.update(self.reader.model_aliases(board))
-                if view is not None:
-                    for candidate in view.index.candidates:
-                        names.add(normalise(candidate.name))
-                        names.add(normalise(split_namespace(candidate.name)[1]))
+                snapshot = self.reader.latest(board, profile(board).default_category)
+                if snapshot is not None:
+                    latest.append(snapshot.id)
+            # the words the importer kept (no board is tokenised for a first question); a store opened without
+            # `open_store` may lack some, worked out here then
+            for name, normal, bare in self.store.model_words(latest):
+                names.add(normal if normal is not None else normalise(name))
+                names.add(bare if bare is not None else normalise(split_namespace(name)[1]))
             lexicon = replace(organizations, categories=frozenset(categories), model_names=frozenset(names))
             self._lexicon = (key, lexicon)
         return self._lexicon[1]
@@ -131,11 +136,14 @@ class Answerer:
             return None
         org_words, _ = self._organizations()
         aliases = self.reader.model_aliases(board)
-        key = (snapshot.id, self.reader.organizations_version, tuple(sorted(aliases.items())))
+        key = self._view_key(snapshot, aliases)
         if key in self._views:
             return key, None
         rows = self.reader.rows(snapshot)
         return key, functools.partial(build_view, board_profile, rows, org_aliases=org_words, model_aliases=aliases)
+
+    def _view_key(self, snapshot: Snapshot, aliases: Mapping[str, str]) -> tuple[int, int, tuple[tuple[str, str], ...]]:
+        return snapshot.id, self.reader.organizations_version, tuple(sorted(aliases.items()))
 
     def install(self, key: tuple[int, int, tuple[tuple[str, str], ...]], view: BoardView) -> None:
         """Keep a built view, as the most recently asked; the least recently asked goes past MAX_VIEWS."""
@@ -147,7 +155,9 @@ class Answerer:
     def warm(self) -> None:
         """Build the latest view of every board now, so the first question does not pay for it."""
         for board in PROFILES:
-            self.view(board)
+            view = self.view(board)
+            if view is not None:
+                view.warmed()
 
     def complete(self, board: str | None, typed: str, limit: int = 25) -> list[str]:
         """Model names for autocomplete; none for a board that does not exist."""
@@ -340,11 +350,32 @@ class Answerer:
         boards = [*related, *(b for b in self.held_boards() if b not in related and b != view.profile.id)]
         found = []
         for board in boards:
-            other = self.view(board, as_of=as_of)
+            other = self._lookup_view(board, view, row, as_of)
             key = None if other is None else self._same_model(view, row, other)
             if other is not None and key is not None:
-                found.append(self._standing(other, other.best[key]))
+                found.append(self._standing(other, other.best[key], of=other.snapshot.row_count))
         return found
+
+    def _lookup_view(self, board: str, view: BoardView, row: Mapping[str, Any], as_of: str | None) -> BoardView | None:
+        """The board to look one model up on: its view when one is in memory, else a view of only the rows that
+        could be that model (its key, its organization's), so a first rank question does not read and index
+        every other board."""
+        snapshot = self.reader.latest(board, profile(board).default_category, as_of)
+        if snapshot is None:
+            return None
+        aliases = self.reader.model_aliases(board)
+        key = self._view_key(snapshot, aliases)
+        held = self._views.get(key)
+        if held is not None:
+            return held
+        if key in self._looked_up:  # asked about again: a process that answers more than once keeps the board
+            return self.view(board, as_of=as_of)
+        self._looked_up.add(key)
+        org_words, _ = self._organizations()
+        organization = row.get("organization")
+        spellings = sorted(org_words.get(organization, ())) if organization else []
+        rows = self.reader.some_rows(snapshot, [row["model_key"]], spellings)
+        return build_view(profile(board), rows, org_aliases=org_words, model_aliases=aliases)
 
     def _same_model(self, view: BoardView, row: Mapping[str, Any], other: BoardView) -> str | None:
         """The key on `other` of the model `row` is on `view`: the same name (a Hub id is the Open LLM `fullname`),
@@ -354,7 +385,7 @@ class Answerer:
         org_words, _ = self._organizations()
         return find_other(row, other, org_words)
 
-    def _standing(self, view: BoardView, row: Mapping[str, Any], **extra: Any) -> Standing:
+    def _standing(self, view: BoardView, row: Mapping[str, Any], *, of: int | None = None, **extra: Any) -> Standing:
         p = view.profile
         category = view.snapshot.category
         return Standing(
@@ -365,7 +396,7 @@ class Answerer:
             rank=row["rank"],
             model=row["name"],
             score=row["score"],
-            of=len(view.rows),
+            of=len(view.rows) if of is None else of,
             category=None if category == p.default_category else category,
             score_label=p.score.label,
             lower_is_better=p.lower_is_better,

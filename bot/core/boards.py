@@ -21,10 +21,16 @@ from .snapshots import BoardRows, first_per_model
 
 @dataclass
 class BoardView:
+    """The name index is built when a question first resolves a name on this board (the bot builds it ahead, in
+    a worker thread: `warmed`), and the cross-board links from the words the importer kept: a rank question that
+    only looks the model up on the other boards never tokenises their names."""
+
     profile: BoardProfile
     board: BoardRows
-    index: NameIndex
-    links: dict[tuple[str, str], str] = field(default_factory=dict)  # (organization, link key) -> model key
+    org_aliases: Mapping[str, frozenset[str]]
+    model_aliases: Mapping[str, str]
+    _index: NameIndex | None = field(default=None, repr=False)
+    _links: dict[tuple[str, str], str] | None = field(default=None, repr=False)
     _by_column: dict[str, tuple[list[dict[str, Any]], dict[int, int]]] = field(default_factory=dict, repr=False)
     # (benchmark column, filters) -> the (rank, row) pairs a list question made of this snapshot (see Answerer)
     lists: dict[Any, list[tuple[int, Mapping[str, Any]]]] = field(default_factory=dict, repr=False)
@@ -38,6 +44,31 @@ class BoardView:
             ranks = {id(r): 1 + bisect.bisect_left(negated, -r[column]) for r in rows}
             self._by_column[column] = (list(first_per_model(rows).values()), ranks)
         return self._by_column[column]
+
+    @property
+    def index(self) -> NameIndex:
+        if self._index is None:
+            known = frozenset().union(*self.org_aliases.values()) if self.org_aliases else frozenset()
+            candidates = build_candidates(self.best, known_namespaces=known, popularity_column=self.profile.popularity)
+            self._index = NameIndex(candidates, aliases=self.model_aliases, org_words=known)
+        return self._index
+
+    @property
+    def links(self) -> dict[tuple[str, str], str]:
+        """(organization, link key) -> model key."""
+        if self._links is None:
+            links: dict[tuple[str, str], str] = {}
+            for key, row in self.best.items():
+                organization = row.get("organization")
+                if organization and organization in self.org_aliases:
+                    links.setdefault((organization, row_link_key(row, self.org_aliases[organization])), key)
+            self._links = links
+        return self._links
+
+    def warmed(self) -> BoardView:
+        """The view with its index and links built now (the bot does this in a worker thread)."""
+        _ = self.index, self.links
+        return self
 
     @property
     def snapshot(self) -> Snapshot:
@@ -74,6 +105,14 @@ def link_key(name: str, org_words: frozenset[str]) -> str:
     return " ".join(t.text for t in tokenize(model) if t.text not in org_words and t.text != "hf")
 
 
+def row_link_key(row: Mapping[str, Any], org_words: frozenset[str]) -> str:
+    """`link_key` of a row's name, from the words the importer kept for its model when there are some."""
+    bare = row.get("model_bare")
+    if bare is None:
+        return link_key(row["name"], org_words)
+    return " ".join(word for word in bare.split() if word not in org_words and word != "hf")
+
+
 def build_view(
     profile: BoardProfile,
     board: BoardRows,
@@ -81,15 +120,7 @@ def build_view(
     org_aliases: Mapping[str, frozenset[str]],
     model_aliases: Mapping[str, str],
 ) -> BoardView:
-    known = frozenset().union(*org_aliases.values()) if org_aliases else frozenset()
-    candidates = build_candidates(board.best, known_namespaces=known, popularity_column=profile.popularity)
-    index = NameIndex(candidates, aliases=model_aliases, org_words=known)
-    links: dict[tuple[str, str], str] = {}
-    for key, row in board.best.items():
-        organization = row.get("organization")
-        if organization and organization in org_aliases:
-            links.setdefault((organization, link_key(row["name"], org_aliases[organization])), key)
-    return BoardView(profile, board, index, links)
+    return BoardView(profile, board, org_aliases, model_aliases)
 
 
 def organization_words(organizations: Mapping[str, tuple[str, str | None]]) -> dict[str, frozenset[str]]:
@@ -105,4 +136,4 @@ def find_other(row: Mapping[str, Any], other: BoardView, org_aliases: Mapping[st
     organization = row.get("organization")
     if not organization or organization not in org_aliases:
         return None
-    return other.links.get((organization, link_key(row["name"], org_aliases[organization])))
+    return other.links.get((organization, row_link_key(row, org_aliases[organization])))

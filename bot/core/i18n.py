@@ -11,6 +11,7 @@ import functools
 import string
 import tomllib
 from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
 from babel import Locale
@@ -139,7 +140,12 @@ def _in(lang: str, value: object) -> object:
 
 
 def number(lang: str, value: float, decimals: int = 0) -> str:
-    """A number as the language writes it (1,234.5 / 1.234,5 / 1 234,5)."""
+    """A number as the language writes it (1,234.5 / 1.234,5 / 1 234,5). English is written here, exactly as
+    babel writes it (the decimal of the float's shortest repr, rounded half to even): babel's first use loads
+    its locale data, a cost a one-shot `leaderbot ask` in English need not pay."""
+    if lang == DEFAULT:
+        rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
+        return f"{rounded:,.{decimals}f}"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(value, format=pattern, locale=LANGUAGES[lang])
 

@@ -14,7 +14,7 @@ import contextlib
 import itertools
 import threading
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -233,6 +233,17 @@ class SnapshotReader:
             self._overlaid[snapshot.id] = self.organizations_version
             self._boards[snapshot.id] = BoardRows(snapshot, raw, first_per_model(raw))
         return self._boards[snapshot.id]
+
+    def some_rows(self, snapshot: Snapshot, model_keys: Sequence[str], org_keys: Sequence[str]) -> BoardRows:
+        """The rows of these models and organizations only (all of them when the snapshot is read already), with
+        the organizations laid over them: enough to find one model on a board no question has opened yet."""
+        if snapshot.id in self._raw:
+            return self.rows(snapshot)
+        self.sync()
+        raw = tuple(self.store.entries_of(snapshot.id, model_keys, org_keys))
+        for row in raw:
+            self._overlay(row)
+        return BoardRows(snapshot, raw, first_per_model(raw))
 
     def _overlay(self, row: Row) -> None:
         raw = row.setdefault("raw_organization", row.get("organization"))

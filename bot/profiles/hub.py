@@ -16,6 +16,8 @@ from .base import BoardProfile, Detail, Domain, DomainPart, Filter, RankRule, Sc
 
 FAMILY = "hub"  # `leaderbot refresh hub`, and the one scheduled job that fetches them all
 PREFIX = "hub:"
+# A Hub repo id as the Hub allows them (letters, digits, '-', '_', '.'; at most 96 characters a part).
+DATASET_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}")
 SITE = "https://huggingface.co/datasets"
 # The two lists the Hub ranks: base models (its default) and every model, fine-tunes included.
 BASE, WITH_FINE_TUNES = "base_models", "with_fine_tunes"

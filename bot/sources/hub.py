@@ -10,13 +10,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 from yarl import URL
 
+from ..profiles.hub import DATASET_ID
 from .base import SourceError
 from .http import HttpClient
 from .limits import check_rows
@@ -29,8 +29,6 @@ DEFAULT_ENDPOINT = "https://huggingface.co"
 # than the official benchmarks fill, and a bound on a list that would never end.
 MAX_LIST_PAGES = 20
 MAX_BENCHMARKS = 500
-# A Hub repo id as the Hub allows them (letters, digits, '-', '_', '.'; at most 96 characters a part).
-DATASET_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}")
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,12 @@ used by the code and every key the code asks for exists; every kind of answer re
 from __future__ import annotations
 
 import ast
+import random
 import re
 from pathlib import Path
 
 import pytest
+from babel.numbers import format_decimal
 
 from bot.core import i18n
 from bot.core.answer import Answer, Kind
@@ -168,3 +170,15 @@ def test_every_sentence_of_a_spanish_answer_is_from_the_catalogue(answerer_2026:
         answer = answerer_2026.ask(question, lang="es-ES")
         for sentence in [*answer.notes, answer.error, answer.footnote, answer.freshness]:
             assert not sentence or isinstance(sentence, i18n.Said), (question, sentence)
+
+
+def test_english_numbers_are_written_exactly_as_babel_writes_them() -> None:
+    """English skips babel (its locale data costs a one-shot answer a load); the digits must not differ."""
+    picks = random.Random(7)
+    values = [0.0, -0.0, 0.5, 1.5, 2.5, 2.675, -2.675, 0.005, 0.015, 99.995, 1187.0, 43.594062463678, 1e-7]
+    values += [picks.uniform(-1e7, 1e7) for _ in range(2000)] + [round(picks.uniform(0, 100), 3) for _ in range(2000)]
+    values += [float(picks.randint(-(10**9), 10**9)) for _ in range(500)]
+    for value in values:
+        for decimals in (0, 1, 2):
+            pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+            assert i18n.number("en", value, decimals) == format_decimal(value, format=pattern, locale="en"), value
