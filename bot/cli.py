@@ -69,9 +69,12 @@ BOARD_HELP = "a board id (`leaderbot boards` lists them)"
 
 
 def _check_boards(args: argparse.Namespace) -> None:
+    """Every board named is one the store knows; `refresh` also takes `hub`, the Hub's benchmarks as a family (how
+    the first of them are found at all)."""
     named = getattr(args, "board", None)
+    families = (FAMILY,) if args.command == "refresh" else ()
     for board in named if isinstance(named, list) else [named]:
-        if board is not None and board not in board_ids():
+        if board is not None and board not in board_ids() and board not in families:
             raise UsageError(f"unknown board {board!r}; boards: {', '.join(board_ids())}")
 
 

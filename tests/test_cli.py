@@ -18,6 +18,7 @@ from viewer_server import ARENA_DATASET, ViewerServer, load_rows, serve_in_threa
 from bot.cli import main
 from bot.profiles import live_boards
 from db.store import Store
+from tests import hub_benchmarks as hb
 from tests.bundled import ARENA_2024, OPEN_LLM_FINAL
 from tests.parquet_files import bradley_terry_schema, parquet_bytes
 from tests.stores import read_entries
@@ -176,6 +177,19 @@ def test_refresh_of_every_live_board_skips_what_upstream_lacks(run: Run, tmp_pat
     skipped = err.splitlines()
     assert len(skipped) == len(live_boards()) - 1
     assert all(" publishes no " in line and "skipped" in line for line in skipped)
+
+
+def test_refresh_hub_fetches_the_benchmarks(
+    run: Run, tmp_path: Path, hub: HubServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: `leaderbot refresh hub`, as README says it, answered "unknown board 'hub'" (made-up GPQA rows)."""
+    hub.put_benchmark(hb.GPQA, hb.BOARDS[hb.GPQA], pretty_name="GPQA")
+    monkeypatch.setenv("LEADERBOT_HUB_BENCHMARKS", hb.GPQA)
+    code, out, err = run("--db", tmp_path / "fresh.db", "--no-seed", "refresh", "hub")
+    assert (code, err) == (0, "")
+    assert out.startswith("hub:Idavidrein/gpqa: stored 2 new snapshot(s), 12 rows, from ") and out.count("\n") == 1
+    code, _, err = run("--db", tmp_path / "fresh.db", "--no-seed", "ingest", "hub", "--file", tmp_path / "x")
+    assert code == 2 and err.startswith("leaderbot: unknown board 'hub'")  # a family, not a board, to ingest into
 
 
 def test_refresh_failure_is_reported_and_stores_nothing(run: Run, tmp_path: Path, hub: HubServer) -> None:
