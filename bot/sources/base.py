@@ -12,7 +12,7 @@ import math
 import pickle
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
 from pathlib import Path
@@ -37,9 +37,45 @@ class Column:
     nullable: bool = False
 
 
+@dataclass
+class DroppedRows:
+    """Upstream rows an import left out, counted by why ("no rating", "modelId too long"): a row is never left
+    out without the import's line (`leaderbot ingest`, `refresh`, the refresh job's log) saying how many and why."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, reason: str, rows: int = 1) -> None:
+        if rows:
+            self.counts[reason] = self.counts.get(reason, 0) + rows
+
+    def __iadd__(self, other: DroppedRows) -> DroppedRows:
+        for reason, rows in other.counts.items():
+            self.add(reason, rows)
+        return self
+
+    def __bool__(self) -> bool:
+        return bool(self.counts)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def summary(self) -> str:
+        """'26 rows dropped (no rating)', '1 row dropped (modelId too long)', '3 rows dropped (2 no rating, 1 no
+        interval)'; empty when none was."""
+        if not self.counts:
+            return ""
+        total = self.total
+        most_first = sorted(self.counts.items(), key=lambda item: -item[1])
+        why = most_first[0][0] if len(most_first) == 1 else ", ".join(f"{n:,} {reason}" for reason, n in most_first)
+        return f"{total:,} row{'' if total == 1 else 's'} dropped ({why})"
+
+
 class SnapshotData:
     """One published board on its way into the store: its rows as columns (store column -> one value per row),
-    which is how a Parquet file arrives and how the store writes them; `rows` gives them as dicts when wanted."""
+    which is how a Parquet file arrives and how the store writes them; `rows` gives them as dicts when wanted.
+    `dropped` counts the upstream rows of this board its importer left out; a board they all were left out of
+    has no rows and is not stored, but its count still reaches the import's line."""
 
     def __init__(
         self,
@@ -52,9 +88,11 @@ class SnapshotData:
         status: str = "ok",  # 'rejected' when it looks broken next to the previous snapshot (see core.judging)
         *,
         columns: dict[str, list[Any]] | None = None,
+        dropped: DroppedRows | None = None,
     ) -> None:
         self.board, self.category, self.as_of = board, category, as_of
         self.content_hash, self.source, self.status = content_hash, source, status
+        self.dropped = dropped if dropped is not None else DroppedRows()
         if columns is None:
             rows = rows or []
             names = list(dict.fromkeys(k for row in rows for k in row))
@@ -172,13 +210,36 @@ def convert_rows(
             converted[store] = value
         out.append(converted)
     if problems:
-        parts = []
-        for what, at in list(problems.items())[:3]:
-            shown = ", ".join(map(str, at[:3]))
-            more = f" and {len(at) - 3} more" if len(at) > 3 else ""
-            parts.append(f"{what} (row {shown}{more})")
-        raise SourceError(f"{origin}: {'; '.join(parts)}")
+        raise SourceError(f"{origin}: {told(problems)}")
     return out
+
+
+def drop_bad_rows(
+    rows: Sequence[dict[str, Any]], reasons: Mapping[int, str], *, origin: str
+) -> tuple[list[dict[str, Any]], DroppedRows]:
+    """The rows without a reason against them, and how many were dropped for which reason. A table where most rows
+    (more than half) are bad is refused: that is upstream broken, not a few odd rows, and storing what is left
+    would answer from a fraction of the board."""
+    if len(reasons) * 2 > len(rows):
+        by_reason: dict[str, list[int]] = {}
+        for i in sorted(reasons):
+            by_reason.setdefault(reasons[i], []).append(i + 1)
+        raise SourceError(f"{origin}: {len(reasons):,} of {len(rows):,} rows are bad, refused: {told(by_reason)}")
+    dropped = DroppedRows()
+    for reason in reasons.values():
+        dropped.add(reason)
+    return [row for i, row in enumerate(rows) if i not in reasons], dropped
+
+
+def told(problems: Mapping[str, list[int]]) -> str:
+    """Problems and the rows (numbered from 1) they are in, in one line: "column 'x' should be num (row 3, 9, 12
+    and 4 more)", the first three problems."""
+    parts = []
+    for what, at in list(problems.items())[:3]:
+        shown = ", ".join(map(str, at[:3]))
+        more = f" and {len(at) - 3} more" if len(at) > 3 else ""
+        parts.append(f"{what} (row {shown}{more})")
+    return "; ".join(parts)
 
 
 def content_hash(category: str, rows: Iterable[Mapping[str, Any]]) -> str:
