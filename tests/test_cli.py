@@ -288,3 +288,16 @@ def test_refresh_says_how_many_rows_were_dropped(run: Run, tmp_path: Path, hub: 
     assert code == 0
     assert out.startswith("arena-raw: stored 1 new snapshot(s), 182 rows, from ")
     assert out.endswith("; 1 row dropped (no rating)\n")
+
+
+def test_refresh_hub_says_how_many_rows_of_a_benchmark_were_dropped(
+    run: Run, tmp_path: Path, hub: HubServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A made-up GPQA board with one row whose modelId is 10,000 characters: stored without it, and said."""
+    hub.put_benchmark(hb.GPQA, [*hb.BOARDS[hb.GPQA], hb.row("x/" + "y" * 10_000, 99.0)], pretty_name="GPQA")
+    monkeypatch.setenv("LEADERBOT_HUB_BENCHMARKS", hb.GPQA)
+    code, out, err = run("--db", tmp_path / "fresh.db", "--no-seed", "refresh", "hub")
+    assert (code, err) == (0, "")
+    (line,) = out.splitlines()
+    assert line.startswith("hub:Idavidrein/gpqa: stored 2 new snapshot(s), 12 rows, from ")
+    assert line.endswith("; 1 row dropped (modelId too long)")
