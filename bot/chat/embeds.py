@@ -39,6 +39,7 @@ from ..core.text import (
     tied_text,
     where_text,
 )
+from ..core.untrusted import web_link
 from ..profiles import profile
 from ..profiles.base import OPEN_WEIGHTS, PROPRIETARY, UNKNOWN_LICENSE
 
@@ -135,8 +136,9 @@ def _board_of(o: Standing, lang: str) -> str:
 
 
 def _embed(answer: Answer, title: str, description: str = "") -> discord.Embed:
+    """A page of the answer, its title linking to the board (a Hub board's address is made of the dataset's id)."""
     return discord.Embed(
-        title=clip(title, TITLE_MAX), description=description, colour=COLOURS[answer.kind], url=answer.url
+        title=clip(title, TITLE_MAX), description=description, colour=COLOURS[answer.kind], url=web_link(answer.url)
     )
 
 
@@ -246,7 +248,8 @@ def _rank(answer: Answer, lang: str) -> list[discord.Embed]:
         if value is not None:
             embed.add_field(name=name, value=f"{value:.2f}")
     if how := submission_text(d, lang):
-        cited = f" · [{t(lang, 'embed.source')}]({d.source_url})" if d.source_url else ""
+        link = web_link(d.source_url)  # an address stored before links were checked is checked here too
+        cited = f" · [{t(lang, 'embed.source')}]({link})" if link else ""
         embed.add_field(name=t(lang, "embed.submitted"), value=how + cited)
     for o in e.others[:MAX_OTHERS_SHOWN]:
         state = t(lang, "embed.other_archived" if o.archived else "embed.other_live")
@@ -354,7 +357,7 @@ def render_digest(changes: ChangeSet, marker: str | None = None, lang: str = DEF
     the server's language. `marker` goes in the link's fragment (unseen), so a digest can be found in a channel
     again after a crash."""
     board = profile(changes.board)
-    board_title, url = board.title, board.url
+    board_title, url = board.title, web_link(board.url)
     if marker and url:
         url = f"{url}#{marker}"
     leaders = [e for e in changes.events if e.type == "new_leader"]

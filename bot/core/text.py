@@ -12,6 +12,7 @@ from ..profiles import PROFILES, profile
 from ..profiles.base import OPEN_WEIGHTS
 from .answer import Answer, BoardSummary, Entry, Kind, ModelDetails, Standing
 from .i18n import DEFAULT, Said, catalogue, category_shown, category_text, day, number, said, t
+from .untrusted import web_link
 
 # Other boards a rank answer lists one by one; the rest are counted (the card lists them all).
 MAX_OTHERS_SHOWN = 6
@@ -251,8 +252,8 @@ def _rank(answer: Answer, lang: str) -> str:
     lines = [*notes(answer, lang), line + (t(lang, "rank.by", who=who) if who else "")]
     if d.benchmarks:
         lines.append("  " + " · ".join(f"{name} {v:.1f}" for name, v in d.benchmarks.items() if v is not None))
-    if d.source_url:
-        lines.append(t(lang, "rank.cited", name=d.source_name or d.source_url, url=d.source_url))
+    if link := web_link(d.source_url):  # an address stored before links were checked is checked here too
+        lines.append(t(lang, "rank.cited", name=d.source_name or link, url=link))
     for o in e.others[:MAX_OTHERS_SHOWN]:
         state = board_of(o.archived, o.as_of, lang)
         lines.append(t(lang, "rank.other", board=o.board_title, state=state, rank=o.rank, of=o.of, model=o.model,

@@ -7,7 +7,7 @@ date. The ranks are the Hub's. A model listed twice (two result files) keeps eac
 
 Each row is somebody's result file, so each is checked alone: a bad one (an id that is not text or is too long, a
 value that is not a finite number, a rank below 1, ...) is dropped and counted, and the board is refused only when
-most of its rows are bad.
+most of its rows are bad. A source link is kept only when it is a web address (`core.untrusted.web_link`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 
 from db.keys import model_key, org_key
 
+from ..core.untrusted import web_link
 from ..profiles import BoardProfile
 from ..profiles.hub import BASE
 from .base import Column, SnapshotData, SourceError, check_date, check_rows, content_hash, drop_bad_rows
@@ -46,8 +47,8 @@ def _cited(value: Any) -> Any:
 
 
 def flatten(rows: Sequence[Any]) -> list[Any]:
-    """The answer's rows with `source` flattened into two columns; anything that is not an object is left as it is,
-    for the row checks to count."""
+    """The answer's rows with `source` flattened into two columns, its link kept only when it is a web address;
+    anything that is not an object is left as it is, for the row checks to count."""
     out = []
     for row in rows:
         if not isinstance(row, Mapping):
@@ -56,8 +57,7 @@ def flatten(rows: Sequence[Any]) -> list[Any]:
         source = row.get("source")
         flat = {k: v for k, v in row.items() if k != "source"}
         if isinstance(source, Mapping):
-            url = source.get("url")
-            flat["source_url"] = url if isinstance(url, str) and len(url) <= MAX_CITED_LENGTH else None
+            flat["source_url"] = web_link(source.get("url"))
             flat["source_name"] = _cited(source.get("name")) if isinstance(source.get("name"), str) else None
         flat["notes"] = _cited(row.get("notes"))
         out.append(flat)

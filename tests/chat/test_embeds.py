@@ -22,6 +22,7 @@ from bot.chat.embeds import (
 from bot.core.answer import Answer, Entry, Kind, ModelDetails, Standing
 from bot.core.answers import Answerer
 from bot.core.i18n import DEFAULT, LANGUAGES
+from bot.core.text import render_text
 from bot.ingest import ingest_rows
 from db.store import Store
 from tests.arena_2024 import republished
@@ -203,3 +204,23 @@ def test_a_long_name_is_cut_after_escaping(hostile: Answerer) -> None:
     lines = [line for page in pages for line in (page.description or "").splitlines()]
     stars = next(line for line in lines if "\\*" in line)
     assert "…" in stars and len(stars) < 200
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [("javascript:alert(1)", None), ("https://example.org/x y", None), ("https://example.org/a_(b)", "https://example.org/a_%28b%29")],
+)  # fmt: skip
+def test_a_cited_source_is_a_link_only_when_it_is_a_web_address(url: str, shown: str | None) -> None:
+    """Before: whatever the store held as a row's source (a row stored before links were checked at import) became
+    the link of the rank answer's "Submitted" field, and was printed as the text's source."""
+    entry = Entry(rank=1, model="made-up/model", score=80.0, organization="made-up", country=None,
+                  details=ModelDetails(verified=True, source_url=url, source_name="card"))  # fmt: skip
+    answer = Answer("rank", Kind.RANK, board="arena-raw", board_title="Arena", as_of="2026-11-30", entries=[entry],
+                    of=10, score_label="Rating")  # fmt: skip
+    [embed] = render_embeds(answer)
+    submitted = next(f.value for f in embed.fields if f.name == "Submitted")
+    text = render_text(answer)
+    if shown is None:
+        assert "[source]" not in submitted and "example.org" not in text and "javascript" not in text + submitted
+    else:
+        assert submitted.endswith(f" · [source]({shown})") and f"Source: card <{shown}>" in text

@@ -309,3 +309,23 @@ async def test_a_board_with_most_rows_bad_is_refused(hub: HubServer, empty_store
     assert empty_store.snapshots(board) == []
     reports = await refresh_gpqa(hub, empty_store, [*good, *bad[:2]])  # 2 of 4: not most, so stored
     assert outcomes(reports)[board] == "stored" and "2 rows dropped (modelId too long)" in summary_of(reports, board)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<b>x</b>", "file:///etc/passwd", "https://",
+     "https://example.org/a b", "https://example.org/<x>", "//example.org/x", "http:example.org"],
+)  # fmt: skip
+def test_a_source_link_that_is_not_a_web_address_is_not_stored(url: str) -> None:
+    """Before: `javascript:alert(1)` was stored and shown as the row's source link. The row and its source's name
+    stay."""
+    row = hb.row("a/b", 1.0, rank=1, source={"url": url, "name": "model card", "isExternal": True})
+    (snapshot,) = get_source_for_test().to_snapshots([row], origin="leaderboard")
+    assert (snapshot.rows[0]["source_url"], snapshot.rows[0]["source_name"]) == (None, "model card")
+
+
+def test_a_web_link_is_kept_its_parentheses_encoded() -> None:
+    """A `)` would end a markdown link early, and what follows would be shown as if it were ours."""
+    row = hb.row("a/b", 1.0, rank=1, source={"url": "https://example.org/x_(y)?q=1", "name": "paper"})
+    (snapshot,) = get_source_for_test().to_snapshots([row], origin="leaderboard")
+    assert snapshot.rows[0]["source_url"] == "https://example.org/x_%28y%29?q=1"
