@@ -72,6 +72,8 @@ BOARD_HELP = "a board id (`leaderbot boards` lists them)"
 
 
 def _check_boards(args: argparse.Namespace) -> None:
+    """Every board named is one the store knows; `refresh` also takes `hub`, the Hub's benchmarks as a family (how
+    the first of them are found at all), and `hub:owner/name`, one the store does not know yet."""
     named = getattr(args, "board", None)
     for board in named if isinstance(named, list) else [named]:
         if board is None or board in board_ids() or (args.command == "refresh" and _names_hub(board)):

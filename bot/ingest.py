@@ -10,7 +10,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from .profiles.arena import DATASET as ARENA_DATASET
 from .profiles.arena import discovered_arena
 from .profiles.hub import HubBenchmark, hub_profile
 from .sources import SnapshotData, SourceError, get_source
+from .sources.base import DroppedRows
 from .sources.limits import BoardRows, check_snapshot
 from .sources.parquet import PARQUET_MAGIC
 from .sources.payloads import parse_rows, read_rows
@@ -37,6 +38,7 @@ class IngestReport:
     origin: str
     saved: list[Saved]
     republished: int = 0  # boards identical to the one before them but for their date: not stored
+    dropped: DroppedRows = field(default_factory=DroppedRows)  # upstream rows the importer left out, and why
 
     @property
     def created(self) -> list[Saved]:
@@ -50,14 +52,19 @@ class IngestReport:
         new = len(self.created)
         rows = sum(s.snapshot.row_count for s in self.created)
         again = f"; {self.republished} republication(s) of an unchanged board skipped" if self.republished else ""
+        dropped = f"; {self.dropped.summary()}" if self.dropped else ""
         if not new:
-            return f"{self.board}: nothing new in {self.origin} ({len(self.saved)} snapshot(s) already stored{again})"
+            return (
+                f"{self.board}: nothing new in {self.origin} ({len(self.saved)} snapshot(s) already stored{again})"
+                + dropped
+            )
         held = len(self.rejected)
         return (
             f"{self.board}: stored {new} new snapshot(s), {rows:,} rows, from {self.origin}"
             + (f" ({len(self.saved) - new} already stored)" if len(self.saved) > new else "")
             + again
             + (f"; {held} looked broken and will not be answered from or announced (see the log)" if held else "")
+            + dropped
         )
 
 
@@ -115,16 +122,21 @@ class Organizations:
 
 def store_snapshots(store: Store, board: str, origin: str, snapshots: Iterable[SnapshotData]) -> IngestReport:
     """Judge and store one import's snapshots (oldest first) in one transaction: a board already stored is kept
-    as it is, a republication of the board before it is skipped, a broken one is stored as rejected. The boards
+    as it is, a republication of the board before it is skipped, a broken one is stored as rejected; the rows the
+    importer dropped from any of them are counted in the report. The boards
     found upstream are registered by whoever opened the store (`open_store`, `refresh`), never here."""
     anchor_boards(store)
     judge = Judge(store)
     organizations = Organizations(store)
     skipped = 0
+    dropped = DroppedRows()
 
     def worth_storing() -> Iterator[SnapshotData]:
-        nonlocal skipped
+        nonlocal skipped, dropped
         for data in snapshots:
+            dropped += data.dropped
+            if not len(data):  # every row of this board was dropped: nothing to store, but counted
+                continue
             if store.has_snapshot(data):
                 yield data  # the store answers "already stored" for it
                 continue
@@ -138,7 +150,7 @@ def store_snapshots(store: Store, board: str, origin: str, snapshots: Iterable[S
     saved = store.save_snapshots(worth_storing())
     if any(s.created for s in saved):
         complete_model_words(store)
-    return IngestReport(board, origin, saved, republished=skipped)
+    return IngestReport(board, origin, saved, republished=skipped, dropped=dropped)
 
 
 def complete_model_words(store: Store) -> None:

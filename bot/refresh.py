@@ -32,6 +32,7 @@ from .profiles.arena import discovered_arena, discovered_id
 from .profiles.hub import BASE, FAMILY, WITH_FINE_TUNES, HubBenchmark, board_id, hub_profile, title_of
 from .settings import Settings
 from .sources import SourceError, get_source, parquet
+from .sources.base import DroppedRows
 from .sources.http import Refused, RetryPolicy
 from .sources.hub import HubClient, HubFile, Leaderboard
 from .sources.hub_benchmarks import HubSource, lower_is_better
@@ -415,5 +416,7 @@ def _store_benchmark(
     if not snapshots:
         return RefreshReport(board, "missing", "the Hub ranks no model on it yet"), None
     report = store_snapshots(store, board, base.origin, snapshots)
+    # the ranking with fine-tunes lists the base models again, their bad rows too: each is counted once
+    report = replace(report, dropped=DroppedRows.repeated(*(s.dropped for s in snapshots)))
     store.record_upstream(board, board_profile.upstream.config, fingerprint, None)
     return RefreshReport(board, "stored" if report.created else "unchanged", ingest=report), lower

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import math
 import os
 import re
 import subprocess
@@ -19,6 +20,7 @@ from viewer_server import ARENA_DATASET, ViewerServer, load_rows, serve_in_threa
 from bot.cli import main, parser
 from bot.profiles import live_boards
 from db.store import Store
+from tests import hub_benchmarks as hb
 from tests.bundled import ARENA_2024, OPEN_LLM_FINAL
 from tests.parquet_files import bradley_terry_schema, parquet_bytes
 from tests.stores import read_entries
@@ -179,6 +181,19 @@ def test_refresh_of_every_live_board_skips_what_upstream_lacks(run: Run, tmp_pat
     assert all(" publishes no " in line and "skipped" in line for line in skipped)
 
 
+def test_refresh_hub_fetches_the_benchmarks(
+    run: Run, tmp_path: Path, hub: HubServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: `leaderbot refresh hub`, as README says it, answered "unknown board 'hub'" (made-up GPQA rows)."""
+    hub.put_benchmark(hb.GPQA, hb.BOARDS[hb.GPQA], pretty_name="GPQA")
+    monkeypatch.setenv("LEADERBOT_HUB_BENCHMARKS", hb.GPQA)
+    code, out, err = run("--db", tmp_path / "fresh.db", "--no-seed", "refresh", "hub")
+    assert (code, err) == (0, "")
+    assert out.startswith("hub:Idavidrein/gpqa: stored 2 new snapshot(s), 12 rows, from ") and out.count("\n") == 1
+    code, _, err = run("--db", tmp_path / "fresh.db", "--no-seed", "ingest", "hub", "--file", tmp_path / "x")
+    assert code == 2 and err.startswith("leaderbot: unknown board 'hub'")  # a family, not a board, to ingest into
+
+
 def test_refresh_failure_is_reported_and_stores_nothing(run: Run, tmp_path: Path, hub: HubServer) -> None:
     hub.fail(503, endpoint="cdn", times=None)
     db = tmp_path / "fresh.db"
@@ -311,3 +326,65 @@ def test_every_option_of_every_command_is_described(command: str) -> None:
     undescribed = [a.dest for a in sub._actions if not a.help]
     assert undescribed == [], f"{command}: {undescribed}"
     assert "exit status: 0 answered" in sub.format_help()
+
+
+# --- rows dropped, and said so --------------------------------------------------------------------------------
+
+# MADE-UP rows in the upstream LMArena columns (shared/README.md, "Upstream"): the names, ratings, intervals, votes
+# and dates are invented. Two models have NaN rating and rank, as one model's 26 rows of the real `text` config do.
+MADE_UP_ROWS = [
+    {"model_name": name, "organization": "Made-up Labs", "license": "Proprietary", "rating": rating,
+     "rating_lower": rating - 5.0, "rating_upper": rating + 5.0, "variance": None, "vote_count": 4000.0,
+     "rank": rank, "category": "overall", "leaderboard_publish_date": "2026-11-30"}
+    for name, rating, rank in [("made-up-a", 1400.0, 1.0), ("made-up-nan-1", math.nan, math.nan),
+                               ("made-up-b", 1350.0, 2.0), ("made-up-nan-2", math.nan, math.nan),
+                               ("made-up-c", 1300.0, 3.0)]
+]  # fmt: skip
+
+
+def test_ingest_of_json_lines_says_how_many_rows_were_dropped_and_why(run: Run, tmp_path: Path) -> None:
+    """Before: rows with a NaN rating were left out with nothing said (an INFO log line nobody sees)."""
+    path = tmp_path / "board.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in MADE_UP_ROWS), encoding="utf-8")  # NaN as JSON writes it
+    assert "NaN" in path.read_text(encoding="utf-8")
+    code, out, err = run("--db", tmp_path / "fresh.db", "--no-seed", "ingest", "arena-raw", "--file", path)
+    assert (code, err) == (0, "")
+    assert out == f"arena-raw: stored 1 new snapshot(s), 3 rows, from {path}; 2 rows dropped (no rating)\n"
+    code, out, _ = run("--db", tmp_path / "fresh.db", "--no-seed", "ingest", "arena-raw", "--file", path)
+    assert out == f"arena-raw: nothing new in {path} (1 snapshot(s) already stored); 2 rows dropped (no rating)\n"
+
+
+def test_ingest_of_parquet_says_how_many_rows_were_dropped_and_why(run: Run, tmp_path: Path) -> None:
+    """The same from a Parquet file of the `text` config's types (float64 counts); one made-up row without an
+    interval on a board that has them is dropped too."""
+    rows = [dict(r) for r in MADE_UP_ROWS]
+    rows[4]["rating_lower"] = rows[4]["rating_upper"] = None
+    path = tmp_path / "latest.parquet"
+    path.write_bytes(parquet_bytes(rows, bradley_terry_schema(float_counts=True)))
+    code, out, err = run("--db", tmp_path / "fresh.db", "--no-seed", "ingest", "arena", "--file", path)
+    assert (code, err) == (0, "")
+    assert out == f"arena: stored 1 new snapshot(s), 2 rows, from {path}; 3 rows dropped (2 no rating, 1 no interval)\n"
+
+
+def test_refresh_says_how_many_rows_were_dropped(run: Run, tmp_path: Path, hub: HubServer) -> None:
+    """The real board of 2024-12-31 with one made-up row of NaN rating added, as the Hub's `latest` file."""
+    rows = [r for r in load_rows(ARENA_2024) if r["leaderboard_publish_date"] == "2024-12-31"]
+    rows.append({**MADE_UP_ROWS[1], "leaderboard_publish_date": "2024-12-31"})
+    hub.put(DATASET, f"text/{LATEST}", parquet_bytes(rows, bradley_terry_schema(float_counts=True)))
+    code, out, _ = run("--db", tmp_path / "fresh.db", "--no-seed", "refresh", "arena-raw")
+    assert code == 0
+    assert out.startswith("arena-raw: stored 1 new snapshot(s), 182 rows, from ")
+    assert out.endswith("; 1 row dropped (no rating)\n")
+
+
+def test_refresh_hub_says_how_many_rows_of_a_benchmark_were_dropped(
+    run: Run, tmp_path: Path, hub: HubServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A made-up GPQA board with one row whose modelId is 10,000 characters: stored without it, and said."""
+    hub.put_benchmark(hb.GPQA, [*hb.BOARDS[hb.GPQA], hb.row("x/" + "y" * 10_000, 99.0)], pretty_name="GPQA")
+    monkeypatch.setenv("LEADERBOT_HUB_BENCHMARKS", hb.GPQA)
+    code, out, err = run("--db", tmp_path / "fresh.db", "--no-seed", "refresh", "hub")
+    assert (code, err) == (0, "")
+    (line,) = out.splitlines()
+    assert line.startswith("hub:Idavidrein/gpqa: stored 2 new snapshot(s), 12 rows, from ")
+    assert line.endswith("; 1 row dropped (modelId too long)")

@@ -6,10 +6,16 @@ link to the board, so a screenshot of one page still says where the numbers came
 
 Every language gets the same layout: each renderer takes the answer's language and says every fixed word through
 the catalogues (`core/messages`, section `[embed]`); model and board names, scores and ranks stay as they are.
+
+Everything from upstream (model, organization, license, category, a board's or benchmark's title, a note, a cited
+source's name) and everything a user typed reaches a title, description or field only through `escape`, so it shows
+literally: no masked link, mention, code span or emphasis of its own. A cited source is a link only when
+`core.untrusted.web_link` says it is a web address. (Footers show no markdown.)
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -39,6 +45,7 @@ from ..core.text import (
     tied_text,
     where_text,
 )
+from ..core.untrusted import printable, web_link
 from ..profiles import profile
 from ..profiles.base import OPEN_WEIGHTS, PROPRIETARY, UNKNOWN_LICENSE
 
@@ -76,20 +83,37 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# Markdown that means something wherever it is: emphasis, code, spoilers, a masked link's `[`, the `<` of a mention,
+# channel, timestamp or emoji, and the backslash itself (else an escaped `\[x](y)` would be a link again).
+_MARKDOWN = re.compile(r"[\\*_~`|\[<]")
+# a heading, quote or list where a line starts: its `#`, `>`, `-`, or the dot of "1. "
+_LINE_START = re.compile(r"^(\s*(?:\d+(?=\.\s))?)([#>.-])")
+_EVERYONE = re.compile(r"@(?=everyone|here)")
+
+
 def escape(text: str) -> str:
-    """Model names can hold markdown (`*`, `_`) or mention-like text; show them literally."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    """Text from upstream (or typed by a user) as Discord shows it literally: one printable line (`printable`),
+    every markdown character escaped wherever it stands (a lone `*` would pair with the embed's own `**`), and no
+    mention of any kind (`@everyone` broken by a zero-width space; `<@…>`, `<@&…>`, `<#…>` by the escaped `<`)."""
+    escaped = _LINE_START.sub(r"\1\\\2", _MARKDOWN.sub(r"\\\g<0>", printable(text)))
+    return _EVERYONE.sub("@\u200b", escaped)
+
+
+def escape_lines(text: str) -> str:
+    """`escape` line by line, for a block of plain text (the console's answer): its own line breaks are kept."""
+    return "\n".join(escape(line) for line in text.split("\n"))
 
 
 def footer(answer: Answer) -> str:
     """Where the answer comes from, in its language: board, category, live or frozen, date and age, the board's
-    address, and the sentence on freshness when it needs saying."""
+    address, and the sentence on freshness when it needs saying. Footers show no markdown: the board's title and
+    category need only be printable."""
     if not answer.board_title:
         return "Leaderbot"
     lang = answer.language
     state = t(lang, "embed.frozen" if answer.archived else "embed.live")
-    category = category_shown(answer.category, lang)
-    text = t(lang, "embed.footer", title=answer.board_title, category=category, state=state,
+    category = printable(category_shown(answer.category, lang))
+    text = t(lang, "embed.footer", title=printable(answer.board_title), category=category, state=state,
              date=day(lang, answer.as_of) if answer.as_of else "", age=age_text(answer.age_days, lang))  # fmt: skip
     source = f" · {answer.url.removeprefix('https://')}" if answer.url else ""  # footers cannot hold links
     fresh = f"\n{said(answer.freshness, lang)}" if answer.freshness else ""
@@ -97,8 +121,9 @@ def footer(answer: Answer) -> str:
 
 
 def plain_text(answer: Answer) -> str:
-    """The fallback when embeds cannot be sent (no Embed Links permission): the console text, clipped."""
-    return clip(escape(answer.text), CONTENT_MAX)  # a name such as "[x](http://...)" must not become a link
+    """The fallback when embeds cannot be sent (no Embed Links permission): the console text, clipped. That text
+    is not markdown, so all of it is escaped: a name such as "[x](http://...)" must not become a link there."""
+    return clip(escape_lines(answer.text), CONTENT_MAX)
 
 
 def _line(answer: Answer, entry: Entry) -> str:
@@ -129,14 +154,20 @@ def _notes(answer: Answer, lang: str) -> str:
     return "\n".join(f"*{escape(n)}*" for n in notes(answer, lang))
 
 
+def _title(answer: Answer, lang: str, default: str = "") -> str:
+    """The answer's title (it may name an organization, a model, what was typed), escaped; else `default`."""
+    return escape(said(answer.title, lang)) or default
+
+
 def _board_of(o: Standing, lang: str) -> str:
     """Which board a standing is from and how old it is ("board of 2024-12-31, 3 days old")."""
     return board_of(o.archived, o.as_of, lang) + age_text(o.age_days, lang)
 
 
 def _embed(answer: Answer, title: str, description: str = "") -> discord.Embed:
+    """A page of the answer, its title linking to the board (a Hub board's address is made of the dataset's id)."""
     return discord.Embed(
-        title=clip(title, TITLE_MAX), description=description, colour=COLOURS[answer.kind], url=answer.url
+        title=clip(title, TITLE_MAX), description=description, colour=COLOURS[answer.kind], url=web_link(answer.url)
     )
 
 
@@ -156,7 +187,7 @@ def _top(answer: Answer, lang: str) -> list[discord.Embed]:
     tail = _footnote(answer, lang)
     if answer.total and answer.total > len(answer.entries):
         tail += "\n\n" + t(lang, "embed.total", total=answer.total)
-    return _list_pages(answer, lang, lines, said(answer.title, lang) or t(lang, "embed.top"), tail)
+    return _list_pages(answer, lang, lines, _title(answer, lang, t(lang, "embed.top")), tail)
 
 
 def _compare(answer: Answer, lang: str) -> list[discord.Embed]:
@@ -174,7 +205,7 @@ def _changes(answer: Answer, lang: str) -> list[discord.Embed]:
     description = clip(
         (head + "\n" if head else "") + (digest.description or t(lang, "embed.no_changes")), DESCRIPTION_MAX
     )
-    return [_embed(answer, digest.title or t(lang, "embed.changes"), description)]
+    return [_embed(answer, digest.title or t(lang, "embed.changes"), description)]  # the digest's, escaped
 
 
 def _orgs(answer: Answer, lang: str) -> list[discord.Embed]:
@@ -183,22 +214,21 @@ def _orgs(answer: Answer, lang: str) -> list[discord.Embed]:
         f"{t(lang, 'embed.best', rank=o.best_rank)} {escape(o.model)}"
         for o in answer.orgs
     ]
-    title = said(answer.title, lang) or t(lang, "embed.orgs")
-    return _list_pages(answer, lang, lines, title, _footnote(answer, lang))
+    return _list_pages(answer, lang, lines, _title(answer, lang, t(lang, "embed.orgs")), _footnote(answer, lang))
 
 
 def _history(answer: Answer, lang: str) -> list[discord.Embed]:
     facts = [f"**{escape(aspect_line(h, answer.aspect, lang))}**" for h in answer.histories] if answer.aspect else []
     lines = [*facts, *(escape(history_line(h, lang)) for h in answer.histories)]
     description = clip("\n".join([*(f"*{escape(n)}*" for n in notes(answer, lang)), *lines]), DESCRIPTION_MAX)
-    return [_embed(answer, t(lang, "embed.history", title=escape(said(answer.title, lang))), description)]
+    return [_embed(answer, t(lang, "embed.history", title=_title(answer, lang)), description)]
 
 
 def _clarify(answer: Answer, lang: str) -> list[discord.Embed]:
     lines = [f"{i}. {escape(name)}" for i, name in enumerate(answer.candidates, start=1)]
     head = _notes(answer, lang)
     head = (head + "\n" if head else "") + t(lang, "embed.pick")
-    title = t(lang, "embed.which", name=escape(said(answer.title, lang)))
+    title = t(lang, "embed.which", name=_title(answer, lang))
     return [_embed(answer, title, clip(head + "\n" + "\n".join(lines), DESCRIPTION_MAX))]
 
 
@@ -208,8 +238,8 @@ def _text(title: str, *, markdown: bool = False) -> Callable[[Answer, str], list
 
     def render(answer: Answer, lang: str) -> list[discord.Embed]:
         text = render_body(answer, lang)
-        body = text if markdown else escape(text)
-        heading = t(lang, title, name=escape(said(answer.title, lang)))
+        body = text if markdown else escape_lines(text)
+        heading = t(lang, title, name=_title(answer, lang))
         return [_embed(answer, heading, clip(body, DESCRIPTION_MAX))]
 
     return render
@@ -220,7 +250,7 @@ def _rank(answer: Answer, lang: str) -> list[discord.Embed]:
     d = e.details
     embed = _embed(answer, f"#{e.rank} · {escape(e.model)}")
     embed.description = clip(
-        f"**{label_title(answer.score_label, lang)}** {score_text(answer.board, e.score)} · "
+        f"**{escape(label_title(answer.score_label, lang))}** {score_text(answer.board, e.score)} · "
         + t(lang, "embed.rank_of", rank=e.rank, of=answer.of)
         + (f" · {escape(e.organization)} {FLAGS.get(e.country or '', '')}" if e.organization else "")
         + ("\n" + _notes(answer, lang) if answer.notes else ""),
@@ -244,16 +274,17 @@ def _rank(answer: Answer, lang: str) -> list[discord.Embed]:
         embed.add_field(name=t(lang, "embed.size"), value=f"{d.params_b:g}B")
     for name, value in (d.benchmarks or {}).items():
         if value is not None:
-            embed.add_field(name=name, value=f"{value:.2f}")
+            embed.add_field(name=escape(name), value=f"{value:.2f}")
     if how := submission_text(d, lang):
-        cited = f" · [{t(lang, 'embed.source')}]({d.source_url})" if d.source_url else ""
+        link = web_link(d.source_url)  # an address stored before links were checked is checked here too
+        cited = f" · [{t(lang, 'embed.source')}]({link})" if link else ""
         embed.add_field(name=t(lang, "embed.submitted"), value=how + cited)
     for o in e.others[:MAX_OTHERS_SHOWN]:
         state = t(lang, "embed.other_archived" if o.archived else "embed.other_live")
         value = t(lang, "embed.other_value", rank=o.rank, of=o.of, model=escape(o.model),
                   score=score_text(o.board, o.score))  # fmt: skip
         embed.add_field(
-            name=clip(t(lang, "embed.other", board=o.board_title, state=state, date=day(lang, o.as_of)), 256),
+            name=clip(t(lang, "embed.other", board=escape(o.board_title), state=state, date=day(lang, o.as_of)), 256),
             value=clip(value, 1024),
             inline=False,
         )
@@ -268,11 +299,11 @@ def _standing_value(o: Standing, lang: str) -> str:
     """One board's field of a card or a domain answer: rank, score, how it was obtained, the board's date."""
     better = t(lang, "card.lower") if o.lower_is_better else ""
     rank_of = t(lang, "embed.rank_of", rank=o.rank, of=o.of)
-    parts = [f"{rank_of} · {label_title(o.score_label, lang)} {score_text(o.board, o.score)}{better}"]
+    parts = [f"{rank_of} · {escape(label_title(o.score_label, lang))} {score_text(o.board, o.score)}{better}"]
     if how := submission_text(o.details, lang):
         parts.append(how)
     if o.best_categories:
-        parts.append(t(lang, "embed.best_in", best=best_text(o, lang)))
+        parts.append(t(lang, "embed.best_in", best=escape(best_text(o, lang))))
     parts.append(_board_of(o, lang))
     return clip("\n".join(parts), 1024)
 
@@ -288,31 +319,30 @@ def _fields(embed: discord.Embed, fields: list[tuple[str, str]], lang: str) -> d
 
 
 def _profile(answer: Answer, lang: str) -> list[discord.Embed]:
-    title = t(lang, "embed.everywhere", model=escape(said(answer.title, lang)))
+    title = t(lang, "embed.everywhere", model=_title(answer, lang))
     embed = _embed(answer, title, clip(_notes(answer, lang), DESCRIPTION_MAX))
-    return [_fields(embed, [(where_text(o, lang), _standing_value(o, lang)) for o in answer.standings], lang)]
+    return [_fields(embed, [(escape(where_text(o, lang)), _standing_value(o, lang)) for o in answer.standings], lang)]
 
 
 def _domain(answer: Answer, lang: str) -> list[discord.Embed]:
     description = _notes(answer, lang) or t(lang, "embed.side_by_side")
-    embed = _embed(answer, said(answer.title, lang), clip(description, DESCRIPTION_MAX))
+    embed = _embed(answer, _title(answer, lang), clip(description, DESCRIPTION_MAX))
     fields = []
     for group in leader_groups(answer.standings):
         first = group[0]
         if len(group) == 1:
-            fields.append(
-                (where_text(first, lang), clip(f"**{escape(first.model)}**\n{_standing_value(first, lang)}", 1024))
-            )
+            where = escape(where_text(first, lang))
+            fields.append((where, clip(f"**{escape(first.model)}**\n{_standing_value(first, lang)}", 1024)))
             continue
         # a tie for #1: each model with its own score and how it was obtained
-        label = label_title(first.score_label, lang)
+        label = escape(label_title(first.score_label, lang))
         each = "\n".join(
             f"**{clip(escape(o.model), NAME_SHOWN_MAX)}** · {label} {score_text(o.board, o.score)}"
             + (f" · {how}" if (how := submission_text(o.details, lang)) else "")
             for o in group
         )
         share = t(lang, "embed.share", count=len(group), of=first.of)
-        fields.append((where_text(first, lang), clip(f"{share}\n{each}\n{_board_of(first, lang)}", 1024)))
+        fields.append((escape(where_text(first, lang)), clip(f"{share}\n{each}\n{_board_of(first, lang)}", 1024)))
     return [_fields(embed, fields, lang)]
 
 
@@ -354,7 +384,7 @@ def render_digest(changes: ChangeSet, marker: str | None = None, lang: str = DEF
     the server's language. `marker` goes in the link's fragment (unseen), so a digest can be found in a channel
     again after a crash."""
     board = profile(changes.board)
-    board_title, url = board.title, board.url
+    board_title, url = board.title, web_link(board.url)
     if marker and url:
         url = f"{url}#{marker}"
     leaders = [e for e in changes.events if e.type == "new_leader"]
@@ -386,7 +416,8 @@ def render_digest(changes: ChangeSet, marker: str | None = None, lang: str = DEF
     embed = discord.Embed(title=clip(escape(headline), TITLE_MAX), description=description, url=url,
                           colour=discord.Colour.gold() if leaders or sharing else discord.Colour.blurple())  # fmt: skip
     source = f" · {url.removeprefix('https://')}" if url else ""
-    text = t(lang, "digest.footer", board=board_title, category=category_shown(changes.category, lang),
-             span=span_text(changes, lang), source=source)  # fmt: skip
+    category = printable(category_shown(changes.category, lang))
+    text = t(lang, "digest.footer", board=printable(board_title), category=category, span=span_text(changes, lang),
+             source=source)  # fmt: skip
     embed.set_footer(text=clip(text, FOOTER_MAX))
     return embed

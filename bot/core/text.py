@@ -1,6 +1,10 @@
 """Answer -> plain text, for the console, `leaderbot ask` and the `text` field of JSON answers.
 
 One renderer per answer kind, in `RENDERERS`: a kind without one fails loudly (and a test), never falls through.
+Every string from upstream (model, organization, category, a board's title, a note, a cited source) and every
+sentence carrying one goes through `printable` (`core.untrusted`): plain text is not markdown, so nothing is escaped
+for a console, but no upstream string may break a line or drive the terminal. Discord shows this same text where it
+may not send embeds, escaped once more for its markdown (`chat.embeds.plain_text`).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from ..profiles import PROFILES, profile
 from ..profiles.base import OPEN_WEIGHTS
 from .answer import Answer, BoardSummary, Entry, Kind, ModelDetails, Standing
 from .i18n import DEFAULT, Said, catalogue, category_shown, category_text, day, number, said, t
+from .untrusted import printable, web_link
 
 # Other boards a rank answer lists one by one; the rest are counted (the card lists them all).
 MAX_OTHERS_SHOWN = 6
@@ -55,12 +60,12 @@ def board_of(archived: bool, as_of: str, lang: str = DEFAULT) -> str:
 
 def where_text(o: Standing, lang: str = DEFAULT) -> str:
     """The board a standing is on, and its category when it is not the board's default."""
-    return o.board_title + (f" ({category_text(o.category, lang)})" if o.category else "")
+    return printable(o.board_title) + (f" ({printable(category_text(o.category, lang))})" if o.category else "")
 
 
 def best_text(o: Standing, lang: str = DEFAULT) -> str:
     """The categories where a model does best on a board ("#1 coding, #3 math")."""
-    return ", ".join(f"#{r} {category_text(c, lang)}" for c, r, _n in o.best_categories)
+    return ", ".join(f"#{r} {printable(category_text(c, lang))}" for c, r, _n in o.best_categories)
 
 
 def source_line(answer: Answer, lang: str = DEFAULT) -> str:
@@ -68,26 +73,32 @@ def source_line(answer: Answer, lang: str = DEFAULT) -> str:
     if not answer.board_title:
         return ""
     state = board_of(answer.archived, answer.as_of or "", lang)
-    return t(lang, "source.line", title=answer.board_title, category=category_text(answer.category, lang), state=state,
-             age=age_text(answer.age_days, lang))  # fmt: skip
+    return t(lang, "source.line", title=printable(answer.board_title), state=state, age=age_text(answer.age_days, lang),
+             category=printable(category_text(answer.category, lang)))  # fmt: skip
 
 
 def notes(answer: Answer, lang: str) -> list[str]:
     """The answer's notes in `lang` (those made from a catalogue key; others as they are)."""
-    return [said(note, lang) for note in answer.notes]
+    return [sentence(note, lang) for note in answer.notes]
+
+
+def sentence(text: str | None, lang: str) -> str:
+    """One of the answer's sentences (a title, note, footnote, error) in `lang`: it may name models, organizations
+    or boards, so it is made printable as a whole (no sentence of ours holds a line break)."""
+    return printable(said(text, lang))
 
 
 def label_text(label: str | None, lang: str = DEFAULT) -> str:
     """A board's score label ("Rating", "Average") as a word of the sentence, in the asker's language."""
     key = f"labels.{(label or 'score').casefold()}"
-    return t(lang, key) if key in catalogue(DEFAULT) else (label or "").lower()  # a label the catalogues lack
+    return t(lang, key) if key in catalogue(DEFAULT) else printable(label or "").lower()  # one the catalogues lack
 
 
 def label_title(label: str | None, lang: str = DEFAULT) -> str:
     """A score label as a heading shows it ("Rating", "คะแนนเรตติ้ง"): the catalogue's word, capitalised; a label
     the catalogues lack (a benchmark's name, for a domain's leader) as its board writes it."""
     if f"labels.{(label or 'score').casefold()}" not in catalogue(DEFAULT):
-        return label or ""
+        return printable(label or "")
     word = label_text(label, lang)
     return word[:1].upper() + word[1:]
 
@@ -106,7 +117,8 @@ def submission_text(d: ModelDetails | None, lang: str = DEFAULT) -> str:
 def standing_line(o: Standing, *, named: bool = False, lang: str = DEFAULT) -> str:
     """A model on one board in one line: board, category, rank, score, how it was obtained, the board's date."""
     how, best = submission_text(o.details, lang), best_text(o, lang)
-    return t(lang, "card.line", where=where_text(o, lang), model=o.model + " " if named else "", rank=o.rank, of=o.of,
+    model = printable(o.model) + " " if named else ""
+    return t(lang, "card.line", where=where_text(o, lang), model=model, rank=o.rank, of=o.of,
              label=label_text(o.score_label, lang), score=score_text(o.board, o.score),
              better=t(lang, "card.lower") if o.lower_is_better else "", how=f", {how}" if how else "",
              best=t(lang, "card.best", best=best) if best else "", state=board_of(o.archived, o.as_of, lang),
@@ -120,19 +132,25 @@ def spread_text(spread: tuple[int, int] | None, rank: int, lang: str = DEFAULT) 
     return t(lang, "rank.spread", best=spread[0], worst=spread[1])
 
 
+def who_text(e: Entry) -> str:
+    """Who makes a model and where ("Alibaba, CN"), or nothing."""
+    return ", ".join(printable(x) for x in (e.organization, e.country) if x)
+
+
 def entry_line(answer: Answer, e: Entry, *, width: int = 4) -> str:
-    who = ", ".join(x for x in (e.organization, e.country) if x)
+    who = who_text(e)
     extra = ""
     if answer.sort_label and e.details.benchmarks:
         value = e.details.benchmarks.get(answer.sort_label)
-        extra = f" · {answer.sort_label} {value:.2f}" if value is not None else ""
-    return f"#{e.rank:<{width}} {e.model} — {score_text(answer.board, e.score)}{extra}" + (f" ({who})" if who else "")
+        extra = f" · {printable(answer.sort_label)} {value:.2f}" if value is not None else ""
+    line = f"#{e.rank:<{width}} {printable(e.model)} — {score_text(answer.board, e.score)}{extra}"
+    return line + (f" ({who})" if who else "")
 
 
 def history_line(history: History, lang: str = DEFAULT) -> str:
     """A model's history in one sentence: where it is now, its best, its time at #1, since when."""
     if not history.points:
-        return t(lang, "histories.none", model=history.model)
+        return t(lang, "histories.none", model=printable(history.model))
     now = history.points[-1]
     move = ""
     if history.latest_move:
@@ -141,7 +159,7 @@ def history_line(history: History, lang: str = DEFAULT) -> str:
     if history.days_at_1:
         reign = t(lang, "histories.reign_one" if history.days_at_1 == 1 else "histories.reign", days=history.days_at_1)
     count = len(history.points)
-    return t(lang, "histories.line", model=history.model, rank=now.rank, date=day(lang, now.date), move=move,
+    return t(lang, "histories.line", model=printable(history.model), rank=now.rank, date=day(lang, now.date), move=move,
              best=history.best_rank, reign=reign, count=count,
              boards=t(lang, "histories.board_one" if count == 1 else "histories.board_many"),
              first=day(lang, history.first_seen))  # fmt: skip
@@ -149,7 +167,7 @@ def history_line(history: History, lang: str = DEFAULT) -> str:
 
 def aspect_line(history: History, aspect: str, lang: str = DEFAULT) -> str:
     """The one fact a question asked of a history, in a sentence ("first reached #1 on ...")."""
-    model = history.model
+    model = printable(history.model)
     if not history.points:
         return t(lang, "aspect.none", model=model)
     if aspect == "first_top":
@@ -169,7 +187,7 @@ def aspect_line(history: History, aspect: str, lang: str = DEFAULT) -> str:
 
 
 def _error(answer: Answer, lang: str) -> str:
-    return f"{said(answer.error, lang)}\n{t(lang, 'common.examples')}"
+    return f"{sentence(answer.error, lang)}\n{t(lang, 'common.examples')}"
 
 
 def _help(answer: Answer, lang: str) -> str:
@@ -191,8 +209,8 @@ def _boards(answer: Answer, lang: str) -> str:
         t(
             lang,
             "boards.line",
-            title=b.title,
-            board=b.board,
+            title=printable(b.title),
+            board=printable(b.board),
             state=board_state(b, lang),
             latest=day(lang, b.latest),
             age=age_text(b.age_days, lang),
@@ -207,8 +225,8 @@ def _boards(answer: Answer, lang: str) -> str:
 
 
 def _clarify(answer: Answer, lang: str) -> str:
-    lines = [t(lang, "clarify.line", name=answer.title, source=source_line(answer, lang))]
-    lines += [f"  {i}. {name}" for i, name in enumerate(answer.candidates[:10], start=1)]
+    lines = [t(lang, "clarify.line", name=sentence(answer.title, lang), source=source_line(answer, lang))]
+    lines += [f"  {i}. {printable(name)}" for i, name in enumerate(answer.candidates[:10], start=1)]
     if len(answer.candidates) > 10:
         lines.append(t(lang, "clarify.more", count=len(answer.candidates) - 10))
     return "\n".join([*notes(answer, lang), *lines])
@@ -218,10 +236,10 @@ def _not_found(answer: Answer, lang: str) -> str:
     source = source_line(answer, lang)
     if answer.newer_than_board:
         key = "not_found.newer_archived" if answer.archived else "not_found.newer"
-        return "\n".join([*notes(answer, lang), t(lang, key, name=answer.title, source=source)])
-    line = t(lang, "not_found.line", name=answer.title, source=source)
+        return "\n".join([*notes(answer, lang), t(lang, key, name=sentence(answer.title, lang), source=source)])
+    line = t(lang, "not_found.line", name=sentence(answer.title, lang), source=source)
     if answer.candidates:
-        line += t(lang, "not_found.suggest", names="; ".join(answer.candidates[:5]))
+        line += t(lang, "not_found.suggest", names="; ".join(map(printable, answer.candidates[:5])))
     return "\n".join([*notes(answer, lang), line])
 
 
@@ -245,31 +263,36 @@ def _rank(answer: Answer, lang: str) -> str:
         parts[0:1] = [t(lang, "rank.lower", part=parts[0])] if parts else []
     if how := submission_text(d, lang):
         parts.append(how)
-    who = ", ".join(x for x in (e.organization, e.country) if x)
-    line = t(lang, "rank.line", model=e.model, rank=e.rank, spread=spread_text(d.rank_spread, e.rank, lang),
+    who = who_text(e)
+    line = t(lang, "rank.line", model=printable(e.model), rank=e.rank, spread=spread_text(d.rank_spread, e.rank, lang),
              of=answer.of, source=source_line(answer, lang), parts=", ".join(parts))  # fmt: skip
     lines = [*notes(answer, lang), line + (t(lang, "rank.by", who=who) if who else "")]
     if d.benchmarks:
-        lines.append("  " + " · ".join(f"{name} {v:.1f}" for name, v in d.benchmarks.items() if v is not None))
-    if d.source_url:
-        lines.append(t(lang, "rank.cited", name=d.source_name or d.source_url, url=d.source_url))
+        lines.append("  " + benchmarks_text(d.benchmarks))
+    if link := web_link(d.source_url):  # an address stored before links were checked is checked here too
+        lines.append(t(lang, "rank.cited", name=printable(d.source_name or link), url=link))
     for o in e.others[:MAX_OTHERS_SHOWN]:
         state = board_of(o.archived, o.as_of, lang)
-        lines.append(t(lang, "rank.other", board=o.board_title, state=state, rank=o.rank, of=o.of, model=o.model,
-                       score=score_text(o.board, o.score)))  # fmt: skip
+        lines.append(t(lang, "rank.other", board=printable(o.board_title), state=state, rank=o.rank, of=o.of,
+                       model=printable(o.model), score=score_text(o.board, o.score)))  # fmt: skip
     if len(e.others) > MAX_OTHERS_SHOWN:
-        lines.append(t(lang, "rank.more", count=len(e.others) - MAX_OTHERS_SHOWN, model=e.model))
+        lines.append(t(lang, "rank.more", count=len(e.others) - MAX_OTHERS_SHOWN, model=printable(e.model)))
     return "\n".join(lines)
 
 
+def benchmarks_text(benchmarks: dict[str, float | None]) -> str:
+    """A model's benchmark scores in one line ("IFEval 80.1 · BBH 60.2")."""
+    return " · ".join(f"{printable(name)} {v:.1f}" for name, v in benchmarks.items() if v is not None)
+
+
 def _profile(answer: Answer, lang: str) -> str:
-    lines = [*notes(answer, lang), t(lang, "card.header", model=said(answer.title, lang))]
+    lines = [*notes(answer, lang), t(lang, "card.header", model=sentence(answer.title, lang))]
     lines += ["  " + standing_line(o, lang=lang) for o in answer.standings]
     return "\n".join(lines)
 
 
 def _domain(answer: Answer, lang: str) -> str:
-    lines = [t(lang, "domain.header", title=said(answer.title, lang))]
+    lines = [t(lang, "domain.header", title=sentence(answer.title, lang))]
     for group in leader_groups(answer.standings):
         if len(group) == 1:
             lines.append("  " + standing_line(group[0], named=True, lang=lang))
@@ -277,7 +300,7 @@ def _domain(answer: Answer, lang: str) -> str:
         # a tie for #1 is told as one, each model with its own score (and how it was obtained)
         first = group[0]
         each = ", ".join(
-            f"{o.model} {score_text(o.board, o.score)}"
+            f"{printable(o.model)} {score_text(o.board, o.score)}"
             + (f" ({how})" if (how := submission_text(o.details, lang)) else "")
             for o in group
         )
@@ -299,7 +322,7 @@ def leader_groups(standings: list[Standing]) -> list[list[Standing]]:
 def _history(answer: Answer, lang: str) -> str:
     facts = [aspect_line(h, answer.aspect, lang) for h in answer.histories] if answer.aspect else []
     category = category_text(answer.category, lang)
-    lines = [*facts, t(lang, "histories.header", board=answer.board_title, category=category)]
+    lines = [*facts, t(lang, "histories.header", board=printable(answer.board_title), category=printable(category))]
     lines += ["  " + history_line(h, lang) for h in answer.histories]
     return "\n".join([*notes(answer, lang), *lines])
 
@@ -319,7 +342,8 @@ def tied_text(answer: Answer, lang: str = DEFAULT) -> str | None:
     tied = [g for g in groups if len(g) > 1]
     if not tied:
         return None
-    return t(lang, "compare.tied", groups="; ".join(t(lang, "common.and").join(e.model for e in g) for g in tied))
+    names = (t(lang, "common.and").join(printable(e.model) for e in g) for g in tied)
+    return t(lang, "compare.tied", groups="; ".join(names))
 
 
 def _overlap(a: Entry, b: Entry) -> bool:
@@ -332,9 +356,7 @@ def _compare(answer: Answer, lang: str) -> str:
     for e in answer.entries:
         lines.append("  " + entry_line(answer, e) + compare_details(answer, e, lang))
         if e.details.benchmarks:
-            lines.append(
-                "      " + " · ".join(f"{name} {v:.1f}" for name, v in e.details.benchmarks.items() if v is not None)
-            )
+            lines.append("      " + benchmarks_text(e.details.benchmarks))
     if tied := tied_text(answer, lang):
         lines.append(tied)
     return "\n".join([*notes(answer, lang), *lines])
@@ -364,32 +386,32 @@ def _greeting(answer: Answer, lang: str) -> str:
 
 
 def _orgs(answer: Answer, lang: str) -> str:
-    lines = [t(lang, "top.header", title=said(answer.title, lang), source=source_line(answer, lang))]
+    lines = [t(lang, "top.header", title=sentence(answer.title, lang), source=source_line(answer, lang))]
     lines += [
         "  "
         + t(
             lang,
             "top.org",
-            organization=o.organization,
-            country=f" ({o.country})" if o.country else "",
+            organization=printable(o.organization),
+            country=f" ({printable(o.country)})" if o.country else "",
             count=o.count,
             rank=o.best_rank,
-            model=o.model,
+            model=printable(o.model),
         )
         for o in answer.orgs
     ]
     if answer.footnote:
-        lines.append(f"  ({said(answer.footnote, lang)})")
+        lines.append(f"  ({sentence(answer.footnote, lang)})")
     return "\n".join([*notes(answer, lang), *lines])
 
 
 def _top(answer: Answer, lang: str) -> str:
     if not answer.entries:
         return "\n".join([*notes(answer, lang), t(lang, "top.none", source=source_line(answer, lang))])
-    lines = [t(lang, "top.header", title=said(answer.title, lang), source=source_line(answer, lang))]
+    lines = [t(lang, "top.header", title=sentence(answer.title, lang), source=source_line(answer, lang))]
     lines += ["  " + entry_line(answer, e) for e in answer.entries]
     if answer.footnote:
-        lines.append(f"  ({said(answer.footnote, lang)})")
+        lines.append(f"  ({sentence(answer.footnote, lang)})")
     if answer.total and answer.total > len(answer.entries):
         lines.append(t(lang, "top.total", total=answer.total))
     return "\n".join([*notes(answer, lang), *lines])
@@ -429,13 +451,14 @@ def describe_event(event: Event, board: str, lang: str = DEFAULT) -> str:
     moved = t(lang, "events.moved", old=event.old_rank, new=event.new_rank)
     if event.type == "renamed":
         still = t(lang, "events.still", rank=event.new_rank) if event.old_rank == event.new_rank else moved
-        return t(lang, "events.renamed", old=event.old_model, model=event.model, still=still)
+        old, model = printable(event.old_model or ""), printable(event.model)
+        return t(lang, "events.renamed", old=old, model=model, still=still)
     start = t(lang, "events.start_new") if event.old_rank is None else t(lang, "events.start", old=event.old_rank)
     move = {
         "new_leader": t(lang, "events.now_first")
         if event.old_rank is None
         else t(lang, "events.to_first", old=event.old_rank),
-        "shared_lead": t(lang, "events.shares", start=start, others=", ".join(event.sharing)),
+        "shared_lead": t(lang, "events.shares", start=start, others=", ".join(map(printable, event.sharing))),
         "debut": t(lang, "events.debut", rank=event.new_rank),
         "entered": moved,
         "left": moved if event.new_rank else t(lang, "events.off", old=event.old_rank),
@@ -447,8 +470,8 @@ def describe_event(event: Event, board: str, lang: str = DEFAULT) -> str:
         scores = f"{score(event.old_score)} → {score(event.new_score)}"
     else:
         scores = score(event.new_score if event.new_score is not None else event.old_score)
-    was = t(lang, "events.was", old=event.old_model) if event.old_model else ""
-    return f"{event.model}{was}: {move} ({scores})"
+    was = t(lang, "events.was", old=printable(event.old_model)) if event.old_model else ""
+    return f"{printable(event.model)}{was}: {move} ({scores})"
 
 
 def event_heading(kind: str, top_n: int, lang: str = DEFAULT) -> str:
@@ -463,7 +486,7 @@ def span_text(changes: ChangeSet, lang: str = DEFAULT) -> str:
 
 
 def render_changes(changes: ChangeSet, lang: str = DEFAULT) -> str:
-    board, category = profile(changes.board).title, category_shown(changes.category, lang)
+    board, category = printable(profile(changes.board).title), printable(category_shown(changes.category, lang))
     lines = [t(lang, "changes.span", board=board, category=category, span=span_text(changes, lang), n=changes.top_n)]
     if not changes.events:
         lines.append(t(lang, "changes.nothing"))

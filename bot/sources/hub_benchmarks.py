@@ -4,6 +4,10 @@ with `lower_is_better` on their rows.
 
 One answer is one board of one category (base models, or with fine-tunes), dated by its fetch: the Hub gives no
 date. The ranks are the Hub's. A model listed twice (two result files) keeps each row; answers use its best.
+
+Each row is somebody's result file, so each is checked alone: a bad one (an id that is not text or is too long, a
+value that is not a finite number, a rank below 1, ...) is dropped and counted, and the board is refused only when
+most of its rows are bad. A source link is kept only when it is a web address (`core.untrusted.web_link`).
 """
 
 from __future__ import annotations
@@ -15,9 +19,11 @@ from typing import Any
 
 from db.keys import model_key, org_key
 
+from ..core.untrusted import web_link
 from ..profiles import BoardProfile
 from ..profiles.hub import BASE
-from .base import Column, SnapshotData, SourceError, check_date, content_hash, convert_rows
+from .base import Column, SnapshotData, SourceError, check_date, check_rows, content_hash, drop_bad_rows
+from .limits import MAX_NAME_LENGTH
 
 COLUMNS: dict[str, Column] = {
     "rank": Column("rank", "int"),
@@ -40,17 +46,18 @@ def _cited(value: Any) -> Any:
     return value
 
 
-def flatten(rows: Sequence[Any], *, origin: str) -> list[dict[str, Any]]:
-    """The answer's rows with `source` flattened into two columns; a row that is not an object is refused."""
+def flatten(rows: Sequence[Any]) -> list[Any]:
+    """The answer's rows with `source` flattened into two columns, its link kept only when it is a web address;
+    anything that is not an object is left as it is, for the row checks to count."""
     out = []
-    for i, row in enumerate(rows):
+    for row in rows:
         if not isinstance(row, Mapping):
-            raise SourceError(f"{origin}: row {i + 1} is not an object")
+            out.append(row)
+            continue
         source = row.get("source")
         flat = {k: v for k, v in row.items() if k != "source"}
         if isinstance(source, Mapping):
-            url = source.get("url")
-            flat["source_url"] = url if isinstance(url, str) and len(url) <= MAX_CITED_LENGTH else None
+            flat["source_url"] = web_link(source.get("url"))
             flat["source_name"] = _cited(source.get("name")) if isinstance(source.get("name"), str) else None
         flat["notes"] = _cited(row.get("notes"))
         out.append(flat)
@@ -79,13 +86,19 @@ class HubSource:
     ) -> list[SnapshotData]:
         if not isinstance(rows, Sequence) or isinstance(rows, (str, bytes)):
             raise SourceError(f"{origin}: not a leaderboard (expected a JSON list of rows)")
-        converted = convert_rows(flatten(rows, origin=origin), COLUMNS, origin=origin)
+        checked, reasons = check_rows(flatten(rows), COLUMNS, origin=origin)
         as_of = check_date(as_of or datetime.now(UTC).date().isoformat(), origin=origin)
-        for i, row in enumerate(converted):
+        for i, row in enumerate(checked):
+            if row is None or i in reasons:
+                continue
             if row["rank"] < 1:
-                raise SourceError(f"{origin}: row {i + 1} has rank {row['rank']}, ranks start at 1")
-            if not row["name"].strip():
-                raise SourceError(f"{origin}: row {i + 1} has an empty modelId")
+                reasons[i] = "rank below 1"
+            elif not row["name"].strip():
+                reasons[i] = "empty modelId"
+            elif len(row["name"]) > MAX_NAME_LENGTH:  # one such row would have the whole board refused
+                reasons[i] = "modelId too long"
+        converted, dropped = drop_bad_rows(checked, reasons, origin=origin)
+        for row in converted:
             namespace = row["name"].split("/", 1)[0] if "/" in row["name"] else None
             row["organization"] = namespace
             row["org_key"] = org_key(namespace)
@@ -94,7 +107,11 @@ class HubSource:
         # the moment of the fetch counts, not only its date: a ranking that comes back to an earlier one the same
         # day is a change (a refetch of the ranking last stored is the judge's to skip as a republication)
         digest = content_hash(f"{category}\n{datetime.now(UTC).isoformat()}", converted)
-        return [SnapshotData(self.profile.id, category, as_of, converted, content_hash=digest, source=origin)]
+        return [
+            SnapshotData(
+                self.profile.id, category, as_of, converted, content_hash=digest, source=origin, dropped=dropped
+            )
+        ]
 
     def read_parquet(self, path: Path, *, origin: str, as_of: str | None = None) -> list[SnapshotData]:
         """The Hub answers in JSON, never Parquet: a saved answer is ingested as JSON (`ingest --file`)."""

@@ -3,13 +3,13 @@ reading its config's columns (Bradley-Terry ratings, or the agent arenas' scores
 
 One file may hold many published boards and categories (`latest` mixes dates, `full` holds them all): each
 (category, publish date) is a snapshot. Ranks are the site's (see `ranks`), not the file's `rank` column, which is
-only the position by rating. Rows without a rating (NaN in the real data) are kept out of the board and counted.
+only the position by rating. Rows without a rating (NaN in the real data) are kept out of the board and counted
+("26 rows dropped (no rating)" in the import's line).
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import pickle
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -24,10 +24,8 @@ from db.keys import model_key, org_key
 from ..profiles import BoardProfile, Schema
 from ..profiles.arena import ARENAS
 from . import parquet
-from .base import Column, SnapshotData, SourceError, check_date, convert_rows
+from .base import Column, DroppedRows, SnapshotData, SourceError, check_date, convert_rows
 from .parquet import ROW
-
-log = logging.getLogger(__name__)
 
 _COMMON = {
     "model_name": Column("name", "str"),
@@ -113,6 +111,8 @@ class ArenaSource:
         self.profile = profile
         self.columns = COLUMNS[profile.upstream.schema]
         self.schema = parquet.store_schema(self.columns)
+        # the upstream name of the score ("rating", "score"), for the reason a row without one is dropped
+        self.score_column = next(name for name, col in self.columns.items() if col.store == "score")
 
     def to_snapshots(
         self, rows: Sequence[Mapping[str, Any]], *, origin: str, as_of: str | None = None
@@ -141,12 +141,11 @@ class ArenaSource:
                 raise SourceError(f"{origin}: no board published on or before {as_of}")
         derived = {"model_key": ("name", model_key), "org_key": ("organization", org_key)}
         for group in parquet.Groups(table, ("as_of", "category"), then="name", derived=derived):
-            snapshot = self._snapshot(group, origin)
-            if snapshot is not None:
-                yield snapshot
+            yield self._snapshot(group, origin)
 
-    def _snapshot(self, cols: dict[str, list[Any]], origin: str) -> SnapshotData | None:
-        """One board. A board is a few hundred rows: as Python lists its checks are quicker than Arrow calls."""
+    def _snapshot(self, cols: dict[str, list[Any]], origin: str) -> SnapshotData:
+        """One board (without rows when every one was dropped). A board is a few hundred rows: as Python lists its
+        checks are quicker than Arrow calls."""
         category, published, file_rows = cols.pop("category")[0], cols.pop("as_of")[0], cols.pop(ROW)
         names, keys = cols["name"], cols.pop("model_key")
         org_keys = cols.pop("org_key")
@@ -166,17 +165,19 @@ class ArenaSource:
         digest = board_hash(category, published, cols)
         scores, lowers, uppers = cols["score"], cols["rating_lower"], cols["rating_upper"]
         with_intervals = any(lo is not None for lo in lowers) and any(hi is not None for hi in uppers)
+        dropped = DroppedRows()
         if None in scores or (with_intervals and (None in lowers or None in uppers)):
             # a row without a score, or without an interval on a board that has them, cannot be ranked
             keep = [s is not None and (not with_intervals or (lo is not None and hi is not None))
                     for s, lo, hi in zip(scores, lowers, uppers, strict=True)]  # fmt: skip
-            log.info("%s: %d row(s) of the %s board of %s have no score or interval and are left out", origin,
-                     keep.count(False), category, published)  # fmt: skip
+            unscored = scores.count(None)
+            dropped.add(f"no {self.score_column}", unscored)
+            dropped.add("no interval", keep.count(False) - unscored)
             cols = {name: [v for v, kept in zip(values, keep, strict=True) if kept] for name, values in cols.items()}
             keys = [k for k, kept in zip(keys, keep, strict=True) if kept]
             org_keys = [k for k, kept in zip(org_keys, keep, strict=True) if kept]
-        if not keys:
-            return None
+        if not keys:  # no row left: nothing to store, but the rows are counted
+            return SnapshotData(self.profile.id, category, published, source=origin, dropped=dropped)
         rank, worst, position = ranks(
             np.array(cols["score"], dtype=float),
             np.array(cols["rating_lower"], dtype=float) if with_intervals else None,
@@ -187,7 +188,8 @@ class ArenaSource:
         cols.update(
             rank=rank.tolist(), rank_worst=worst.tolist(), position=position.tolist(), model_key=keys, org_key=org_keys,
         )  # fmt: skip
-        return SnapshotData(self.profile.id, category, published, content_hash=digest, source=origin, columns=cols)
+        return SnapshotData(self.profile.id, category, published, content_hash=digest, source=origin, columns=cols,
+                            dropped=dropped)  # fmt: skip
 
 
 SOURCES = tuple(ArenaSource(p) for p in ARENAS)

@@ -16,12 +16,13 @@ from db.keys import model_key, org_key
 
 from ..profiles.open_llm import OPEN_LLM
 from . import parquet
-from .base import Column, SnapshotData, SourceError, check_date, content_hash, convert_rows
+from .base import Column, SnapshotData, SourceError, check_date, content_hash, convert_rows, drop_bad_rows
 
+SCORE = "Average ⬆️"  # the board's score: a row without one is dropped (and counted)
 # upstream column -> store column. `Model` (an HTML link) and `T` (the type's emoji) repeat other columns.
 COLUMNS: dict[str, Column] = {
     "fullname": Column("name", "str"),
-    "Average ⬆️": Column("score", "num"),
+    SCORE: Column("score", "num", nullable=True),
     "eval_name": Column("eval_name", "str"),
     "Precision": Column("precision", "str"),
     "Type": Column("model_type", "str"),
@@ -77,7 +78,10 @@ class OpenLLMSource:
     def to_snapshots(
         self, rows: Sequence[Mapping[str, Any]], *, origin: str, as_of: str | None = None
     ) -> list[SnapshotData]:
-        converted = convert_rows(rows, COLUMNS, origin=origin)
+        # a row without an average cannot be ranked: left out and counted (the table refused when most are)
+        scored = convert_rows(rows, COLUMNS, origin=origin)
+        unscored = {i: f"no {SCORE}" for i, row in enumerate(scored) if row["score"] is None}
+        converted, dropped = drop_bad_rows(scored, unscored, origin=origin)
         if as_of is None:
             # The table carries no date of its own: a dated file name (contents-2025-03-21.jsonl.gz) says when it
             # was taken; otherwise the newest submission in it is the best lower bound we have.
@@ -104,5 +108,6 @@ class OpenLLMSource:
                 rows=converted,
                 content_hash=content_hash(OPEN_LLM.default_category, converted),
                 source=origin,
+                dropped=dropped,
             )
         ]

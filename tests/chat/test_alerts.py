@@ -324,3 +324,17 @@ def test_a_reason_stored_before_the_catalogues_is_said_in_the_admins_language() 
     assert reason_text("the channel is gone", "th") == reason_text("admin.reason_gone", "th") == "ช่องนี้ไม่มีอยู่แล้ว"
     assert reason_text("I may no longer post there", "en") == "I may no longer post there"
     assert reason_text("something else", "ja") == "something else"  # not ours to translate
+
+
+async def test_admin_replies_show_upstream_categories_escaped(simcord_env):
+    """A made-up category of hostile markdown on the real last board (what upstream's free-text categories could
+    be): listed in the reply to a category that is not there, and in the subscription's line, shown literally."""
+    env = simcord_env
+    _, news, alice, _ = world(env)
+    hostile = "[evil](http://evil.example)_`tick`"
+    ingest_rows(env.bot.store, "arena-raw", [dict(r, category=hostile) for r in last_board()[:20]], origin="test")
+    result = await alice.slash(news, "subscribe", board="arena-raw", category="codng")
+    assert "\\[evil](http://evil.example)\\_\\`tick\\`" in result.response.content, result.response.content
+    result = await alice.slash(news, "subscribe", board="arena-raw", category=hostile)
+    assert result.response.content.startswith("Subscribed.") and "\\[evil]" in result.response.content
+    assert "[evil](" not in result.response.content.replace("\\[evil](", "")

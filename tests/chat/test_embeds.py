@@ -22,9 +22,16 @@ from bot.chat.embeds import (
 from bot.core.answer import Answer, Entry, Kind, ModelDetails, Standing
 from bot.core.answers import Answerer
 from bot.core.i18n import DEFAULT, LANGUAGES
+from bot.core.text import render_text
 from bot.ingest import ingest_rows
+from bot.refresh import refresh
+from bot.settings import Settings
 from db.store import Store
+from tests import hub_benchmarks as hb
 from tests.arena_2024 import republished
+from tests.hostile import answers as hostile_answers
+from tests.hostile import survivors
+from tests.hub_server import HubServer
 
 ONE_OF_EACH = {
     Kind.RANK: "rank of Qwen2-72B-Instruct",
@@ -203,3 +210,81 @@ def test_a_long_name_is_cut_after_escaping(hostile: Answerer) -> None:
     lines = [line for page in pages for line in (page.description or "").splitlines()]
     stars = next(line for line in lines if "\\*" in line)
     assert "…" in stars and len(stars) < 200
+
+
+@pytest.mark.parametrize("answer", hostile_answers(), ids=lambda a: str(a.kind))
+def test_no_upstream_string_survives_unescaped_in_any_kind(answer: Answer) -> None:
+    """Made-up hostile strings in every upstream part of every kind of answer (tests/hostile.py). Before: an
+    organization, a license, a board's title (a Hub benchmark's pretty_name), a category, a list's title and more
+    were shown as they came, and a source link of `javascript:alert(1)` was a link."""
+    for page in render_embeds(answer):
+        within_limits(page)
+        shown = [page.title or "", page.description or "", *(f"{f.name}\n{f.value}" for f in page.fields)]
+        assert [(what, text) for text in shown for what in survivors(text)] == []
+        assert "javascript:" not in json.dumps(page.to_dict())
+        assert "a line break or control character" not in survivors(page.footer.text or "")  # footers: no markdown
+    plain = plain_text(answer)  # the same answer where the bot may not send embeds
+    assert survivors(plain) == [] and "javascript:" not in plain
+
+
+HOSTILE_BENCH = "made-up-org/hostile-bench"  # invented, as are its rows
+
+
+async def test_hostile_upstream_rows_reach_no_answer_unescaped(store: Store) -> None:
+    """End to end: a made-up Hub benchmark fetched from the local Hub (127.0.0.1) whose card's pretty_name, model
+    ids (so organizations) and cited sources are hostile, beside the real last Arena board republished (a made-up
+    date) with hostile names, an organization and a license; then every kind of answer that shows them."""
+    async with HubServer() as hub:
+        hub.put_benchmark(HOSTILE_BENCH, [
+            hb.row("[evil](http://evil.example)/model-a", 90.0,
+                   source={"url": "javascript:alert(1)", "name": "`tick` <@123>", "isExternal": True}),
+            hb.row("Qwen/Qwen2-72B-Instruct", 80.0), hb.row("made-up-org/model-b", 70.0),
+            hb.row("*star*/model-c @everyone", 60.0),
+        ], pretty_name="Bench [evil](http://evil.example) @everyone `tick`")  # fmt: skip
+        settings = Settings(hf_endpoint=hub.url, http_timeout=5.0, hub_benchmarks=(HOSTILE_BENCH,))
+        reports = await refresh(store, ["hub"], settings)
+    assert [r.outcome for r in reports] == ["stored"], [r.summary() for r in reports]
+    board = republished("2025-01-05")
+    board.sort(key=lambda r: r["rank"])
+    board[20]["model_name"] = "[evil](http://evil.example) `tick` *star*"
+    board[21]["organization"] = "[evil](http://evil.example) <#789> Labs"
+    board[0]["license"] = "*star* @here"
+    assert ingest_rows(store, "arena-raw", board, origin="test").created[0].snapshot.status == "ok"
+    answerer = Answerer(store)
+    questions = [
+        "top 5 on hostile bench", "rank of model-a on hostile bench", "which orgs dominate the top 5 on hostile bench",
+        "boards", "qwen2 72b instruct everywhere", "top 30", "history of evil",
+        "which orgs dominate the top 30", "any changes since 2024-12-31", f"rank of {board[0]['model_name']}",
+        "rank of evil", "rank of [x](http://evil.example) @everyone", "top 5 on hostile bench as of 2020-01-01",
+    ]  # fmt: skip
+    kinds = set()
+    for question in questions:
+        answer = answerer.ask(question)
+        kinds.add(answer.kind)
+        for page in render_embeds(answer):
+            shown = [page.title or "", page.description or "", *(f"{f.name}\n{f.value}" for f in page.fields)]
+            assert [what for text in shown for what in survivors(text)] == [], (question, shown)
+            assert "javascript:" not in json.dumps(page.to_dict())
+        assert survivors(plain_text(answer)) == [], question
+    assert kinds == {Kind.TOP, Kind.RANK, Kind.ORGS, Kind.BOARDS, Kind.PROFILE, Kind.HISTORY, Kind.CHANGES,
+                     Kind.NOT_FOUND, Kind.ERROR}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [("javascript:alert(1)", None), ("https://example.org/x y", None), ("https://example.org/a_(b)", "https://example.org/a_%28b%29")],
+)  # fmt: skip
+def test_a_cited_source_is_a_link_only_when_it_is_a_web_address(url: str, shown: str | None) -> None:
+    """Before: whatever the store held as a row's source (a row stored before links were checked at import) became
+    the link of the rank answer's "Submitted" field, and was printed as the text's source."""
+    entry = Entry(rank=1, model="made-up/model", score=80.0, organization="made-up", country=None,
+                  details=ModelDetails(verified=True, source_url=url, source_name="card"))  # fmt: skip
+    answer = Answer("rank", Kind.RANK, board="arena-raw", board_title="Arena", as_of="2026-11-30", entries=[entry],
+                    of=10, score_label="Rating")  # fmt: skip
+    [embed] = render_embeds(answer)
+    submitted = next(f.value for f in embed.fields if f.name == "Submitted")
+    text = render_text(answer)
+    if shown is None:
+        assert "[source]" not in submitted and "example.org" not in text and "javascript" not in text + submitted
+    else:
+        assert submitted.endswith(f" · [source]({shown})") and f"Source: card <{shown}>" in text

@@ -4,6 +4,8 @@ one digest on SimCord; an upstream failure stores and announces nothing. And the
 from __future__ import annotations
 
 import asyncio
+import logging
+import math
 import sqlite3
 import time
 
@@ -63,6 +65,19 @@ async def test_an_upstream_failure_stores_and_announces_nothing(simcord_env, cap
     assert len(env.bot.store.snapshots()) == before
     assert digests(news, env.bot.user.id) == []
     assert any("refresh of arena-raw failed" in r.getMessage() for r in caplog.records)
+
+
+async def test_the_job_logs_how_many_rows_were_dropped_and_why(simcord_env, caplog):
+    """The real last board republished (a made-up date) with one made-up model of NaN rating, as upstream's `text`
+    config holds one: the job's line says it was dropped."""
+    caplog.set_level(logging.INFO, logger="bot.jobs")
+    rows = next_board("2025-01-07", new_leader="DeepSeek-V3")
+    rows.append({**rows[-1], "model_name": "made-up-model", "rating": math.nan, "rank": math.nan})
+    async with HubServer() as hub:
+        publish(hub, rows)
+        await run_refresh(simcord_env, hub)
+    [line] = [r.getMessage() for r in caplog.records if r.getMessage().startswith("arena-raw: stored")]
+    assert line.endswith("; 1 row dropped (no rating)")
 
 
 async def test_the_schedule_polls_each_dataset_once_without_overlap_or_backlog(simcord_env):

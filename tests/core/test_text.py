@@ -4,12 +4,14 @@ when the answer is bounded. Long lists (top 100) are paged by the Discord layer,
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
 from bot.core.answers import Answer, Answerer, Entry
 from bot.core.text import HELP, render_text
 from db.store import Store
+from tests.hostile import answers as hostile_answers
 
 DISCORD_MESSAGE = 2000
 
@@ -194,3 +196,22 @@ def test_an_empty_store_answers_in_words(empty_store: Store) -> None:
         text = answerer.ask(question).text
         readable(text)
         assert "no data yet" in text
+
+
+@pytest.mark.parametrize("answer", hostile_answers(), ids=lambda a: str(a.kind))
+def test_upstream_strings_cannot_forge_lines_or_drive_a_terminal(answer: Answer) -> None:
+    """Made-up hostile strings in every upstream part of every kind (tests/hostile.py). Text is not markdown:
+    their markdown is shown as it is, unescaped, but a line break in one (which forged a line of the answer) and a
+    terminal escape or bidirectional override are not; a `javascript:` source is not cited."""
+    text = answer.text
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text)
+    assert not any(line.startswith("FORGED") for line in text.splitlines())
+    assert "javascript:" not in text
+    assert "[evil](http://evil.example)" in text and "\\[evil]" not in text.replace("\\\\[", "")
+
+
+def test_a_cited_web_address_is_shown() -> None:
+    (rank,) = [a for a in hostile_answers() if a.kind == "rank"]
+    details = replace(rank.entries[0].details, source_url="https://example.org/results_(v2)", source_name="paper")
+    rank.entries[0] = replace(rank.entries[0], details=details, others=[])
+    assert render_text(rank).splitlines()[-1] == "Source: paper <https://example.org/results_%28v2%29>"

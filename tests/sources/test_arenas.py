@@ -143,7 +143,8 @@ def test_float_counts_nan_rows_licenses_and_empty_organizations(store: Store, tm
     path = write_parquet(tmp_path, "latest.parquet", rows, float_counts=True)
     report = ingest_file(store, "arena", path)
     [saved] = report.created
-    assert saved.snapshot.row_count == 3  # the NaN row is kept out of the board
+    assert saved.snapshot.row_count == 3  # the NaN row is kept out of the board, and said to be
+    assert report.summary().endswith("; 1 row dropped (no rating)")
     answerer = Answerer(store)
     gpt = answerer.ask("rank of gpt-4o-2024-05-13", board="arena").entries[0]
     assert (gpt.organization, gpt.country) == ("OpenAI", "US")

@@ -5,6 +5,7 @@ community rows, lower-is-better, a gated benchmark, one that vanishes, unchanged
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import AsyncIterator
 
@@ -143,14 +144,15 @@ async def test_an_unreachable_hub_is_one_line(empty_store: Store) -> None:
     ("rows", "says"),
     [
         ({"error": "oops"}, "not a leaderboard"),
-        ([{"rank": 1, "modelId": "a/b", "value": "high"}], "column 'value' should be num"),
-        ([{"rank": 1, "modelId": "a/b", "value": float("inf")}], "should be num"),
-        ([{"rank": 0, "modelId": "a/b", "value": 1.0}], "ranks start at 1"),
+        ([{"rank": 1, "modelId": "a/b", "value": "high"}], "1 of 1 rows are bad, refused: value not a finite number"),
+        ([{"rank": 1, "modelId": "a/b", "value": float("inf")}], "value not a finite number (row 1)"),
+        ([{"rank": 0, "modelId": "a/b", "value": 1.0}], "rank below 1 (row 1)"),
         ([{"rank": 1, "value": 1.0}], "missing required column(s) 'modelId'"),
-        (["a/b"], "row 1 is not an object"),
+        (["a/b"], "not an object (row 1)"),
     ],
 )
 def test_a_broken_answer_is_refused_in_one_line(rows: object, says: str) -> None:
+    """An answer whose every row is bad (here its one row) is refused, saying why."""
     source = get_source_for_test()
     with pytest.raises(SourceError) as caught:
         source.to_snapshots(rows, origin="leaderboard")  # type: ignore[arg-type]
@@ -260,7 +262,7 @@ async def test_one_odd_benchmark_fails_alone(hub: HubServer, store: Store) -> No
     hub.put_benchmark(hb.MMLU_PRO, [dict(r, value=10**400) for r in hb.BOARDS[hb.MMLU_PRO]])
     reports = await refresh(store, ["hub"], settings(hub))
     assert outcomes(reports)["hub:" + hb.AIME] == "failed" and outcomes(reports)["hub:" + hb.MMLU_PRO] == "failed"
-    assert "column 'pullRequest' should be int" in next(r.summary() for r in reports if r.board == "hub:" + hb.AIME)
+    assert "pullRequest not a whole number" in next(r.summary() for r in reports if r.board == "hub:" + hb.AIME)
     assert outcomes(reports)["hub:" + hb.SWE_VERIFIED] == "stored"
 
 
@@ -270,3 +272,76 @@ async def test_a_listed_dataset_without_a_proper_id_is_skipped(hub: HubServer, e
     reports = await refresh(empty_store, ["hub"], settings(hub))
     assert outcomes(reports)["hub:" + hb.SWE_VERIFIED] == "stored"
     assert not any("ünïcode" in b or "no-slash" in b for b in PROFILES)
+
+
+def summary_of(reports: list, board: str) -> str:  # type: ignore[type-arg]
+    return next(r.summary() for r in reports if r.board == board)
+
+
+async def refresh_gpqa(hub: HubServer, store: Store, rows: list[dict[str, object]]) -> list:  # type: ignore[type-arg]
+    """`refresh hub` following GPQA alone, its leaderboard answering `rows`."""
+    hub.put_benchmark(hb.GPQA, rows, pretty_name="GPQA")
+    return await refresh(store, ["hub"], settings(hub, hub_benchmarks=(hb.GPQA,)))
+
+
+async def test_one_row_with_a_huge_id_is_dropped_and_counted_not_the_whole_board(
+    hub: HubServer, empty_store: Store
+) -> None:
+    """Before: one row's 10,000-character modelId (over the 200 a name may have) refused the benchmark's every
+    update. The row is in both rankings (the one with fine-tunes repeats the base models): counted once."""
+    reports = await refresh_gpqa(hub, empty_store, [*hb.BOARDS[hb.GPQA], hb.row("x/" + "y" * 10_000, 99.0)])
+    board = "hub:" + hb.GPQA
+    assert outcomes(reports)[board] == "stored"
+    assert summary_of(reports, board).endswith("; 1 row dropped (modelId too long)")
+    for category in (BASE, WITH_FINE_TUNES):
+        latest = empty_store.latest_snapshot(board, category)
+        assert latest is not None and latest.row_count == len(hb.BOARDS[hb.GPQA])
+        assert max(len(r["name"]) for r in empty_store.entries(latest.id)) < 200
+
+
+async def test_bad_rows_of_every_kind_are_dropped_and_counted_by_reason(hub: HubServer, empty_store: Store) -> None:
+    """Made-up bad rows beside the made-up good ones, ranked as the Hub sent them: a NaN and an infinite value (JSON
+    answers may carry both), an id that is a number, an empty id, a value that is text."""
+    good = [hb.row(f"made-up-org/model-{i}", 80.0 - i, rank=i + 1) for i in range(6)]
+    bad = [hb.row("a/nan", math.nan, rank=7), hb.row("a/inf", math.inf, rank=8),
+           {**hb.row("a/int", 50.0, rank=9), "modelId": 12345}, hb.row("", 50.0, rank=10),
+           {**hb.row("a/text", 50.0, rank=11), "value": "high"}]  # fmt: skip
+    board = "hub:" + hb.GPQA
+    reports = await refresh_gpqa(hub, empty_store, [*good, *bad])
+    assert summary_of(reports, board).endswith(
+        "; 5 rows dropped (3 value not a finite number, 1 modelId not text, 1 empty modelId)"
+    )
+    latest = empty_store.latest_snapshot(board, BASE)
+    assert latest is not None and {r["name"] for r in empty_store.entries(latest.id)} == {r["modelId"] for r in good}
+
+
+async def test_a_board_with_most_rows_bad_is_refused(hub: HubServer, empty_store: Store) -> None:
+    board = "hub:" + hb.GPQA
+    good = [hb.row("made-up-org/model-a", 80.0), hb.row("made-up-org/model-b", 70.0)]
+    bad = [hb.row(f"made-up-org/{'z' * 300}-{i}", 60.0 - i) for i in range(3)]
+    reports = await refresh_gpqa(hub, empty_store, [*good, *bad])
+    assert outcomes(reports)[board] == "failed"
+    assert "3 of 5 rows are bad, refused: modelId too long (row 3, 4, 5)" in summary_of(reports, board)
+    assert empty_store.snapshots(board) == []
+    reports = await refresh_gpqa(hub, empty_store, [*good, *bad[:2]])  # 2 of 4: not most, so stored
+    assert outcomes(reports)[board] == "stored" and "2 rows dropped (modelId too long)" in summary_of(reports, board)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<b>x</b>", "file:///etc/passwd", "https://",
+     "https://example.org/a b", "https://example.org/<x>", "//example.org/x", "http:example.org"],
+)  # fmt: skip
+def test_a_source_link_that_is_not_a_web_address_is_not_stored(url: str) -> None:
+    """Before: `javascript:alert(1)` was stored and shown as the row's source link. The row and its source's name
+    stay."""
+    row = hb.row("a/b", 1.0, rank=1, source={"url": url, "name": "model card", "isExternal": True})
+    (snapshot,) = get_source_for_test().to_snapshots([row], origin="leaderboard")
+    assert (snapshot.rows[0]["source_url"], snapshot.rows[0]["source_name"]) == (None, "model card")
+
+
+def test_a_web_link_is_kept_its_parentheses_encoded() -> None:
+    """A `)` would end a markdown link early, and what follows would be shown as if it were ours."""
+    row = hb.row("a/b", 1.0, rank=1, source={"url": "https://example.org/x_(y)?q=1", "name": "paper"})
+    (snapshot,) = get_source_for_test().to_snapshots([row], origin="leaderboard")
+    assert snapshot.rows[0]["source_url"] == "https://example.org/x_%28y%29?q=1"

@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 
+from bot.ingest import ingest_rows
 from bot.sources import SourceError, get_source
 from db.store import Store
 from tests.bundled import ARENA_2024
@@ -163,3 +164,16 @@ def test_integral_ratings_as_ints_are_the_same_board(raw: list[dict]) -> None:
     (ints,) = get_source("arena-raw").to_snapshots(as_ints, origin="b")
     assert ints.content_hash == floats.content_hash
     assert {type(r["score"]) for r in ints.rows} == {float}
+
+
+def test_rows_without_a_rating_or_an_interval_are_dropped_and_counted(raw: list[dict], empty_store: Store) -> None:
+    """The real first board, three of its rows made unrankable (a made-up change): the board keeps the rest, and a
+    made-up category whose one row has no rating stores nothing but is counted too."""
+    rows = board(raw, "2024-06-19")
+    rows[3]["rating"] = rows[7]["rating"] = float("nan")
+    rows[9]["rating_upper"] = None
+    rows.append({**rows[0], "category": "made_up", "rating": None})
+    report = ingest_rows(empty_store, "arena-raw", rows, origin="x")
+    assert [(s.snapshot.category, s.snapshot.row_count) for s in report.saved] == [("overall", 106)]
+    assert report.dropped.counts == {"no rating": 3, "no interval": 1}
+    assert report.summary().endswith("; 4 rows dropped (3 no rating, 1 no interval)")

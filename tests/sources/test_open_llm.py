@@ -125,10 +125,9 @@ def test_a_table_without_any_date_asks_for_one(raw: list[dict]) -> None:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        ({SCORE: None}, "column 'Average ⬆️' is missing or null (row 2)"),
         ({SCORE: "41.2"}, "column 'Average ⬆️' should be num (row 2)"),
         ({SCORE: True}, "column 'Average ⬆️' should be num (row 2)"),
-        ({SCORE: float("nan")}, "column 'Average ⬆️' should be num (row 2)"),
+        ({SCORE: float("inf")}, "column 'Average ⬆️' should be num (row 2)"),
         ({"Hub ❤️": 2.5}, "column 'Hub ❤️' should be int (row 2)"),
         ({"MoE": "false"}, "column 'MoE' should be bool (row 2)"),
         ({"Submission Date": "yesterday"}, "column 'Submission Date' should be date (row 2)"),
@@ -140,6 +139,24 @@ def test_bad_cells_are_named_with_their_column_and_row(raw: list[dict], change: 
     with pytest.raises(SourceError) as failed:
         OpenLLMSource().to_snapshots(rows, origin="contents-2025-03-21.jsonl")
     assert str(failed.value) == f"contents-2025-03-21.jsonl: {expected}"
+
+
+def test_rows_without_an_average_are_dropped_and_counted(raw: list[dict]) -> None:
+    """Before: one row without an average (null, or NaN as Parquet writes it) refused the whole table. Now it is
+    left out and counted; ranks are of the rows kept."""
+    rows = [dict(r) for r in raw[:10]]
+    rows[1][SCORE], rows[4][SCORE] = None, float("nan")
+    (snapshot,) = OpenLLMSource().to_snapshots(rows, origin="contents-2025-03-21.jsonl")
+    assert len(snapshot) == 8 and snapshot.dropped.summary() == "2 rows dropped (no Average ⬆️)"
+    assert {r["name"] for r in snapshot.rows} == {r["fullname"] for i, r in enumerate(raw[:10]) if i not in (1, 4)}
+    assert sorted(r["rank"] for r in snapshot.rows)[0] == 1
+
+
+def test_a_table_where_most_rows_have_no_average_is_refused(raw: list[dict]) -> None:
+    rows = [{**r, SCORE: None} if i < 6 else r for i, r in enumerate(raw[:10])]
+    with pytest.raises(SourceError) as failed:
+        OpenLLMSource().to_snapshots(rows, origin="x.jsonl")
+    assert str(failed.value) == "x.jsonl: 6 of 10 rows are bad, refused: no Average ⬆️ (row 1, 2, 3 and 3 more)"
 
 
 def test_many_bad_cells_are_summarised_per_column(raw: list[dict]) -> None:

@@ -11,13 +11,13 @@ from discord.ext import commands
 from db.store import StoreBusy, StoreError, Subscription
 
 from ...core.changes import NoChanges, stored_changes
-from ...core.i18n import DEFAULT, Category, catalogue, category_shown, t
+from ...core.i18n import DEFAULT, catalogue, category_shown, t
 from ...core.questions import board_named
 from ...profiles import PROFILES
 from ..autocomplete import board_choices, category_choices
 from ..checks import admin_only
 from ..context import LeaderContext
-from ..embeds import render_digest
+from ..embeds import escape, render_digest
 
 if TYPE_CHECKING:
     from ..client import LeaderBot
@@ -49,7 +49,7 @@ class AlertsCog(commands.Cog, name="Alerts"):
         notices = self.bot.store.take_disabled_notices(ctx.guild.id)
         if notices:
             lang = self.language(ctx)
-            lines = [t(lang, "admin.stopped", board=s.board, channel=f"<#{s.channel_id}>",
+            lines = [t(lang, "admin.stopped", board=escape(s.board), channel=f"<#{s.channel_id}>",
                        reason=reason_text(s.disabled_reason, lang)) for s in notices]  # fmt: skip
             text = "\n".join(lines) + "\n" + text
         await ctx.send(text[:2000], embed=embed, allowed_mentions=discord.AllowedMentions.none())
@@ -58,8 +58,8 @@ class AlertsCog(commands.Cog, name="Alerts"):
     def describe(s: Subscription, lang: str) -> str:
         role = t(lang, "admin.pings", role=f"<@&{s.role_id}>") if s.role_id else ""
         state = "" if s.enabled else t(lang, "admin.off", reason=reason_text(s.disabled_reason, lang))
-        return t(lang, "admin.line", channel=f"<#{s.channel_id}>", board=s.board,
-                 category=category_shown(s.category, lang), top=s.top_n, moves=s.min_move, role=role,
+        return t(lang, "admin.line", channel=f"<#{s.channel_id}>", board=escape(s.board),
+                 category=escape(category_shown(s.category, lang)), top=s.top_n, moves=s.min_move, role=role,
                  state=state)  # fmt: skip
 
     @commands.hybrid_command(name="subscribe", description="Post a digest here when a board's rankings change")
@@ -94,12 +94,13 @@ class AlertsCog(commands.Cog, name="Alerts"):
         watched = PROFILES[board]
         category = category or watched.default_category
         if watched.archived:
-            await self.reply(ctx, t(lang, "admin.archived", title=watched.title))
+            await self.reply(ctx, t(lang, "admin.archived", title=escape(watched.title)))
             return
         categories = self.bot.answerer.categories(board) or [watched.default_category]  # empty until fetched
         if category not in categories:
-            held = [Category(c) for c in categories]
-            await self.reply(ctx, t(lang, "admin.no_category", title=watched.title, category=repr(category), held=held))
+            held = [escape(category_shown(c, lang)) for c in categories]  # upstream's categories, and what was typed
+            text = t(lang, "admin.no_category", title=escape(watched.title), category=escape(repr(category)), held=held)
+            await self.reply(ctx, text)
             return
         if role is not None and (role.is_default() or role.managed):
             await self.reply(ctx, t(lang, "admin.role"))
