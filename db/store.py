@@ -71,6 +71,7 @@ class Subscription:
     created_at: str
     sending_snapshot_id: int | None = None  # a digest about to be (or maybe) sent: look for it before resending
     last_message_id: int | None = None  # the last digest posted
+    sending_after_id: int | None = None  # the channel's last message when the intent was recorded
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,23 @@ class Store:
         held by another process past `wait_s`) for a health check, without telling readers anything changed."""
         with self.write(wait_s=wait_s):
             pass
+
+    def probe_write_elsewhere(self, *, wait_s: float) -> None:
+        """`probe_write` through a connection of its own, opened and closed here: callable from a worker thread, so
+        a health check waits for another process's lock without holding the bot's event loop."""
+        if self.path == MEMORY:
+            return self.probe_write(wait_s=wait_s)
+        conn = sqlite3.connect(Path(self.path), timeout=wait_s, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreBusy(f"the store at {self.path} is busy: another process holds its write lock") from None
+            raise
+        finally:
+            conn.close()
+        return None
 
     def revision(self) -> tuple[int, int]:
         """Changes when anything an answer depends on may have changed (snapshots, organizations, aliases), here
@@ -669,11 +687,15 @@ class Store:
             )
         ]
 
-    def begin_delivery(self, subscription_id: int, snapshot_id: int, *, wait_s: float | None = None) -> None:
-        """Record that a digest up to this snapshot is about to be sent (before sending it)."""
+    def begin_delivery(
+        self, subscription_id: int, snapshot_id: int, *, after_id: int | None = None, wait_s: float | None = None
+    ) -> None:
+        """Record that a digest up to this snapshot is about to be sent (before sending it), and the channel's
+        last message then (`after_id`): a recovery looks back as far as that message."""
         with self.write(wait_s=wait_s):
             self.db.execute(
-                "UPDATE subscriptions SET sending_snapshot_id = ? WHERE id = ?", [snapshot_id, subscription_id]
+                "UPDATE subscriptions SET sending_snapshot_id = ?, sending_after_id = ? WHERE id = ?",
+                [snapshot_id, after_id, subscription_id],
             )
 
     def mark_announced(

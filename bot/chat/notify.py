@@ -5,8 +5,9 @@ compares that snapshot with the board's newest accepted one, so after downtime a
 everything it missed, not a backlog; rejected (broken) snapshots are never the newest accepted one.
 
 Exactly once, as far as Discord allows: the intent is recorded before a send (`sending_snapshot_id`) and the
-message after it. When the run stops in between (a crash, or a store another process holds locked), the next run
-looks in the channel's recent messages for the digest's marker (in its link's fragment) before sending again.
+message after it, with the channel's last message id at the time. When the run stops in between (a crash, or a store
+another process holds locked), the next run looks back through the channel as far as that message for the digest's
+marker (in its link's fragment) before sending again, however many messages came since.
 Bookkeeping from the event loop waits only briefly for the lock; what it cannot write is retried, never resent.
 """
 
@@ -32,7 +33,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LOCK_WAIT_S = 0.2  # how long bookkeeping on the event loop waits for another process's write lock
-HISTORY_LOOKBACK = 25  # recent messages searched for a digest that may have gone out before a crash
+# The most messages a recovery reads looking for a digest that may have gone out before a crash: it stops at the
+# channel's last message when the intent was recorded, and this bounds a channel where that one is not known.
+HISTORY_LOOKBACK = 1000
 
 
 def digest_marker(subscription_id: int, snapshot_id: int) -> str:
@@ -124,8 +127,10 @@ class Notifier:
             self._book(subscription.id, snapshot_id, None, report)
             report.quiet += 1
             return
+        channel = self.bot.get_channel(subscription.channel_id)
+        last_seen = getattr(channel, "last_message_id", None)  # kept by discord.py from the gateway: no request
         try:
-            self.bot.store.begin_delivery(subscription.id, snapshot_id, wait_s=LOCK_WAIT_S)
+            self.bot.store.begin_delivery(subscription.id, snapshot_id, after_id=last_seen, wait_s=LOCK_WAIT_S)
         except StoreBusy:
             report.failed += 1  # nothing sent: the next run tries again
             return
@@ -148,12 +153,16 @@ class Notifier:
             report.deferred += 1
 
     async def _already_posted(self, subscription: Subscription, marker: str) -> bool:
-        """Whether a digest with this marker is among the channel's recent messages (by us)."""
+        """Whether a digest with this marker is among the channel's messages (by us) since the intent was recorded:
+        newest first, back to the message that was the channel's last then, however busy the channel has been
+        since (at most HISTORY_LOOKBACK messages)."""
         try:
             channel = self.bot.get_channel(subscription.channel_id) or await self.bot.fetch_channel(
                 subscription.channel_id
             )
             async for message in channel.history(limit=HISTORY_LOOKBACK):  # type: ignore[union-attr]
+                if subscription.sending_after_id is not None and message.id <= subscription.sending_after_id:
+                    return False  # back before the intent: it was never sent
                 mine = self.bot.user is not None and message.author.id == self.bot.user.id
                 if mine and any((embed.url or "").endswith(f"#{marker}") for embed in message.embeds):
                     return True

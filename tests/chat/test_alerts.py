@@ -338,3 +338,50 @@ async def test_admin_replies_show_upstream_categories_escaped(simcord_env):
     result = await alice.slash(news, "subscribe", board="arena-raw", category=hostile)
     assert result.response.content.startswith("Subscribed.") and "\\[evil]" in result.response.content
     assert "[evil](" not in result.response.content.replace("\\[evil](", "")
+
+
+async def test_a_restart_after_a_send_in_a_busy_channel_does_not_send_again(simcord_env, db_path):
+    """A crash between a send and its bookkeeping, then 100 messages by others before the bot is back: the look
+    back reaches the digest (it goes as far as the channel's last message when the intent was recorded)."""
+    env = simcord_env
+    _, news, alice, bob = world(env)
+    await alice.send(news, "!subscribe arena-raw")
+    await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
+    assert len(digests(news, env.bot.user.id)) == 1
+    store = env.bot.store
+    newest, before = (s.id for s in sorted(store.snapshots("arena-raw", "overall"), key=lambda s: s.as_of)[-1:-3:-1])
+    with store.write():  # what the crash leaves: the intent (and the channel's last message then), no bookkeeping
+        store.db.execute("UPDATE subscriptions SET last_snapshot_id = ?, sending_snapshot_id = ?", [before, newest])
+    [subscription] = store.subscriptions()
+    assert subscription.sending_after_id is not None
+    assert subscription.sending_after_id < digests(news, env.bot.user.id)[0].id
+    for i in range(100):
+        await bob.send(news, f"chatting {i}")
+    await env.restart_bot(build_bot(db_path))
+    report = await env.bot.notifier.announce("arena-raw")
+    await env.settle()
+    assert (report.recovered, report.sent) == (1, 0)
+    assert len(digests(news, env.bot.user.id)) == 1
+    assert env.bot.store.subscriptions()[0].last_snapshot_id == newest
+
+
+async def test_a_digest_that_never_went_out_is_sent_once_after_the_restart(simcord_env, db_path):
+    """The intent was recorded but the send never happened: the look back stops at the message that was the
+    channel's last then, finds nothing, and sends."""
+    env = simcord_env
+    _, news, alice, bob = world(env)
+    await alice.send(news, "!subscribe arena-raw")
+    await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
+    [digest] = digests(news, env.bot.user.id)
+    store = env.bot.store
+    newest, before = (s.id for s in sorted(store.snapshots("arena-raw", "overall"), key=lambda s: s.as_of)[-1:-3:-1])
+    await digest.delete()  # as if it had never been sent
+    with store.write():
+        store.db.execute("UPDATE subscriptions SET last_snapshot_id = ?, sending_snapshot_id = ?", [before, newest])
+    for i in range(30):
+        await bob.send(news, f"chatting {i}")
+    await env.restart_bot(build_bot(db_path))
+    report = await env.bot.notifier.announce("arena-raw")
+    await env.settle()
+    assert (report.recovered, report.sent) == (0, 1)
+    assert len(digests(news, env.bot.user.id)) == 1

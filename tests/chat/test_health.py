@@ -4,8 +4,10 @@ bot has its own registry; without LEADERBOT_HTTP_PORT there is no listener."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from hub_server import HubServer
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot import build_bot
+from bot.chat.health import STORE_PROBE_EVERY_S
 from tests.chat.test_alerts import digests, next_board, world
 from tests.chat.test_refresh_job import publish, run_refresh
 
@@ -64,7 +67,59 @@ async def test_healthz_is_503_when_the_store_takes_no_writes(simcord_env, db_pat
     assert facts["status"] == "unavailable"
     assert facts["store"] == {"writable": False, "detail": "another process holds the write lock"}
     assert facts["gateway"]["connected"] is True
-    assert (await get(simcord_env.bot, "/healthz"))[0] == 200  # the lock released: healthy again
+    # the next probe, a real second later (SimCord keeps a clock of its own for time.monotonic)
+    await asyncio.to_thread(time.sleep, STORE_PROBE_EVERY_S * 1.2)
+    again = await get(simcord_env.bot, "/healthz")
+    assert again[0] == 200, again[2]  # the lock released: healthy again
+
+
+@pytest.mark.bot_settings(http_port=0)
+async def test_health_checks_never_hold_the_loop_while_another_process_writes(simcord_env, db_path: Path) -> None:
+    """20 checks at once while another process holds the write lock: one probe, in a worker thread; the loop's
+    heartbeat goes on (each check used to wait for the lock on the loop itself)."""
+    gaps: list[float] = []
+
+    async def heartbeat() -> None:
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.01)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    beating = asyncio.create_task(heartbeat())
+    try:
+        await asyncio.to_thread(time.sleep, STORE_PROBE_EVERY_S * 1.2)
+        answers = await asyncio.gather(*(get(simcord_env.bot, "/healthz") for _ in range(20)))
+    finally:
+        beating.cancel()
+        other.execute("ROLLBACK")
+        other.close()
+    assert {status for status, _, _ in answers} == {503}
+    assert {json.loads(body)["store"]["detail"] for _, _, body in answers} == {"another process holds the write lock"}
+    assert max(gaps) < 0.2, f"the loop stood still for {max(gaps) * 1000:.0f} ms"
+
+
+@pytest.mark.bot_settings(http_port=0)
+async def test_an_unwritable_store_is_503_without_the_exception_in_the_answer(simcord_env, db_path: Path) -> None:
+    """A store that cannot take writes (here its folder gone, as a disk unmounted under the bot) is 503 with a
+    fixed sentence; what the exception said goes to the log."""
+    folder = db_path.parent
+    moved = folder.with_name(folder.name + "-away")
+    await asyncio.to_thread(time.sleep, STORE_PROBE_EVERY_S * 1.2)
+    folder.rename(moved)
+    try:
+        status, _, body = await get(simcord_env.bot, "/healthz")
+    finally:
+        moved.rename(folder)
+    assert status == 503
+    assert json.loads(body)["store"] == {
+        "writable": False,
+        "detail": "the store takes no writes; the bot's log says why",
+    }
+    assert "Error" not in body and str(db_path) not in body
 
 
 @pytest.mark.bot_settings(http_port=0)
