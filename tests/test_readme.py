@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,6 +135,14 @@ def hub() -> HubServer:
     return server
 
 
+@pytest.fixture
+def local_hub(hub: HubServer, cli_env: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[HubServer]:
+    """The local Hub, serving, with HF_ENDPOINT pointing at it."""
+    with serve_in_thread(hub):  # type: ignore[arg-type]
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        yield hub
+
+
 def run_line(line: str, viewer: str) -> tuple[int, str, str]:
     """One README line, as typed: (exit status, stdout, stderr)."""
     stdin = ""
@@ -202,36 +211,24 @@ def test_every_command_the_readme_shows_works(
 
 
 def test_refresh_hub_fetches_the_benchmarks_followed(
-    hub: HubServer,
-    seeded_copy: Path,
-    cli_env: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    local_hub: HubServer, seeded_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`refresh hub` is a board list of its own (every benchmark LEADERBOT_HUB_BENCHMARKS follows), not an
     unknown board."""
-    with serve_in_thread(hub):  # type: ignore[arg-type]
-        monkeypatch.setenv("HF_ENDPOINT", hub.url)
-        assert main(["--db", str(seeded_copy), "refresh", "hub"]) == 0
-        out = capsys.readouterr().out
-        assert "hub:SWE-bench/SWE-bench_Verified: stored" in out and f"hub:{HLE}: stored" in out
-        assert main(["--db", str(seeded_copy), "ask", "top 3 on hle"]) == 0
-        assert "Qwen/Qwen3.5-397B-A17B" in capsys.readouterr().out
+    assert main(["--db", str(seeded_copy), "refresh", "hub"]) == 0
+    out = capsys.readouterr().out
+    assert "hub:SWE-bench/SWE-bench_Verified: stored" in out and f"hub:{HLE}: stored" in out
+    assert main(["--db", str(seeded_copy), "ask", "top 3 on hle"]) == 0
+    assert "Qwen/Qwen3.5-397B-A17B" in capsys.readouterr().out
 
 
 def test_one_benchmark_by_its_id_before_any_list(
-    hub: HubServer,
-    seeded_copy: Path,
-    cli_env: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    local_hub: HubServer, seeded_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`refresh hub:owner/name` fetches a benchmark the store has never heard of, and keeps it as a board."""
-    with serve_in_thread(hub):  # type: ignore[arg-type]
-        monkeypatch.setenv("HF_ENDPOINT", hub.url)
-        assert main(["--db", str(seeded_copy), "refresh", f"hub:{HLE}"]) == 0
+    assert main(["--db", str(seeded_copy), "refresh", f"hub:{HLE}"]) == 0
     assert f"hub:{HLE}: stored" in capsys.readouterr().out
-    assert not hub.seen("list")  # one benchmark asked for: the Hub's list is not fetched
+    assert not local_hub.seen("list")  # one benchmark asked for: the Hub's list is not fetched
     with Store(seeded_copy) as store:
         assert [(b, d, t) for b, d, t, *_ in store.hub_benchmarks()] == [(f"hub:{HLE}", HLE, "HLE")]
 

@@ -57,6 +57,15 @@ def digests(channel, bot_id: int) -> list[discord.Message]:  # type: ignore[no-u
     ]
 
 
+def crash_after_the_sends(store) -> int:  # type: ignore[no-untyped-def]
+    """What a crash right after the last digests went out leaves in the store: the intents (with the channel's
+    last message then), not the bookkeeping. The newest snapshot's id."""
+    newest, before = (s.id for s in sorted(store.snapshots("arena-raw", "overall"), key=lambda s: s.as_of)[-1:-3:-1])
+    with store.write():
+        store.db.execute("UPDATE subscriptions SET last_snapshot_id = ?, sending_snapshot_id = ?", [before, newest])
+    return newest
+
+
 async def publish(env, rows: list[dict]) -> None:  # type: ignore[no-untyped-def]
     """What a refresh does once it has fetched: store, then announce."""
     ingest_rows(env.bot.store, "arena-raw", rows, origin="test-refresh")
@@ -252,11 +261,7 @@ async def test_a_restart_between_a_send_and_its_bookkeeping_does_not_send_again(
         await alice.send(channel, "!subscribe arena-raw")
     await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
     assert [len(digests(c, env.bot.user.id)) for c in channels] == [1, 1, 1]
-    # what a crash right after the sends leaves in the store: the intents, not the bookkeeping
-    store = env.bot.store
-    newest, before = (s.id for s in sorted(store.snapshots("arena-raw", "overall"), key=lambda s: s.as_of)[-1:-3:-1])
-    with store.write():
-        store.db.execute("UPDATE subscriptions SET last_snapshot_id = ?, sending_snapshot_id = ?", [before, newest])
+    newest = crash_after_the_sends(env.bot.store)
     await env.restart_bot(build_bot(db_path))
     report = await env.bot.notifier.announce("arena-raw")
     await env.settle()
@@ -349,9 +354,7 @@ async def test_a_restart_after_a_send_in_a_busy_channel_does_not_send_again(simc
     await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
     assert len(digests(news, env.bot.user.id)) == 1
     store = env.bot.store
-    newest, before = (s.id for s in sorted(store.snapshots("arena-raw", "overall"), key=lambda s: s.as_of)[-1:-3:-1])
-    with store.write():  # what the crash leaves: the intent (and the channel's last message then), no bookkeeping
-        store.db.execute("UPDATE subscriptions SET last_snapshot_id = ?, sending_snapshot_id = ?", [before, newest])
+    newest = crash_after_the_sends(store)
     [subscription] = store.subscriptions()
     assert subscription.sending_after_id is not None
     assert subscription.sending_after_id < digests(news, env.bot.user.id)[0].id
@@ -373,11 +376,8 @@ async def test_a_digest_that_never_went_out_is_sent_once_after_the_restart(simco
     await alice.send(news, "!subscribe arena-raw")
     await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
     [digest] = digests(news, env.bot.user.id)
-    store = env.bot.store
-    newest, before = (s.id for s in sorted(store.snapshots("arena-raw", "overall"), key=lambda s: s.as_of)[-1:-3:-1])
     await digest.delete()  # as if it had never been sent
-    with store.write():
-        store.db.execute("UPDATE subscriptions SET last_snapshot_id = ?, sending_snapshot_id = ?", [before, newest])
+    crash_after_the_sends(env.bot.store)
     for i in range(30):
         await bob.send(news, f"chatting {i}")
     await env.restart_bot(build_bot(db_path))
