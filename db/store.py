@@ -211,7 +211,10 @@ class Store:
         a health check waits for another process's lock without holding the bot's event loop."""
         if self.path == MEMORY:
             return self.probe_write(wait_s=wait_s)
-        conn = sqlite3.connect(Path(self.path), timeout=wait_s, isolation_level=None)
+        # mode=rw: a store file gone from under the bot is an error here, never a new empty file
+        conn = sqlite3.connect(
+            f"file:{Path(self.path).resolve()}?mode=rw", uri=True, timeout=wait_s, isolation_level=None
+        )
         try:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("ROLLBACK")

@@ -104,16 +104,16 @@ async def test_health_checks_never_hold_the_loop_while_another_process_writes(si
 
 @pytest.mark.bot_settings(http_port=0)
 async def test_an_unwritable_store_is_503_without_the_exception_in_the_answer(simcord_env, db_path: Path) -> None:
-    """A store that cannot take writes (here its folder gone, as a disk unmounted under the bot) is 503 with a
-    fixed sentence; what the exception said goes to the log."""
-    folder = db_path.parent
-    moved = folder.with_name(folder.name + "-away")
+    """A store that cannot take writes (here its file gone from under the bot) is 503 with a fixed sentence; what
+    the exception said goes to the log. The probe never makes a new, empty file in its place."""
+    moved = db_path.with_name(db_path.name + "-away")
     await asyncio.to_thread(time.sleep, STORE_PROBE_EVERY_S * 1.2)
-    folder.rename(moved)
+    db_path.rename(moved)
     try:
         status, _, body = await get(simcord_env.bot, "/healthz")
+        assert not db_path.exists()
     finally:
-        moved.rename(folder)
+        moved.rename(db_path)
     assert status == 503
     assert json.loads(body)["store"] == {
         "writable": False,
