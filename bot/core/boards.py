@@ -7,7 +7,7 @@ what it costs) so answering a question never waits on SQL.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,15 +102,20 @@ def link_key(name: str, org_words: frozenset[str]) -> str:
     """The part of a model's name that both boards spell alike: no namespace, no maker's name, no '-hf'.
     'meta-llama/Meta-Llama-3-70B-Instruct' and 'Llama-3-70b-Instruct' both give 'llama 3 70b instruct'."""
     _, model = split_namespace(name)
-    return " ".join(t.text for t in tokenize(model) if t.text not in org_words and t.text != "hf")
+    return _without_makers((t.text for t in tokenize(model)), org_words)
 
 
 def row_link_key(row: Mapping[str, Any], org_words: frozenset[str]) -> str:
-    """`link_key` of a row's name, from the words the importer kept for its model when there are some."""
+    """`link_key` of a row's name, from the words the importer kept for its model when there are some (the bare
+    name's tokens, space-joined: `normalise` of it)."""
     bare = row.get("model_bare")
     if bare is None:
         return link_key(row["name"], org_words)
-    return " ".join(word for word in bare.split() if word not in org_words and word != "hf")
+    return _without_makers(bare.split(), org_words)
+
+
+def _without_makers(words: Iterable[str], org_words: frozenset[str]) -> str:
+    return " ".join(word for word in words if word not in org_words and word != "hf")
 
 
 def build_view(

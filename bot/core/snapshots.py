@@ -201,10 +201,7 @@ class SnapshotReader:
         """`rows`, for a worker thread: read through a connection of its own (`Store.entries_elsewhere`), with the
         organizations of now laid over them; `prime` keeps the result, on the caller's thread. Only reads."""
         version = self.organizations_version
-        raw = tuple(self.store.entries_elsewhere(snapshot.id))
-        for row in raw:
-            self._overlay(row)
-        return BoardRows(snapshot, raw, first_per_model(raw)), version
+        return self._overlaid_rows(snapshot, self.store.entries_elsewhere(snapshot.id)), version
 
     def prime(self, board: BoardRows, version: int) -> None:
         """Keep rows `read_elsewhere` read, as if `rows` had; organizations corrected meanwhile are laid over
@@ -240,7 +237,12 @@ class SnapshotReader:
         if snapshot.id in self._raw:
             return self.rows(snapshot)
         self.sync()
-        raw = tuple(self.store.entries_of(snapshot.id, model_keys, org_keys))
+        return self._overlaid_rows(snapshot, self.store.entries_of(snapshot.id, model_keys, org_keys))
+
+    def _overlaid_rows(self, snapshot: Snapshot, entries: Iterable[Row]) -> BoardRows:
+        """Rows read apart from the kept ones (in a worker thread, or only some of a board), organizations laid
+        over them as they are now."""
+        raw = tuple(entries)
         for row in raw:
             self._overlay(row)
         return BoardRows(snapshot, raw, first_per_model(raw))
