@@ -195,7 +195,7 @@ def parser() -> argparse.ArgumentParser:
     s = add("history", "a model's rank and score over time, as text, JSON or a PNG chart")
     s.add_argument("model", nargs="+", help='one model, or several joined by "vs": gpt-4o-2024-05-13 vs claude 3 opus')
     s.add_argument("--board", help=f"{BOARD_HELP}; default: the one questions use")
-    s.add_argument("--category", help="the board's category (default: overall)")
+    s.add_argument("--category", help=CATEGORY_HELP)
     s.add_argument("--json", action="store_true", help="one JSON object per model")
     s.add_argument("--png", type=Path, help="also draw the chart into this PNG file")
 

@@ -172,7 +172,12 @@ def run_line(line: str, viewer: str) -> tuple[int, str, str]:
 
 @pytest.mark.slow  # other processes: scheduled first (tests/conftest.py)
 def test_every_command_the_readme_shows_works(
-    hub: HubServer, seeded_copy: Path, cli_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    hub: HubServer,
+    seeded_copy: Path,
+    cli_env: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     viewer = ViewerServer().add_bundled(arena=ARENA_2024, open_llm=OPEN_LLM_FINAL)
     monkeypatch.setenv("LEADERBOT_DB", str(seeded_copy))
@@ -202,12 +207,17 @@ def test_every_command_the_readme_shows_works(
     with Store(seeded_copy) as store:  # `refresh hub` and `refresh hub:cais/hle` stored it
         assert {s.category for s in store.snapshots(f"hub:{HLE}")} == {"base_models", "with_fine_tunes"}
     assert len(ran) >= 30 and templates
+    capsys.readouterr()
     for line in templates:
         command = shlex.split(PLACEHOLDER.sub("", line.text))
         start = 1 if command[0] in ("leaderbot", ".venv/bin/leaderbot") else 3
         with pytest.raises(SystemExit) as helped:
             main([*command[start : start + 1], "--help"])
         assert helped.value.code == 0, line.text
+        usage = capsys.readouterr().out.casefold()
+        if start == 1:  # a `leaderbot` command: its usage names each placeholder (tasks.py passes ARGS... on)
+            named = [m.group(0).removesuffix("...") for m in PLACEHOLDER.finditer(line.text)]
+            assert all(word.casefold() in usage for word in named), (line.text, usage)
 
 
 def test_refresh_hub_fetches_the_benchmarks_followed(
