@@ -66,6 +66,14 @@ def crash_after_the_sends(store) -> int:  # type: ignore[no-untyped-def]
     return newest
 
 
+async def announce_after_a_restart(env, db_path):  # type: ignore[no-untyped-def]
+    """A new bot on the same store, and its first look at arena-raw's subscriptions: what it sent, found, skipped."""
+    await env.restart_bot(build_bot(db_path))
+    report = await env.bot.notifier.announce("arena-raw")
+    await env.settle()
+    return report
+
+
 async def publish(env, rows: list[dict]) -> None:  # type: ignore[no-untyped-def]
     """What a refresh does once it has fetched: store, then announce."""
     ingest_rows(env.bot.store, "arena-raw", rows, origin="test-refresh")
@@ -115,9 +123,7 @@ async def test_nothing_is_sent_twice_across_a_restart(simcord_env, db_path):
     await alice.send(news, "!subscribe arena-raw")
     await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
     assert len(digests(news, env.bot.user.id)) == 1
-    await env.restart_bot(build_bot(db_path))
-    await env.bot.notifier.announce("arena-raw")
-    await env.settle()
+    await announce_after_a_restart(env, db_path)
     assert len(digests(news, env.bot.user.id)) == 1
 
 
@@ -262,9 +268,7 @@ async def test_a_restart_between_a_send_and_its_bookkeeping_does_not_send_again(
     await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
     assert [len(digests(c, env.bot.user.id)) for c in channels] == [1, 1, 1]
     newest = crash_after_the_sends(env.bot.store)
-    await env.restart_bot(build_bot(db_path))
-    report = await env.bot.notifier.announce("arena-raw")
-    await env.settle()
+    report = await announce_after_a_restart(env, db_path)
     assert (report.recovered, report.sent) == (3, 0)  # found in each channel, not sent again
     assert [len(digests(c, env.bot.user.id)) for c in channels] == [1, 1, 1]
     assert all(s.last_snapshot_id == newest for s in env.bot.store.subscriptions())
@@ -360,9 +364,7 @@ async def test_a_restart_after_a_send_in_a_busy_channel_does_not_send_again(simc
     assert subscription.sending_after_id < digests(news, env.bot.user.id)[0].id
     for i in range(100):
         await bob.send(news, f"chatting {i}")
-    await env.restart_bot(build_bot(db_path))
-    report = await env.bot.notifier.announce("arena-raw")
-    await env.settle()
+    report = await announce_after_a_restart(env, db_path)
     assert (report.recovered, report.sent) == (1, 0)
     assert len(digests(news, env.bot.user.id)) == 1
     assert env.bot.store.subscriptions()[0].last_snapshot_id == newest
@@ -380,8 +382,6 @@ async def test_a_digest_that_never_went_out_is_sent_once_after_the_restart(simco
     crash_after_the_sends(env.bot.store)
     for i in range(30):
         await bob.send(news, f"chatting {i}")
-    await env.restart_bot(build_bot(db_path))
-    report = await env.bot.notifier.announce("arena-raw")
-    await env.settle()
+    report = await announce_after_a_restart(env, db_path)
     assert (report.recovered, report.sent) == (0, 1)
     assert len(digests(news, env.bot.user.id)) == 1
