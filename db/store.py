@@ -399,20 +399,36 @@ class Store:
             conn.close()
 
     # The columns a history reads of every board: points, and what the rename rules compare.
-    def board_positions(self, board: str, category: str) -> Iterator[tuple[int, int, int, int]]:
-        """(snapshot id, model id, rank, entry rowid) of every entry of every accepted snapshot of the board and
-        category, by snapshot (in date order) and rank: who is where on every board, in one query in index order,
-        without reading the rows (a text arena's history is hundreds of boards). Streamed: a caller that keeps
-        only the numbers never holds tens of thousands of tuples (which would wake the garbage collector)."""
-        return iter(
-            self.db.execute(
-                "SELECT e.snapshot_id, e.model_id, e.rank, e.rowid"
-                " FROM snapshots s JOIN entries e ON e.snapshot_id = s.id"
-                " WHERE s.board = ? AND s.category = ? AND s.status = 'ok'"
-                " ORDER BY s.as_of, s.id, e.rank",  # index order
-                [board, category],
-            )
-        )
+    def dated_snapshots(self, board: str, category: str) -> list[tuple[str, int]]:
+        """(publish date, id) of the accepted snapshots of a board and category, by date then id: what a history
+        places its points on, as two numbers a board (years of daily boards are thousands of them)."""
+        return self.db.execute(
+            "SELECT as_of, id FROM snapshots WHERE board = ? AND category = ? AND status = 'ok' ORDER BY as_of, id",
+            [board, category],
+        ).fetchall()
+
+    def model_points(self, board: str, category: str, keys: Sequence[str]) -> list[tuple[str, int, int, float, str]]:
+        """(model key, snapshot id, rank, score, name) of every entry of these models in the accepted snapshots of
+        the board and category, by snapshot and rank: one model's rows through its own index, however many boards
+        the store holds."""
+        marks = ", ".join("?" * len(keys)) or "NULL"
+        return self.db.execute(
+            f"SELECT m.key, e.snapshot_id, e.rank, e.score, e.name FROM models m"
+            f" JOIN entries e ON e.model_id = m.id JOIN snapshots s ON s.id = e.snapshot_id"
+            f" WHERE m.board = ? AND m.key IN ({marks}) AND s.category = ? AND s.status = 'ok'"
+            f" ORDER BY e.snapshot_id, e.rank",
+            [board, *keys, category],
+        ).fetchall()
+
+    def snapshot_positions(self, snapshot_ids: Sequence[int]) -> list[tuple[int, str, int, int]]:
+        """(snapshot id, model key, rank, entry rowid) of every entry of these snapshots, by snapshot and rank: who
+        is where on a few boards, without reading their rows."""
+        marks = ", ".join("?" * len(snapshot_ids)) or "NULL"
+        return self.db.execute(
+            f"SELECT e.snapshot_id, m.key, e.rank, e.rowid FROM entries e JOIN models m ON m.id = e.model_id"
+            f" WHERE e.snapshot_id IN ({marks}) ORDER BY e.snapshot_id, e.rank",
+            list(snapshot_ids),
+        ).fetchall()
 
     def model_ranks(self, board: str, key: str, snapshot_ids: list[int]) -> dict[int, int]:
         """Snapshot id -> the model's best rank in it, for those of `snapshot_ids` that list it."""
@@ -446,14 +462,11 @@ class Store:
         with self.write():
             self.db.conn.executemany("UPDATE models SET normal = ?, bare = ? WHERE id = ?", words)
 
-    def model_keys(self, board: str) -> dict[int, str]:
-        """Model id -> model key, for one board."""
-        return dict(self.db.execute("SELECT id, key FROM models WHERE board = ?", [board]).fetchall())
-
     ENTRY_COLUMNS = ("name", "rank", "score", "votes", "sessions", "org_key", "organization")
 
     def entry_rows(self, rowids: Iterable[int]) -> dict[int, dict[str, Any]]:
-        """Entry rowid -> the entry (its model key and `ENTRY_COLUMNS`), for the few entries a history reads."""
+        """Entry rowid -> the entry (its model key and `ENTRY_COLUMNS`), for the few entries the rename rules read of
+        two consecutive boards."""
         wanted = sorted(set(rowids))
         names = ("model_key", *self.ENTRY_COLUMNS)
         found: dict[int, dict[str, Any]] = {}
@@ -467,32 +480,22 @@ class Store:
                 found[rowid] = {k: v for k, v in zip(names, values, strict=True) if v is not None}
         return found
 
-    def first_seen(self, board: str, category: str) -> dict[str, str]:
-        """Model key -> the publish date of the first accepted snapshot of the board and category that had it."""
-        return dict(
-            self.db.execute(
-                "SELECT m.key, min(s.as_of) FROM snapshots s JOIN entries e ON e.snapshot_id = s.id"
-                " JOIN models m ON m.id = e.model_id"
-                " WHERE s.board = ? AND s.category = ? AND s.status = 'ok' GROUP BY m.key",
-                [board, category],
-            ).fetchall()
-        )
-
-    def seen_after(self, board: str, category: str, as_of: str, keys: Iterable[str]) -> set[str]:
-        """Which of these model keys an accepted snapshot of the board and category published after `as_of` has."""
-        wanted = list(keys)
-        if not wanted:
-            return set()
-        marks = ", ".join("?" for _ in wanted)
-        return {
-            r[0]
-            for r in self.db.execute(
-                f"SELECT DISTINCT m.key FROM models m JOIN entries e ON e.model_id = m.id"
+    def seen_span(self, board: str, category: str, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """Model key -> (first, last) publish date of the accepted snapshots of the board and category that have
+        it, for these keys only: what the rename rules ask of a name's past and future."""
+        wanted = sorted(set(keys))
+        found: dict[str, tuple[str, str]] = {}
+        for start in range(0, len(wanted), 500):  # SQLite's limit on bound parameters
+            chunk = wanted[start : start + 500]
+            for key, first, last in self.db.execute(
+                f"SELECT m.key, min(s.as_of), max(s.as_of) FROM models m JOIN entries e ON e.model_id = m.id"
                 f" JOIN snapshots s ON s.id = e.snapshot_id"
-                f" WHERE m.board = ? AND m.key IN ({marks}) AND s.category = ? AND s.status = 'ok' AND s.as_of > ?",
-                [board, *wanted, category, as_of],
-            )
-        }
+                f" WHERE m.board = ? AND m.key IN ({', '.join('?' * len(chunk))}) AND s.category = ?"
+                f" AND s.status = 'ok' GROUP BY m.key",
+                [board, *chunk, category],
+            ):
+                found[key] = (first, last)
+        return found
 
     def last_organizations(self, keys: Iterable[str]) -> dict[str, tuple[str, str, str | None]]:
         """Model key -> (as of, organization, org_key) from the newest entry, on any board, that named one: what a

@@ -14,25 +14,27 @@ Rules, in one place:
 - **latest_move.** Places gained between the board's two latest accepted snapshots (positive = up); None when the
   model is missing from either, or the board has only one snapshot.
 - **Renames.** Model keys are case-folded names, so 'Gemma-2-27B-it' and 'Gemma-2-27b-it' are already one model.
-  A real rename is followed by the links of the timeline (`bot.core.renames`, and the store's aliases that name an
-  old model), the same links a digest follows, so the two never disagree about which model is which. Callers can
-  add links through `aliases`.
+  A real rename is followed by the links between consecutive boards (`bot.core.renames`, and the store's aliases
+  that name an old model), the same links a digest follows, so the two never disagree about which model is which.
+  A rename can only name a model where it vanishes or arrives, so only those pairs of boards are looked at.
+  Callers can add links through `aliases`.
 
-Cost: see BENCHMARKS.md ("History charts"); the timeline is who is where on each board, and only the model's
-own rows are read.
+Cost: the board's dates and ids, the model's own rows (through its index), and the two boards around each place
+it arrives or leaves: not the boards in between, so years of daily boards cost about what one year does. Figures:
+BENCHMARKS.md ("History across years of boards").
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
 from db.store import Store
 
-from .snapshots import reader
+from .snapshots import ModelPoint, reader
 
 
 @dataclass(frozen=True)
@@ -72,20 +74,17 @@ class History:
         }
 
 
-def _same_model(renames: Sequence[Mapping[str, str]], key: str) -> set[str]:
-    """Every key linked to `key` by a rename or an explicit alias, in either direction."""
-    neighbours: dict[str, set[str]] = {}
-    for links in renames:
-        for old, new in links.items():
-            neighbours.setdefault(old, set()).add(new)
-            neighbours.setdefault(new, set()).add(old)
-    found, todo = {key}, [key]
-    while todo:
-        for other in neighbours.get(todo.pop(), ()):
-            if other not in found:
-                found.add(other)
-                todo.append(other)
-    return found
+def _boundaries(indices: Iterable[int], last: int) -> set[int]:
+    """The pairs of consecutive boards (by the earlier one's index) where a model with points on these board
+    indices arrives or vanishes: the only pairs whose renames can name it."""
+    present = set(indices)
+    pairs = set()
+    for i in present:
+        if i > 0 and i - 1 not in present:
+            pairs.add(i - 1)
+        if i < last and i + 1 not in present:
+            pairs.add(i)
+    return pairs
 
 
 def _days_at_1(dates: Sequence[str], ranks: Mapping[int, int]) -> int:
@@ -118,30 +117,49 @@ def model_history(
     points (best_rank and first_seen None, days_at_1 0), so callers can say so instead of failing.
     """
     read = reader(store)
-    timeline = read.timeline(board, category)
-    keys = _same_model([*(timeline.links if follow_renames else ()), aliases or {}], model_key)
+    dated = read.dated(board, category)
+    explicit: dict[str, set[str]] = {}
+    for old, new in (aliases or {}).items():
+        explicit.setdefault(old, set()).add(new)
+        explicit.setdefault(new, set()).add(old)
+    # The model's keys: the one asked for, and every key a rename or an alias links to one of them, found from
+    # each key's own points (a rename happens where a name vanishes or arrives).
+    keys, todo = [model_key], [model_key]
+    points: dict[str, dict[int, ModelPoint]] = {}
+    while todo:
+        points.update(read.model_points(board, category, todo))
+        found: list[str] = []
+        for key in todo:
+            linked = set(explicit.get(key, ()))
+            if follow_renames:
+                for index in _boundaries(points[key], len(dated.ids) - 1):
+                    for old, new in read.links_at(board, category, index).items():
+                        if key in (old, new):
+                            linked.add(new if old == key else old)
+            found += [k for k in sorted(linked) if k not in keys and k not in found]
+        keys += found
+        todo = found
 
     # "as of" a date: the boards up to it, as if the later ones had not been published yet
-    dates = timeline.dates
+    dates = dated.dates
     count = len(dates) if until is None else bisect.bisect_right(dates, until)
-    found: list[tuple[int, int, str, int]] = []  # (board index, rank, key, entry rowid)
-    for i, keyed in enumerate(timeline.boards[:count]):
-        here = [(keyed.best[k], k) for k in keys if k in keyed.best]
-        if here:
-            rank, key = min(here)  # one key per snapshot unless an explicit alias overlaps two
-            found.append((i, rank, key, keyed.rowids[key]))
-    rows = read.entries(rowid for *_, rowid in found)  # the model's own rows only
-    points: list[Point] = []
+    best: dict[int, tuple[int, str]] = {}  # board index -> (rank, key): one key per board unless aliases overlap
+    for key in keys:
+        for i, point in points[key].items():
+            if i < count and (i not in best or (point.rank, key) < best[i]):
+                best[i] = (point.rank, key)
+    history_points: list[Point] = []
     ranks: dict[int, int] = {}
     names: list[str] = []
     latest: tuple[str, str] = (model_key, model_key)  # (name, key) at the latest point
-    for i, rank, key, rowid in found:
-        row = rows[rowid]
-        points.append(Point(dates[i], rank, float(row["score"])))
+    for i in sorted(best):
+        rank, key = best[i]
+        point = points[key][i]
+        history_points.append(Point(dates[i], rank, point.score))
         ranks[i] = rank
-        if row["name"] not in names:
-            names.append(row["name"])
-        latest = (row["name"], key)
+        if point.name not in names:
+            names.append(point.name)
+        latest = (point.name, key)
 
     last = count - 1
     latest_move = ranks[last - 1] - ranks[last] if last >= 1 and last in ranks and last - 1 in ranks else None
@@ -151,10 +169,10 @@ def model_history(
         model=latest[0],
         key=latest[1],
         names=names,
-        points=points,
+        points=history_points,
         best_rank=min(ranks.values()) if ranks else None,
-        first_seen=points[0].date if points else None,
-        last_seen=points[-1].date if points else None,
+        first_seen=history_points[0].date if history_points else None,
+        last_seen=history_points[-1].date if history_points else None,
         days_at_1=_days_at_1(dates[:count], ranks),
         latest_move=latest_move,
     )

@@ -15,7 +15,7 @@ import itertools
 import threading
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from db.keys import model_key
@@ -26,7 +26,6 @@ from .names import normalise
 from .renames import compose, rename_links
 
 Row = dict[str, Any]
-MAX_ENTRIES = 100_000  # entry rows kept for histories (a few hundred per model asked about)
 
 
 def first_per_model(rows: Iterable[Row]) -> dict[str, Row]:
@@ -37,6 +36,10 @@ def first_per_model(rows: Iterable[Row]) -> dict[str, Row]:
         first.setdefault(row["model_key"], row)
     return first
 
+
+# Models whose points are kept for histories (each a few hundred numbers): a flood of history questions about
+# every model of a board cannot grow past it.
+MAX_MODELS_KEPT = 2_000
 
 # Snapshots whose rows are kept in memory (every board's latest, and "as of" and history reads); a flood of
 # questions about old dates cannot grow past it.
@@ -54,16 +57,6 @@ class BoardRows:
         return len(self.best)
 
 
-@dataclass(frozen=True)
-class BoardKeys:
-    """Who is where on one accepted board: model key -> its best rank, and -> the rowid of the entry holding it
-    (plain numbers: a timeline of hundreds of boards holds no per-entry objects)."""
-
-    snapshot: Snapshot
-    best: dict[str, int]
-    rowids: dict[str, int]
-
-
 _UNREAD: Row = {}  # the row of a model the rename rules do not look at (never written to)
 
 
@@ -75,19 +68,21 @@ def sparse_rows(keys: Iterable[str], loaded: Mapping[str, Row]) -> dict[str, Row
     return rows
 
 
-@dataclass
-class Timeline:
-    """A board and category over time: its accepted snapshots (one per date: a re-publish of the same date
-    replaces the earlier one) as who is where, and the renames between each board and the next."""
+@dataclass(frozen=True)
+class Dated:
+    """A board and category over time: its accepted snapshots in date order, one per date (a re-publish of the same
+    date replaces the earlier one), as dates and ids only, so years of daily boards cost a list of numbers."""
 
-    board: str
-    category: str
-    boards: list[BoardKeys]
-    links: list[dict[str, str]] = field(default_factory=list)  # links[i]: old key -> new key, boards i -> i+1
+    dates: list[str]
+    ids: list[int]
+    position: dict[int, int]  # snapshot id -> its index in the timeline
 
-    @property
-    def dates(self) -> list[str]:
-        return [b.snapshot.as_of for b in self.boards]
+
+@dataclass(frozen=True)
+class ModelPoint:
+    rank: int
+    score: float
+    name: str  # the board's spelling on that board
 
 
 class SnapshotReader:
@@ -105,11 +100,10 @@ class SnapshotReader:
         self._boards: dict[int, BoardRows] = {}
         self._latest: dict[tuple[str, str, str | None], Snapshot | None] = {}
         self._accepted: dict[tuple[str, str], list[Snapshot]] = {}
-        self._timelines: dict[tuple[str, str], tuple[tuple[Any, ...], Timeline]] = {}
-        self._links: dict[tuple[Any, ...], dict[str, str]] = {}
-        self._first_seen: dict[tuple[str, str], dict[str, str]] = {}
+        self._dated_ids: dict[tuple[str, str], Dated] = {}
+        self._points: dict[tuple[str, str, str], dict[int, ModelPoint]] = {}  # (board, category, key) -> points
+        self._links: dict[tuple[int, int], dict[str, str]] = {}  # (snapshot id, the next one's) -> renames
         self._checked: dict[str, str] | None = None
-        self._entries: dict[int, Row] = {}  # entry rowid -> the row, for histories
 
     # --- what may have changed --------------------------------------------------------------------------------
 
@@ -141,9 +135,9 @@ class SnapshotReader:
         self._latest.clear()
         self._accepted.clear()
         self._aliases.clear()
-        self._first_seen.clear()
+        self._dated_ids.clear()
+        self._points.clear()
         self._links.clear()
-        self._entries.clear()
         self._checked = None
         organizations = self.store.organization_index()
         if organizations != self._organizations:
@@ -264,21 +258,23 @@ class SnapshotReader:
         return [by_date[d] for d in sorted(by_date)]
 
     def _pair_links(
-        self,
-        before: Mapping[str, Row],
-        after: Mapping[str, Row],
-        board: str,
-        day: str,
-        first_seen: Mapping[str, str],
-        returning: Iterable[str],
+        self, before: Mapping[str, Row], after: Mapping[str, Row], board: str, category: str, day: str
     ) -> dict[str, str]:
-        """The board's rename rules and its aliases that name an old model, for one pair of consecutive boards."""
+        """The board's rename rules and its aliases that name an old model, for one pair of consecutive boards
+        (`day` is the later one's date), told what the store knows of the changed names' past (their first accepted
+        appearance) and future (whether a vanished name comes back). The one place a digest and a history get
+        their links from, so the two agree about which model is which."""
         vanished = [k for k in before if k not in after]
         arrived = [k for k in after if k not in before]
+        if not vanished or not arrived:
+            return {}
+        span = self.store.seen_span(board, category, [*vanished, *arrived])
+        first_seen = {k: first for k, (first, _) in span.items()}
         board_profile = profile(board)
         found = rename_links(
             before, after, rules=board_profile.renames, drift=board_profile.rename_drift, first_seen=first_seen,
-            returning=frozenset(returning), seen_before=frozenset(k for k in arrived if first_seen.get(k, day) < day),
+            returning=frozenset(k for k in vanished if k in span and span[k][1] > day),
+            seen_before=frozenset(k for k in arrived if first_seen.get(k, day) < day),
         )  # fmt: skip
         # An admin's alias naming a model's old name ("claude 3.5 sonnet" -> its dated name) is a rename too.
         for old, new in self.rename_aliases(board).items():
@@ -287,20 +283,13 @@ class SnapshotReader:
         return found
 
     def links(self, before: BoardRows, after: BoardRows) -> dict[str, str]:
-        """The renames between two consecutive boards of a board and category, told what the store knows of the
-        names' past (their first accepted appearance) and future (whether a vanished name comes back): the same
-        inputs a timeline computes from its own boards, so a digest and a history agree. Cached until the store
-        changes."""
-        key = (before.snapshot.id, after.snapshot.id, self._revision)
+        """The renames between two consecutive boards of a board and category; cached until the store changes."""
+        key = (before.snapshot.id, after.snapshot.id)
         found = self._links.get(key)
         if found is None:
-            board, category, day = after.snapshot.board, after.snapshot.category, after.snapshot.as_of
-            if (board, category) not in self._first_seen:
-                self._first_seen[(board, category)] = self.store.first_seen(board, category)
-            vanished = [k for k in before.best if k not in after.best]
-            returning = self.store.seen_after(board, category, day, vanished)
+            snapshot = after.snapshot
             found = self._links[key] = self._pair_links(
-                before.best, after.best, board, day, self._first_seen[(board, category)], returning
+                before.best, after.best, snapshot.board, snapshot.category, snapshot.as_of
             )
         return found
 
@@ -312,59 +301,59 @@ class SnapshotReader:
         steps = [self.links(a, b) for a, b in itertools.pairwise(boards)]
         return compose(steps, list(boards[0].best))
 
-    def timeline(self, board: str, category: str) -> Timeline:
-        """Every accepted board of a board and category, with the renames between each and the next: positions
-        from one index-only query, rows only for the models that vanish or arrive (what the rename rules read), so
-        a text arena's hundreds of boards cost little; kept until the store changes."""
-        chosen = self._dated(board, category)
-        state = (tuple(s.id for s in chosen), self._revision)
-        cached = self._timelines.get((board, category))
-        if cached is not None and cached[0] == state:
-            return cached[1]
-        keys = self.store.model_keys(board)
-        by_snapshot: dict[int, tuple[dict[str, int], dict[str, int]]] = {}
-        for snapshot_id, model_id, rank, rowid in self.store.board_positions(board, category):
-            if snapshot_id not in by_snapshot:
-                by_snapshot[snapshot_id] = ({}, {})
-            best, rowids = by_snapshot[snapshot_id]
-            key = keys[model_id]
-            if key not in best:  # rank order: a model's first entry is its best (Open LLM lists some twice)
-                best[key], rowids[key] = rank, rowid
-        boards = [BoardKeys(snapshot, *by_snapshot.get(snapshot.id, ({}, {}))) for snapshot in chosen]
-        timeline = Timeline(board, category, boards)
-        first_seen: dict[str, str] = {}
-        last: dict[str, int] = {}
-        for i, keyed in enumerate(boards):
-            for key in keyed.best:
-                first_seen.setdefault(key, keyed.snapshot.as_of)
-                last[key] = i
-        pairs = list(itertools.pairwise(boards))
-        changed = [([k for k in a.best if k not in b.best], [k for k in b.best if k not in a.best]) for a, b in pairs]
-        wanted = [a.rowids[k] for (a, _), (gone, _) in zip(pairs, changed, strict=True) for k in gone]
-        wanted += [b.rowids[k] for (_, b), (_, new) in zip(pairs, changed, strict=True) for k in new]
-        rows = self.store.entry_rows(wanted)
+    def dated(self, board: str, category: str) -> Dated:
+        """The board and category's timeline as plain numbers (see `Dated`), kept until the store changes."""
+        self.sync()
+        key = (board, category)
+        found = self._dated_ids.get(key)
+        if found is None:
+            by_date: dict[str, int] = {}
+            for as_of, snapshot_id in self.store.dated_snapshots(board, category):  # a re-publish comes last
+                by_date[as_of] = snapshot_id
+            dates = sorted(by_date)
+            ids = [by_date[d] for d in dates]
+            found = self._dated_ids[key] = Dated(dates, ids, {s: i for i, s in enumerate(ids)})
+        return found
+
+    def model_points(self, board: str, category: str, keys: Sequence[str]) -> dict[str, dict[int, ModelPoint]]:
+        """Model key -> its best-ranked row on each board of the timeline that has it (board index -> point), read
+        from the model's own rows; kept until the store changes."""
+        dated = self.dated(board, category)
+        missing = [k for k in keys if (board, category, k) not in self._points]
+        if missing:
+            if len(self._points) + len(missing) > MAX_MODELS_KEPT:
+                self._points.clear()
+            read: dict[str, dict[int, ModelPoint]] = {k: {} for k in missing}
+            for key, snapshot_id, rank, score, name in self.store.model_points(board, category, missing):
+                index = dated.position.get(snapshot_id)  # None: a publish the date's re-publish replaced
+                if index is not None and index not in read[key]:  # rank order: the first is the best
+                    read[key][index] = ModelPoint(rank, float(score), name)
+            for key, points in read.items():
+                self._points[(board, category, key)] = points
+        return {k: self._points[(board, category, k)] for k in keys}
+
+    def links_at(self, board: str, category: str, index: int) -> dict[str, str]:
+        """The renames between the timeline's boards `index` and `index + 1`, from who is where on the two and the
+        rows of the names that vanish or arrive only (what the rename rules read)."""
+        dated = self.dated(board, category)
+        before_id, after_id = dated.ids[index], dated.ids[index + 1]
+        found = self._links.get((before_id, after_id))
+        if found is not None:
+            return found
+        best: dict[int, dict[str, int]] = {before_id: {}, after_id: {}}
+        for snapshot_id, key, _rank, rowid in self.store.snapshot_positions([before_id, after_id]):
+            best[snapshot_id].setdefault(key, rowid)  # rank order: a model's first entry is its best
+        before, after = best[before_id], best[after_id]
+        changed = [before[k] for k in before if k not in after] + [after[k] for k in after if k not in before]
+        rows = self.store.entry_rows(changed) if changed else {}
         for row in rows.values():
             self._overlay(row)
-        for i, ((before, after), (gone, new)) in enumerate(zip(pairs, changed, strict=True)):
-            old_rows = sparse_rows(before.best, {k: rows[before.rowids[k]] for k in gone})
-            new_rows = sparse_rows(after.best, {k: rows[after.rowids[k]] for k in new})
-            returning = [k for k in gone if last[k] > i]
-            links = self._pair_links(old_rows, new_rows, board, after.snapshot.as_of, first_seen, returning)
-            timeline.links.append(links)
-        self._timelines[(board, category)] = (state, timeline)
-        return timeline
-
-    def entries(self, rowids: Iterable[int]) -> dict[int, Row]:
-        """Entries by rowid, as stored (a history reads the few rows of its model), kept until the store changes:
-        the same history asked again reads nothing."""
-        self.sync()
-        wanted = list(rowids)
-        missing = [r for r in wanted if r not in self._entries]
-        if missing:
-            if len(self._entries) > MAX_ENTRIES:
-                self._entries.clear()
-            self._entries.update(self.store.entry_rows(missing))
-        return {r: self._entries[r] for r in wanted}
+        found = self._links[(before_id, after_id)] = self._pair_links(
+            sparse_rows(before, {k: rows[r] for k, r in before.items() if r in rows}),
+            sparse_rows(after, {k: rows[r] for k, r in after.items() if r in rows}),
+            board, category, dated.dates[index + 1],
+        )  # fmt: skip
+        return found
 
 
 _READERS: weakref.WeakKeyDictionary[Store, SnapshotReader] = weakref.WeakKeyDictionary()

@@ -350,17 +350,51 @@ def test_rejected_boards_do_not_count(empty_store: Store) -> None:
 
 
 def test_a_new_board_is_seen_and_the_history_is_read_once(empty_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A history reads its board's positions in one query after the store changes, and not at all while it does
-    not."""
+    """After the store changes, a history reads the board's timeline once and its model's own rows once; asked
+    again it reads nothing, and another model's history reads that model's rows only."""
     empty_store.save_snapshots([board("2024-07-01", ("Model X", "Acme"))])
     assert arena(empty_store, "model x").days_at_1 == 1
     empty_store.save_snapshots([board("2024-07-04", ("Other", "Beta"), ("Model X", "Acme"))])
-    reads: list[str] = []
-    positions = empty_store.board_positions
-    monkeypatch.setattr(empty_store, "board_positions", lambda b, c: reads.append(c) or positions(b, c))
+    reads: list[object] = []
+    dated, points = empty_store.dated_snapshots, empty_store.model_points
+    monkeypatch.setattr(empty_store, "dated_snapshots", lambda b, c: reads.append(c) or dated(b, c))
+    monkeypatch.setattr(empty_store, "model_points", lambda b, c, k: reads.append(list(k)) or points(b, c, k))
     history = arena(empty_store, "model x")
     assert [(p.date, p.rank) for p in history.points] == [("2024-07-01", 1), ("2024-07-04", 2)]
     assert history.days_at_1 == 3
-    assert reads == ["overall"]  # the new board is seen
+    assert reads == ["overall", ["model x"]]  # the new board is seen
+    arena(empty_store, "model x")
+    assert reads == ["overall", ["model x"]]  # nothing is read again
     arena(empty_store, "other")
-    assert reads == ["overall"]  # and nothing is read again
+    assert reads == ["overall", ["model x"], ["other"]]  # the other model's rows, and no timeline again
+
+
+def test_a_history_reads_the_boards_where_its_names_arrive_or_leave_only(
+    empty_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forty boards, two renames of one model (to its dated name, then to a name an admin's alias links), a
+    newcomer in between: the history follows both renames from any of the three names, and reads the positions of
+    the two boards around each place one of its names arrives or leaves, never the boards in between."""
+    days = [date.fromordinal(date(2024, 1, 1).toordinal() + 7 * i).isoformat() for i in range(40)]
+
+    def name_on(i: int) -> str:
+        return "Model X" if i < 10 else "Model X (20240101)" if i < 30 else "Model X Two"
+
+    empty_store.save_snapshots(
+        [
+            board(day, (name_on(i), "Acme"), ("Other", "Beta"), *([("Late", "Gamma")] if i >= 20 else []))
+            for i, day in enumerate(days)
+        ]
+    )
+    empty_store.set_model_alias("arena-raw", "Model X (20240101)", "model x two")
+    read: list[list[int]] = []
+    positions = empty_store.snapshot_positions
+    monkeypatch.setattr(empty_store, "snapshot_positions", lambda ids: read.append(list(ids)) or positions(ids))
+    history = arena(empty_store, "model x (20240101)")
+    assert history.names == ["Model X", "Model X (20240101)", "Model X Two"]
+    assert [p.date for p in history.points] == days and history.days_at_1 > 0
+    ids = [s.id for s in empty_store.snapshots("arena-raw", "overall")]
+    assert sorted(read) == [[ids[9], ids[10]], [ids[29], ids[30]]]
+    for name in ("model x", "model x two"):
+        assert arena(empty_store, name).names == history.names
+    assert arena(empty_store, "late").names == ["Late"]  # a debut is no rename: nothing vanished there
