@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import os
@@ -332,7 +331,9 @@ def _cmd_ingest(store: Store, args: argparse.Namespace, settings: Settings) -> i
     if args.file is not None:
         report = ingest.ingest_file(store, args.board, args.file, as_of=args.as_of)
     else:
-        from . import refresh  # noqa: PLC0415 - the HTTP client only for the commands that fetch
+        import asyncio  # noqa: PLC0415 - the event loop and the HTTP client only for the commands that fetch
+
+        from . import refresh  # noqa: PLC0415
 
         report = asyncio.run(refresh.ingest_url(store, args.board, args.url, settings, as_of=args.as_of))
     print(report.summary())
@@ -345,7 +346,9 @@ def _cmd_refresh(store: Store, args: argparse.Namespace, settings: Settings) -> 
             "LEADERBOT_HUB_BENCHMARKS is 'none', so `refresh hub` has no benchmark to fetch: set it to 'all' or to"
             " the benchmarks to follow, or name one (`leaderbot refresh hub:cais/hle`)"
         )
-    from . import refresh  # noqa: PLC0415 - the HTTP client only for the commands that fetch
+    import asyncio  # noqa: PLC0415 - the event loop and the HTTP client only for the commands that fetch
+
+    from . import refresh  # noqa: PLC0415
 
     boards = list(dict.fromkeys(args.board)) or [*live_boards(), *([FAMILY] if settings.follows_hub else [])]
     reports = asyncio.run(

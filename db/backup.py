@@ -138,7 +138,8 @@ def restore(source: Path, store_path: Path, *, wait_s: float = (2 + 1) * BUSY_TI
     try:
         _create_private(store_path)
         backup_file = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
-        store = sqlite3.connect(store_path, timeout=BUSY_TIMEOUT_S)
+        # SQLite's own busy wait happens inside each step, before `give_up_when_locked` is asked: never past wait_s
+        store = sqlite3.connect(store_path, timeout=min(BUSY_TIMEOUT_S, wait_s))
         try:
             # one step: the whole copy is one write transaction of the store, committed or rolled back whole
             backup_file.backup(store, progress=give_up_when_locked, sleep=0.05)

@@ -10,7 +10,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from itertools import repeat
 from pathlib import Path
@@ -46,6 +46,9 @@ class Snapshot:
     row_count: int
     content_hash: str
     status: str
+
+
+SNAPSHOT_COLUMNS = ", ".join(f.name for f in fields(Snapshot))
 
 
 @dataclass(frozen=True)
@@ -287,6 +290,13 @@ class Store:
                 chosen = status or getattr(data, "status", None) or "ok"
                 snapshot = self._insert_snapshot(data, models[data.board], status=chosen, fetched_at=now)
                 saved.append(Saved(snapshot, created=True))
+            changed: dict[tuple[str, str], str] = {}  # (board, category) -> the earliest date stored
+            for s in saved:
+                if s.created:
+                    key = (s.snapshot.board, s.snapshot.category)
+                    changed[key] = min(changed.get(key, s.snapshot.as_of), s.snapshot.as_of)
+            for (board, category), since in changed.items():
+                self._renumber(board, category, since)
         if any(s.created for s in saved):
             self._writes += 1
         return saved
@@ -334,8 +344,41 @@ class Store:
     def _snapshot_where(self, where: str, params: Iterable[Any], order: str = "as_of, id") -> list[Snapshot]:
         return [
             Snapshot(**row)
-            for row in self.db.query(f"SELECT * FROM snapshots WHERE {where} ORDER BY {order}", list(params))
+            for row in self.db.query(
+                f"SELECT {SNAPSHOT_COLUMNS} FROM snapshots WHERE {where} ORDER BY {order}", list(params)
+            )
         ]
+
+    def _renumber(self, board: str, category: str, since: str) -> None:
+        """Write the board and category's timeline positions again (see migration V13) from the date `since` on,
+        where a write changed which snapshot stands; the positions before it cannot move, and of the rest only
+        those that did are written, so a board published after the last one writes one row. Inside a write."""
+        before = self.db.execute(
+            "SELECT position FROM snapshots WHERE board = ? AND category = ? AND as_of < ? AND position IS NOT NULL"
+            " ORDER BY as_of DESC LIMIT 1",
+            [board, category, since],
+        ).fetchone()
+        standing = (
+            "SELECT max(id) FROM snapshots WHERE board = ? AND category = ? AND status = 'ok' AND as_of >= ?"
+            " GROUP BY as_of"
+        )
+        self.db.execute(
+            f"UPDATE snapshots SET position = numbered.position FROM ("
+            f" SELECT id, ? + row_number() OVER (ORDER BY as_of) AS position FROM snapshots WHERE id IN ({standing})"
+            f") AS numbered WHERE snapshots.id = numbered.id AND snapshots.position IS NOT numbered.position",
+            [before[0] if before else -1, board, category, since],
+        )
+        self.db.execute(
+            f"UPDATE snapshots SET position = NULL WHERE board = ? AND category = ? AND as_of >= ?"
+            f" AND position IS NOT NULL AND id NOT IN ({standing})",
+            [board, category, since, board, category, since],
+        )
+
+    def _renumber_timeline_of(self, snapshot_id: int) -> None:
+        """`_renumber` for the timeline of one snapshot whose standing a write changed, from its date on."""
+        found = self.db.execute("SELECT board, category, as_of FROM snapshots WHERE id = ?", [snapshot_id]).fetchone()
+        if found:
+            self._renumber(*found)
 
     def snapshots(
         self, board: str | None = None, category: str | None = None, *, accepted: bool = False
@@ -399,24 +442,44 @@ class Store:
             conn.close()
 
     # The columns a history reads of every board: points, and what the rename rules compare.
-    def dated_snapshots(self, board: str, category: str) -> list[tuple[str, int]]:
-        """(publish date, id) of the accepted snapshots of a board and category, by date then id: what a history
-        places its points on, as two numbers a board (years of daily boards are thousands of them)."""
-        return self.db.execute(
-            "SELECT as_of, id FROM snapshots WHERE board = ? AND category = ? AND status = 'ok' ORDER BY as_of, id",
-            [board, category],
-        ).fetchall()
+    def timeline_end(self, board: str, category: str, *, until: str | None = None) -> int | None:
+        """The position (see migration V13) of the board and category's latest accepted board, or of the latest
+        published on or before `until`; None before any."""
+        if until is None:
+            row = self.db.execute(
+                "SELECT max(position) FROM snapshots WHERE board = ? AND category = ?", [board, category]
+            ).fetchone()
+        else:
+            row = self.db.execute(
+                "SELECT position FROM snapshots WHERE board = ? AND category = ? AND as_of <= ?"
+                " AND position IS NOT NULL ORDER BY as_of DESC LIMIT 1",
+                [board, category, until],
+            ).fetchone()
+        return row[0] if row else None
 
-    def model_points(self, board: str, category: str, keys: Sequence[str]) -> list[tuple[str, int, int, float, str]]:
-        """(model key, snapshot id, rank, score, name) of every entry of these models in the accepted snapshots of
-        the board and category, by snapshot and rank: one model's rows through its own index, however many boards
-        the store holds."""
+    def timeline_at(self, board: str, category: str, positions: Sequence[int]) -> dict[int, tuple[int, str]]:
+        """Position -> (snapshot id, publish date), for these positions of the board and category's timeline."""
+        marks = ", ".join("?" * len(positions)) or "NULL"
+        return {
+            position: (snapshot_id, as_of)
+            for position, snapshot_id, as_of in self.db.execute(
+                f"SELECT position, id, as_of FROM snapshots WHERE board = ? AND category = ? AND position IN ({marks})",
+                [board, category, *positions],
+            )
+        }
+
+    def model_points(
+        self, board: str, category: str, keys: Sequence[str]
+    ) -> list[tuple[str, int, str, int, float, str]]:
+        """(model key, position, publish date, rank, score, name) of every entry of these models on the board and
+        category's timeline (see migration V13), by position and rank: one model's rows through its own index,
+        however many boards the store holds."""
         marks = ", ".join("?" * len(keys)) or "NULL"
         return self.db.execute(
-            f"SELECT m.key, e.snapshot_id, e.rank, e.score, e.name FROM models m"
+            f"SELECT m.key, s.position, s.as_of, e.rank, e.score, e.name FROM models m"
             f" JOIN entries e ON e.model_id = m.id JOIN snapshots s ON s.id = e.snapshot_id"
-            f" WHERE m.board = ? AND m.key IN ({marks}) AND s.category = ? AND s.status = 'ok'"
-            f" ORDER BY e.snapshot_id, e.rank",
+            f" WHERE m.board = ? AND m.key IN ({marks}) AND s.category = ? AND s.position IS NOT NULL"
+            f" ORDER BY s.position, e.rank",
             [board, *keys, category],
         ).fetchall()
 
@@ -747,6 +810,7 @@ class Store:
         """Overrule the sanity check: a rejected snapshot becomes one that is answered from and announced."""
         with self.write():
             self.db.execute("UPDATE snapshots SET status = 'ok' WHERE id = ?", [snapshot_id])
+            self._renumber_timeline_of(snapshot_id)
         self._writes += 1
 
     def reject_snapshot(self, snapshot_id: int) -> None:
@@ -754,13 +818,19 @@ class Store:
         with self.write():
             self.db.execute("UPDATE snapshots SET status = 'rejected' WHERE id = ?", [snapshot_id])
             self._forget_in_subscriptions(snapshot_id)
+            self._renumber_timeline_of(snapshot_id)
         self._writes += 1
 
     def remove_snapshot(self, snapshot_id: int) -> None:
         """Delete a snapshot and its rows (entries go with it: ON DELETE CASCADE)."""
         with self.write():
             self._forget_in_subscriptions(snapshot_id)
+            found = self.db.execute(
+                "SELECT board, category, as_of FROM snapshots WHERE id = ?", [snapshot_id]
+            ).fetchone()
             self.db.execute("DELETE FROM snapshots WHERE id = ?", [snapshot_id])
+            if found:
+                self._renumber(*found)
         self._writes += 1
 
     def _forget_in_subscriptions(self, snapshot_id: int) -> None:

@@ -26,8 +26,7 @@ BENCHMARKS.md ("History across years of boards").
 
 from __future__ import annotations
 
-import bisect
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -87,13 +86,14 @@ def _boundaries(indices: Iterable[int], last: int) -> set[int]:
     return pairs
 
 
-def _days_at_1(dates: Sequence[str], ranks: Mapping[int, int]) -> int:
-    """`ranks`: snapshot index -> the model's rank there. See the module docstring for the rule."""
+def _days_at_1(dates: Mapping[int, str], count: int, ranks: Mapping[int, int]) -> int:
+    """`ranks`: position -> the model's rank there; `dates`: position -> date, for each of those positions and the
+    one after each #1 (the timeline has `count` boards). See the module docstring for the rule."""
     days = 0
     for i, rank in ranks.items():
         if rank != 1:
             continue
-        if i + 1 < len(dates):
+        if i + 1 < count:
             days += (date.fromisoformat(dates[i + 1]) - date.fromisoformat(dates[i])).days
         else:
             days += 1
@@ -117,7 +117,7 @@ def model_history(
     points (best_rank and first_seen None, days_at_1 0), so callers can say so instead of failing.
     """
     read = reader(store)
-    dated = read.dated(board, category)
+    end = read.timeline_end(board, category)
     explicit: dict[str, set[str]] = {}
     for old, new in (aliases or {}).items():
         explicit.setdefault(old, set()).add(new)
@@ -132,7 +132,7 @@ def model_history(
         for key in todo:
             linked = set(explicit.get(key, ()))
             if follow_renames:
-                for index in _boundaries(points[key], len(dated.ids) - 1):
+                for index in _boundaries(points[key], -1 if end is None else end):
                     for old, new in read.links_at(board, category, index).items():
                         if key in (old, new):
                             linked.add(new if old == key else old)
@@ -141,8 +141,8 @@ def model_history(
         todo = found
 
     # "as of" a date: the boards up to it, as if the later ones had not been published yet
-    dates = dated.dates
-    count = len(dates) if until is None else bisect.bisect_right(dates, until)
+    last = end if until is None else read.timeline_end(board, category, until)
+    count = 0 if last is None else last + 1
     best: dict[int, tuple[int, str]] = {}  # board index -> (rank, key): one key per board unless aliases overlap
     for key in keys:
         for i, point in points[key].items():
@@ -155,13 +155,17 @@ def model_history(
     for i in sorted(best):
         rank, key = best[i]
         point = points[key][i]
-        history_points.append(Point(dates[i], rank, point.score))
+        history_points.append(Point(point.date, rank, point.score))
         ranks[i] = rank
         if point.name not in names:
             names.append(point.name)
         latest = (point.name, key)
 
     last = count - 1
+    # a reign lasts until the next board: its date, where the model's own points do not say it
+    dates = {i: points[best[i][1]][i].date for i in best}
+    after_reigns = [i + 1 for i, rank in ranks.items() if rank == 1 and i + 1 < count and i + 1 not in dates]
+    dates.update((i, day) for i, (_, day) in read.timeline_at(board, category, after_reigns).items())
     latest_move = ranks[last - 1] - ranks[last] if last >= 1 and last in ranks and last - 1 in ranks else None
     return History(
         board=board,
@@ -173,6 +177,6 @@ def model_history(
         best_rank=min(ranks.values()) if ranks else None,
         first_seen=history_points[0].date if history_points else None,
         last_seen=history_points[-1].date if history_points else None,
-        days_at_1=_days_at_1(dates[:count], ranks),
+        days_at_1=_days_at_1(dates, count, ranks),
         latest_move=latest_move,
     )

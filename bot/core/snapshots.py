@@ -69,17 +69,10 @@ def sparse_rows(keys: Iterable[str], loaded: Mapping[str, Row]) -> dict[str, Row
 
 
 @dataclass(frozen=True)
-class Dated:
-    """A board and category over time: its accepted snapshots in date order, one per date (a re-publish of the same
-    date replaces the earlier one), as dates and ids only, so years of daily boards cost a list of numbers."""
-
-    dates: list[str]
-    ids: list[int]
-    position: dict[int, int]  # snapshot id -> its index in the timeline
-
-
-@dataclass(frozen=True)
 class ModelPoint:
+    """A model's best-ranked row on one board of a timeline (see migration V13 for the timeline's positions)."""
+
+    date: str
     rank: int
     score: float
     name: str  # the board's spelling on that board
@@ -100,7 +93,8 @@ class SnapshotReader:
         self._boards: dict[int, BoardRows] = {}
         self._latest: dict[tuple[str, str, str | None], Snapshot | None] = {}
         self._accepted: dict[tuple[str, str], list[Snapshot]] = {}
-        self._dated_ids: dict[tuple[str, str], Dated] = {}
+        self._ends: dict[tuple[str, str, str | None], int | None] = {}
+        self._timeline: dict[tuple[str, str, int], tuple[int, str]] = {}  # position -> (snapshot id, date)
         self._points: dict[tuple[str, str, str], dict[int, ModelPoint]] = {}  # (board, category, key) -> points
         self._links: dict[tuple[int, int], dict[str, str]] = {}  # (snapshot id, the next one's) -> renames
         self._checked: dict[str, str] | None = None
@@ -135,7 +129,8 @@ class SnapshotReader:
         self._latest.clear()
         self._accepted.clear()
         self._aliases.clear()
-        self._dated_ids.clear()
+        self._ends.clear()
+        self._timeline.clear()
         self._points.clear()
         self._links.clear()
         self._checked = None
@@ -301,33 +296,36 @@ class SnapshotReader:
         steps = [self.links(a, b) for a, b in itertools.pairwise(boards)]
         return compose(steps, list(boards[0].best))
 
-    def dated(self, board: str, category: str) -> Dated:
-        """The board and category's timeline as plain numbers (see `Dated`), kept until the store changes."""
+    def timeline_end(self, board: str, category: str, until: str | None = None) -> int | None:
+        """The position of the board and category's latest board (the latest on or before `until`), cached."""
         self.sync()
-        key = (board, category)
-        found = self._dated_ids.get(key)
-        if found is None:
-            by_date: dict[str, int] = {}
-            for as_of, snapshot_id in self.store.dated_snapshots(board, category):  # a re-publish comes last
-                by_date[as_of] = snapshot_id
-            dates = sorted(by_date)
-            ids = [by_date[d] for d in dates]
-            found = self._dated_ids[key] = Dated(dates, ids, {s: i for i, s in enumerate(ids)})
-        return found
+        key = (board, category, until)
+        if key not in self._ends:
+            self._ends[key] = self.store.timeline_end(board, category, until=until)
+        return self._ends[key]
+
+    def timeline_at(self, board: str, category: str, positions: Iterable[int]) -> dict[int, tuple[int, str]]:
+        """Position -> (snapshot id, publish date) on the board and category's timeline, cached."""
+        self.sync()
+        wanted = list(positions)
+        missing = [p for p in wanted if (board, category, p) not in self._timeline]
+        if missing:
+            for position, found in self.store.timeline_at(board, category, missing).items():
+                self._timeline[(board, category, position)] = found
+        return {p: self._timeline[(board, category, p)] for p in wanted if (board, category, p) in self._timeline}
 
     def model_points(self, board: str, category: str, keys: Sequence[str]) -> dict[str, dict[int, ModelPoint]]:
-        """Model key -> its best-ranked row on each board of the timeline that has it (board index -> point), read
+        """Model key -> its best-ranked row on each board of the timeline that has it (position -> point), read
         from the model's own rows; kept until the store changes."""
-        dated = self.dated(board, category)
+        self.sync()
         missing = [k for k in keys if (board, category, k) not in self._points]
         if missing:
             if len(self._points) + len(missing) > MAX_MODELS_KEPT:
                 self._points.clear()
             read: dict[str, dict[int, ModelPoint]] = {k: {} for k in missing}
-            for key, snapshot_id, rank, score, name in self.store.model_points(board, category, missing):
-                index = dated.position.get(snapshot_id)  # None: a publish the date's re-publish replaced
-                if index is not None and index not in read[key]:  # rank order: the first is the best
-                    read[key][index] = ModelPoint(rank, float(score), name)
+            for key, position, as_of, rank, score, name in self.store.model_points(board, category, missing):
+                if position not in read[key]:  # rank order: the first is the best
+                    read[key][position] = ModelPoint(as_of, rank, float(score), name)
             for key, points in read.items():
                 self._points[(board, category, key)] = points
         return {k: self._points[(board, category, k)] for k in keys}
@@ -335,8 +333,8 @@ class SnapshotReader:
     def links_at(self, board: str, category: str, index: int) -> dict[str, str]:
         """The renames between the timeline's boards `index` and `index + 1`, from who is where on the two and the
         rows of the names that vanish or arrive only (what the rename rules read)."""
-        dated = self.dated(board, category)
-        before_id, after_id = dated.ids[index], dated.ids[index + 1]
+        at = self.timeline_at(board, category, [index, index + 1])
+        (before_id, _), (after_id, day) = at[index], at[index + 1]
         found = self._links.get((before_id, after_id))
         if found is not None:
             return found
@@ -351,7 +349,7 @@ class SnapshotReader:
         found = self._links[(before_id, after_id)] = self._pair_links(
             sparse_rows(before, {k: rows[r] for k, r in before.items() if r in rows}),
             sparse_rows(after, {k: rows[r] for k, r in after.items() if r in rows}),
-            board, category, dated.dates[index + 1],
+            board, category, day,
         )  # fmt: skip
         return found
 

@@ -350,14 +350,14 @@ def test_rejected_boards_do_not_count(empty_store: Store) -> None:
 
 
 def test_a_new_board_is_seen_and_the_history_is_read_once(empty_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    """After the store changes, a history reads the board's timeline once and its model's own rows once; asked
-    again it reads nothing, and another model's history reads that model's rows only."""
+    """After the store changes, a history reads where the board's timeline ends once and its model's own rows
+    once; asked again it reads nothing, and another model's history reads that model's rows only."""
     empty_store.save_snapshots([board("2024-07-01", ("Model X", "Acme"))])
     assert arena(empty_store, "model x").days_at_1 == 1
     empty_store.save_snapshots([board("2024-07-04", ("Other", "Beta"), ("Model X", "Acme"))])
     reads: list[object] = []
-    dated, points = empty_store.dated_snapshots, empty_store.model_points
-    monkeypatch.setattr(empty_store, "dated_snapshots", lambda b, c: reads.append(c) or dated(b, c))
+    end, points = empty_store.timeline_end, empty_store.model_points
+    monkeypatch.setattr(empty_store, "timeline_end", lambda b, c, **kw: reads.append(c) or end(b, c, **kw))
     monkeypatch.setattr(empty_store, "model_points", lambda b, c, k: reads.append(list(k)) or points(b, c, k))
     history = arena(empty_store, "model x")
     assert [(p.date, p.rank) for p in history.points] == [("2024-07-01", 1), ("2024-07-04", 2)]

@@ -8,6 +8,7 @@ import multiprocessing
 import re
 import sqlite3
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -91,8 +92,10 @@ def test_a_restore_waits_for_a_writer_then_gives_up_leaving_the_store_alone(seed
         before = fingerprint(store)
     other = sqlite3.connect(seeded_copy, isolation_level=None, check_same_thread=False)
     other.execute("BEGIN IMMEDIATE")
+    started = time.monotonic()
     with pytest.raises(StoreBusy, match=r"busy.*nothing was restored"):
         restore(saved.path, seeded_copy, wait_s=0.3)
+    assert time.monotonic() - started < 5  # its own wait, not SQLite's busy timeout of 10 s
     threading.Timer(0.3, lambda: other.execute("COMMIT")).start()
     assert file_fingerprint(seeded_copy) == before
     restore(saved.path, seeded_copy, wait_s=10)  # once the writer is done, it goes through

@@ -34,9 +34,17 @@ def import_one(path: str, date: str) -> str:
         store.close()
 
 
-def run_together(path: Path, dates: list[str]) -> list[str]:
-    with ProcessPoolExecutor(max_workers=len(dates), mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(import_one, [str(path)] * len(dates), dates))
+def writers(count: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"))
+
+
+def run_together(path: Path, dates: list[str], pool: ProcessPoolExecutor | None = None) -> list[str]:
+    """Each date imported by a process of its own, all at once; `pool` reuses processes already started (their
+    imports done, so they start the work closer together still)."""
+    if pool is None:
+        with writers(len(dates)) as fresh:
+            return list(fresh.map(import_one, [str(path)] * len(dates), dates))
+    return list(pool.map(import_one, [str(path)] * len(dates), dates))
 
 
 @pytest.mark.slow  # other processes: scheduled first (tests/conftest.py)
@@ -55,9 +63,10 @@ def test_imports_started_together_all_land(tmp_path: Path) -> None:
 @pytest.mark.slow  # other processes: scheduled first (tests/conftest.py)
 def test_two_processes_creating_a_fresh_store_both_succeed(tmp_path: Path) -> None:
     """Before: one of the two failed (`table boards already exists` or `database is locked`)."""
-    for attempt in range(3):
-        path = tmp_path / f"fresh{attempt}.db"
-        assert run_together(path, ["2025-02-01", "2025-02-02"]) == ["stored", "stored"]
+    with writers(2) as pool:
+        for attempt in range(3):
+            path = tmp_path / f"fresh{attempt}.db"
+            assert run_together(path, ["2025-02-01", "2025-02-02"], pool) == ["stored", "stored"]
 
 
 def test_a_writer_waits_for_a_lock_held_briefly(tmp_path: Path) -> None:
