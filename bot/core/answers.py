@@ -26,7 +26,7 @@ from .boards import BoardView, build_view, find_other, organization_words
 from .changes import ChangeSet, board_before, changes_between
 from .history import model_history
 from .i18n import DEFAULT as DEFAULT_LANGUAGE
-from .i18n import All, Category, Day, Said, day, t
+from .i18n import All, Category, Day, Said, catalogue, day, t
 from .names import normalise, split_namespace, tokenize
 from .questions import (
     CLOSED,
@@ -622,6 +622,10 @@ class Answerer:
         column = filters.benchmark
         if column:
             answer.sort_label = board_profile.benchmark(column).name  # type: ignore[union-attr] # checked by _board_for
+            # the ranks shown are by the benchmark, the score beside each name is the board's own: say which is which
+            key = f"labels.{board_profile.score.label.casefold()}"
+            label = Said(key) if key in catalogue(DEFAULT_LANGUAGE) else board_profile.score.label
+            answer.notes.append(Said("notes.ranked_by", benchmark=answer.sort_label, of=len(view.rows), label=label))
         key = (column, filters)
         listed = view.lists.get(key)
         if listed is None:  # a snapshot never changes: the same list on the same board is made once
