@@ -1,7 +1,8 @@
 """Free text and command arguments -> one structured `Query`, by declared steps over the lexicon (`core.lexicon`).
 
 A question goes through `STEPS` in order. Each step recognises what it knows (the whole question as a greeting,
-the board, a date, the intent, a category, a count, each filter), records it and takes its words out. What is
+the board, a date, the intent, a category, what no board measures, a count, each filter), records it and takes its
+words out; a step's words that run on into a model name held ("multi agent" of a grok) are the name's. What is
 left is the model name or names of a question about models; for a list it must be nothing but filler: a word no
 step took is named in the reply, never dropped. The parser never reads the store: organizations, categories and
 model names come in with the `Lexicon`.
@@ -300,14 +301,14 @@ _BOARD_LEAD = re.compile(r"^(?:on|in|from|the) ")
 
 
 def _inside_name(text: str, match: re.Match[str], lexicon: Lexicon) -> bool:
-    """Whether a board's words, as matched, run on from (or into) a word next to them the way a model name held
-    does: the word before and the first word, or the last word and the word after, are two words of a name."""
-    if _BOARD_LEAD.match(match[0]):
-        return False
+    """Whether a step's words (a board's, a lab's, "fast"), as matched, run on from (or into) a word next to them
+    the way a model name held does: the word before and the first word, or the last word and the word after, are
+    two words in a row of a name ("multi agent", "tiger lab", "4 fast"). Words led by "on", "in", "from" or "the"
+    are never a name's."""
     words = normalise(match[0]).split()
-    before, after = normalise(text[: match.start()]).split()[-1:], normalise(text[match.end() :]).split()[:1]
-    if not words:
+    if _BOARD_LEAD.match(match[0]) or not words:
         return False
+    before, after = normalise(text[: match.start()]).split()[-1:], normalise(text[match.end() :]).split()[:1]
     return bool(
         (before and (before[0], words[0]) in lexicon.name_pairs)
         or (after and (words[-1], after[0]) in lexicon.name_pairs)
