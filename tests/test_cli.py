@@ -307,7 +307,7 @@ def test_ask_exits_1_when_the_question_got_no_answer(run: Run, cli_db: str, ques
 def test_a_json_batch_exits_1_when_any_answer_was_not_answered(
     run: Run, cli_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO("top 3\nasdf qwerty blorp\n"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("top 3\nclaude 5\n"))
     code, out, _ = run("--db", cli_db, "ask", "--json")
     assert code == 1
     assert [json.loads(line)["kind"] for line in out.splitlines()] == ["top", "not_found"]

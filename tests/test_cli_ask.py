@@ -72,7 +72,11 @@ def test_ask_json_in_another_language_says_its_sentences_in_it(cli_db: str, caps
     assert main(["--db", cli_db, "--lang", "th", "ask", "--json", "top 5 on math under 10b"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["language"] == "th" and data["text"].startswith(data["notes"][0])
-    assert data["notes"] == ["มีเพียง Open LLM Leaderboard v2 ที่กรองตามเบนช์มาร์กได้ รายการนี้จึงมาจากกระดานนั้น"]
+    assert data["notes"] == [
+        "มีเพียง Open LLM Leaderboard v2 ที่กรองตามเบนช์มาร์กได้ รายการนี้จึงมาจากกระดานนั้น",
+        "เรียงตาม MATH Lvl 5: # แต่ละตัวคืออันดับของโมเดลตาม MATH Lvl 5 จากทั้งหมด 4576 แถวของกระดาน"
+        " ตัวเลขแรกหลังชื่อคือค่าเฉลี่ย ตัวที่สองคือคะแนน MATH Lvl 5",
+    ]
     assert data["title"] == "ท็อป 5 · ไม่เกิน 10B, ตาม MATH Lvl 5"
     assert data["entries"][0]["model"] == "nvidia/AceMath-7B-Instruct"
 

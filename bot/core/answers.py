@@ -26,9 +26,20 @@ from .boards import BoardView, build_view, find_other, organization_words
 from .changes import ChangeSet, board_before, changes_between
 from .history import model_history
 from .i18n import DEFAULT as DEFAULT_LANGUAGE
-from .i18n import All, Category, Day, Said, day, t
-from .names import normalise, split_namespace
-from .questions import CLOSED, EU_COUNTRIES, MAX_COUNT, Aspect, Filters, Lexicon, Query, board_named, parse_question
+from .i18n import All, Category, Day, Said, catalogue, day, t
+from .names import normalise, split_namespace, tokenize
+from .questions import (
+    CLOSED,
+    EU_COUNTRIES,
+    MAX_COUNT,
+    Aspect,
+    Filters,
+    Lexicon,
+    Query,
+    board_named,
+    closest_offers,
+    parse_question,
+)
 from .resolve import Candidate, Resolution
 from .snapshots import reader
 from .text import age_said, render_text
@@ -219,9 +230,18 @@ class Answerer:
         answer.text = render_text(answer, answer.language)
         return answer
 
-    @staticmethod
-    def _error(query: Query) -> Answer:
+    def _error(self, query: Query) -> Answer:
+        if query.unmeasured is not None:
+            raise AnswerError(self._unmeasured(query.unmeasured))
         raise AnswerError(query.error)
+
+    def _unmeasured(self, what: str) -> Said:
+        """A question about what no board measures (price, speed, context length), said plainly: the boards held
+        rank by how well models answer, and what can be asked instead (no guess from a board that ranks
+        something else)."""
+        held = [profile(b).title for b in self.held_boards()] or [Said("errors.nothing_yet")]
+        return Said("unmeasured.answer", what=Said(f"unmeasured.{what}"), boards=held,
+                    instead=Said(f"unmeasured.{what}_instead"))  # fmt: skip
 
     def _help(self, query: Query) -> Answer:
         return Answer(query.text, Kind.HELP, board=self.default_board)
@@ -473,6 +493,8 @@ class Answerer:
         view, resolution = self._resolve(query, query.models[0])
         if resolution.match is None and view.profile.open_weights and (closed := self._closed(query, view)):
             return closed
+        if resolution.match is None and resolution.status == "not_found" and not self._reads_as_name(query.models[0]):
+            raise AnswerError(Said("understood.name", words=query.models[0], offers=closest_offers(query.text)))
         if resolution.match is None:
             return self._unresolved(query, view, resolution, query.models[0])
         row = view.best[resolution.match.key]
@@ -484,6 +506,13 @@ class Answerer:
         if query.board is None and view.profile.id != asked:
             answer.notes.append(Said("notes.not_on_asked", asked=profile(asked).title, title=view.profile.title))
         return answer
+
+    def _reads_as_name(self, name: str) -> bool:
+        """Whether a name no board holds still reads as one: it has a number (a version, size or date) or a word
+        of some model name held ("claude 5", "llama 5 70b": likely newer than the board). "asdf qwerty blorp" has
+        neither: not a model the board lacks, but a question not understood."""
+        words = self.lexicon.name_words
+        return any(token.kind != "word" or token.text in words for token in tokenize(name))
 
     def _closed(self, query: Query, asked: BoardView) -> Answer | None:
         """A proprietary model asked on a board of open weights only: its standing where it is listed, saying why
@@ -547,6 +576,9 @@ class Answerer:
         entries = [self._entry(view, view.best[m.key]) for m in models]
         answer = self._base(query, view, Kind.COMPARE)
         answer.entries = sorted(entries, key=lambda e: (e.rank, -e.score))
+        answer.aspect = query.aspect
+        if query.aspect is Aspect.BETTER and len(answer.entries) == 2:
+            answer.notes.insert(0, _verdict(view.profile, *answer.entries))
         return answer
 
     def _board_for(self, query: Query) -> tuple[str, list[str]]:
@@ -590,6 +622,10 @@ class Answerer:
         column = filters.benchmark
         if column:
             answer.sort_label = board_profile.benchmark(column).name  # type: ignore[union-attr] # checked by _board_for
+            # the ranks shown are by the benchmark, the score beside each name is the board's own: say which is which
+            key = f"labels.{board_profile.score.label.casefold()}"
+            label = Said(key) if key in catalogue(DEFAULT_LANGUAGE) else board_profile.score.label
+            answer.notes.append(Said("notes.ranked_by", benchmark=answer.sort_label, of=len(view.rows), label=label))
         key = (column, filters)
         listed = view.lists.get(key)
         if listed is None:  # a snapshot never changes: the same list on the same board is made once
@@ -895,6 +931,22 @@ def _ranks(values: list[float]) -> list[int]:
         ranks.append(ranks[-1] if value == previous and ranks else i + 1)
         previous = value
     return ranks
+
+
+def _verdict(board: BoardProfile, ahead: Entry, behind: Entry) -> Said:
+    """The answer to "is X better than Y" on one board: who is ahead by the board's rank, and whether their 95%
+    intervals overlap (then the board cannot tell them apart); a shared rank is said as a tie, never as a win."""
+    if ahead.rank == behind.rank:
+        return Said("compare.level", a=ahead.model, b=behind.model, rank=ahead.rank)
+    low, high = ahead.details.interval, behind.details.interval
+    if low is None or high is None:
+        intervals = ""
+    elif low[0] <= high[1] and high[0] <= low[1]:
+        intervals = Said("compare.overlap")
+    else:
+        intervals = Said("compare.apart", a=ahead.model)
+    return Said("compare.ahead", a=ahead.model, b=behind.model, rank_a=ahead.rank, rank_b=behind.rank,
+                score_a=board.score(ahead.score), score_b=board.score(behind.score), intervals=intervals)  # fmt: skip
 
 
 def _top_title(query: Query, answer: Answer, view: BoardView) -> str:

@@ -8,6 +8,7 @@ profiles; organizations and categories from the store, through `Lexicon`.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import tomllib
 from collections.abc import Mapping
@@ -86,6 +87,7 @@ class Vocabulary:
     fragments: dict[str, re.Pattern[str]]  # intent -> the question is only its lead words
     changes: re.Pattern[str]
     new_leader: re.Pattern[str]
+    previous: re.Pattern[str]  # "since the last board": the comparison a question about changes makes anyway
     periods: dict[str, int]  # phrase -> days back
     period: re.Pattern[str]
     history_lead: re.Pattern[str]
@@ -102,6 +104,7 @@ class Vocabulary:
     leaders: re.Pattern[str]
     leader_one: re.Pattern[str]
     orgs: re.Pattern[str]
+    unmeasured: dict[str, re.Pattern[str]]  # what no board measures (price, speed, context) -> its words
     counts: dict[str, int]
     licenses: dict[str, re.Pattern[str]]  # "open" / "closed" -> words
     sizes: tuple[SizeClass, ...]
@@ -144,6 +147,7 @@ def vocabulary() -> Vocabulary:
         fragments={kind: whole(intents[f"fragment_{kind}"]) for kind in ("rank", "compare", "history")},
         changes=anywhere(data["changes"]["lead"]),
         new_leader=anywhere(data["changes"]["new_leader"]),
+        previous=anywhere(data["changes"]["previous"]),
         periods=dict(data["periods"]),
         period=anywhere([re.escape(p) for p in data["periods"]]),
         history_lead=leading(history["lead"]),
@@ -163,6 +167,7 @@ def vocabulary() -> Vocabulary:
         leaders=anywhere(data["leaders"]["words"]),
         leader_one=anywhere(data["leaders"]["one"]),
         orgs=anywhere(data["orgs"]["words"]),
+        unmeasured={what: anywhere(words) for what, words in data["unmeasured"].items()},
         counts=dict(data["counts"]),
         licenses={kind: anywhere(words) for kind, words in data["licenses"].items()},
         sizes=sizes,
@@ -209,3 +214,19 @@ class Lexicon:
     model_names: frozenset[str] = frozenset()
     benchmarks: Mapping[str, str] = field(default_factory=_benchmark_words)
     model_types: Mapping[str, str] = field(default_factory=_model_type_words)
+
+    @functools.cached_property
+    def name_pairs(self) -> frozenset[tuple[str, str]]:
+        """Every two words in a row of a model name held ("multi agent" of grok-4.20-multi-agent-beta-0309), so a
+        board's word inside a name ("agent") is read as the name's, not the board's; made once per lexicon."""
+        pairs = set()
+        for name in self.model_names:
+            words = name.split()
+            pairs.update(itertools.pairwise(words))
+        return frozenset(pairs)
+
+    @functools.cached_property
+    def name_words(self) -> frozenset[str]:
+        """Every word of a model name held: a name not found that has none of them (and no number) reads as no
+        model name at all ("asdf qwerty blorp"), so it is not understood rather than blamed on the board's age."""
+        return frozenset(word for name in self.model_names for word in name.split())

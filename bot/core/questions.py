@@ -1,7 +1,8 @@
 """Free text and command arguments -> one structured `Query`, by declared steps over the lexicon (`core.lexicon`).
 
 A question goes through `STEPS` in order. Each step recognises what it knows (the whole question as a greeting,
-the board, a date, the intent, a category, a count, each filter), records it and takes its words out. What is
+the board, a date, the intent, a category, what no board measures, a count, each filter), records it and takes its
+words out; a step's words that run on into a model name held ("multi agent" of a grok) are the name's. What is
 left is the model name or names of a question about models; for a list it must be nothing but filler: a word no
 step took is named in the reply, never dropped. The parser never reads the store: organizations, categories and
 model names come in with the `Lexicon`.
@@ -24,7 +25,8 @@ from db.keys import org_key
 
 from ..profiles import PROFILES, Filter, board_ids, profile
 from .answer import Kind
-from .i18n import Said
+from .i18n import DEFAULT as DEFAULT_LANGUAGE
+from .i18n import Said, catalogue, t
 from .lexicon import AFTER, BEFORE, Lexicon, vocabulary
 from .names import normalise
 
@@ -57,12 +59,13 @@ OPEN, CLOSED = "open weights", "proprietary"  # the license classes of `BoardPro
 
 
 class Aspect(StrEnum):
-    """One fact asked for itself: of a history, or of the changes."""
+    """One fact asked for itself: of a history, of the changes, or of a comparison."""
 
     FIRST_TOP = "first_top"  # when did X first reach #1
     TIME_AT_TOP = "time_at_top"  # how long was X #1
     BEST_RANK = "best_rank"  # best rank ever of X
     NEW_LEADER = "new_leader"  # who took #1 (on DATE)
+    BETTER = "better"  # is X better than Y: who is ahead, and whether the board can tell them apart
 
 
 # Board names, never taken from inside a hub id ("lmsys/vicuna-7b") or a model name ("llama-2-7b-hf"); the names
@@ -176,6 +179,7 @@ class Query:
     since: str | None = None  # changes since this date (YYYY-MM-DD)
     since_days: int | None = None  # changes over this many days back from today ("this week")
     domain: str | None = None  # "best coding model": each board's leader for the domain (`Domain`)
+    unmeasured: str | None = None  # "cheapest model": what was asked that no board measures (price, speed, context)
     language: str | None = None  # the language the question was asked in, when not English (`core.i18n`)
 
 
@@ -205,7 +209,8 @@ def in_english(text: str) -> tuple[str, str | None]:
 
 def clean(text: str) -> str:
     """One spelling of the question: full-width forms folded, mentions and markdown gone, contractions written
-    out ("what's" -> "what is"), possessives dropped ("gpt-4o's"), emoji and end punctuation removed."""
+    out ("what's" -> "what is"), possessives dropped ("gpt-4o's"), emoji and end punctuation removed (with the
+    opening "¿" and "¡" of Spanish)."""
     text = unicodedata.normalize("NFKC", text)  # full-width 'ｔｏｐ ５' is 'top 5'
     text = MENTION.sub(" ", text)
     text = text.replace("*", " ").replace("`", " ").replace("_", " ") if "**" in text or "`" in text else text
@@ -213,9 +218,12 @@ def clean(text: str) -> str:
     text = "".join(" " if unicodedata.category(c) in _SYMBOLS and not _KEPT_MARKS.match(c) else c for c in text)
     text = _CONTRACTIONS.sub(r"\1 is", text.casefold())
     text = re.sub(r"(?<=[\w)])'s\b", "", text)
-    text = re.sub(r"[?!\"]+|(?<!\d)[.;:](?=\s|$)|(?:^|\s)'|'(?=\s|$)", " ", text)
+    text = re.sub(r"[?!\"¿¡]+|(?<!\d)[.;:](?=\s|$)|(?:^|\s)'|'(?=\s|$)", " ", text)
     text = re.sub(r"\s*,\s*", ", ", text)
     return " ".join(text.split())
+
+
+_EMPTY_BRACKETS = re.compile(r"[(\[]\s*[)\]]")
 
 
 @dataclass
@@ -223,7 +231,7 @@ class State:
     """A question part-way through the steps: what is left of the text, and what the steps found."""
 
     original: str
-    text: str
+    text: str  # what is left of the question, in English words
     lexicon: Lexicon
     force: Kind | None
     kind: Kind | None = None
@@ -233,11 +241,17 @@ class State:
     taken: list[tuple[str, str]] = field(default_factory=list)  # (step, words) for each thing recognised
     done: Query | None = None
     name_text: str | None = None  # for a question of no stated kind: the text before the list steps ran
+    english: str = ""  # the whole question in English words, as the steps began on it
+
+    def __post_init__(self) -> None:
+        self.english = self.english or self.text
 
     def take(self, step: str, match: re.Match[str], group: int | str = 0) -> None:
         """Record what a step recognised and take its words out of the text."""
         self.taken.append((step, match.group(group)))
-        self.text = " ".join((self.text[: match.start()] + " " + self.text[match.end() :]).split())
+        text = self.text[: match.start()] + " " + self.text[match.end() :]
+        # brackets whose words a step took ("instruction following (ifeval)") are read: they are not left over
+        self.text = " ".join(_EMPTY_BRACKETS.sub(" ", text).split())
 
     def finish(self, kind: Kind, **values: Any) -> None:
         self.done = Query(kind, self.original, **{"language": self.values.get("language"), **values})
@@ -274,10 +288,31 @@ def _whole(s: State) -> None:
 
 
 def _board(s: State) -> None:
+    """The board the question names, unless its words are part of a model name held: "grok 4.20 multi agent"
+    is grok-4.20-multi-agent-beta-0309, not a question about the agent arena ("on the agent arena" still is)."""
     if named := find_board(s.text):
         board, match = named
-        s.values["board"] = board
-        s.take("board", match)
+        if not _inside_name(s.text, match, s.lexicon):
+            s.values["board"] = board
+            s.take("board", match)
+
+
+_BOARD_LEAD = re.compile(r"^(?:on|in|from|the) ")
+
+
+def _inside_name(text: str, match: re.Match[str], lexicon: Lexicon) -> bool:
+    """Whether a step's words (a board's, a lab's, "fast"), as matched, run on from (or into) a word next to them
+    the way a model name held does: the word before and the first word, or the last word and the word after, are
+    two words in a row of a name ("multi agent", "tiger lab", "4 fast"). Words led by "on", "in", "from" or "the"
+    are never a name's."""
+    words = normalise(match[0]).split()
+    if _BOARD_LEAD.match(match[0]) or not words:
+        return False
+    before, after = normalise(text[: match.start()]).split()[-1:], normalise(text[match.end() :]).split()[:1]
+    return bool(
+        (before and (before[0], words[0]) in lexicon.name_pairs)
+        or (after and (words[-1], after[0]) in lexicon.name_pairs)
+    )
 
 
 DATE = re.compile(
@@ -324,6 +359,8 @@ def _intent(s: State) -> None:
         if period := v.period.search(s.text):
             s.values["since_days"] = v.periods[period.group(0)]
             s.take("period", period)
+        elif previous := v.previous.search(s.text):  # "since the last board": the last two boards, as by default
+            s.take("period", previous)
         return
     if s.force in (None, Kind.PROFILE):
         for pattern in v.everywhere:
@@ -355,7 +392,7 @@ def _intent(s: State) -> None:
     if s.force in (None, Kind.COMPARE):
         for pattern in v.better:
             if m := pattern.match(s.text):
-                s.kind = Kind.COMPARE
+                s.kind, s.values["aspect"] = Kind.COMPARE, Aspect.BETTER
                 s.taken.append(("intent", "better than"))
                 s.names, s.text = [*_split(m.group("a")), *_split(m.group("b"))], ""
                 return
@@ -372,6 +409,8 @@ def _intent(s: State) -> None:
             names = _split(re.sub(r"\s+(?:with|to)\s+", " vs ", text) if lead else text)
             if len(names) >= 2 or s.force == Kind.COMPARE or lead:
                 s.kind = Kind.COMPARE
+                if lead and re.search(r"\b(?:better|wins)\b", lead.group(0)):  # "which is better: X or Y"
+                    s.values["aspect"] = Aspect.BETTER
                 s.taken.append(("intent", "compare"))
                 s.names, s.text = names, ""
                 return
@@ -379,7 +418,7 @@ def _intent(s: State) -> None:
         s.kind = s.force
     elif v.rank_strong.match(s.text):
         s.kind = Kind.RANK
-    elif m := v.orgs.search(s.text):
+    elif (m := v.orgs.search(s.text)) and not _inside_name(s.text, m, s.lexicon):  # "tiger lab qwen2.5 ..."
         s.kind = Kind.ORGS
         s.take("intent", m)
         while m := v.orgs.search(s.text):  # "which orgs dominate": every word of the intent
@@ -483,6 +522,19 @@ def _category_of(words: str, stored: Mapping[str, str]) -> str | None:
     return None
 
 
+def _unmeasured(s: State) -> None:
+    """Price, speed, context length: no board ranks by them, so the question is answered by saying so (the
+    answerer names the boards held) rather than read as a model name ("cheapest good" is no model). A word of
+    theirs inside a model name held ("grok 4 fast") stays the name's."""
+    for text in (s.text, *(s.names or [])):
+        for what, pattern in vocabulary().unmeasured.items():
+            for m in pattern.finditer(text):
+                if not _inside_name(text, m, s.lexicon):
+                    s.taken.append(("unmeasured", m.group(0)))
+                    return s.finish(Kind.ERROR, unmeasured=what)
+    return None
+
+
 COUNT_NEG = re.compile(r"(?:top|best|first)\s*(-\s*\d+)")
 COUNT = re.compile(r"\b(?:top|best|first)[\s-]*(\d+)\b|\b(\d+)\s+(?:best|top)\b|^(\d+)$")
 
@@ -578,12 +630,18 @@ def _official(s: State) -> None:
 
 
 def _benchmark(s: State) -> None:
+    """A benchmark by one of its words; the same benchmark named again ("instruction following (ifeval)") is
+    taken with it."""
     if not s.listing and s.kind is not None:
         return
-    for phrase in sorted(s.lexicon.benchmarks, key=len, reverse=True):
-        if m := re.search(rf"\b(?:on |in |at |for |by )?{re.escape(phrase)}\b", s.text):
-            s.filters["benchmark"] = s.lexicon.benchmarks[phrase]
+    phrases = sorted(s.lexicon.benchmarks, key=len, reverse=True)
+    for phrase in phrases:
+        if m := re.search(rf"\b(?:(?:on|in|at|for|by) )?(\()?{re.escape(phrase)}\b(?(1)\))", s.text):
+            column = s.filters["benchmark"] = s.lexicon.benchmarks[phrase]
             s.take("benchmark", m)
+            for again in (p for p in phrases if s.lexicon.benchmarks[p] == column):
+                if m := re.search(rf"\b{re.escape(again)}\b", s.text):
+                    s.take("benchmark", m)
             return
 
 
@@ -675,10 +733,10 @@ def _names(s: State) -> None:
     leftover = v.filler.sub(" ", v.leaders.sub(" ", s.text.replace(",", " "))).split()
     if s.kind == Kind.CHANGES:
         if leftover:
-            raise QuestionError(_not_understood(leftover, s.lexicon, "understood.changes"))
+            raise QuestionError(_not_understood(leftover, s, "understood.changes"))
         return
     if leftover:
-        raise QuestionError(_not_understood(leftover, s.lexicon, "understood.list"))
+        raise QuestionError(_not_understood(leftover, s, "understood.list"))
     if s.kind == Kind.ORGS:
         s.values.setdefault("count", DEFAULT_ORGS_COUNT)
     if s.values.get("leader"):
@@ -696,7 +754,7 @@ def _domain(s: State) -> None:
         return
     board, category = s.values.get("board"), s.values.get("category")
     if only_benchmark:  # "best at math" where only the Open LLM archive knows the word: a benchmark
-        words = re.sub(r"^(?:on|in|at|for|by) ", "", said.get("benchmark", ""))
+        words = re.sub(r"^(?:on|in|at|for|by) |[()]", "", said.get("benchmark", ""))
     elif board is None and category is not None:
         words = re.sub(rf"^(?:(?:{vocabulary().category_lead}) )", "", said.get("category", ""))
         if said.get("category", "").startswith("category"):
@@ -726,18 +784,35 @@ def _unread(s: State) -> None:
     script = vocabulary().foreign[language].script
     left = [m for m in s.values.get("models", ()) if script is not None and script.search(m)]
     if left:
-        raise QuestionError(Said("understood.words", words=left[0]))
+        raise QuestionError(Said("understood.words", words=left[0], offers=closest_offers(s.english)))
 
 
-def _not_understood(words: list[str], lexicon: Lexicon, key: str) -> Said:
-    """Names the words (`key`: in what kind of question), and the closest word that would have been understood."""
+def _not_understood(words: list[str], s: State, key: str) -> Said:
+    """Names the words (`key`: in what kind of question), the closest word that would have been understood, and
+    the closest questions that would have been."""
     shown = " ".join(words)
-    known = [*vocabulary().words, *COUNTRIES, *board_ids(), *(c.replace("_", " ") for c in lexicon.categories)]
+    known = [*vocabulary().words, *COUNTRIES, *board_ids(), *(c.replace("_", " ") for c in s.lexicon.categories)]
+    offers = closest_offers(s.english)
     for word in words:
         others = [k for k in known if k != word]
         if len(word) > 2 and (close := process.extractOne(word, others, scorer=fuzz.ratio, score_cutoff=75)):
-            return Said(key, words=shown, then=Said("understood.did_you_mean", word=close[0]))
-    return Said(key, words=shown, then="")  # the error's last line already points to `help`
+            return Said(key, words=shown, then=Said("understood.did_you_mean", word=close[0]), offers=offers)
+    return Said(key, words=shown, then="", offers=offers)
+
+
+OFFERED = 3
+
+
+def closest_offers(text: str) -> Said:
+    """The few questions the bot answers (`[examples]` of the catalogues) closest to a question not understood, as
+    one sentence said in the asker's language: what to ask instead, rather than only "not understood". Closeness
+    is read on the English examples (the steps read every question in English words); ties keep the catalogue's
+    order, which puts the commonest questions first."""
+    english = in_english(clean(text))[0]
+    examples = [key for key in catalogue(DEFAULT_LANGUAGE) if key.startswith("examples.")]
+    score = {key: fuzz.token_set_ratio(english, t(DEFAULT_LANGUAGE, key)) for key in examples}
+    closest = sorted(examples, key=lambda key: -score[key])[:OFFERED]
+    return Said("understood.offers", offers=[Said("understood.offer", question=Said(key)) for key in closest])
 
 
 # The declared pipeline: each step consumes what it recognises, in this order.
@@ -747,6 +822,7 @@ STEPS: tuple[tuple[str, Callable[[State], None]], ...] = (
     ("date", _date),
     ("intent", _intent),
     ("category", _category),
+    ("unmeasured", _unmeasured),
     ("count", _count),
     ("benchmark", _benchmark),
     ("license", _license),

@@ -31,7 +31,7 @@ OPEN_LLM = BoardProfile(
     details=(Detail.PARAMS, Detail.BENCHMARKS, Detail.OFFICIAL, Detail.MODEL_TYPE),
     filters=frozenset(Filter),
     benchmarks=(
-        Benchmark("ifeval", "IFEval", ("ifeval",)),
+        Benchmark("ifeval", "IFEval", ("ifeval", "instruction following", "instruction-following")),  # what it measures
         Benchmark("bbh", "BBH", ("bbh", "big bench hard")),
         Benchmark("math", "MATH Lvl 5", ("math", "math lvl 5")),
         Benchmark("gpqa", "GPQA", ("gpqa",)),

@@ -64,7 +64,7 @@ async def test_top_with_count_and_filters(simcord_env):
     result = await alice.slash(channel, "top", count=5, filters="math under 10b")
     embed = result.response.embeds[0]
     assert "Open LLM Leaderboard v2" in embed.footer.text
-    assert "nvidia/AceMath-7B-Instruct" in embed.description.splitlines()[1]  # first line is the note
+    assert "nvidia/AceMath-7B-Instruct" in embed.description.splitlines()[2]  # the notes first: board, ranked column
 
 
 async def test_compare_orgs_boards_help(simcord_env):

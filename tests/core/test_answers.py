@@ -5,6 +5,7 @@ within the filtered rows when filtered; LMArena keeps its published rank)."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
@@ -12,10 +13,11 @@ from typing import Any
 import pytest
 
 from bot.core.answers import Answer, Answerer
+from bot.core.i18n import LANGUAGES, catalogue, said, t
 from bot.core.names import parse_size
 from bot.core.text import HELP
 from bot.ingest import ingest_rows
-from bot.profiles import board_ids
+from bot.profiles import board_ids, profile
 from bot.sources.payloads import read_rows
 from db.store import Store
 from tests.bundled import ARENA_2024
@@ -762,3 +764,87 @@ def test_the_bundled_store_says_how_to_fetch_the_hub_benchmarks(answerer: Answer
     assert any("`leaderbot refresh hub` fetches them" in n for n in answerer.ask("boards").notes)
     assert "`leaderbot refresh hub`" in answerer.data_line()
     assert "`leaderbot refresh hub`" in answerer.ask("best coding model").text
+
+
+# --- round three (#23) --------------------------------------------------------------------------------------------
+
+
+def _commands(text: str) -> list[str]:
+    return re.findall(r"`([^`]+)`", text)
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+@pytest.mark.parametrize("what", ["price", "speed", "context"])
+def test_what_no_board_measures_offers_questions_that_are_answered(answerer: Answerer, lang: str, what: str) -> None:
+    """Each question a language's catalogue offers instead of price, speed or context is one the bot answers, in
+    that language."""
+    offered = _commands(t(lang, f"unmeasured.{what}_instead"))
+    assert len(offered) == 3
+    for question in offered:
+        answer = answerer.ask(question)
+        assert answer.kind not in ("error", "help", "not_found"), (lang, question, answer.text)
+        assert answer.language == lang, question
+
+
+def test_what_no_board_measures_is_said_plainly(answerer: Answerer) -> None:
+    answer = answerer.ask("cheapest good model")
+    assert answer.kind == "error"
+    assert answer.error.startswith("No board I hold measures price")
+    assert all(profile(b).title in answer.error for b in answerer.held_boards())
+    assert "refresh" not in answer.text  # never blamed on the board's age
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_every_example_offered_is_answered(answerer: Answerer, lang: str) -> None:
+    examples = [key for key in catalogue(lang) if key.startswith("examples.")]
+    assert len(examples) >= 3
+    for key in examples:
+        answer = answerer.ask(t(lang, key))
+        assert answer.kind not in ("error", "help", "not_found"), (lang, key, answer.text)
+        assert answer.language == lang, key
+
+
+def test_words_that_read_as_no_model_name_are_not_understood(answerer: Answerer) -> None:
+    answer = answerer.ask("asdf qwerty blorp")
+    assert answer.kind == "error"
+    assert "“asdf qwerty blorp”" in answer.text and "refresh" not in answer.text
+    assert len(_commands(answer.error)) == 3  # the closest questions it can answer
+    newer = answerer.ask("claude 5")  # a family and a version: a model the old board may predate
+    assert newer.kind == "not_found" and newer.newer_than_board
+
+
+def test_not_understood_in_a_list_offers_the_closest_questions(answerer: Answerer) -> None:
+    answer = answerer.ask("top 5 frnch models")
+    assert "`top 10 chinese models`" in answer.error
+    spanish = answerer.ask("posición de asdf qwerty")
+    assert spanish.language == "es-ES" and "`posición de qwen2.5 72b`" in spanish.text
+
+
+@pytest.mark.parametrize(
+    ("question", "key", "ahead", "intervals"),
+    [
+        ("is claude 3 opus better than gpt-4o-2024-05-13", "compare.ahead", "GPT-4o-2024-05-13", "compare.apart"),
+        ("is gemini-exp-1114 better than gemini-2.0-flash-exp", "compare.ahead", "Gemini-2.0-Flash-Exp",
+         "compare.overlap"),
+        ("which is better: gemini exp 1206 or o1-2024-12-17", "compare.level", "Gemini-Exp-1206", None),
+    ],
+)  # fmt: skip
+def test_better_than_says_who_is_ahead_and_whether_the_intervals_overlap(
+    answerer: Answerer, question: str, key: str, ahead: str, intervals: str | None
+) -> None:
+    answer = answerer.ask(question)
+    verdict = answer.notes[0]
+    assert (answer.kind, verdict.key, verdict.params["a"]) == ("compare", key, ahead)
+    assert getattr(verdict.params.get("intervals"), "key", None) == intervals
+    assert answer.text.splitlines()[0] == said(verdict, "en")
+    assert not answerer.ask("claude 3 opus vs gpt-4o-2024-05-13").notes  # a plain comparison has no verdict
+
+
+def test_a_list_by_a_benchmark_says_which_column_ranks_it(answerer: Answerer) -> None:
+    answer = answerer.ask("top 5 on math under 10b")
+    note = next(n for n in answer.notes if getattr(n, "key", "") == "notes.ranked_by")
+    assert note.params["benchmark"] == answer.sort_label == "MATH Lvl 5"
+    maths = [e.details.benchmarks["MATH Lvl 5"] for e in answer.entries]
+    assert maths == sorted(maths, reverse=True)  # the ranks follow the benchmark, not the average shown first
+    assert [e.score for e in answer.entries] != sorted((e.score for e in answer.entries), reverse=True)
+    assert "Ranked by MATH Lvl 5" in answer.text

@@ -1,6 +1,6 @@
 """The labelled question set (tests/fixtures/questions.tsv) answered by one Answerer: accuracy must not drop.
 
-MIN_ACCURACY is the level reached (454 of 454): raise it, never lower it; a miss is listed with what came back.
+MIN_ACCURACY is the level reached (582 of 582): raise it, never lower it; a miss is listed with what came back.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from bot.core.answers import Answer, Answerer, Entry
 from tests.labelled import Labelled, judge, load
 
 MIN_ACCURACY = 1.0
-EXPECTED_SIZE = 454
+EXPECTED_SIZE = 582
 
 
 @pytest.fixture(scope="module")

@@ -698,3 +698,75 @@ def test_fragments_ask_for_the_missing_part_and_unknown_words_are_named(text: st
 )
 def test_cleaning(text: str, cleaned: str) -> None:
     assert clean(text) == cleaned
+
+
+# --- round three (#23): words the steps used to leave to the model names ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "what"),
+    [
+        ("cheapest good model", "price"),
+        ("what is the fastest model", "speed"),
+        ("which model has the biggest context", "context"),
+        ("is gpt-4o faster than claude", "speed"),
+    ],
+)
+def test_what_no_board_measures_is_taken_not_read_as_a_name(text: str, what: str) -> None:
+    q = ask(text)
+    assert (q.unmeasured, q.models) == (what, ())
+
+
+def test_an_unmeasured_word_inside_a_name_held_is_the_names() -> None:
+    named = Lexicon(model_names=frozenset({normalise("grok-4-fast-reasoning")}))
+    assert ask("grok 4 fast", named).models == ("grok 4 fast",)
+    assert ask("grok 4 fast").unmeasured == "speed"  # without that name held, "fast" is what was asked
+
+
+def test_a_board_word_inside_a_name_held_is_the_names() -> None:
+    named = Lexicon(model_names=frozenset({normalise("grok-4.20-multi-agent-beta-0309")}))
+    q = ask("grok 4.20 multi agent", named)
+    assert (q.kind, q.board, q.models) == ("rank", None, ("grok 4.20 multi agent",))
+    assert ask("grok 4.20 multi agent").board == "arena-agent"  # the name unknown: "agent" is the board's
+    assert ask("grok 4.20 multi agent on the search arena", named).board == "arena-search"
+    assert ask("top 5 on the agent arena", named).board == "arena-agent"
+
+
+def test_a_lab_is_the_organization_roll_up_with_its_country() -> None:
+    for text in ("which chinese lab is best", "best chinese lab", "which lab is best"):
+        q = ask(text)
+        assert q.kind == "orgs", text
+    assert ask("best chinese lab").filters == Filters(country="CN")
+
+
+def test_a_benchmark_named_again_in_brackets_is_read() -> None:
+    q = ask("who is best at instruction following (ifeval)")
+    assert (q.kind, q.filters, q.leader, q.count) == ("top", Filters(benchmark="ifeval"), True, 1)
+    assert ask("best model at (ifeval)").filters == Filters(benchmark="ifeval")
+
+
+def test_since_the_last_board_is_the_last_two_boards() -> None:
+    q = ask("what changed since the last board")
+    assert (q.kind, q.since, q.since_days, q.error) == ("changes", None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("what's the best llm", None),
+        ("¿cuál es el mejor modelo?", "es-ES"),
+        ("el mejor modelo", "es-ES"),
+        ("最好的模型", "zh-CN"),
+        ("一番良いモデル", "ja"),
+        ("โมเดลที่ดีที่สุด", "th"),
+    ],
+)
+def test_the_best_model_is_the_leader_in_every_language(text: str, language: str | None) -> None:
+    q = ask(text)
+    assert (q.kind, q.leader, q.count, q.language) == ("top", True, 1, language)
+
+
+def test_better_than_asks_who_is_ahead() -> None:
+    assert ask("is claude 3 opus better than gpt-4o").aspect is Aspect.BETTER
+    assert ask("which is better: claude 3 opus or gpt-4o").aspect is Aspect.BETTER
+    assert ask("claude 3 opus vs gpt-4o").aspect is None
