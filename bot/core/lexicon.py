@@ -70,11 +70,16 @@ class SizeClass:
 class Foreign:
     """How a question in another language is read: what says it is in that language, the letters of its own
     script (None: it shares Latin letters, as Spanish does), and its phrases with the English words they stand for,
-    in order."""
+    in order. The phrases are compiled when a question in the language first comes: most processes hear one or two
+    of the languages, and compiling every language's phrases was a good part of the first answer's time."""
 
     detect: re.Pattern[str]
     script: re.Pattern[str] | None
-    phrases: tuple[tuple[re.Pattern[str], str], ...]
+    sources: tuple[tuple[str, str], ...]  # (pattern, English) as the data gives them
+
+    @functools.cached_property
+    def phrases(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+        return tuple((re.compile(p), english) for p, english in self.sources)
 
 
 @dataclass(frozen=True)
@@ -182,7 +187,7 @@ def vocabulary() -> Vocabulary:
             lang: Foreign(
                 detect=re.compile(spec.get("detect") or spec["script"]),
                 script=re.compile(spec["script"]) if "script" in spec else None,
-                phrases=tuple((re.compile(p), english) for p, english in spec["phrases"]),
+                sources=tuple((p, english) for p, english in spec["phrases"]),
             )
             for lang, spec in data["foreign"].items()
         },
