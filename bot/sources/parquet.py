@@ -34,6 +34,7 @@ def store_schema(columns: Mapping[str, Column]) -> pa.Schema:
 
 
 BATCH_ROWS = 100_000  # rows read and converted at a time
+CHUNK_ROWS = 32_768  # rows of consecutive boards made Python objects together (`Groups`)
 _ERRORS = (pa.ArrowInvalid, pa.ArrowIOError, pa.ArrowTypeError, OSError)
 _DATE = r"^\d{4}-\d{2}-\d{2}"
 
@@ -205,7 +206,9 @@ class Groups:
         *,
         then: str,
         derived: Mapping[str, tuple[str, Callable[[Any], Any]]],
+        chunk_rows: int = CHUNK_ROWS,
     ) -> None:
+        self.chunk_rows = chunk_rows
         table = table.combine_chunks()
         self.text: dict[str, tuple[list[Any], np.ndarray]] = {}
         self.plain: dict[str, pa.Array] = {}
@@ -228,11 +231,24 @@ class Groups:
         self.bounds = list(itertools.pairwise([0, *changes.tolist(), len(self.order)]))
 
     def __iter__(self) -> Iterator[dict[str, list[Any]]]:
-        for start, end in self.bounds:
+        """Consecutive groups are converted together, up to `chunk_rows` rows at a time (one `take` and one list per
+        column for thousands of small boards), then handed out one group at a time as slices of those lists."""
+        bounds = self.bounds
+        first = 0
+        while first < len(bounds):
+            start = bounds[first][0]
+            last = first
+            while last + 1 < len(bounds) and bounds[last + 1][1] - start <= self.chunk_rows:
+                last += 1
+            end = bounds[last][1]
             rows = self.order[start:end]
-            group = {name: [words[i] for i in indices[rows].tolist()] for name, (words, indices) in self.text.items()}
-            group.update((name, array.take(rows).to_pylist()) for name, array in self.plain.items())
-            yield group
+            chunk = {name: list(map(words.__getitem__, indices[rows].tolist()))
+                     for name, (words, indices) in self.text.items()}  # fmt: skip
+            chunk.update((name, array.take(rows).to_pylist()) for name, array in self.plain.items())
+            for a, b in bounds[first : last + 1]:
+                yield {name: values[a - start : b - start] for name, values in chunk.items()}
+            del chunk  # the next chunk's lists are made after this one's are let go
+            first = last + 1
 
 
 def _sorted_codes(words: list[Any], indices: np.ndarray) -> np.ndarray:
