@@ -40,7 +40,7 @@ class UsageError(Exception):
 def configure_logging(level: str, *, bot: bool, verbose: bool = False) -> None:
     """The bot (`run` with a token) logs with timestamps at LEADERBOT_LOG_LEVEL, for a service's journal. Every
     other command talks to a person: plain sentences on stderr, without timestamps, and only what went wrong
-    unless asked to be verbose (retries, timings and the like are INFO)."""
+    unless asked to be verbose (retries, timings and the like are INFO), and how far a long import has got."""
     if bot:
         logging.basicConfig(
             level=logging.DEBUG if verbose else _level(level),
@@ -53,6 +53,7 @@ def configure_logging(level: str, *, bot: bool, verbose: bool = False) -> None:
             format="leaderbot: %(message)s",
             stream=sys.stderr,
         )
+        logging.getLogger("leaderbot.progress").setLevel(logging.INFO)  # how far a long import has got
     # discord.py's HTTP logger, not spelled "discord.http": the catalogue test takes such a string for a key
     logging.getLogger("discord").getChild("http").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -30,6 +30,9 @@ from .sources.parquet import PARQUET_MAGIC
 from .sources.payloads import parse_rows, read_rows
 
 log = logging.getLogger(__name__)
+# How far a long import has got: INFO, which the command line shows a person (`cli.configure_logging`).
+progress_log = logging.getLogger("leaderbot.progress")
+PROGRESS_EVERY_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -120,20 +123,49 @@ class Organizations:
                 _, organizations[i], org_keys[i] = self.known[keys[i]]
 
 
-def store_snapshots(store: Store, board: str, origin: str, snapshots: Iterable[SnapshotData]) -> IngestReport:
+class Progress:
+    """Rows and boards read so far, said once an import has run `every_s` seconds and then at most once every
+    `every_s`: a history import takes a while, and a short import says nothing."""
+
+    def __init__(self, board: str, origin: str, *, every_s: float) -> None:
+        self.board, self.origin, self.every_s = board, origin, every_s
+        self.started = self.said = time.monotonic()
+        self.rows = self.boards = 0
+
+    def read(self, data: SnapshotData) -> None:
+        self.boards += 1
+        self.rows += len(data) + data.dropped.total
+        now = time.monotonic()
+        if now - self.said >= self.every_s:
+            self.said = now
+            progress_log.info("%s: %s rows, %s boards read so far from %s (%.0f s)", self.board,
+                              f"{self.rows:,}", f"{self.boards:,}", self.origin, now - self.started)  # fmt: skip
+
+
+def store_snapshots(
+    store: Store,
+    board: str,
+    origin: str,
+    snapshots: Iterable[SnapshotData],
+    *,
+    progress_every_s: float = PROGRESS_EVERY_S,
+) -> IngestReport:
     """Judge and store one import's snapshots (oldest first) in one transaction: a board already stored is kept
     as it is, a republication of the board before it is skipped, a broken one is stored as rejected; the rows the
-    importer dropped from any of them are counted in the report. The boards
-    found upstream are registered by whoever opened the store (`open_store`, `refresh`), never here."""
+    importer dropped from any of them are counted in the report, and a long import says how far it has got
+    (`Progress`). The boards found upstream are registered by whoever opened the store (`open_store`, `refresh`),
+    never here."""
     anchor_boards(store)
     judge = Judge(store)
     organizations = Organizations(store)
+    progress = Progress(board, origin, every_s=progress_every_s)
     skipped = 0
     dropped = DroppedRows()
 
     def worth_storing() -> Iterator[SnapshotData]:
         nonlocal skipped, dropped
         for data in snapshots:
+            progress.read(data)
             dropped += data.dropped
             if not len(data):  # every row of this board was dropped: nothing to store, but counted
                 continue

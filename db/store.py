@@ -100,12 +100,23 @@ def _entries(
     conn: sqlite3.Connection, snapshot_id: int, where: str = "", params: Sequence[Any] = ()
 ) -> list[dict[str, Any]]:
     cursor = conn.execute(
-        "SELECT e.*, m.key AS model_key, m.bare AS model_bare FROM entries e JOIN models m ON m.id = e.model_id"
-        f" WHERE e.snapshot_id = ?{where} ORDER BY e.rank, e.score DESC, e.name",
+        # the second `name` wins: the entry's own where it has one, else its model's (see V13)
+        "SELECT e.*, d.*, coalesce(e.name, m.name) AS name, m.key AS model_key, m.bare AS model_bare"
+        " FROM entries e JOIN models m ON m.id = e.model_id LEFT JOIN entry_details d ON d.entry_id = e.id"
+        f" WHERE e.snapshot_id = ?{where} ORDER BY e.rank, e.score DESC, coalesce(e.name, m.name)",
         [snapshot_id, *params],
     )
     names = [d[0] for d in cursor.description]
-    return [{k: v for k, v in zip(names, row, strict=True) if v is not None} for row in cursor]
+    return [{k: v for k, v in zip(names, row, strict=True) if v is not None and k not in _ROW_IDS} for row in cursor]
+
+
+_ROW_IDS = frozenset({"id", "entry_id"})  # how entries and their details are joined, not what a row says
+
+
+def _entry_value(column: str) -> str:
+    """How a reader selects an entry's column (`e` the entry, `m` its model): a name the entry does not store is
+    its model's (see V13)."""
+    return "coalesce(e.name, m.name)" if column == "name" else f"e.{column}"
 
 
 WRITE_RETRIES = 2  # more waits of the busy timeout before a writer gives up
@@ -123,6 +134,27 @@ def _enable_wal(db: sqlite_utils.Database) -> None:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+class _BoardModels:
+    """One board's model identities while an import writes to it: key -> id, first seen, and name (the board's
+    spelling when the model was first stored, which an entry of the same spelling does not store again)."""
+
+    def __init__(self, board: str) -> None:
+        self.board = board
+        self.ids: dict[str, int] = {}
+        self.first_seen: dict[str, str] = {}
+        self.names: dict[str, str] = {}
+        self.newest_first_seen = ""  # no model's first date is later: a snapshot from then on changes none
+
+    def read(self, conn: sqlite3.Connection) -> None:
+        """The board's models stored since the last read (all of them the first time)."""
+        for key, model_id, first, name in conn.execute(
+            "SELECT key, id, first_seen, name FROM models WHERE board = ? AND id > ?",
+            [self.board, max(self.ids.values(), default=0)],
+        ):
+            self.ids[key], self.first_seen[key], self.names[key] = model_id, first, name
+            self.newest_first_seen = max(self.newest_first_seen, first)
 
 
 class StoreError(Exception):
@@ -157,7 +189,10 @@ class Store:
         # run on the event loop, which must not stand still while another process writes.
         self.write_wait_s: float | None = None
         self._writes = 0  # our own commits: PRAGMA data_version only counts other connections'
-        self._entry_columns = tuple(c for c in self.db["entries"].columns_dict if c not in ("snapshot_id", "model_id"))
+        self._entry_columns = tuple(
+            c for c in self.db["entries"].columns_dict if c not in ("id", "snapshot_id", "model_id")
+        )
+        self._detail_columns = tuple(c for c in self.db["entry_details"].columns_dict if c != "entry_id")
 
     def close(self) -> None:
         self.db.close()
@@ -270,8 +305,8 @@ class Store:
         snapshots may come from a generator, so a long import never holds them all."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         saved: list[Saved] = []
-        models: dict[str, dict[str, tuple[int, str]]] = {}  # board -> model key -> (id, first seen), this import
-        with self.write():
+        models: dict[str, _BoardModels] = {}  # board -> its model identities, this import
+        with self._references_checked_here(), self.write():
             for data in snapshots:
                 if self.has_snapshot(data):
                     existing = self._snapshot_where(
@@ -281,12 +316,10 @@ class Store:
                     saved.append(Saved(existing[0], created=False))
                     continue
                 if data.board not in models:
-                    models[data.board] = {
-                        key: (model_id, first)
-                        for key, model_id, first in self.db.execute(
-                            "SELECT key, id, first_seen FROM models WHERE board = ?", [data.board]
-                        )
-                    }
+                    if self.db.execute("SELECT 1 FROM boards WHERE id = ?", [data.board]).fetchone() is None:
+                        raise sqlite3.IntegrityError(f"FOREIGN KEY constraint failed: no board {data.board!r}")
+                    models[data.board] = _BoardModels(data.board)
+                    models[data.board].read(self.db.conn)
                 chosen = status or getattr(data, "status", None) or "ok"
                 snapshot = self._insert_snapshot(data, models[data.board], status=chosen, fetched_at=now)
                 saved.append(Saved(snapshot, created=True))
@@ -301,29 +334,39 @@ class Store:
             self._writes += 1
         return saved
 
-    def _insert_snapshot(
-        self, data: SnapshotLike, models: dict[str, tuple[int, str]], *, status: str, fetched_at: str
-    ) -> Snapshot:
-        """One snapshot and its rows; `models` (key -> id, first seen) is the board's identities, kept up to date."""
-        names = dict(zip(data.columns["model_key"], data.columns["name"], strict=True))
-        new = [(data.board, key, name, data.as_of) for key, name in names.items() if key not in models]
+    @contextlib.contextmanager
+    def _references_checked_here(self) -> Iterator[None]:
+        """SQLite's reference checks off for one import, which makes them itself: SQLite looks up a snapshot and a
+        model for every entry, a third of a history import's write time, where an entry only ever refers to the
+        snapshot just inserted and to a model read or made in the same transaction (and its details to the entry
+        just inserted); what can dangle, a snapshot's or a model's board, `save_snapshots` checks once per board.
+        Inside an outer transaction the pragma cannot change, and SQLite checks every row as usual."""
+        if self.db.conn.in_transaction or not self.db.execute("PRAGMA foreign_keys").fetchone()[0]:
+            yield
+            return
+        self.db.execute("PRAGMA foreign_keys = OFF")
+        try:
+            yield
+        finally:
+            self.db.execute("PRAGMA foreign_keys = ON")
+
+    def _insert_snapshot(self, data: SnapshotLike, models: _BoardModels, *, status: str, fetched_at: str) -> Snapshot:
+        """One snapshot and its rows; `models` is the board's identities, kept up to date."""
+        keys, names = data.columns["model_key"], data.columns["name"]
+        given = dict(zip(keys, names, strict=True))
+        new = [(data.board, key, name, data.as_of) for key, name in given.items() if key not in models.ids]
         if new:
             self.db.conn.executemany("INSERT INTO models (board, key, name, first_seen) VALUES (?, ?, ?, ?)", new)
-            for key, model_id, first in self.db.execute(
-                "SELECT key, id, first_seen FROM models WHERE board = ? AND id > ?",
-                [data.board, max((i for i, _ in models.values()), default=0)],
-            ):
-                models[key] = (model_id, first)
+            models.read(self.db.conn)
         # A model first stored from a later snapshot keeps the earliest date it has been seen on.
-        earlier = [key for key in names if models[key][1] > data.as_of]
-        if earlier:
+        if data.as_of < models.newest_first_seen:
+            earlier = [key for key in given if models.first_seen[key] > data.as_of]
             self.db.conn.executemany(
                 "UPDATE models SET first_seen = ? WHERE board = ? AND key = ?",
                 [(data.as_of, data.board, key) for key in earlier],
             )
-            for key in earlier:
-                models[key] = (models[key][0], data.as_of)
-        count = len(data.columns["model_key"])
+            models.first_seen.update(dict.fromkeys(earlier, data.as_of))
+        count = len(keys)
         cursor = self.db.execute(
             "INSERT INTO snapshots (board, category, as_of, fetched_at, source, row_count, content_hash, status)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -332,12 +375,22 @@ class Store:
         snapshot_id = cursor.lastrowid
         # only the columns this board fills: an arena row leaves most of Open LLM's empty
         columns = [c for c in self._entry_columns if c in data.columns]
-        ids = [models[key][0] for key in data.columns["model_key"]]
-        rows = zip(repeat(snapshot_id, count), ids, *(data.columns[c] for c in columns), strict=True)
-        placeholders = ", ".join("?" for _ in range(len(columns) + 2))
-        self.db.conn.executemany(
-            f"INSERT INTO entries ({', '.join(('snapshot_id', 'model_id', *columns))}) VALUES ({placeholders})", rows
-        )
+        details = [c for c in self._detail_columns if c in data.columns]
+        # a name that is the model's own is not stored again (readers take the model's)
+        own = models.names
+        stored_names = [None if name == own[key] else name for key, name in zip(keys, names, strict=True)]
+        values = [stored_names if c == "name" else data.columns[c] for c in columns]
+        first_id = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM entries").fetchone()[0]
+        ids = range(first_id, first_id + count)  # under the write lock: no one else adds entries meanwhile
+        rows = zip(ids, repeat(snapshot_id, count), map(models.ids.__getitem__, keys), *values, strict=True)
+        named = ", ".join(("id", "snapshot_id", "model_id", *columns))
+        self.db.conn.executemany(f"INSERT INTO entries ({named}) VALUES ({', '.join('?' * (len(columns) + 3))})", rows)
+        if details:  # Open LLM's and the Hub's own columns, one row per entry
+            marks = ", ".join("?" * (len(details) + 1))
+            self.db.conn.executemany(
+                f"INSERT INTO entry_details (entry_id, {', '.join(details)}) VALUES ({marks})",
+                zip(ids, *(data.columns[c] for c in details), strict=True),
+            )
         return Snapshot(snapshot_id, data.board, data.category, data.as_of, fetched_at, data.source, count,
                         data.content_hash, status)  # fmt: skip
 
@@ -536,7 +589,7 @@ class Store:
         for start in range(0, len(wanted), 500):  # SQLite's limit on bound parameters
             chunk = wanted[start : start + 500]
             for rowid, *values in self.db.execute(
-                f"SELECT e.rowid, m.key, {', '.join(f'e.{c}' for c in self.ENTRY_COLUMNS)}"
+                f"SELECT e.rowid, m.key, {', '.join(_entry_value(c) for c in self.ENTRY_COLUMNS)}"
                 f" FROM entries e JOIN models m ON m.id = e.model_id WHERE e.rowid IN ({', '.join('?' * len(chunk))})",
                 chunk,
             ):

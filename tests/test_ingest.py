@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from viewer_server import ARENA_DATASET, OPEN_LLM_DATASET, ViewerServer, load_rows, rows_page
 
-from bot.ingest import ingest_file, open_store, seed
+from bot.ingest import ingest_file, open_store, seed, store_snapshots
 from bot.profiles import PROFILES, board_ids, live_boards
 from bot.refresh import ingest_url, refresh
 from bot.settings import Settings
-from bot.sources import SourceError
+from bot.sources import SnapshotData, SourceError, get_source
 from db.store import Store
 from tests.bundled import ARENA_2024, OPEN_LLM_DEC, OPEN_LLM_FINAL
 from tests.parquet_files import board_rows, many_models
@@ -291,3 +292,32 @@ def test_an_interrupted_seed_is_completed_at_the_next_start(tmp_path: Path) -> N
         assert whole.meta("bundled")
     with open_store(path) as again:  # and a complete store is not seeded again
         assert len(again.snapshots()) == 42
+
+
+def arena_2024() -> list[SnapshotData]:
+    with gzip.open(ARENA_2024, "rt", encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines]
+    return sorted(get_source("arena-raw").to_snapshots(rows, origin="2024"), key=lambda d: d.as_of)
+
+
+def progress(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "leaderbot.progress"]
+
+
+def test_a_long_import_says_how_far_it_has_got(empty_store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    """Said at most once every `progress_every_s` (here: at every board), rows and boards so far."""
+    boards = arena_2024()
+    with caplog.at_level(logging.INFO, logger="leaderbot.progress"):
+        store_snapshots(empty_store, "arena-raw", "the 2024 history", boards, progress_every_s=0)
+    said = progress(caplog)
+    assert len(said) == 39  # one per board
+    first = len(boards[0]) + boards[0].dropped.total
+    assert said[0].startswith(f"arena-raw: {first} rows, 1 boards read so far from the 2024 history (")
+    assert said[-1].startswith("arena-raw: 5,597 rows, 39 boards read so far from the 2024 history (")
+
+
+def test_a_short_import_says_nothing_of_its_progress(empty_store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="leaderbot.progress"):
+        report = store_snapshots(empty_store, "arena-raw", "the 2024 history", arena_2024())
+    assert len(report.created) == 39
+    assert progress(caplog) == []

@@ -140,7 +140,9 @@ class ArenaSource:
             if table.num_rows == 0:
                 raise SourceError(f"{origin}: no board published on or before {as_of}")
         derived = {"model_key": ("name", model_key), "org_key": ("organization", org_key)}
-        for group in parquet.Groups(table, ("as_of", "category"), then="name", derived=derived):
+        groups = parquet.Groups(table, ("as_of", "category"), then="name", derived=derived)
+        del table  # what the boards need is in `groups` now
+        for group in groups:
             yield self._snapshot(group, origin)
 
     def _snapshot(self, cols: dict[str, list[Any]], origin: str) -> SnapshotData:

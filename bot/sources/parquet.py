@@ -34,6 +34,7 @@ def store_schema(columns: Mapping[str, Column]) -> pa.Schema:
 
 
 BATCH_ROWS = 100_000  # rows read and converted at a time
+CHUNK_ROWS = 32_768  # rows of consecutive boards made Python objects together (`Groups`)
 _ERRORS = (pa.ArrowInvalid, pa.ArrowIOError, pa.ArrowTypeError, OSError)
 _DATE = r"^\d{4}-\d{2}-\d{2}"
 
@@ -105,6 +106,8 @@ def check_boards(path: Path, columns: Mapping[str, Column], by: Sequence[str], *
             return  # not text: the conversion names the column and the rows
         keys[name] = pc.utf8_slice_codeunits(array, 0, 10) if columns[name].kind == "date" else array
     counts = pa.table(keys).group_by(list(by)).aggregate([([], "count_all")])
+    del table, keys
+    _give_back()
     if counts.num_rows:
         largest = counts.sort_by([("count_all", "descending")]).slice(0, 1).to_pylist()[0]
         check_rows(" ".join([board, *(str(largest[name]) for name in by)]), largest["count_all"])
@@ -132,6 +135,7 @@ def read_converted(path: Path, columns: Mapping[str, Column], *, origin: str) ->
                     problems.setdefault(f"column {name!r} is missing or null", []).extend(offset + i for i in missing)
                 chunks[col.store].append(array)
             offset += batch.num_rows
+            _give_back()
     except _ERRORS as exc:
         raise SourceError(f"{origin}: the Parquet data is corrupt ({exc})") from None
     if offset == 0:
@@ -144,7 +148,15 @@ def read_converted(path: Path, columns: Mapping[str, Column], *, origin: str) ->
             parts.append(f"{what} (row {shown}{more})")
         raise SourceError(f"{origin}: {'; '.join(parts)}")
     table = pa.table({store: pa.concat_arrays(chunks.pop(store)) for store in list(chunks)})  # one chunk each
+    _give_back()
     return table.append_column(ROW, pa.array(np.arange(offset)))
+
+
+def _give_back() -> None:
+    """Arrow's allocator keeps the memory a step freed for reuse, and a history's steps (counting its boards,
+    converting its columns, sorting them) each need a different shape: without this the process would carry the
+    largest of each of them at once, through the whole import."""
+    pa.default_memory_pool().release_unused()
 
 
 def _where(mask: pa.Array) -> list[int]:
@@ -160,13 +172,17 @@ def _convert_dictionary(array: pa.DictionaryArray, col: Column) -> tuple[pa.Arra
     return pa.DictionaryArray.from_arrays(indices, values), rows_at(bad) if bad is not None else None, empty
 
 
+def _every_row(array: pa.Array) -> list[int]:
+    """A column of the wrong kind has every row wrong: listed only then, not for every column read."""
+    return list(range(len(array)))
+
+
 def _convert(array: pa.Array, col: Column) -> tuple[pa.Array, list[int] | None, list[int]]:
     """(the column in the store's type, rows of the wrong kind or None, rows that are null)."""
     kind, t = col.kind, array.type
-    everything = list(range(len(array)))
     if kind in ("str", "date"):
         if not (pa.types.is_string(t) or pa.types.is_large_string(t)):
-            return array, everything, []
+            return array, _every_row(array), []
         if kind == "str":
             return array, None, _where(pc.is_null(array))
         array = pc.if_else(pc.equal(array, ""), pa.scalar(None, array.type), array)  # unknown dates are empty
@@ -174,11 +190,11 @@ def _convert(array: pa.Array, col: Column) -> tuple[pa.Array, list[int] | None, 
         array = pc.utf8_slice_codeunits(array, 0, 10)
         return array, bad or None, _where(pc.is_null(array))
     if kind == "bool":
-        return (array, None, _where(pc.is_null(array))) if pa.types.is_boolean(t) else (array, everything, [])
+        return (array, None, _where(pc.is_null(array))) if pa.types.is_boolean(t) else (array, _every_row(array), [])
     if pa.types.is_integer(t):
         return pc.cast(array, pa.float64() if kind == "num" else pa.int64()), None, _where(pc.is_null(array))
     if not pa.types.is_floating(t):
-        return array, everything, []
+        return array, _every_row(array), []
     nan = pc.fill_null(pc.is_nan(array), False)
     bad = _where(pc.and_(pc.invert(pc.is_finite(array)), pc.invert(nan)))  # infinities are never a value here
     if col.required and not col.nullable:
@@ -205,7 +221,9 @@ class Groups:
         *,
         then: str,
         derived: Mapping[str, tuple[str, Callable[[Any], Any]]],
+        chunk_rows: int = CHUNK_ROWS,
     ) -> None:
+        self.chunk_rows = chunk_rows
         table = table.combine_chunks()
         self.text: dict[str, tuple[list[Any], np.ndarray]] = {}
         self.plain: dict[str, pa.Array] = {}
@@ -226,13 +244,27 @@ class Groups:
         first, second = codes[0][self.order], codes[1][self.order]
         changes = np.flatnonzero((first[1:] != first[:-1]) | (second[1:] != second[:-1])) + 1
         self.bounds = list(itertools.pairwise([0, *changes.tolist(), len(self.order)]))
+        _give_back()  # what reading and sorting needed: the boards are Python lists from here on
 
     def __iter__(self) -> Iterator[dict[str, list[Any]]]:
-        for start, end in self.bounds:
+        """Consecutive groups are converted together, up to `chunk_rows` rows at a time (one `take` and one list per
+        column for thousands of small boards), then handed out one group at a time as slices of those lists."""
+        bounds = self.bounds
+        first = 0
+        while first < len(bounds):
+            start = bounds[first][0]
+            last = first
+            while last + 1 < len(bounds) and bounds[last + 1][1] - start <= self.chunk_rows:
+                last += 1
+            end = bounds[last][1]
             rows = self.order[start:end]
-            group = {name: [words[i] for i in indices[rows].tolist()] for name, (words, indices) in self.text.items()}
-            group.update((name, array.take(rows).to_pylist()) for name, array in self.plain.items())
-            yield group
+            chunk = {name: list(map(words.__getitem__, indices[rows].tolist()))
+                     for name, (words, indices) in self.text.items()}  # fmt: skip
+            chunk.update((name, array.take(rows).to_pylist()) for name, array in self.plain.items())
+            for a, b in bounds[first : last + 1]:
+                yield {name: values[a - start : b - start] for name, values in chunk.items()}
+            del chunk  # the next chunk's lists are made after this one's are let go
+            first = last + 1
 
 
 def _sorted_codes(words: list[Any], indices: np.ndarray) -> np.ndarray:

@@ -252,3 +252,25 @@ def test_closing_the_store(tmp_path: Path) -> None:
         s.db.execute("SELECT 1")
     with Store(tmp_path / "s.db") as reopened:
         assert [o.name for o in reopened.organizations()] == ["Example"]
+
+
+def test_a_name_is_stored_once_per_model_and_read_as_the_board_wrote_it(
+    store: Store, arena_snapshots: list[SnapshotData]
+) -> None:
+    """A row's name is the model's unless the board spelt it otherwise that day; either way it reads as written."""
+    shouted = later_board(arena_snapshots[-1], "2025-01-06", rename=str.upper)  # the same models, spelt otherwise
+    (saved,) = store.save_snapshots([shouted])
+    rows = store.entries(saved.snapshot.id)
+    assert sorted(r["name"] for r in rows) == sorted(shouted.columns["name"])
+    assert all(r["name"] == r["name"].upper() for r in rows)
+    latest = store.snapshots("arena-raw")[-2]
+    assert sorted(r["name"] for r in store.entries(latest.id)) == sorted(arena_snapshots[-1].columns["name"])
+    first = dict(store.db.execute("SELECT key, name FROM models WHERE board = 'arena-raw'").fetchall())
+    boards = (arena_snapshots[-1], shouted)
+    pairs = [pair for b in boards for pair in zip(b.columns["model_key"], b.columns["name"], strict=True)]
+    differ = sum(name != first[key] for key, name in pairs)
+    assert 0 < differ < len(rows) + len(arena_snapshots[-1])  # real boards spell a model otherwise, now and then
+    (spelt,) = store.db.execute(
+        "SELECT count(name) FROM entries WHERE snapshot_id IN (?, ?)", [latest.id, saved.snapshot.id]
+    ).fetchone()
+    assert spelt == differ  # a name is stored where it is not the model's own only
