@@ -100,7 +100,7 @@ def _entries(
     conn: sqlite3.Connection, snapshot_id: int, where: str = "", params: Sequence[Any] = ()
 ) -> list[dict[str, Any]]:
     cursor = conn.execute(
-        # the second `name` wins: the entry's own where it has one, else its model's (see V13)
+        # the second `name` wins: the entry's own where it has one, else its model's (see V14)
         "SELECT e.*, d.*, coalesce(e.name, m.name) AS name, m.key AS model_key, m.bare AS model_bare"
         " FROM entries e JOIN models m ON m.id = e.model_id LEFT JOIN entry_details d ON d.entry_id = e.id"
         f" WHERE e.snapshot_id = ?{where} ORDER BY e.rank, e.score DESC, coalesce(e.name, m.name)",
@@ -115,7 +115,7 @@ _ROW_IDS = frozenset({"id", "entry_id"})  # how entries and their details are jo
 
 def _entry_value(column: str) -> str:
     """How a reader selects an entry's column (`e` the entry, `m` its model): a name the entry does not store is
-    its model's (see V13)."""
+    its model's (see V14)."""
     return "coalesce(e.name, m.name)" if column == "name" else f"e.{column}"
 
 
@@ -529,7 +529,7 @@ class Store:
         however many boards the store holds."""
         marks = ", ".join("?" * len(keys)) or "NULL"
         return self.db.execute(
-            f"SELECT m.key, s.position, s.as_of, e.rank, e.score, e.name FROM models m"
+            f"SELECT m.key, s.position, s.as_of, e.rank, e.score, coalesce(e.name, m.name) FROM models m"
             f" JOIN entries e ON e.model_id = m.id JOIN snapshots s ON s.id = e.snapshot_id"
             f" WHERE m.board = ? AND m.key IN ({marks}) AND s.category = ? AND s.position IS NOT NULL"
             f" ORDER BY s.position, e.rank",

@@ -90,12 +90,12 @@ def test_statements_split_where_sqlite_sees_their_end() -> None:
         schema._statements("CREATE TABLE u (x)")
 
 
-def written_at_v12(current: Path, target: Path) -> Path:
-    """The store `current` as Leaderbot wrote it at schema version 12: every table as it is, and the entries in one
+def written_at_v13(current: Path, target: Path) -> Path:
+    """The store `current` as Leaderbot wrote it at schema version 13: every table as it is, and the entries in one
     table again, each with its name written out and every board's columns (Open LLM's too) on every row."""
     db = sqlite3.connect(target)
     for version, _name, sql in schema.migrations():
-        if version <= 12:
+        if version <= 13:
             db.executescript(sql)
     columns = [row[1] for row in db.execute("PRAGMA table_info(entries)")]
     db.execute("ATTACH DATABASE ? AS now", [str(current)])
@@ -103,7 +103,8 @@ def written_at_v12(current: Path, target: Path) -> Path:
     with db:
         for table in tables:
             if table not in ("entries", "entry_details"):
-                db.execute(f"INSERT OR REPLACE INTO main.{table} SELECT * FROM now.{table}")
+                shared = ", ".join(row[1] for row in db.execute(f"PRAGMA main.table_info({table})"))
+                db.execute(f"INSERT OR REPLACE INTO main.{table} ({shared}) SELECT {shared} FROM now.{table}")
         kept = {row[1] for row in db.execute("PRAGMA now.table_info(entries)")}
         values = ["coalesce(e.name, m.name)" if c == "name" else f"e.{c}" if c in kept else f"d.{c}" for c in columns]
         db.execute(
@@ -111,15 +112,15 @@ def written_at_v12(current: Path, target: Path) -> Path:
             " FROM now.entries e JOIN now.models m ON m.id = e.model_id LEFT JOIN now.entry_details d"
             " ON d.entry_id = e.id"
         )
-    db.execute("PRAGMA user_version = 12")
+    db.execute("PRAGMA user_version = 13")
     db.close()
     return target
 
 
-def test_a_store_written_at_v12_reads_the_same_rows_after_v13(seeded_db: Path, tmp_path: Path) -> None:
-    """V13 moves the columns only some boards fill to `entry_details` and writes a name only where it is not the
+def test_a_store_written_at_v13_reads_the_same_rows_after_v14(seeded_db: Path, tmp_path: Path) -> None:
+    """V14 moves the columns only some boards fill to `entry_details` and writes a name only where it is not the
     model's: every row of every snapshot reads as it did, with the same row id."""
-    old = written_at_v12(seeded_db, tmp_path / "v12.db")
+    old = written_at_v13(seeded_db, tmp_path / "v13.db")
     with sqlite3.connect(old) as db:
         names_written = db.execute("SELECT count(*) FROM entries WHERE name IS NOT NULL").fetchone()[0]
         details_held = db.execute("SELECT count(*) FROM entries WHERE eval_name IS NOT NULL").fetchone()[0]
@@ -129,11 +130,11 @@ def test_a_store_written_at_v12_reads_the_same_rows_after_v13(seeded_db: Path, t
         assert [s.id for s in upgraded.snapshots()] == [s.id for s in snapshots]
         for snapshot in snapshots:
             assert upgraded.entries(snapshot.id) == now.entries(snapshot.id)
-        board, category = snapshots[0].board, snapshots[0].category
-        assert list(upgraded.board_positions(board, category)) == list(now.board_positions(board, category))
+        ids = [s.id for s in snapshots]
+        assert upgraded.snapshot_positions(ids) == now.snapshot_positions(ids)
         rows, own, details = upgraded.db.execute(
             "SELECT count(*), count(*) - count(name), (SELECT count(*) FROM entry_details) FROM entries"
         ).fetchone()
-    assert rows == names_written  # every row of a V12 store writes its name out
+    assert rows == names_written  # every row of a V13 store writes its name out
     assert 0 < details == details_held < rows  # Open LLM's rows have details; the arenas' have none
     assert own > 0.9 * rows  # and nearly every name is the model's own
