@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from bench.report import publish  # noqa: E402
 
 REAL_2024 = ROOT / "db" / "data" / "arena-raw" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
-COMMAND = ".venv/bin/python bench/bench_first.py --base ba2725c --boards 1000 --repeats 3 --write"
+COMMAND = ".venv/bin/python bench/bench_first.py --base 06ccc4f --boards 1000 --repeats 3 --write"
 LAST_DAY = date(2026, 12, 6)
 QUESTIONS = {
     "top 3": "top 3",
