@@ -95,7 +95,8 @@ def anchor_boards(store: Store) -> None:
 class Organizations:
     """Fills an empty `organization` with the model's last known one (LMArena empties it for older models), so a
     filter by country keeps them: from the newest board, stored or earlier in this import, that names one. The
-    store is asked once per model; after that, the boards the import brings keep the answer current."""
+    import's own boards are followed as they come; the store is asked once per model, and only for what it holds
+    published after the newest of this import's boards that named the model's organization."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -107,20 +108,21 @@ class Organizations:
         if organizations is None:
             return
         org_keys = data.columns["org_key"]
-        if self.known:
-            for key, organization, org in zip(keys, organizations, org_keys, strict=True):
-                if organization and key in self.known and self.known[key][0] <= data.as_of:
-                    self.known[key] = (data.as_of, organization, org)
+        known, as_of = self.known, data.as_of
+        for key, organization, org in zip(keys, organizations, org_keys, strict=True):
+            if organization and (key not in known or known[key][0] <= as_of):
+                known[key] = (as_of, organization, org)
         empty = [i for i, o in enumerate(organizations) if not o]
         if not empty:
             return
         ask = {keys[i] for i in empty} - self.asked
-        if ask:  # the store holds this import's earlier boards already (same transaction)
-            self.known.update(self.store.last_organizations(ask))
+        if ask:  # the store may hold newer boards than this import's (another arena, an earlier import)
+            newer = self.store.last_organizations({key: known[key][0] if key in known else "" for key in ask})
+            known.update(newer)
             self.asked |= ask
         for i in empty:
-            if keys[i] in self.known:
-                _, organizations[i], org_keys[i] = self.known[keys[i]]
+            if keys[i] in known:
+                _, organizations[i], org_keys[i] = known[keys[i]]
 
 
 class Progress:

@@ -9,7 +9,7 @@ import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from itertools import repeat
@@ -353,14 +353,14 @@ class Store:
     def _insert_snapshot(self, data: SnapshotLike, models: _BoardModels, *, status: str, fetched_at: str) -> Snapshot:
         """One snapshot and its rows; `models` is the board's identities, kept up to date."""
         keys, names = data.columns["model_key"], data.columns["name"]
-        given = dict(zip(keys, names, strict=True))
-        new = [(data.board, key, name, data.as_of) for key, name in given.items() if key not in models.ids]
-        if new:
+        if not models.ids.keys() >= set(keys):
+            given = dict(zip(keys, names, strict=True))
+            new = [(data.board, key, name, data.as_of) for key, name in given.items() if key not in models.ids]
             self.db.conn.executemany("INSERT INTO models (board, key, name, first_seen) VALUES (?, ?, ?, ?)", new)
             models.read(self.db.conn)
         # A model first stored from a later snapshot keeps the earliest date it has been seen on.
         if data.as_of < models.newest_first_seen:
-            earlier = [key for key in given if models.first_seen[key] > data.as_of]
+            earlier = [key for key in dict.fromkeys(keys) if models.first_seen[key] > data.as_of]
             self.db.conn.executemany(
                 "UPDATE models SET first_seen = ? WHERE board = ? AND key = ?",
                 [(data.as_of, data.board, key) for key in earlier],
@@ -377,8 +377,11 @@ class Store:
         columns = [c for c in self._entry_columns if c in data.columns]
         details = [c for c in self._detail_columns if c in data.columns]
         # a name that is the model's own is not stored again (readers take the model's)
-        own = models.names
-        stored_names = [None if name == own[key] else name for key, name in zip(keys, names, strict=True)]
+        own = list(map(models.names.__getitem__, keys))
+        if own == names:  # as on nearly every board
+            stored_names: list[str | None] = [None] * count
+        else:
+            stored_names = [None if name == first else name for name, first in zip(names, own, strict=True)]
         values = [stored_names if c == "name" else data.columns[c] for c in columns]
         first_id = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM entries").fetchone()[0]
         ids = range(first_id, first_id + count)  # under the write lock: no one else adds entries meanwhile
@@ -613,20 +616,25 @@ class Store:
                 found[key] = (first, last)
         return found
 
-    def last_organizations(self, keys: Iterable[str]) -> dict[str, tuple[str, str, str | None]]:
-        """Model key -> (as of, organization, org_key) from the newest entry, on any board, that named one: what a
-        board that leaves a model's organization empty (LMArena does for older models) still means."""
-        wanted = sorted(set(keys))
+    def last_organizations(self, after: Mapping[str, str]) -> dict[str, tuple[str, str, str | None]]:
+        """Model key -> (as of, organization, org_key) from the newest entry, on any board, published after the
+        key's date in `after` ("" for any), that named one: what a board that leaves a model's organization empty
+        (LMArena does for older models) still means. The date lets an import that already knows a model's
+        organization as of some board skip every older row."""
+        wanted = sorted(after.items())
         found: dict[str, tuple[str, str, str | None]] = {}
-        for start in range(0, len(wanted), 500):  # SQLite's limit on bound parameters
-            chunk = wanted[start : start + 500]
-            marks = ", ".join("?" for _ in chunk)
-            for key, as_of, organization, org in self.db.execute(
-                f"SELECT m.key, s.as_of, e.organization, e.org_key FROM entries e JOIN models m ON m.id = e.model_id"
-                f" JOIN snapshots s ON s.id = e.snapshot_id"
-                f" WHERE m.key IN ({marks}) AND e.organization IS NOT NULL AND e.organization != ''"
-                f" ORDER BY s.as_of, s.id",
-                chunk,
+        for start in range(0, len(wanted), 250):  # SQLite's limit on bound parameters
+            chunk = wanted[start : start + 250]
+            # One row per key, SQLite's own way: the other columns come from the row where max() found its value.
+            # The organization is looked at in max() only, so a row published too early is never read.
+            for key, as_of, organization, org, _newest in self.db.execute(
+                f"WITH wanted (key, after) AS (VALUES {', '.join('(?, ?)' for _ in chunk)})"
+                " SELECT m.key, s.as_of, e.organization, e.org_key,"
+                " max(CASE WHEN e.organization != '' THEN s.as_of || printf('%012d', s.id) END) AS newest"
+                " FROM wanted w JOIN models m ON m.key = w.key JOIN entries e ON e.model_id = m.id"
+                " JOIN snapshots s ON s.id = e.snapshot_id WHERE s.as_of > w.after"
+                " GROUP BY m.key HAVING newest IS NOT NULL",
+                [value for pair in chunk for value in pair],
             ):
                 found[key] = (as_of, organization, org)
         return found

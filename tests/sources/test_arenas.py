@@ -233,3 +233,29 @@ def test_the_agent_arena_has_its_own_columns(empty_store: Store, tmp_path: Path)
     assert (entry.rank, entry.score, entry.details.sessions, entry.details.observations) == (1, 0.12, 300, 900)
     assert entry.details.interval == (0.10, 0.14) and entry.details.votes is None
     assert "0.120" in answer.text and profile("arena-agent").score.label.lower() in answer.text
+
+
+def test_an_empty_organization_takes_the_newest_one_named_in_the_import_or_the_store(
+    store: Store, tmp_path: Path
+) -> None:
+    """The store holds the bundled 2024 boards (gemini-exp-1206: Google, gpt-4o-2024-05-13: OpenAI, 2024-12-31). A
+    history names both models' organization on a board older than the store's, then only one's on a newer board; on
+    its last board both are empty: each takes the newest naming, whichever of the two holds it."""
+
+    def board(day: str, rating: float, organizations: tuple[str, str]) -> list[dict]:
+        rows = board_rows(day, [("gemini-exp-1206", rating + 50, 5.0), ("gpt-4o-2024-05-13", rating, 4.0)])
+        for row, organization in zip(rows, organizations, strict=True):
+            row["organization"] = organization
+        return rows
+
+    history = [
+        *board("2024-06-01", 1300.0, ("Alphabet", "Alphabet")),  # older than the store's namings
+        *board("2025-06-01", 1301.0, ("", "OpenAI Labs")),  # newer than the store's, for one of them
+        *board("2026-11-30", 1302.0, ("", "")),
+    ]
+    report = ingest_file(store, "arena", write_parquet(tmp_path, "full.parquet", history))
+    assert len(report.created) == 3 and not report.rejected
+    top = Answerer(store).ask("top 2", board="arena").entries
+    assert [(e.model, e.organization) for e in top] == [
+        ("gemini-exp-1206", "Google"), ("gpt-4o-2024-05-13", "OpenAI Labs")
+    ]  # fmt: skip
