@@ -24,9 +24,8 @@ from .profiles.arena import DATASET as ARENA_DATASET
 from .profiles.arena import discovered_arena
 from .profiles.hub import HubBenchmark, hub_profile
 from .sources import SnapshotData, SourceError, get_source
-from .sources.base import DroppedRows
+from .sources.base import PARQUET_MAGIC, DroppedRows
 from .sources.limits import BoardRows, check_snapshot
-from .sources.parquet import PARQUET_MAGIC
 from .sources.payloads import parse_rows, read_rows
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -255,3 +257,16 @@ def test_run_with_a_token_but_no_discord_fails_cleanly_and_never_shows_the_token
     for text in (out, err, logged):
         assert token not in text and "secret-part" not in text
         assert "Traceback" not in text
+
+
+def test_a_one_shot_ask_imports_no_importer(seeded_db: Path, cli_env: Path) -> None:
+    """`leaderbot ask` answers from the store: the importers, pyarrow, the HTTP client, asyncio and discord are
+    never imported, so a one-shot question costs what answering does (see BENCHMARKS.md, "First answer")."""
+    probe = (
+        "import sys\nfrom bot.cli import main\ncode = main(['--db', sys.argv[1], 'ask', 'top 3'])\n"
+        "print(sorted(m for m in ('pyarrow', 'aiohttp', 'asyncio', 'discord') if m in sys.modules), code)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(seeded_db)], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "[] 0"

@@ -141,6 +141,7 @@ class Source(Protocol):
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+PARQUET_MAGIC = b"PAR1"  # how a Parquet file starts, whatever its name says
 
 
 _EXACT_TYPES: dict[str, tuple[type, ...]] = {

@@ -23,7 +23,6 @@ import pyarrow.parquet as pq
 from .base import Column, SourceError
 from .limits import MAX_COLUMNS, MAX_FILE_ROWS, check_rows
 
-PARQUET_MAGIC = b"PAR1"
 ROW = "__row__"  # each row's number in the file, for messages that point at a row
 _TYPES = {"str": pa.string(), "num": pa.float64(), "int": pa.int64(), "bool": pa.bool_(), "date": pa.string()}
 

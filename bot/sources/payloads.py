@@ -20,11 +20,10 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .base import SourceError
+from .base import PARQUET_MAGIC, SourceError
 from .limits import MAX_DECOMPRESSED_BYTES, MAX_ROW_TEXT, BoardRows
 
 _GZIP_MAGIC = b"\x1f\x8b"
-_PARQUET_MAGIC = b"PAR1"
 PIECE = 1 << 16  # bytes read, and bytes unpacked, at a time
 _SPACE = re.compile(r"[ \t\n\r]*")  # JSON's white space
 _AFTER_NUMBER = frozenset(" \t\n\r,]}")
@@ -198,9 +197,9 @@ def stream_rows(stream: BinaryIO, *, origin: str) -> Iterator[dict[str, Any]]:
     first = b""
     for piece in pieces:  # enough to tell a Parquet file
         first += piece
-        if len(first) >= len(_PARQUET_MAGIC):
+        if len(first) >= len(PARQUET_MAGIC):
             break
-    if first.startswith(_PARQUET_MAGIC):
+    if first.startswith(PARQUET_MAGIC):
         raise SourceError(f"{origin}: Parquet is not read here; use JSON Lines or the dataset-viewer API")
     text = _Text(itertools.chain((first,), pieces), origin=origin)
     head = text.peek()
