@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,7 @@ class Organizations:
         self.store = store
         self.known: dict[str, tuple[str, str, str | None]] = {}  # model key -> (as of, organization, org key)
         self.asked: set[str] = set()
+        self.newest = ""  # the latest board followed: none of `known` is newer
 
     def fill(self, data: SnapshotData) -> None:
         organizations, keys = data.columns.get("organization"), data.columns["model_key"]
@@ -108,9 +110,13 @@ class Organizations:
             return
         org_keys = data.columns["org_key"]
         known, as_of = self.known, data.as_of
-        for key, organization, org in zip(keys, organizations, org_keys, strict=True):
-            if organization and (key not in known or known[key][0] <= as_of):
-                known[key] = (as_of, organization, org)
+        if as_of >= self.newest and all(organizations):  # a history in date order, every organization named
+            known.update(zip(keys, zip(repeat(as_of, len(keys)), organizations, org_keys, strict=True), strict=True))
+        else:
+            for key, organization, org in zip(keys, organizations, org_keys, strict=True):
+                if organization and (key not in known or known[key][0] <= as_of):
+                    known[key] = (as_of, organization, org)
+        self.newest = max(self.newest, as_of)
         empty = [i for i, o in enumerate(organizations) if not o]
         if not empty:
             return
@@ -149,13 +155,15 @@ def store_snapshots(
     origin: str,
     snapshots: Iterable[SnapshotData],
     *,
+    expected_rows: int = 0,
     progress_every_s: float = PROGRESS_EVERY_S,
 ) -> IngestReport:
     """Judge and store one import's snapshots (oldest first) in one transaction: a board already stored is kept
     as it is, a republication of the board before it is skipped, a broken one is stored as rejected; the rows the
     importer dropped from any of them are counted in the report, and a long import says how far it has got
-    (`Progress`). The boards found upstream are registered by whoever opened the store (`open_store`, `refresh`),
-    never here."""
+    (`Progress`). `expected_rows`: how many rows the import may bring, if its file says (a large one is written in
+    bulk, see `Store.save_snapshots`). The boards found upstream are registered by whoever opened the store
+    (`open_store`, `refresh`), never here."""
     anchor_boards(store)
     judge = Judge(store)
     organizations = Organizations(store)
@@ -180,7 +188,7 @@ def store_snapshots(
                 continue
             yield data
 
-    saved = store.save_snapshots(worth_storing())
+    saved = store.save_snapshots(worth_storing(), expected_rows=expected_rows)
     if any(s.created for s in saved):
         complete_model_words(store)
     return IngestReport(board, origin, saved, republished=skipped, dropped=dropped)
@@ -219,7 +227,10 @@ def ingest_file(store: Store, board: str, path: str | Path, *, as_of: str | None
 def ingest_parquet(store: Store, board: str, path: Path, *, origin: str, as_of: str | None = None) -> IngestReport:
     """A Parquet file of the board's config, `latest` or `full`: the importer hands its boards out one at a time,
     so a whole history is never all Python objects at once."""
-    return store_snapshots(store, board, origin, get_source(board).read_parquet(path, origin=origin, as_of=as_of))
+    from .sources.parquet import file_rows  # noqa: PLC0415 - pyarrow only for the commands that import (see sources)
+
+    snapshots = get_source(board).read_parquet(path, origin=origin, as_of=as_of)  # the file is read and checked
+    return store_snapshots(store, board, origin, snapshots, expected_rows=file_rows(path, origin=origin))
 
 
 def seed_organizations(store: Store) -> None:

@@ -119,6 +119,7 @@ def _entry_value(column: str) -> str:
     return "coalesce(e.name, m.name)" if column == "name" else f"e.{column}"
 
 
+BULK_ROWS = 100_000  # an import expected to bring more rows than this, and than the store holds, is a bulk one
 WRITE_RETRIES = 2  # more waits of the busy timeout before a writer gives up
 
 
@@ -300,13 +301,16 @@ class Store:
             is not None
         )
 
-    def save_snapshots(self, snapshots: Iterable[SnapshotLike], *, status: str | None = None) -> list[Saved]:
+    def save_snapshots(
+        self, snapshots: Iterable[SnapshotLike], *, status: str | None = None, expected_rows: int = 0
+    ) -> list[Saved]:
         """Store every snapshot of one import in a single transaction; identical data is not stored twice. The
-        snapshots may come from a generator, so a long import never holds them all."""
+        snapshots may come from a generator, so a long import never holds them all. `expected_rows`: how many rows
+        the import may bring, when its file says (see `_model_index_built_at_end`)."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         saved: list[Saved] = []
         models: dict[str, _BoardModels] = {}  # board -> its model identities, this import
-        with self._references_checked_here(), self.write():
+        with self._references_checked_here(), self.write(), self._model_index_built_at_end(expected_rows):
             for data in snapshots:
                 if self.has_snapshot(data):
                     existing = self._snapshot_where(
@@ -333,6 +337,22 @@ class Store:
         if any(s.created for s in saved):
             self._writes += 1
         return saved
+
+    @contextlib.contextmanager
+    def _model_index_built_at_end(self, expected_rows: int) -> Iterator[None]:
+        """For an import that brings more rows than the store holds (a board's whole history into a new store), the
+        index of entries by model made once, sorted, after its rows are in, instead of one entry at a time: a board
+        lists its models in name order, so every entry lands somewhere else in that index, and those scattered
+        inserts took a third of such an import's time. Inside the import's transaction, so other processes never
+        see the store without it; the import's own reads (`last_organizations`) do not need it."""
+        (stored,) = self.db.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()  # ids: at least the count
+        if expected_rows < BULK_ROWS or expected_rows <= stored:
+            yield
+            return
+        (index,) = self.db.execute("SELECT sql FROM sqlite_master WHERE name = 'entries_by_model'").fetchone()
+        self.db.execute("DROP INDEX entries_by_model")
+        yield
+        self.db.execute(index)
 
     @contextlib.contextmanager
     def _references_checked_here(self) -> Iterator[None]:
@@ -619,24 +639,27 @@ class Store:
     def last_organizations(self, after: Mapping[str, str]) -> dict[str, tuple[str, str, str | None]]:
         """Model key -> (as of, organization, org_key) from the newest entry, on any board, published after the
         key's date in `after` ("" for any), that named one: what a board that leaves a model's organization empty
-        (LMArena does for older models) still means. The date lets an import that already knows a model's
-        organization as of some board skip every older row."""
-        wanted = sorted(after.items())
+        (LMArena does for older models) still means. A key with a date is looked for in the snapshots published
+        since (an import that knows a model's organization as of a board reads only the boards after it), one
+        without in every entry of its model."""
+        dated = sorted(key for key, day in after.items() if day)
+        since = min((after[key] for key in dated), default="")
+        # snapshots first (CROSS JOIN keeps that order), then their entries through the index by snapshot
+        recent = ("snapshots s CROSS JOIN entries e CROSS JOIN models m",
+                  "s.as_of > ? AND e.snapshot_id = s.id AND m.id = e.model_id AND", [since])  # fmt: skip
+        every = ("models m JOIN entries e ON e.model_id = m.id JOIN snapshots s ON s.id = e.snapshot_id", "", [])
         found: dict[str, tuple[str, str, str | None]] = {}
-        for start in range(0, len(wanted), 250):  # SQLite's limit on bound parameters
-            chunk = wanted[start : start + 250]
-            # One row per key, SQLite's own way: the other columns come from the row where max() found its value.
-            # The organization is looked at in max() only, so a row published too early is never read.
-            for key, as_of, organization, org, _newest in self.db.execute(
-                f"WITH wanted (key, after) AS (VALUES {', '.join('(?, ?)' for _ in chunk)})"
-                " SELECT m.key, s.as_of, e.organization, e.org_key,"
-                " max(CASE WHEN e.organization != '' THEN s.as_of || printf('%012d', s.id) END) AS newest"
-                " FROM wanted w JOIN models m ON m.key = w.key JOIN entries e ON e.model_id = m.id"
-                " JOIN snapshots s ON s.id = e.snapshot_id WHERE s.as_of > w.after"
-                " GROUP BY m.key HAVING newest IS NOT NULL",
-                [value for pair in chunk for value in pair],
-            ):
-                found[key] = (as_of, organization, org)
+        for keys, (tables, where, params) in ((dated, recent), (sorted(set(after) - set(dated)), every)):
+            for chunk in (keys[start : start + 500] for start in range(0, len(keys), 500)):  # SQLite's limit
+                # one row per key, SQLite's own way: the other columns come from the row where max() found its value
+                for key, as_of, organization, org, newest in self.db.execute(
+                    "SELECT m.key, s.as_of, e.organization, e.org_key,"
+                    " max(CASE WHEN e.organization != '' THEN s.as_of || printf('%012d', s.id) END)"
+                    f" FROM {tables} WHERE {where} m.key IN ({', '.join('?' * len(chunk))}) GROUP BY m.key",
+                    [*params, *chunk],
+                ):
+                    if newest is not None and as_of > after[key]:  # the newest naming, if it is late enough
+                        found[key] = (as_of, organization, org)
         return found
 
     # --- what was fetched from upstream ------------------------------------------------------------------------

@@ -67,6 +67,14 @@ def _open(
     return parquet, [name for name in columns if name in present]
 
 
+def file_rows(path: Path, *, origin: str) -> int:
+    """How many rows the file holds, from its footer alone."""
+    try:
+        return pq.read_metadata(path).num_rows
+    except _ERRORS as exc:
+        raise SourceError(f"{origin}: not a readable Parquet file ({exc})") from None
+
+
 def column_names(path: Path, *, origin: str) -> list[str]:
     """The file's column names, from its footer alone."""
     try:

@@ -11,7 +11,7 @@ from bot.ingest import register_boards
 from bot.profiles import board_ids
 from bot.sources import SnapshotData, get_source
 from bot.sources.payloads import read_rows
-from db.store import Store, StoreError
+from db.store import BULK_ROWS, Store, StoreError
 from tests.bundled import ARENA_2024
 from tests.stores import fingerprint, read_entries
 
@@ -274,3 +274,45 @@ def test_a_name_is_stored_once_per_model_and_read_as_the_board_wrote_it(
         "SELECT count(name) FROM entries WHERE snapshot_id IN (?, ?)", [latest.id, saved.snapshot.id]
     ).fetchone()
     assert spelt == differ  # a name is stored where it is not the model's own only
+
+
+def model_index(store: Store) -> str | None:
+    row = store.db.execute("SELECT sql FROM sqlite_master WHERE name = 'entries_by_model'").fetchone()
+    return None if row is None else row[0]
+
+
+def model_index_page(store: Store) -> int:
+    """Where the index begins in the file: a low page when the schema made it, past the rows when built after them."""
+    return store.db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'entries_by_model'").fetchone()[0]
+
+
+def test_an_import_larger_than_the_store_builds_the_model_index_once_and_stores_the_same(
+    arena_snapshots: list[SnapshotData], empty_store: Store, tmp_path: Path
+) -> None:
+    register_boards(empty_store)
+    index = model_index(empty_store)
+    empty_store.save_snapshots(arena_snapshots)  # row by row: the store holds fewer rows than BULK_ROWS
+    with Store(tmp_path / "bulk.db") as bulk:
+        register_boards(bulk)
+        bulk.save_snapshots(arena_snapshots, expected_rows=BULK_ROWS)  # the file says it may bring that many
+        assert model_index(bulk) == index
+        assert model_index_page(bulk) > model_index_page(empty_store)  # made again after the rows were in
+        assert bulk.db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        for snapshot in empty_store.snapshots():
+            assert bulk.entries(snapshot.id) == empty_store.entries(snapshot.id)
+        plan = " ".join(r[-1] for r in bulk.db.execute("EXPLAIN QUERY PLAN SELECT * FROM entries WHERE model_id = 7"))
+        assert "entries_by_model" in plan
+
+
+def test_a_failed_bulk_import_leaves_the_store_and_its_index_as_they_were(
+    store: Store, arena_snapshots: list[SnapshotData]
+) -> None:
+    before, index = fingerprint(store), model_index(store)
+    good = later_board(arena_snapshots[-1], "2025-01-06")
+    bad = later_board(arena_snapshots[-1], "2025-01-13")
+    bad.columns["score"][150] = None  # entries.score is NOT NULL: fails after `good` is written, index dropped
+    (stored,) = store.db.execute("SELECT max(id) FROM entries").fetchone()
+    with pytest.raises(sqlite3.IntegrityError, match=r"NOT NULL constraint failed: entries\.score"):
+        store.save_snapshots([good, bad], expected_rows=max(BULK_ROWS, stored + 1))
+    assert fingerprint(store) == before
+    assert model_index(store) == index is not None
