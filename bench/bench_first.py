@@ -72,6 +72,19 @@ SCHEMA = pa.schema(
 )  # fmt: skip
 
 
+def add_row(
+    columns: dict[str, list[object]], name: str, organization: str, license_: str, rating: float, *, half: float,
+    votes: float, rank: int, published: str,
+) -> None:  # fmt: skip
+    """One `overall` row in the upstream `text` schema, with an interval of ±`half` around the rating."""
+    for column, value in (
+        ("model_name", name), ("organization", organization), ("license", license_), ("rating", rating),
+        ("rating_lower", rating - half), ("rating_upper", rating + half), ("variance", None),
+        ("vote_count", votes), ("rank", float(rank)), ("category", "overall"), ("leaderboard_publish_date", published),
+    ):  # fmt: skip
+        columns[column].append(value)
+
+
 def history_rows(boards: int, *, seed: int = 2026) -> dict[str, list[object]]:
     """The generated history, column by column: the real model names and organizations of the bundled 2024
     boards, with made-up ratings (see the module's docstring)."""
@@ -87,15 +100,22 @@ def history_rows(boards: int, *, seed: int = 2026) -> dict[str, list[object]]:
         ratings = [(m[0], m[1], m[2], m[3] + 40 * ((day / boards + m[4]) % 1.0), m[4]) for m in models]
         ratings.sort(key=lambda m: -m[3])
         for position, (name, organization, license_, rating, phase) in enumerate(ratings[:200], start=1):
-            half = 4 + 5 * phase
-            for column, value in (
-                ("model_name", name), ("organization", organization), ("license", license_), ("rating", rating),
-                ("rating_lower", rating - half), ("rating_upper", rating + half), ("variance", None),
-                ("vote_count", float(1000 + 10 * day)), ("rank", float(position)), ("category", "overall"),
-                ("leaderboard_publish_date", published),
-            ):  # fmt: skip
-                columns[column].append(value)
+            add_row(columns, name, organization, license_, rating, half=4 + 5 * phase, votes=float(1000 + 10 * day),
+                    rank=position, published=published)  # fmt: skip
     return columns
+
+
+def code_trees(tmp: Path, base: str | None) -> list[tuple[str, Path]]:
+    """(label, tree) of the code to measure: this tree, after the revision `base` unpacked from git (it runs in this
+    tree's venv) when one is given, so a change's before and after come from one run."""
+    trees = [("now", ROOT)]
+    if base:
+        unpacked = tmp / "base"
+        unpacked.mkdir()
+        archive = subprocess.run(["git", "archive", base], cwd=ROOT, capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(unpacked)], input=archive.stdout, check=True)
+        trees.insert(0, (f"`{base}`", unpacked))
+    return trees
 
 
 def run(tree: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -130,13 +150,7 @@ def main() -> None:
         tmp = Path(name)
         history = tmp / "full-00000-of-00001.parquet"
         pq.write_table(pa.Table.from_pydict(history_rows(args.boards), schema=SCHEMA), history)
-        trees = [("now", ROOT)]
-        if args.base:
-            base = tmp / "base"
-            base.mkdir()
-            archive = subprocess.run(["git", "archive", args.base], cwd=ROOT, capture_output=True, check=True)
-            subprocess.run(["tar", "-x", "-C", str(base)], input=archive.stdout, check=True)
-            trees.insert(0, (f"`{args.base}`", base))
+        trees = code_trees(tmp, args.base)
         made = {label: stores(tree, tmp, history, str(i)) for i, (label, tree) in enumerate(trees)}
         discord_s = []
         for _ in range(args.repeats):

@@ -28,7 +28,6 @@ import gzip
 import json
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import textwrap
@@ -43,7 +42,7 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_first import LAST_DAY, REAL_2024, SCHEMA, run  # noqa: E402
+from bench.bench_first import LAST_DAY, REAL_2024, SCHEMA, add_row, code_trees, run  # noqa: E402
 from bench.report import publish  # noqa: E402
 
 OPEN_LLM = sorted((ROOT / "db" / "data" / "open-llm").glob("contents-*.jsonl.gz"))
@@ -131,14 +130,8 @@ def generated_history(boards: int, *, seed: int = 2026) -> Generated:
             board.append((rating, name, organization, license_, age, (base * 7) % 1.0))
         board.sort(key=lambda m: -m[0])
         for position, (rating, name, organization, license_, age, phase) in enumerate(board, start=1):
-            half = 4 + 5 * phase
-            for column, value in (
-                ("model_name", name), ("organization", organization), ("license", license_), ("rating", rating),
-                ("rating_lower", rating - half), ("rating_upper", rating + half), ("variance", None),
-                ("vote_count", float(500 + 40 * age)), ("rank", float(position)), ("category", "overall"),
-                ("leaderboard_publish_date", published),
-            ):  # fmt: skip
-                columns[column].append(value)
+            add_row(columns, name, organization, license_, rating, half=4 + 5 * phase, votes=float(500 + 40 * age),
+                    rank=position, published=published)  # fmt: skip
         if index == boards - 1:
             last_board = [(m[0], m[1]) for m in board]
     leader = last_board[0][1]
@@ -189,13 +182,7 @@ def main() -> None:
     answers: dict[tuple[int, str], object] = {}  # (boards, model) -> the first code's history of it
     with tempfile.TemporaryDirectory(prefix="leaderbot-bench-history-") as name:
         tmp = Path(name)
-        trees = [("now", ROOT)]
-        if args.base:
-            base = tmp / "base"
-            base.mkdir()
-            archive = subprocess.run(["git", "archive", args.base], cwd=ROOT, capture_output=True, check=True)
-            subprocess.run(["tar", "-x", "-C", str(base)], input=archive.stdout, check=True)
-            trees.insert(0, (f"`{args.base}`", base))
+        trees = code_trees(tmp, args.base)
         for boards in counts:
             made = generated_history(boards)
             files = write_files(made.table, tmp, boards)
