@@ -342,8 +342,8 @@ class Store:
     def _model_index_built_at_end(self, expected_rows: int) -> Iterator[None]:
         """For an import that brings more rows than the store holds (a board's whole history into a new store), the
         index of entries by model made once, sorted, after its rows are in, instead of one entry at a time: a board
-        lists its models in name order, so every entry lands somewhere else in that index, and those scattered
-        inserts took a third of such an import's time. Inside the import's transaction, so other processes never
+        lists its models in name order, so every entry lands somewhere else in that index, and scattered inserts
+        cost several times what appending them in order does. Inside the import's transaction, so other processes never
         see the store without it; the import's own reads (`last_organizations`) do not need it."""
         (stored,) = self.db.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()  # ids: at least the count
         if expected_rows < BULK_ROWS or expected_rows <= stored:
@@ -357,8 +357,8 @@ class Store:
     @contextlib.contextmanager
     def _references_checked_here(self) -> Iterator[None]:
         """SQLite's reference checks off for one import, which makes them itself: SQLite looks up a snapshot and a
-        model for every entry, a third of a history import's write time, where an entry only ever refers to the
-        snapshot just inserted and to a model read or made in the same transaction (and its details to the entry
+        model for every entry (a large part of a history import's write time), where an entry only ever refers to
+        the snapshot just inserted and to a model read or made in the same transaction (and its details to the entry
         just inserted); what can dangle, a snapshot's or a model's board, `save_snapshots` checks once per board.
         Inside an outer transaction the pragma cannot change, and SQLite checks every row as usual."""
         if self.db.conn.in_transaction or not self.db.execute("PRAGMA foreign_keys").fetchone()[0]:
