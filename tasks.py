@@ -117,9 +117,15 @@ def main(argv: list[str]) -> int:
     return run_tests(rest)
 
 
+def suite_workers() -> int:
+    """How many pytest-xdist workers `test` starts: one more than the cores (see `run_tests`)."""
+    return (os.cpu_count() or 1) + 1
+
+
 def run_tests(pytest_args: list[str]) -> int:
-    """Lint, then the suite on every core (pytest-xdist, `-n auto`, unless the arguments pick their own `-n`),
-    saying each step as it starts and how long each took."""
+    """Lint, then the suite on one worker more than the cores (pytest-xdist, unless the arguments pick their own
+    `-n`: many tests wait on other processes and locks, so one more worker fills those waits), saying each step as
+    it starts and how long each took."""
     started = time.monotonic()
     say("Linting (ruff check, ruff format --check) ...")
     for check in (["ruff", "check", "."], ["ruff", "format", "--check", "."]):
@@ -127,8 +133,9 @@ def run_tests(pytest_args: list[str]) -> int:
             print("lint failed: `.venv/bin/ruff check --fix . && .venv/bin/ruff format .` fixes most of it")
             return 1
     linted = time.monotonic()
-    workers = [] if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in pytest_args) else ["-n", "auto"]
-    say(f"Running the tests ({' '.join(workers) or 'workers as asked'}: one worker per core) ...")
+    asked = any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in pytest_args)
+    workers = [] if asked else ["-n", str(suite_workers())]
+    say(f"Running the tests ({' '.join(workers) or 'workers as asked'}) ...")
     status = call_quietly([str(PYTHON), "-m", "pytest", *workers, *pytest_args])
     done = time.monotonic()
     say(f"Lint took {linted - started:.0f} s, the tests {done - linted:.0f} s: {done - started:.0f} s in all.")

@@ -1,7 +1,7 @@
 """The test suite's wall time on this machine, and its slowest 15 tests (setup, call or teardown).
 
-Runs the suite as `python3 tasks.py test` does after lint (`python -m pytest -n auto`: one worker per core), once
-in a subprocess, and then, as the baseline in the same run, in one process (`-p no:xdist`).
+Runs the suite as `python3 tasks.py test` does after lint (`python -m pytest -n N`, one worker more than the
+cores), once in a subprocess, and then, as the baseline in the same run, in one process (`-p no:xdist`).
 
     .venv/bin/python bench/bench_suite.py [--write]
 """
@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.report import publish  # noqa: E402
+from tasks import suite_workers  # noqa: E402
 
 SLOWEST = 15
 _DURATION = re.compile(r"^(\d+\.\d+)s (setup|call|teardown)\s+(\S+)$")
@@ -30,14 +31,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
     args = parser.parse_args()
-    done, wall = suite("-n", "auto")
+    workers = suite_workers()
+    done, wall = suite("-n", str(workers))
     _, serial = suite("-p", "no:xdist")
     lines = done.stdout.splitlines()
     slowest = [m.groups() for line in lines if (m := _DURATION.match(line.strip()))]
     passed = next((m.group(1) for line in reversed(lines) if (m := _SUMMARY.search(line))), "?")
     rows = "\n".join(f"| {seconds} s | {phase} | `{test}` |" for seconds, phase, test in slowest)
     body = (
-        f"`python -m pytest -n auto` (what `python3 tasks.py test` runs after ruff): {passed} tests passed in"
+        f"`python -m pytest -n {workers}` (what `python3 tasks.py test` runs after ruff): {passed} tests passed in"
         f" **{wall:.1f} s** wall time on {os.cpu_count()} cores; the same suite in one process: {serial:.1f} s."
         f" System load (1-minute average) when it ended: {os.getloadavg()[0]:.2f}.\n\n"
         f"The slowest {SLOWEST}:\n\n| time | phase | test |\n| ---: | --- | --- |\n{rows}"
