@@ -450,9 +450,13 @@ class Store:
             [board, category, since, board, category, since],
         )
 
+    def _timeline_of(self, snapshot_id: int) -> tuple[str, str, str] | None:
+        """(board, category, publish date) of a snapshot: where `_renumber` starts when its standing changes."""
+        return self.db.execute("SELECT board, category, as_of FROM snapshots WHERE id = ?", [snapshot_id]).fetchone()
+
     def _renumber_timeline_of(self, snapshot_id: int) -> None:
         """`_renumber` for the timeline of one snapshot whose standing a write changed, from its date on."""
-        found = self.db.execute("SELECT board, category, as_of FROM snapshots WHERE id = ?", [snapshot_id]).fetchone()
+        found = self._timeline_of(snapshot_id)
         if found:
             self._renumber(*found)
 
@@ -909,9 +913,7 @@ class Store:
         """Delete a snapshot and its rows (entries go with it: ON DELETE CASCADE)."""
         with self.write():
             self._forget_in_subscriptions(snapshot_id)
-            found = self.db.execute(
-                "SELECT board, category, as_of FROM snapshots WHERE id = ?", [snapshot_id]
-            ).fetchone()
+            found = self._timeline_of(snapshot_id)  # read before the row goes
             self.db.execute("DELETE FROM snapshots WHERE id = ?", [snapshot_id])
             if found:
                 self._renumber(*found)

@@ -19,9 +19,10 @@ Rules, in one place:
   A rename can only name a model where it vanishes or arrives, so only those pairs of boards are looked at.
   Callers can add links through `aliases`.
 
-Cost: the board's dates and ids, the model's own rows (through its index), and the two boards around each place
-it arrives or leaves: not the boards in between, so years of daily boards cost about what one year does. Figures:
-BENCHMARKS.md ("History across years of boards").
+Cost: where the board's timeline ends, the model's own rows with their places on it (through its index, see
+migration V13), and who is where on the two boards around each place it arrives or leaves: not the boards in
+between, so years of daily boards cost about what one year does. Figures: BENCHMARKS.md ("History across years of
+boards").
 """
 
 from __future__ import annotations

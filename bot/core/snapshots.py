@@ -342,8 +342,9 @@ class SnapshotReader:
         for snapshot_id, key, _rank, rowid in self.store.snapshot_positions([before_id, after_id]):
             best[snapshot_id].setdefault(key, rowid)  # rank order: a model's first entry is its best
         before, after = best[before_id], best[after_id]
-        changed = [before[k] for k in before if k not in after] + [after[k] for k in after if k not in before]
-        rows = self.store.entry_rows(changed) if changed else {}
+        gone, new = [before[k] for k in before if k not in after], [after[k] for k in after if k not in before]
+        # a rename needs a name that vanished and one that arrived: else no row is read (`_pair_links` finds none)
+        rows = self.store.entry_rows(gone + new) if gone and new else {}
         for row in rows.values():
             self._overlay(row)
         found = self._links[(before_id, after_id)] = self._pair_links(
