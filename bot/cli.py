@@ -6,7 +6,6 @@ import argparse
 import json
 import logging
 import os
-import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -14,6 +13,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
+from db.engine import database_errors, is_postgres, redacted
 from db.keys import model_key
 from db.schema import LATEST
 from db.store import Snapshot, Store, StoreError
@@ -463,9 +463,21 @@ def _cmd_orgs(store: Store, args: argparse.Namespace, settings: Settings) -> int
     return 0
 
 
+def _refuse_on_postgres(settings: Settings, command: str) -> None:
+    """`backup` and `restore` copy a SQLite file: a store on PostgreSQL is backed up with the server's tools."""
+    if is_postgres(settings.store_location):
+        raise StoreError(
+            f"the store is on PostgreSQL (LEADERBOT_DATABASE_URL): `leaderbot {command}` copies a SQLite file;"
+            ' back it up with pg_dump (pg_dump --format=custom --file=leaderbot.dump "$LEADERBOT_DATABASE_URL")'
+            ' and restore it with pg_restore (pg_restore --clean --if-exists --dbname="$LEADERBOT_DATABASE_URL"'
+            " leaderbot.dump)"
+        )
+
+
 def _cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     from db import backup  # noqa: PLC0415 - only for the commands on the store's file
 
+    _refuse_on_postgres(settings, "backup")
     written = backup.backup(settings.db_path, args.path)
     print(
         f"Backed up the store at {settings.db_path} to {written.path}: {written.snapshots:,} snapshot(s),"
@@ -477,6 +489,7 @@ def _cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     from db import backup  # noqa: PLC0415 - only for the commands on the store's file
 
+    _refuse_on_postgres(settings, "restore")
     restored = backup.restore(args.path, settings.db_path)
     later = (
         ""
@@ -528,7 +541,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return 2
     command = args.command or "run"
     parent = settings.db_path.parent
-    if not parent.is_dir() and not args.create and settings.db_path != default_db_path():
+    on_file = not is_postgres(settings.store_location)
+    if on_file and not parent.is_dir() and not args.create and settings.db_path != default_db_path():
         print(
             f"leaderbot: the store's folder {parent} does not exist; check the path (--db or LEADERBOT_DB), or add"
             " --create to make it",
@@ -543,15 +557,16 @@ def _main(argv: Sequence[str] | None) -> int:
         except StoreError as exc:
             print(f"leaderbot: {exc}", file=sys.stderr)
             return 1
-    if not args.no_seed and not _has_store(settings.db_path):
+    if on_file and not args.no_seed and not _has_store(settings.db_path):
         print(
             f"Creating the store at {settings.db_path} from the bundled boards (once, a few seconds) ...",
             file=sys.stderr,
         )
+    where = settings.db_path if on_file else redacted(str(settings.store_location))
     try:
-        store = ingest.open_store(settings.db_path, seed_if_empty=not args.no_seed)
-    except (SourceError, OSError, RuntimeError, sqlite3.DatabaseError) as exc:
-        print(f"leaderbot: cannot open the store at {settings.db_path}: {exc}", file=sys.stderr)
+        store = ingest.open_store(settings.store_location, seed_if_empty=not args.no_seed)
+    except (SourceError, OSError, RuntimeError, *database_errors()) as exc:
+        print(f"leaderbot: cannot open the store at {where}: {exc}", file=sys.stderr)
         return 1
     try:
         _check_boards(args)

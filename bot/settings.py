@@ -16,6 +16,8 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 from dotenv import dotenv_values
 from platformdirs import user_data_dir
 
+from db.engine import is_postgres
+
 from .core import i18n
 from .profiles import board_ids
 
@@ -63,6 +65,9 @@ class Settings:
     shard_count: int | None = None
     shard_ids: tuple[int, ...] = ()
     refresher: bool = True  # whether this process fetches upstream; the others announce what it stores
+    # postgresql://user:password@host/db: the store on a PostgreSQL server, shared by processes on many machines
+    # (db/engine.py); unset, the SQLite file at db_path. Kept out of repr(): it may hold a password.
+    database_url: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.default_board not in board_ids():
@@ -91,6 +96,8 @@ class Settings:
                 object.__setattr__(self, "language", i18n.language(self.language))
             except i18n.UnknownLanguage:
                 raise SettingsError(f"LEADERBOT_LANG must be one of {', '.join(i18n.LANGUAGES)}") from None
+        if self.database_url is not None and not is_postgres(self.database_url):
+            raise SettingsError("LEADERBOT_DATABASE_URL must be a postgresql:// URL (or empty: the SQLite store)")
         if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise SettingsError("LEADERBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
 
@@ -112,6 +119,11 @@ class Settings:
         """Whether a server's events, and so its digests, belong to this process: Discord's rule puts a server on
         shard (guild_id >> 22) % shard_count."""
         return (guild_id >> 22) % (self.shard_count or 1) in self.own_shards
+
+    @property
+    def store_location(self) -> str | Path:
+        """Where the store is: the PostgreSQL URL when one is set, else the SQLite file."""
+        return self.database_url or self.db_path
 
     @property
     def max_download_bytes(self) -> int:
@@ -151,6 +163,7 @@ ENV_NAMES = {
     "SHARD_COUNT": "shard_count",
     "SHARD_IDS": "shard_ids",
     "LEADERBOT_REFRESHER": "refresher",
+    "LEADERBOT_DATABASE_URL": "database_url",
 }
 
 

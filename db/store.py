@@ -18,8 +18,9 @@ from typing import Any, Protocol
 
 import sqlite_utils
 
+from . import engine
 from .keys import org_key
-from .schema import BUSY_TIMEOUT_S, migrate
+from .schema import BUSY_TIMEOUT_S, LATEST, migrate
 
 MEMORY = ":memory:"
 
@@ -168,7 +169,14 @@ class StoreBusy(StoreError):
 
 class Store:
     def __init__(self, path: str | Path = MEMORY) -> None:
+        """`path`: a SQLite file (the default engine), MEMORY, or a `postgresql://` URL (see `db.engine`)."""
         self.path = str(path)
+        self.postgres = engine.is_postgres(self.path)
+        self.write_wait_s: float | None = None
+        self._writes = 0  # our own commits: PRAGMA data_version only counts other connections'
+        if self.postgres:
+            self._open_postgres()
+            return
         if self.path != MEMORY:
             _create_private(Path(self.path))
         # one thread: the event loop (charts in threads never touch the store); a writer waits its turn
@@ -185,11 +193,25 @@ class Store:
         except Exception:
             conn.close()
             raise
-        # the columns an importer fills; the store adds the two keys itself
-        # None: a write waits the busy timeout, then retries (a CLI import). A bot sets a short wait: its writes
-        # run on the event loop, which must not stand still while another process writes.
-        self.write_wait_s: float | None = None
-        self._writes = 0  # our own commits: PRAGMA data_version only counts other connections'
+        self._read_columns()
+
+    def _open_postgres(self) -> None:
+        """The store on a PostgreSQL server: a pool, the schema brought up to date as on SQLite."""
+        from . import postgres  # noqa: PLC0415 - psycopg is loaded only for a store that is on PostgreSQL
+
+        self.db: Any = postgres.PostgresDatabase(self.path)
+        self.path = engine.redacted(self.path)  # what messages say of it
+        try:
+            self.schema_version = postgres.migrate(self.db, LATEST)
+            self._read_columns()
+        except Exception:
+            self.db.close()
+            raise
+
+    def _read_columns(self) -> None:
+        """The columns an importer fills; the store adds the two keys itself. `write_wait_s` None: a write waits
+        the busy timeout, then retries (a CLI import). A bot sets a short wait: its writes run on the event loop,
+        which must not stand still while another process writes."""
         self._entry_columns = tuple(
             c for c in self.db["entries"].columns_dict if c not in ("id", "snapshot_id", "model_id")
         )
@@ -209,6 +231,10 @@ class Store:
                 yield
             return
         wait_s = self.write_wait_s if wait_s is None else wait_s
+        if self.postgres:
+            with self._postgres_write(wait_s):
+                yield
+            return
         if wait_s is not None:
             self.db.execute(f"PRAGMA busy_timeout = {int(wait_s * 1000)}")
             try:
@@ -223,6 +249,28 @@ class Store:
             self.db.conn.execute("ROLLBACK")
             raise
         self.db.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def _postgres_write(self, wait_s: float | None) -> Iterator[None]:
+        """`write` on PostgreSQL: the store's advisory write lock stands for SQLite's one writer, waited for as
+        SQLite's busy timeout is (`wait_s` once, else the timeout and the same retries), then StoreBusy."""
+        retries, each = (0, wait_s) if wait_s is not None else (WRITE_RETRIES, BUSY_TIMEOUT_S)
+        for attempt in range(retries + 1):
+            try:
+                self.db.begin(self.db.conn, wait_s=each)
+                break
+            except engine.LockTimeout:
+                if attempt == retries:
+                    raise StoreBusy(
+                        f"the store at {self.path} is busy: another process has held its write lock for over"
+                        f" {each * (retries + 1):g} s; nothing was written, try again"
+                    ) from None
+        try:
+            yield
+        except BaseException:
+            self.db.rollback(self.db.conn)
+            raise
+        self.db.commit(self.db.conn)
 
     def _begin(self, *, retries: int, waited: float) -> None:
         for attempt in range(retries + 1):
@@ -250,6 +298,14 @@ class Store:
         a health check waits for another process's lock without holding the bot's event loop."""
         if self.path == MEMORY:
             return self.probe_write(wait_s=wait_s)
+        if self.postgres:
+            with self.db.connection() as conn:
+                try:
+                    self.db.begin(conn, wait_s=wait_s)
+                except engine.LockTimeout:
+                    raise StoreBusy(f"the store at {self.path} is busy: another process holds its write lock") from None
+                self.db.rollback(conn)
+            return None
         # mode=rw: a store file gone from under the bot is an error here, never a new empty file
         conn = sqlite3.connect(
             f"file:{Path(self.path).resolve()}?mode=rw", uri=True, timeout=wait_s, isolation_level=None
@@ -267,7 +323,10 @@ class Store:
 
     def revision(self) -> tuple[int, int]:
         """Changes when anything an answer depends on may have changed (snapshots, organizations, aliases), here
-        or in another process, so in-memory caches of boards know when to rebuild. Subscriptions don't count."""
+        or in another process, so in-memory caches of boards know when to rebuild. Subscriptions don't count.
+        On PostgreSQL, a counter every write transaction moves on (`db.engine.PostgresDatabase.commit`)."""
+        if self.postgres:
+            return self.db.revision(), self._writes
         return self.db.execute("PRAGMA data_version").fetchone()[0], self._writes
 
     def __enter__(self) -> Store:
@@ -283,7 +342,7 @@ class Store:
         process may add it between the look and the write: then there is nothing to do)."""
         if self.db.execute("SELECT 1 FROM boards WHERE id = ?", [board_id]).fetchone() is None:
             with self.write():
-                self.db.execute("INSERT OR IGNORE INTO boards (id) VALUES (?)", [board_id])
+                self.db.execute("INSERT INTO boards (id) VALUES (?) ON CONFLICT (id) DO NOTHING", [board_id])
 
     def boards(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM boards ORDER BY id")]
@@ -345,6 +404,9 @@ class Store:
         lists its models in name order, so every entry lands somewhere else in that index, and scattered inserts
         cost several times what appending them in order does. Inside the import's transaction, so other processes never
         see the store without it; the import's own reads (`last_organizations`) do not need it."""
+        if self.postgres:  # dropping an index there would lock the table against every reader till the commit
+            yield
+            return
         (stored,) = self.db.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()  # ids: at least the count
         if expected_rows < BULK_ROWS or expected_rows <= stored:
             yield
@@ -360,8 +422,9 @@ class Store:
         model for every entry (a large part of a history import's write time), where an entry only ever refers to
         the snapshot just inserted and to a model read or made in the same transaction (and its details to the entry
         just inserted); what can dangle, a snapshot's or a model's board, `save_snapshots` checks once per board.
-        Inside an outer transaction the pragma cannot change, and SQLite checks every row as usual."""
-        if self.db.conn.in_transaction or not self.db.execute("PRAGMA foreign_keys").fetchone()[0]:
+        Inside an outer transaction the pragma cannot change, and SQLite checks every row as usual. PostgreSQL
+        checks every row: switching its checks off needs a superuser."""
+        if self.postgres or self.db.conn.in_transaction or not self.db.execute("PRAGMA foreign_keys").fetchone()[0]:
             yield
             return
         self.db.execute("PRAGMA foreign_keys = OFF")
@@ -387,12 +450,11 @@ class Store:
             )
             models.first_seen.update(dict.fromkeys(earlier, data.as_of))
         count = len(keys)
-        cursor = self.db.execute(
+        [(snapshot_id,)] = self.db.execute(
             "INSERT INTO snapshots (board, category, as_of, fetched_at, source, row_count, content_hash, status)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             [data.board, data.category, data.as_of, fetched_at, data.source, count, data.content_hash, status],
-        )
-        snapshot_id = cursor.lastrowid
+        ).fetchall()
         # only the columns this board fills: an arena row leaves most of Open LLM's empty
         columns = [c for c in self._entry_columns if c in data.columns]
         details = [c for c in self._detail_columns if c in data.columns]
@@ -406,16 +468,22 @@ class Store:
         first_id = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM entries").fetchone()[0]
         ids = range(first_id, first_id + count)  # under the write lock: no one else adds entries meanwhile
         rows = zip(ids, repeat(snapshot_id, count), map(models.ids.__getitem__, keys), *values, strict=True)
-        named = ", ".join(("id", "snapshot_id", "model_id", *columns))
-        self.db.conn.executemany(f"INSERT INTO entries ({named}) VALUES ({', '.join('?' * (len(columns) + 3))})", rows)
+        self._insert_rows("entries", ("id", "snapshot_id", "model_id", *columns), rows)
         if details:  # Open LLM's and the Hub's own columns, one row per entry
-            marks = ", ".join("?" * (len(details) + 1))
-            self.db.conn.executemany(
-                f"INSERT INTO entry_details (entry_id, {', '.join(details)}) VALUES ({marks})",
-                zip(ids, *(data.columns[c] for c in details), strict=True),
+            self._insert_rows(
+                "entry_details", ("entry_id", *details), zip(ids, *(data.columns[c] for c in details), strict=True)
             )
         return Snapshot(snapshot_id, data.board, data.category, data.as_of, fetched_at, data.source, count,
                         data.content_hash, status)  # fmt: skip
+
+    def _insert_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Many rows into one table: SQLite's executemany, PostgreSQL's COPY (many times faster there than
+        inserts, even pipelined)."""
+        if self.postgres:
+            self.db.conn.copy_rows(table, columns, rows)
+            return
+        marks = ", ".join("?" * len(columns))
+        self.db.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
     def _snapshot_where(self, where: str, params: Iterable[Any], order: str = "as_of, id") -> list[Snapshot]:
         return [
@@ -441,7 +509,7 @@ class Store:
         self.db.execute(
             f"UPDATE snapshots SET position = numbered.position FROM ("
             f" SELECT id, ? + row_number() OVER (ORDER BY as_of) AS position FROM snapshots WHERE id IN ({standing})"
-            f") AS numbered WHERE snapshots.id = numbered.id AND snapshots.position IS NOT numbered.position",
+            f") AS numbered WHERE snapshots.id = numbered.id AND snapshots.position IS DISTINCT FROM numbered.position",
             [before[0] if before else -1, board, category, since],
         )
         self.db.execute(
@@ -465,7 +533,7 @@ class Store:
     ) -> list[Snapshot]:
         """Snapshots by board, category and date; `accepted` leaves out the rejected ones (the only ones answered
         from or announced)."""
-        clauses, params = ["1"], []
+        clauses, params = ["TRUE"], []
         if board:
             clauses.append("board = ?")
             params.append(board)
@@ -515,6 +583,9 @@ class Store:
         bot's event loop goes on. Readers never wait for a writer under WAL."""
         if self.path == MEMORY:
             return self.entries(snapshot_id)
+        if self.postgres:
+            with self.db.connection() as lent:
+                return _entries(lent, snapshot_id)
         conn = sqlite3.connect(f"file:{Path(self.path).resolve()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
         try:
             return _entries(conn, snapshot_id)
@@ -568,7 +639,7 @@ class Store:
         is where on a few boards, without reading their rows."""
         marks = ", ".join("?" * len(snapshot_ids)) or "NULL"
         return self.db.execute(
-            f"SELECT e.snapshot_id, m.key, e.rank, e.rowid FROM entries e JOIN models m ON m.id = e.model_id"
+            f"SELECT e.snapshot_id, m.key, e.rank, e.id FROM entries e JOIN models m ON m.id = e.model_id"
             f" WHERE e.snapshot_id IN ({marks}) ORDER BY e.snapshot_id, e.rank",
             list(snapshot_ids),
         ).fetchall()
@@ -616,8 +687,8 @@ class Store:
         for start in range(0, len(wanted), 500):  # SQLite's limit on bound parameters
             chunk = wanted[start : start + 500]
             for rowid, *values in self.db.execute(
-                f"SELECT e.rowid, m.key, {', '.join(_entry_value(c) for c in self.ENTRY_COLUMNS)}"
-                f" FROM entries e JOIN models m ON m.id = e.model_id WHERE e.rowid IN ({', '.join('?' * len(chunk))})",
+                f"SELECT e.id, m.key, {', '.join(_entry_value(c) for c in self.ENTRY_COLUMNS)}"
+                f" FROM entries e JOIN models m ON m.id = e.model_id WHERE e.id IN ({', '.join('?' * len(chunk))})",
                 chunk,
             ):
                 found[rowid] = {k: v for k, v in zip(names, values, strict=True) if v is not None}
@@ -655,16 +726,28 @@ class Store:
         found: dict[str, tuple[str, str, str | None]] = {}
         for keys, (tables, where, params) in ((dated, recent), (sorted(set(after) - set(dated)), every)):
             for chunk in (keys[start : start + 500] for start in range(0, len(keys), 500)):  # SQLite's limit
-                # one row per key, SQLite's own way: the other columns come from the row where max() found its value
                 for key, as_of, organization, org, newest in self.db.execute(
-                    "SELECT m.key, s.as_of, e.organization, e.org_key,"
-                    " max(CASE WHEN e.organization != '' THEN s.as_of || printf('%012d', s.id) END)"
-                    f" FROM {tables} WHERE {where} m.key IN ({', '.join('?' * len(chunk))}) GROUP BY m.key",
+                    self._newest_naming(tables, f"{where} m.key IN ({', '.join('?' * len(chunk))})"),
                     [*params, *chunk],
                 ):
                     if newest is not None and as_of > after[key]:  # the newest naming, if it is late enough
                         found[key] = (as_of, organization, org)
         return found
+
+    def _newest_naming(self, tables: str, where: str) -> str:
+        """`last_organizations`' query: one row per model key, from its newest entry (by date, then snapshot id)
+        that names an organization, the last column NULL where none does. SQLite takes the other columns from the
+        row where max() found its value; PostgreSQL picks that row with DISTINCT ON."""
+        if self.postgres:
+            return (
+                "SELECT DISTINCT ON (m.key) m.key, s.as_of, e.organization, e.org_key, s.id"
+                f" FROM {tables} WHERE {where} AND e.organization != '' ORDER BY m.key, s.as_of DESC, s.id DESC"
+            )
+        return (
+            "SELECT m.key, s.as_of, e.organization, e.org_key,"
+            " max(CASE WHEN e.organization != '' THEN s.as_of || printf('%012d', s.id) END)"
+            f" FROM {tables} WHERE {where} GROUP BY m.key"
+        )
 
     # --- what was fetched from upstream ------------------------------------------------------------------------
 
@@ -836,7 +919,7 @@ class Store:
 
     def subscriptions(self, **where: Any) -> list[Subscription]:
         """Subscriptions matching column=value filters, e.g. `subscriptions(board="arena", enabled=1)`."""
-        clauses = [f"{column} = ?" for column in where] or ["1"]
+        clauses = [f"{column} = ?" for column in where] or ["TRUE"]
         return [
             Subscription(**{**row, "enabled": bool(row["enabled"]), "disabled_noticed": bool(row["disabled_noticed"])})
             for row in self.db.query(
@@ -980,7 +1063,7 @@ class Store:
             if len(country) != 2 or not country.isalpha():
                 raise StoreError(f"{country!r} is not a two-letter ISO country code (CN, US, FR, ...)")
         with self.write():
-            row = self.db.execute("SELECT id FROM organizations WHERE name = ? COLLATE NOCASE", [name]).fetchone()
+            row = self.db.execute("SELECT id FROM organizations WHERE lower(name) = lower(?)", [name]).fetchone()
             if row:
                 org_id = row[0]
                 self.db.execute(
@@ -988,10 +1071,10 @@ class Store:
                     [country, origin, org_id],
                 )
             else:
-                org_id = self.db.execute(
-                    "INSERT INTO organizations (name, country, origin) VALUES (?, ?, ?)",
+                [(org_id,)] = self.db.execute(
+                    "INSERT INTO organizations (name, country, origin) VALUES (?, ?, ?) RETURNING id",
                     [name, country, origin],
-                ).lastrowid
+                ).fetchall()
             keys = {k for k in (org_key(a) for a in (name, *aliases)) if k}
             self.db.conn.executemany(
                 "INSERT INTO organization_aliases (alias, organization_id, origin) VALUES (?, ?, ?)"
@@ -1011,12 +1094,12 @@ class Store:
             for row in rows:
                 name = row["organization"].strip()
                 spellings = [a for field in ("hf_namespaces", "arena_names") for a in row[field].split("|") if a]
-                found = self.db.execute("SELECT id FROM organizations WHERE name = ? COLLATE NOCASE", [name]).fetchone()
+                found = self.db.execute("SELECT id FROM organizations WHERE lower(name) = lower(?)", [name]).fetchone()
                 if found is None:
-                    org_id = self.db.execute(
-                        "INSERT INTO organizations (name, country, origin) VALUES (?, ?, 'seed')",
+                    [(org_id,)] = self.db.execute(
+                        "INSERT INTO organizations (name, country, origin) VALUES (?, ?, 'seed') RETURNING id",
                         [name, row["country"].strip().upper() or None],
-                    ).lastrowid
+                    ).fetchall()
                     added += 1
                 else:
                     org_id = found[0]

@@ -17,6 +17,7 @@ import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord.ext import commands
 
+from db.engine import is_postgres
 from db.store import Store
 
 from ..core.answers import Answerer
@@ -201,9 +202,14 @@ def build_bot(settings: Settings | str | Path, *, scheduler: bool = False, **ove
     """The one way to make the bot, for the CLI, the tests and anyone embedding it: from `Settings`, or from a
     store path plus overrides as the short form (`build_bot("x.db", prefix_commands=False)`). Opens (and seeds,
     if empty) the store but no network connection; nothing talks to Discord until the bot is started."""
-    values = settings if isinstance(settings, Settings) else Settings(db_path=Path(settings))
+    if isinstance(settings, Settings):
+        values = settings
+    elif is_postgres(settings):
+        values = Settings(database_url=str(settings))
+    else:
+        values = Settings(db_path=Path(settings))
     values = values.with_overrides(**overrides)
-    store = open_store(values.db_path)
+    store = open_store(values.store_location)
     kind = LeaderBot if values.shard_count is None else ShardedLeaderBot
     return kind(store, values, scheduler=scheduler, owns_store=True)
 

@@ -62,7 +62,7 @@ class StoreProbe:
             self._state = BUSY
         except Exception:  # a read-only file, a full or vanished disk: told in the log, never in the answer
             if self._state is not UNWRITABLE:
-                log.warning("the store at %s takes no writes", self.bot.settings.db_path, exc_info=True)
+                log.warning("the store at %s takes no writes", self.bot.store.path, exc_info=True)
             self._state = UNWRITABLE
         finally:
             self._checked = time.perf_counter()
