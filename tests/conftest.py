@@ -2,10 +2,16 @@
 
 Answering never writes, so one shared store and one Answerer over it (its board views built once) serve every test
 that only asks; a test that changes the store uses the function-scoped `store` fixture instead.
+
+A module marked `both_engines` runs its store tests twice, on SQLite and on a throwaway PostgreSQL
+(tests/postgres.py): `seeded_copy` (and so `store`, `db_path`) is then a private database copied from one seeded
+once per worker (CREATE DATABASE ... TEMPLATE), `shared_store` one per engine. A test of something only SQLite has
+(its file, its pragmas) is marked `sqlite_only`.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -19,6 +25,7 @@ from bot.profiles import PROFILES
 from bot.sources import SOURCES
 from db.store import Store
 from tests.labelled import add_2026_boards
+from tests.postgres import ABSENT_VARIABLE, Cluster, PostgresUnavailable, postgres_absent
 from tests.stores import copy_store
 
 TODAY = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -26,6 +33,18 @@ TODAY = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "slow: starts other processes and waits on them; kept, and run first")
+    config.addinivalue_line("markers", "both_engines: the module's store tests run on SQLite and on PostgreSQL")
+    config.addinivalue_line("markers", "sqlite_only: a test of what only the SQLite store has, in such a module")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`engine` for every test that opens a store: both in a `both_engines` module, else SQLite alone."""
+    if "engine" not in metafunc.fixturenames:
+        return
+    both = metafunc.definition.get_closest_marker("both_engines") is not None
+    alone = metafunc.definition.get_closest_marker("sqlite_only") is not None
+    engines = ["sqlite", "postgresql"] if both and not alone else ["sqlite"]
+    metafunc.parametrize("engine", engines, scope="session")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -53,9 +72,53 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+_CLUSTER: list[Cluster | PostgresUnavailable] = []  # this worker's server, or why it could not start
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    """This worker's throwaway PostgreSQL, started on first use. One that cannot start fails the test with the
+    reason (tried once per worker), unless LEADERBOT_TEST_POSTGRES=absent says on purpose there is none."""
+    if postgres_absent():
+        pytest.skip(f"{ABSENT_VARIABLE}=absent: no PostgreSQL on this machine")
+    if not _CLUSTER:
+        try:
+            _CLUSTER.append(Cluster())
+        except PostgresUnavailable as exc:
+            _CLUSTER.append(exc)
+    found = _CLUSTER[0]
+    if isinstance(found, PostgresUnavailable):
+        pytest.fail(f"PostgreSQL could not be started for the tests: {found}", pytrace=False)
+    yield found
+    found.stop()
+    _CLUSTER.clear()
+
+
+@pytest.fixture(scope="session")
+def seeded_postgres(postgres_cluster: Cluster) -> str:
+    """The seeded store on PostgreSQL, once per worker: the template every test's database is copied from."""
+    open_store(postgres_cluster.create_database("seed")).close()
+    return "seed"
+
+
+_DATABASES = itertools.count()
+
+
+def postgres_copy(request: pytest.FixtureRequest) -> str:
+    """A private database copied from the seeded one (dropped after the test), by URL."""
+    cluster: Cluster = request.getfixturevalue("postgres_cluster")
+    template = request.getfixturevalue("seeded_postgres")
+    name = f"store_{next(_DATABASES)}"
+    url = cluster.create_database(name, template=template)
+    request.addfinalizer(lambda: cluster.drop_database(name))
+    return url
+
+
 @pytest.fixture
-def seeded_copy(seeded_db: Path, tmp_path: Path) -> Path:
-    """A private, writable copy of the seeded store file."""
+def seeded_copy(engine: str, seeded_db: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Path | str:
+    """A private, writable copy of the seeded store: a file, or a PostgreSQL database's URL."""
+    if engine == "postgresql":
+        return postgres_copy(request)
     return copy_store(seeded_db, tmp_path / "store.db")
 
 
@@ -68,7 +131,14 @@ def store(seeded_copy: Path) -> Iterator[Store]:
 
 
 @pytest.fixture(scope="session")
-def shared_store(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+def shared_store(
+    engine: str, seeded_db: Path, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Store]:
+    if engine == "postgresql":
+        s = Store(postgres_copy(request))
+        yield s
+        s.close()
+        return
     target = tmp_path_factory.mktemp("core") / "shared.db"
     copy_store(seeded_db, target)
     s = Store(target)
@@ -85,7 +155,16 @@ def answerer(shared_store: Store) -> Answerer:
 
 
 @pytest.fixture
-def empty_store() -> Iterator[Store]:
+def empty_store(engine: str, request: pytest.FixtureRequest) -> Iterator[Store]:
+    """A store with nothing in it: in memory, or a new PostgreSQL database."""
+    if engine == "postgresql":
+        cluster: Cluster = request.getfixturevalue("postgres_cluster")
+        name = f"empty_{next(_DATABASES)}"
+        s = Store(cluster.create_database(name))
+        yield s
+        s.close()
+        cluster.drop_database(name)
+        return
     s = Store()
     yield s
     s.close()

@@ -13,7 +13,9 @@ from bot.sources import SnapshotData, get_source
 from bot.sources.payloads import read_rows
 from db.store import BULK_ROWS, Store, StoreError
 from tests.bundled import ARENA_2024
-from tests.stores import fingerprint, read_entries
+from tests.stores import INTEGRITY_ERRORS, SCORE_NOT_NULL, fingerprint, read_entries
+
+pytestmark = pytest.mark.both_engines
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +101,7 @@ def test_a_failure_inside_the_write_leaves_no_partial_snapshot(
     good = later_board(arena_snapshots[-1], "2025-01-06", rename=lambda name: f"{name} (rerun)")  # 182 new models
     bad = later_board(arena_snapshots[-1], "2025-01-13")
     bad.columns["score"][150] = None  # entries.score is NOT NULL: fails after `good` is written
-    with pytest.raises(sqlite3.IntegrityError, match=r"NOT NULL constraint failed: entries\.score"):
+    with pytest.raises(INTEGRITY_ERRORS, match=SCORE_NOT_NULL):
         store.save_snapshots([good, bad])
     assert fingerprint(store) == before
     assert store.latest_snapshot("arena-raw", "overall").as_of == "2024-12-31"
@@ -286,6 +288,7 @@ def model_index_page(store: Store) -> int:
     return store.db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'entries_by_model'").fetchone()[0]
 
 
+@pytest.mark.sqlite_only  # SQLite's way to a fast import; PostgreSQL COPYs the rows and keeps its index
 def test_an_import_larger_than_the_store_builds_the_model_index_once_and_stores_the_same(
     arena_snapshots: list[SnapshotData], empty_store: Store, tmp_path: Path
 ) -> None:
@@ -304,6 +307,7 @@ def test_an_import_larger_than_the_store_builds_the_model_index_once_and_stores_
         assert "entries_by_model" in plan
 
 
+@pytest.mark.sqlite_only
 def test_a_failed_bulk_import_leaves_the_store_and_its_index_as_they_were(
     store: Store, arena_snapshots: list[SnapshotData]
 ) -> None:
@@ -312,7 +316,7 @@ def test_a_failed_bulk_import_leaves_the_store_and_its_index_as_they_were(
     bad = later_board(arena_snapshots[-1], "2025-01-13")
     bad.columns["score"][150] = None  # entries.score is NOT NULL: fails after `good` is written, index dropped
     (stored,) = store.db.execute("SELECT max(id) FROM entries").fetchone()
-    with pytest.raises(sqlite3.IntegrityError, match=r"NOT NULL constraint failed: entries\.score"):
+    with pytest.raises(INTEGRITY_ERRORS, match=SCORE_NOT_NULL):
         store.save_snapshots([good, bad], expected_rows=max(BULK_ROWS, stored + 1))
     assert fingerprint(store) == before
     assert model_index(store) == index is not None
