@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import pickle
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import psycopg
 
 from bot.core.snapshots import reader
+from db.engine import is_postgres
 from db.store import Snapshot, Store
 
 
@@ -48,3 +51,24 @@ def fingerprint(store: Store) -> tuple[int, int, str]:
 def read_entries(store: Store, snapshot: Snapshot) -> list[dict[str, Any]]:
     """A snapshot's rows as answers see them: organizations and countries laid over from the alias table."""
     return list(reader(store).rows(snapshot).rows)
+
+
+@contextlib.contextmanager
+def write_lock_held(location: Path | str) -> Iterator[None]:
+    """Another process writing to the store meanwhile: SQLite's write lock (BEGIN IMMEDIATE) on its file, or the
+    store's advisory write lock on PostgreSQL, held by a connection of its own until the block ends."""
+    if is_postgres(location):
+        from db.postgres import WRITE_LOCK  # noqa: PLC0415 - psycopg only for a PostgreSQL store
+
+        with psycopg.connect(str(location)) as other:  # not autocommit: the lock is held until the rollback
+            other.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+            yield
+            other.rollback()
+        return
+    other = sqlite3.connect(location, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        yield
+        other.execute("ROLLBACK")
+    finally:
+        other.close()

@@ -21,6 +21,8 @@ from tests.bundled import ARENA_2024, OPEN_LLM_DEC, OPEN_LLM_FINAL
 from tests.parquet_files import board_rows, many_models
 from tests.stores import copy_store, fingerprint
 
+pytestmark = pytest.mark.both_engines
+
 
 def jsonl(rows: list[dict]) -> bytes:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import sqlite3
 import time
 
 import discord
@@ -17,6 +16,9 @@ from bot import build_bot
 from bot.chat.cogs.alerts import reason_text
 from bot.ingest import ingest_rows
 from tests.bundled import ARENA_2024
+from tests.stores import write_lock_held
+
+pytestmark = pytest.mark.both_engines
 
 LAST_DATE = "2024-12-31"
 
@@ -246,14 +248,11 @@ async def test_a_store_locked_by_another_process_sends_nothing_twice_and_never_s
     for channel in channels:
         await alice.send(channel, "!subscribe arena-raw")
     ingest_rows(env.bot.store, "arena-raw", next_board("2025-01-07", new_leader="DeepSeek-V3"), origin="test")
-    other = sqlite3.connect(db_path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")  # another process writing, for the whole fan-out
-    started = time.perf_counter()
-    report = await env.bot.notifier.announce("arena-raw")
-    assert time.perf_counter() - started < 3 * 0.2 + 1.0  # each write waited briefly, then moved on
-    assert report.sent == 0 and report.failed == 3  # no intent recorded, so nothing was sent
-    other.execute("COMMIT")
-    other.close()
+    with write_lock_held(db_path):  # another process writing, for the whole fan-out
+        started = time.perf_counter()
+        report = await env.bot.notifier.announce("arena-raw")
+        assert time.perf_counter() - started < 3 * 0.2 + 1.0  # each write waited briefly, then moved on
+        assert report.sent == 0 and report.failed == 3  # no intent recorded, so nothing was sent
     await env.bot.notifier.announce("arena-raw")
     await env.bot.notifier.announce("arena-raw")
     await env.settle()
@@ -292,14 +291,11 @@ async def test_a_command_that_cannot_write_says_the_store_is_busy_without_holdin
     """Before: a write from the bot waited up to the full busy timeout (and retries) with the event loop held."""
     env = simcord_env
     _, news, alice, _ = world(env)
-    other = sqlite3.connect(db_path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")  # another process writing
-    started = time.perf_counter()
-    await alice.send(news, "!subscribe arena-raw")
-    assert time.perf_counter() - started < 5.0  # the bot's short wait (2 s), not 30
-    assert news.last_message.content.startswith("The store is busy")
-    other.execute("ROLLBACK")
-    other.close()
+    with write_lock_held(db_path):  # another process writing
+        started = time.perf_counter()
+        await alice.send(news, "!subscribe arena-raw")
+        assert time.perf_counter() - started < 5.0  # the bot's short wait (2 s), not 30
+        assert news.last_message.content.startswith("The store is busy")
     assert env.bot.store.subscriptions() == []
     env.errors  # noqa: B018 - the refused write, reported to the user: acknowledge what SimCord captured
     await alice.send(news, "!subscribe arena-raw")

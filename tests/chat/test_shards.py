@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import discord
+import pytest
 import simcord
 
 from bot import build_bot
@@ -18,6 +19,8 @@ from bot.ingest import ingest_rows
 from bot.jobs import announce_stored
 from db.store import Store
 from tests.chat.test_alerts import digests, next_board
+
+pytestmark = pytest.mark.both_engines
 
 SERVERS = {0: 1000 << 22, 1: 1001 << 22}  # (id >> 22) % 2: the first on shard 0, the second on shard 1
 

@@ -23,6 +23,8 @@ from db.store import Store
 from tests.bundled import ARENA_2024
 from tests.stores import read_entries
 
+pytestmark = pytest.mark.both_engines
+
 
 def latest_rows(store: Store, board: str, as_of: str | None = None) -> list[dict[str, Any]]:
     snapshot = store.latest_snapshot(board, "overall", on_or_before=as_of)
