@@ -36,11 +36,24 @@ FIRST_RUN_DELAY = timedelta(seconds=30)
 STORE_LOOK_SECONDS = 60  # how often every process looks for boards another process stored
 
 
-async def refresh_dataset(bot: LeaderBot, dataset: str) -> None:
+def is_refresher(bot: LeaderBot) -> bool:
+    """Whether this process fetches upstream now. On a store shared past one machine (PostgreSQL), whoever holds
+    its refresher lock: every process runs the refresh jobs, and each run asks, so a dead refresher's lock passes
+    to the next process whose run comes, within one refresh interval. Otherwise LEADERBOT_REFRESHER says."""
+    if bot.store.elects_refresher:
+        return bot.store.claim_refresher()
+    return bot.settings.refresher
+
+
+async def refresh_dataset(bot: LeaderBot, dataset: str) -> bool:
     """The scheduled run for one dataset: its live boards as of now, and any new config it publishes (for the Hub's
-    benchmarks, any new benchmark)."""
+    benchmarks, any new benchmark). Returns whether this process was the refresher and ran it."""
+    if not is_refresher(bot):
+        log.debug("refresh of %s left to the refresher", dataset)
+        return False
     boards = [FAMILY] if dataset == FAMILY else jobs(bot.settings.follows_hub).get(dataset, [])
     await refresh_and_announce(bot, boards, discover=True)
+    return True
 
 
 async def refresh_and_announce(bot: LeaderBot, boards: Sequence[str], *, discover: bool = False) -> None:
@@ -110,8 +123,9 @@ async def announce_stored(bot: LeaderBot) -> list[str]:
 
 
 def start_scheduler(bot: LeaderBot) -> AsyncIOScheduler:
-    """The refresher fetches each dataset on its schedule; every process (the refresher too) looks at the store
-    every minute for boards another process stored, and announces them to its own shards."""
+    """The refresher fetches each dataset on its schedule (on PostgreSQL every process has the jobs, and a run
+    goes on in the one holding the refresher lock: `is_refresher`); every process (the refresher too) looks at the
+    store every minute for boards another process stored, and announces them to its own shards."""
     scheduler = AsyncIOScheduler(timezone=UTC)
     scheduler.add_job(
         announce_stored,
@@ -124,7 +138,7 @@ def start_scheduler(bot: LeaderBot) -> AsyncIOScheduler:
         misfire_grace_time=STORE_LOOK_SECONDS,
         next_run_time=datetime.now(UTC) + FIRST_RUN_DELAY,
     )
-    if not bot.settings.refresher:
+    if not bot.settings.refresher and not bot.store.elects_refresher:
         scheduler.start()
         return scheduler
     for dataset in jobs(bot.settings.follows_hub):

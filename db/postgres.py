@@ -128,11 +128,33 @@ class PostgresDatabase:
         )
         self.pool.open(wait=True, timeout=30.0)
         self.conn = Connection(self.pool.getconn())
+        self._holder: psycopg.Connection[Any] | None = None  # the connection holding a session lock, if any
 
     def close(self) -> None:
         with contextlib.suppress(psycopg.Error):
             self.pool.putconn(self.conn.raw)
+        if self._holder is not None:
+            self._holder.close()  # its session locks go with it
         self.pool.close()
+
+    def hold_lock(self, key: int) -> bool:
+        """Whether this process holds the session-level advisory lock `key` (taking it if no one does), on a
+        connection of its own kept while the store is open: a process that dies, or loses its connection, lets it
+        go at once, and the next process to ask has it. One that had it and lost its connection asks again."""
+        if self._holder is not None:
+            try:
+                self._holder.execute("SELECT 1")
+                return True
+            except psycopg.Error:
+                self._holder.close()
+                self._holder = None
+        conn = psycopg.connect(self.url, autocommit=True)
+        (held,) = conn.execute("SELECT pg_try_advisory_lock(%s)", [key]).fetchone()  # type: ignore[misc]
+        if held:
+            self._holder = conn
+        else:
+            conn.close()
+        return bool(held)
 
     def execute(self, statement: str, params: Sequence[Any] | None = None) -> psycopg.Cursor[Any]:
         return self.conn.execute(statement, params)

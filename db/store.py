@@ -329,6 +329,22 @@ class Store:
             return self.db.revision(), self._writes
         return self.db.execute("PRAGMA data_version").fetchone()[0], self._writes
 
+    @property
+    def elects_refresher(self) -> bool:
+        """Whether the store itself says which process fetches upstream (`claim_refresher`): on PostgreSQL,
+        shared by processes on many machines; on SQLite, LEADERBOT_REFRESHER says it."""
+        return self.postgres
+
+    def claim_refresher(self) -> bool:
+        """Whether this process is the refresher now: it holds the store's refresher lock (PostgreSQL's advisory
+        lock, taken when free), so exactly one process of all sharing the store fetches; when that one dies its
+        lock is free for the next to ask. False on a store that elects none (see `elects_refresher`)."""
+        if not self.postgres:
+            return False
+        from .postgres import REFRESHER_LOCK  # noqa: PLC0415 - loaded with the PostgreSQL store already
+
+        return self.db.hold_lock(REFRESHER_LOCK)
+
     def __enter__(self) -> Store:
         return self
 
