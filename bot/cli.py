@@ -205,6 +205,9 @@ def parser() -> argparse.ArgumentParser:
     s = add("restore", "replace the store with a backup (stop the bot first)")
     s.add_argument("path", type=Path, metavar="PATH", help="a file written by `leaderbot backup`")
 
+    s = add("migrate-store", "copy the SQLite store (--db) into an empty PostgreSQL store, counting every table")
+    s.add_argument("--to", required=True, metavar="URL", help="postgresql://user:password@host:5432/database")
+
     add("console", "an interactive prompt answering questions from the local store")
     add("run", "run the Discord bot (DISCORD_TOKEN), or the console without a token")
     return p
@@ -503,8 +506,27 @@ def _cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_migrate_store(args: argparse.Namespace, settings: Settings) -> int:
+    from db import transfer  # noqa: PLC0415 - only for this command
+
+    if not is_postgres(args.to):
+        raise StoreError(f"--to must be a postgresql:// URL, not {args.to!r}")
+    print(f"Copying the store at {settings.db_path} to {redacted(args.to)} ...", file=sys.stderr)
+    try:
+        copied = transfer.migrate_store(settings.db_path, args.to)
+    except database_errors() as exc:
+        raise StoreError(f"cannot copy to {redacted(args.to)}: {exc}") from None
+    tables = ", ".join(f"{table} {count:,}" for table, count in copied.counts.items())
+    print(
+        f"Copied the store at {settings.db_path} to {redacted(args.to)}: {copied.snapshots:,} snapshot(s),"
+        f" {copied.subscriptions:,} subscription(s), every table's rows counted on both sides ({tables})."
+        " Set LEADERBOT_DATABASE_URL to it to run from it."
+    )
+    return 0
+
+
 # Commands on the store's file itself: run before it is opened (and so never seeded or migrated first).
-FILE_COMMANDS = {"backup": _cmd_backup, "restore": _cmd_restore}
+FILE_COMMANDS = {"backup": _cmd_backup, "restore": _cmd_restore, "migrate-store": _cmd_migrate_store}
 
 COMMANDS = {
     "ingest": _cmd_ingest,
