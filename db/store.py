@@ -324,7 +324,7 @@ class Store:
     def revision(self) -> tuple[int, int]:
         """Changes when anything an answer depends on may have changed (snapshots, organizations, aliases), here
         or in another process, so in-memory caches of boards know when to rebuild. Subscriptions don't count.
-        On PostgreSQL, a counter every write transaction moves on (`db.engine.PostgresDatabase.commit`)."""
+        On PostgreSQL, a counter every write transaction moves on (`db.postgres.PostgresDatabase.commit`)."""
         if self.postgres:
             return self.db.revision(), self._writes
         return self.db.execute("PRAGMA data_version").fetchone()[0], self._writes
