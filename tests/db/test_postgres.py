@@ -3,8 +3,11 @@ version table, the revision other processes see, and the write lock writers queu
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -14,6 +17,8 @@ from db.engine import redacted
 from db.store import Store, StoreBusy
 from tests.postgres import Cluster
 from tests.stores import write_lock_held
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_both_engines_have_the_same_migrations() -> None:
@@ -104,3 +109,14 @@ def test_a_password_never_shows_in_the_stores_name(postgres_cluster: Cluster) ->
     )
     with pytest.raises(psycopg.OperationalError):
         Store(postgres_cluster.url("no_such_database"))
+
+
+def test_the_sqlite_default_never_loads_psycopg() -> None:
+    """The embedded store stays as it was: a process on SQLite (the bot, every CLI command) pays nothing for the
+    PostgreSQL engine."""
+    probe = (
+        "import sys, bot.cli, bot.chat.client; from db.store import Store; Store().close();"
+        " print(sorted(m for m in sys.modules if m.startswith('psycopg')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.strip() == "[]"
