@@ -396,13 +396,15 @@ class Store:
         # only the columns this board fills: an arena row leaves most of Open LLM's empty
         columns = [c for c in self._entry_columns if c in data.columns]
         details = [c for c in self._detail_columns if c in data.columns]
-        # a name that is the model's own is not stored again (readers take the model's)
+        # a name that is the model's own is not stored again (readers take the model's); on nearly every board
+        # all are, and the column is left out of the insert
         own = list(map(models.names.__getitem__, keys))
-        if own == names:  # as on nearly every board
-            stored_names: list[str | None] = [None] * count
+        if own == names:
+            columns.remove("name")
+            values = [data.columns[c] for c in columns]
         else:
-            stored_names = [None if name == first else name for name, first in zip(names, own, strict=True)]
-        values = [stored_names if c == "name" else data.columns[c] for c in columns]
+            stored = [None if name == first else name for name, first in zip(names, own, strict=True)]
+            values = [stored if c == "name" else data.columns[c] for c in columns]
         first_id = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM entries").fetchone()[0]
         ids = range(first_id, first_id + count)  # under the write lock: no one else adds entries meanwhile
         rows = zip(ids, repeat(snapshot_id, count), map(models.ids.__getitem__, keys), *values, strict=True)
