@@ -173,7 +173,9 @@ class Store:
             _create_private(Path(self.path))
         # one thread: the event loop (charts in threads never touch the store); a writer waits its turn
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
-        self.db = sqlite_utils.Database(conn)
+        # No sqlite-utils plugins on the store's connection: none is ours to run there, and finding them reads every
+        # installed package's entry points, a good part of a one-shot `ask`'s start (BENCHMARKS.md, first answer)
+        self.db = sqlite_utils.Database(conn, execute_plugins=False)
         self.db.execute("PRAGMA foreign_keys = ON")
         if self.path != MEMORY:
             _enable_wal(self.db)
