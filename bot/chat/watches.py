@@ -19,7 +19,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
@@ -211,7 +211,7 @@ class WatchNotifier:
             report.failed += 1  # nothing sent: the next run tries again
             return
         lang = self.language(watcher)
-        embeds = render_update(changes, lang, watch_marker(watcher, number), datetime.now(UTC))
+        embeds = render_update(changes, lang, watch_marker(watcher, number), self.bot.answerer.now())
         try:
             sent = await destination.send(embeds=embeds, allowed_mentions=discord.AllowedMentions.none())
         except (discord.Forbidden, discord.NotFound) as exc:
