@@ -8,9 +8,6 @@ import sqlite3
 from datetime import date
 
 import discord
-import pytest
-import simcord
-from discord.ext import commands
 
 from bot import build_bot
 from bot.ingest import ingest_rows
@@ -68,3 +65,175 @@ async def test_one_dm_per_refresh_with_every_watched_change(simcord_env):
     await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))  # the same board again: nothing
     await env.bot.watch_notifier.announce([BOARD])
     assert len(updates(dms, env.bot.user.id)) == 1
+
+
+def renamed(rows: list[dict], old: str, new: str) -> list[dict]:
+    """The board with one model renamed as LMArena does: same maker, votes and rating, a new name (the votes rule
+    of the board's profile links the two)."""
+    return [dict(r, model_name=new) if r["model_name"] == old else r for r in rows]
+
+
+async def test_a_real_rename_keeps_the_watch_and_is_told(simcord_env):
+    env = simcord_env
+    _, talk, _, alice, _ = world(env)
+    await alice.send(talk, "!watch qwen2 72b instruct")
+    await publish(env, renamed(next_board("2025-01-07"), "Qwen2-72B-Instruct", "Qwen2 72B Instruct Chat"))
+    dms = alice.user.dm_channel
+    [dm] = updates(dms, env.bot.user.id)
+    assert "• Qwen2 72B Instruct Chat (was Qwen2-72B-Instruct): still #73" in dm.embeds[0].description
+    [watch] = env.bot.store.watches(recipient_id=alice.id)
+    assert (watch.model_key, watch.model_name) == ("qwen2 72b instruct chat", "Qwen2 72B Instruct Chat")
+    # the next board moves it: told under its new name, the watch followed it
+    rows = renamed(next_board("2025-01-14", new_leader="DeepSeek-V3"), "Qwen2-72B-Instruct", "Qwen2 72B Instruct Chat")
+    await publish(env, rows)
+    latest = updates(dms, env.bot.user.id)[-1]
+    assert "• Qwen2 72B Instruct Chat: #73 → #74" in latest.embeds[0].description
+    await alice.send(talk, "!watchlist")
+    assert "Qwen2 72B Instruct Chat: Arena Text (no style control) · overall" in talk.last_message.content
+
+
+async def test_a_refused_dm_is_told_once_pauses_the_watches_and_a_watch_command_resumes_them(simcord_env):
+    env = simcord_env
+    _, talk, news, alice, _ = world(env)
+    await alice.send(talk, "!watch deepseek v3")
+    await alice.send(news, "!watchlist")  # the channel they last used
+    dms = alice.user.dm_channel
+    env.inject_error("POST", f"/channels/{dms.id}/messages", status=403, code=50007,
+                     message="Cannot send messages to this user")  # fmt: skip
+    await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
+    assert updates(dms, env.bot.user.id) == []
+    told = news.last_message
+    assert told.content.startswith(f"<@{alice.id}>: I couldn't DM you about the models you watch")
+    assert env.bot.store.watchers()[(alice.id, False)].paused
+    posted = [r for r in env.http_requests if r.method == "POST" and r.path == f"/channels/{news.id}/messages"]
+    assert posted[-1].json["allowed_mentions"] == {"parse": []}  # named, never pinged
+
+    await publish(env, next_board("2025-01-14", new_leader="o1-mini"))  # paused: no DM, not told again
+    assert updates(dms, env.bot.user.id) == [] and news.last_message.id == told.id
+    await alice.send(talk, "!watchlist")
+    assert [m.content for m in talk.history()][-2].startswith("Your watches were paused")
+    await env.bot.watch_notifier.announce([BOARD])
+    await env.settle()
+    [dm] = updates(dms, env.bot.user.id)  # what it missed, in one update: 2024-12-31 to the newest board
+    assert dm.embeds[0].title == "1 change to a model you watch"
+    assert "board of 2025-01-14" in dm.embeds[0].description and "DeepSeek-V3: #9 → #10" in dm.embeds[0].description
+
+
+async def test_thresholds_keep_only_the_changes_asked_for(simcord_env, user_locale):  # noqa: F811
+    env = simcord_env
+    _, talk, _, alice, _ = world(env)
+    await alice.send(talk, "!watch qwen2 72b instruct top:10")  # #73 -> #74: outside the top 10
+    await alice.send(talk, "!watch deepseek v3 moves:3")  # #9 -> #1: 8 places
+    assert talk.last_message.content.startswith("Watching DeepSeek-V3 on Arena Text (no style control), only moves")
+    await alice.send(talk, "!watch gpt-4o-2024-05-13 moves:3")  # one place down
+    await alice.send(talk, "!watch deepseek v3 top:0")
+    assert talk.last_message.content == "`top:0` is out of range: use 1 to 100. For example: " + (
+        "`/watch qwen2.5 72b top:10 moves:3`"
+    )
+    await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
+    [dm] = updates(alice.user.dm_channel, env.bot.user.id)
+    assert dm.embeds[0].title == "1 change to a model you watch" and "DeepSeek-V3: #9 → #1" in dm.embeds[0].description
+    watches = {w.model_key: (w.top_n, w.min_move) for w in env.bot.store.watches(recipient_id=alice.id)}
+    assert watches == {"qwen2-72b-instruct": (10, 1), "deepseek-v3": (None, 3), "gpt-4o-2024-05-13": (None, 3)}
+    user_locale["locale"] = "th"  # the slash command's options, and a DM in the language of its locale
+    reply = await alice.slash(talk, "watch", model="qwen2 72b instruct", top=80, moves=1)
+    assert "เฉพาะการเปลี่ยนแปลงใน 80 อันดับแรก" in reply.response.content
+    await publish(env, next_board("2025-01-14", new_leader="o1-mini"))
+    thai = updates(alice.user.dm_channel, env.bot.user.id)[-1].embeds[0]
+    assert thai.title == "โมเดลที่คุณติดตามมีการเปลี่ยนแปลง 1 รายการ"  # Qwen2 stays #74: no change
+    assert "กระดานวันที่ 14 ม.ค. 2025" in thai.description and "DeepSeek-V3: #1 → #10" in thai.description
+
+
+async def test_a_channel_watch_needs_manage_server_and_posts_there(simcord_env):
+    env = simcord_env
+    _, talk, news, alice, boss = world(env)
+    refused = await alice.slash(talk, "watch", model="deepseek v3", channel=news)
+    assert refused.response.content == "You need the **Manage Server** permission for that."
+    made = await boss.slash(talk, "watch", model="deepseek v3", channel=news)
+    assert made.response.content.startswith(f"Watching DeepSeek-V3 on Arena Text (no style control) for <#{news.id}>")
+    await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
+    [posted] = updates(news, env.bot.user.id)
+    assert "DeepSeek-V3: #9 → #1" in posted.embeds[0].description
+    assert updates(boss.user.dm_channel, env.bot.user.id) == []  # the channel's watch, not the admin's
+    listed = await boss.slash(talk, "watchlist", channel=news)
+    assert "DeepSeek-V3: Arena Text (no style control) · overall" in listed.response.content
+
+
+async def test_an_ambiguous_name_offers_a_picker_and_the_pick_makes_the_watch(simcord_env):
+    env = simcord_env
+    _, talk, _, alice, _ = world(env)
+    await alice.send(talk, "!watch claude 3.5 sonnet")
+    menu = talk.last_message
+    options = [o.label for row in menu.components for c in row.children for o in c.options]
+    assert options == ["Claude 3.5 Sonnet (20240620)", "Claude 3.5 Sonnet (20241022)"]
+    assert env.bot.store.watches() == []
+    picked = await alice.select(menu, ["1"])
+    assert picked.response.content.startswith("Watching Claude 3.5 Sonnet (20241022) on Arena Text")
+    assert [w.model_name for w in env.bot.store.watches(recipient_id=alice.id)] == ["Claude 3.5 Sonnet (20241022)"]
+
+
+async def test_the_limit_unwatch_and_the_list(simcord_env):
+    env = simcord_env
+    _, talk, _, alice, _ = world(env)
+    store = env.bot.store
+    keys = [r["model_key"] for r in store.entries(store.latest_snapshot(BOARD, "overall").id)[10:35]]
+    for key in keys:
+        store.watch(alice.id, BOARD, "overall", key)
+    await alice.send(talk, "!watch deepseek v3")
+    assert talk.last_message.content.startswith("That would be more than 25 watches, the most there can be")
+    assert store.count_watches(alice.id) == 25
+    await alice.send(talk, "!watchlist")
+    assert talk.last_message.content.startswith("Watching 25 of at most 25:")
+    name = store.watches(recipient_id=alice.id)[0].model_name
+    await alice.send(talk, f"!unwatch {name}")
+    assert talk.last_message.content.startswith(f"Stopped watching {name} on Arena Text")
+    await alice.send(talk, "!unwatch no such model")
+    assert talk.last_message.content.startswith("You don't watch no such model")
+    await alice.send(talk, "!watch deepseek v3")
+    assert store.count_watches(alice.id) == 25
+
+
+async def test_nothing_is_sent_twice_across_a_restart_or_sent_while_the_store_is_locked(simcord_env, db_path):
+    env = simcord_env
+    _, talk, _, alice, _ = world(env)
+    await alice.send(talk, "!watch deepseek v3")
+    await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
+    dms = alice.user.dm_channel
+    assert len(updates(dms, env.bot.user.id)) == 1
+    store = env.bot.store
+    newest, before = (s.id for s in store.snapshots(BOARD, "overall")[-1:-3:-1])
+
+    def crashed_after_the_send(*, sent: bool) -> None:
+        """What a crash between the send and its bookkeeping leaves: the intent. `sent=False`: an update whose
+        intent was recorded and that never went out (its marker is nowhere)."""
+        with store.write():
+            store.db.execute("UPDATE watches SET last_snapshot_id = ?, sending_snapshot_id = ?", [before, newest])
+            store.db.execute("UPDATE watchers SET sending = 1, deliveries = deliveries + ?", [0 if sent else 1])
+
+    crashed_after_the_send(sent=True)
+    await env.restart_bot(build_bot(db_path))
+    report = await env.bot.watch_notifier.announce([BOARD])
+    await env.settle()
+    assert (report.recovered, report.sent) == (1, 0) and len(updates(dms, env.bot.user.id)) == 1
+    [watch] = env.bot.store.watches()
+    assert (watch.last_snapshot_id, watch.sending_snapshot_id) == (newest, None)
+
+    store = env.bot.store
+    crashed_after_the_send(sent=False)
+    report = await env.bot.watch_notifier.announce([BOARD])
+    await env.settle()
+    assert (report.recovered, report.sent) == (0, 1) and len(updates(dms, env.bot.user.id)) == 2
+
+    ingest_rows(store, BOARD, next_board("2025-01-14", new_leader="o1-mini"), origin="test-refresh")
+    other = sqlite3.connect(db_path, isolation_level=None)  # another process holds the write lock
+    other.execute("BEGIN IMMEDIATE")
+    report = await env.bot.watch_notifier.announce([BOARD])
+    await env.settle()
+    assert report.failed == 1 and len(updates(dms, env.bot.user.id)) == 2  # nothing sent it could not record
+    other.execute("ROLLBACK")
+    other.close()
+    report = await env.bot.watch_notifier.announce([BOARD])
+    await env.settle()
+    assert report.sent == 1 and len(updates(dms, env.bot.user.id)) == 3
+    with Store(db_path) as again:
+        assert again.watchers()[(alice.id, False)].sending is False

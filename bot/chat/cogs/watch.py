@@ -24,7 +24,7 @@ from ...profiles import PROFILES, profile
 from ..autocomplete import MAX_CHOICES, board_choices, category_choices, model_choices
 from ..context import LeaderContext
 from ..embeds import clip, escape, render_embeds
-from ..thresholds import BadThreshold, split_thresholds
+from ..thresholds import LIMITS, BadThreshold, split_thresholds
 from ..views import Picker
 from ..watches import WATCHES_MAX
 
@@ -83,14 +83,17 @@ class WatchCog(commands.Cog, name="Watch"):
         model: str,
         board: str | None = None,
         category: str | None = None,
-        top: commands.Range[int, 1, 100] | None = None,
-        moves: commands.Range[int, 1, 100] | None = None,
+        top: int | None = None,  # checked below as a typed `top:` is: hybrid commands take no Optional Range
+        moves: int | None = None,
         channel: Optional[discord.TextChannel] = None,  # noqa: UP045 - discord.py reads Optional here
     ) -> None:
         """`!watch qwen2.5 72b top:10 moves:3`: a DM when Qwen2.5-72B moves 3+ places within the top 10."""
         lang = self.language(ctx)
         try:
             text, typed = split_thresholds(model)
+            for word, value in (("top", top), ("moves", moves)):
+                if value is not None and not LIMITS[word][0] <= value <= LIMITS[word][1]:
+                    raise BadThreshold(word, str(value))
         except BadThreshold as exc:
             await self.reply(ctx, t(lang, "discord.range", value=f"{exc.word}:{exc.value}", minimum=exc.low,
                                     maximum=exc.high, example=EXAMPLE))  # fmt: skip
