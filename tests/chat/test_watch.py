@@ -4,16 +4,21 @@ channel watches (Manage Server), the limit, and exactly once across a restart an
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import threading
 from datetime import date
 
 import discord
+import simcord
 
 from bot import build_bot
 from bot.ingest import ingest_rows
+from bot.jobs import announce_stored
 from db.store import Store
 from tests.chat.test_alerts import next_board
 from tests.chat.test_commands import user_locale  # noqa: F401 - the fixture, for the DM in the user's language
+from tests.chat.test_shards import SERVERS, discord_world
 
 BOARD = "arena-raw"
 
@@ -237,3 +242,54 @@ async def test_nothing_is_sent_twice_across_a_restart_or_sent_while_the_store_is
     assert report.sent == 1 and len(updates(dms, env.bot.user.id)) == 3
     with Store(db_path) as again:
         assert again.watchers()[(alice.id, False)].sending is False
+
+
+async def one_shard(db_path, shard: int, together, seen: dict) -> None:  # type: ignore[no-untyped-def]
+    """One process of two (shard 0 or 1): its server's member watches a model; the refresher stores a board; each
+    process looks at the store and sends the updates of its own server's watchers only."""
+    bot = build_bot(db_path, shard_count=2, shard_ids=(shard,), refresher=shard == 0)
+    env = simcord.Env(bot)
+    await env.start()
+    try:
+        channels = discord_world(env)
+        news, admin = channels[shard]
+        await admin.send(news, "!watch deepseek v3")
+        await asyncio.to_thread(together.wait)  # both watch
+        if shard == 0:
+            ingest_rows(bot.store, BOARD, next_board("2025-01-07", new_leader="DeepSeek-V3"), origin="refresh")
+        await asyncio.to_thread(together.wait)  # stored
+        await announce_stored(bot)
+        await env.settle()
+        await asyncio.to_thread(together.wait)  # both have looked
+        await announce_stored(bot)  # nothing new: nothing sent
+        await env.settle()
+        seen[shard] = {s: len(updates(channels[s][1].user.dm_channel, bot.user.id)) for s in SERVERS}
+    finally:
+        await env.shutdown()
+        await bot.close()
+
+
+def test_each_dm_goes_out_once_from_the_process_that_owns_the_watchers_server(seeded_copy) -> None:  # type: ignore[no-untyped-def]
+    together = threading.Barrier(2, timeout=60)
+    seen: dict = {}
+    failures: list[BaseException] = []
+
+    def run(shard: int) -> None:
+        try:
+            asyncio.run(one_shard(seeded_copy, shard, together, seen))
+        except BaseException as exc:
+            together.abort()
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run, args=(shard,)) for shard in SERVERS]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    if failures:
+        raise failures[0]
+    assert seen == {0: {0: 1, 1: 0}, 1: {0: 0, 1: 1}}  # each member's one DM, from their server's process
+    with Store(seeded_copy) as store:
+        newest = store.latest_snapshot(BOARD, "overall")
+        assert {w.last_snapshot_id for w in store.watches()} == {newest.id}  # type: ignore[union-attr]
+        assert not any(w.sending for w in store.watchers().values())
