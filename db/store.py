@@ -1067,55 +1067,53 @@ class Store:
                 found[watcher.key] = watcher
         return found
 
-    def begin_watch_delivery(
-        self,
-        watcher: Watcher,
-        plans: Iterable[tuple[int, int, int]],
-        *,
-        after_id: int | None = None,
-        wait_s: float | None = None,
-    ) -> int:
-        """Record, before sending, that an update is about to go to `watcher` bringing each watch of `plans`
-        (watch, snapshot, model identity after it) up to date, and the DM channel's last message then. Returns
-        the update's number, for its marker."""
-        key = [watcher.recipient_id, int(watcher.to_channel)]
+    def begin_watch_deliveries(
+        self, intents: Sequence[tuple[Watcher, Sequence[tuple[int, int, int]]]], *, wait_s: float | None = None
+    ) -> dict[tuple[int, bool], int]:
+        """Record, before sending, that an update is about to go to each watcher, bringing each watch of its plans
+        (watch, snapshot, model identity after it) up to date; all in one write. A recovery looks back as far as
+        the last update each was sent. Returns each update's number, for its marker."""
         with self.write(wait_s=wait_s):
             self.db.conn.executemany(
                 "UPDATE watches SET sending_snapshot_id = ?, sending_model_id = ? WHERE id = ?",
-                [(snapshot_id, model_id, watch_id) for watch_id, snapshot_id, model_id in plans],
+                [
+                    (snapshot_id, model_id, watch_id)
+                    for _, plans in intents
+                    for watch_id, snapshot_id, model_id in plans
+                ],
             )
-            self.db.execute(
-                "UPDATE watchers SET deliveries = deliveries + 1, sending = 1, sending_after_id = ?"
+            self.db.conn.executemany(
+                "UPDATE watchers SET deliveries = deliveries + 1, sending = 1, sending_after_id = last_message_id"
                 " WHERE recipient_id = ? AND to_channel = ?",
-                [after_id, *key],
+                [(w.recipient_id, int(w.to_channel)) for w, _ in intents],
             )
-            return self.db.execute(
-                "SELECT deliveries FROM watchers WHERE recipient_id = ? AND to_channel = ?", key
-            ).fetchone()[0]
+            select = "SELECT deliveries FROM watchers WHERE recipient_id = ? AND to_channel = ?"
+            return {
+                w.key: self.db.execute(select, [w.recipient_id, int(w.to_channel)]).fetchone()[0] for w, _ in intents
+            }
 
-    def finish_watch_delivery(
-        self, watcher: Watcher, message_id: int | None, *, sent: bool = True, wait_s: float | None = None
+    def finish_watch_deliveries(
+        self, outcomes: Sequence[tuple[Watcher, int | None, bool]], *, wait_s: float | None = None
     ) -> None:
-        """After an update: its watches move up to what it told (`sent`, also when a recovery found it sent), or
-        stay where they were (it never went out)."""
-        key = [watcher.recipient_id, int(watcher.to_channel)]
+        """After updates, (watcher, message, sent) each: the watches of one sent (or found sent by a recovery) move
+        up to what it told, those of one that never went out stay where they were; all in one write."""
+        keys = [(w.recipient_id, int(w.to_channel)) for w, _, _ in outcomes]
         with self.write(wait_s=wait_s):
-            if sent:
-                self.db.execute(
-                    "UPDATE watches SET last_snapshot_id = sending_snapshot_id,"
-                    " model_id = coalesce(sending_model_id, model_id)"
-                    " WHERE recipient_id = ? AND to_channel = ? AND sending_snapshot_id IS NOT NULL",
-                    key,
-                )
-            self.db.execute(
+            self.db.conn.executemany(
+                "UPDATE watches SET last_snapshot_id = sending_snapshot_id,"
+                " model_id = coalesce(sending_model_id, model_id)"
+                " WHERE recipient_id = ? AND to_channel = ? AND sending_snapshot_id IS NOT NULL",
+                [(w.recipient_id, int(w.to_channel)) for w, _, sent in outcomes if sent],
+            )
+            self.db.conn.executemany(
                 "UPDATE watches SET sending_snapshot_id = NULL, sending_model_id = NULL"
                 " WHERE recipient_id = ? AND to_channel = ?",
-                key,
+                keys,
             )
-            self.db.execute(
+            self.db.conn.executemany(
                 "UPDATE watchers SET sending = 0, last_message_id = coalesce(?, last_message_id)"
                 " WHERE recipient_id = ? AND to_channel = ?",
-                [message_id, *key],
+                [(message_id, w.recipient_id, int(w.to_channel)) for w, message_id, _ in outcomes],
             )
 
     def advance_watches(self, plans: Iterable[tuple[int, int, int]], *, wait_s: float | None = None) -> None:

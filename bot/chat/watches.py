@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LOCK_WAIT_S = 0.2  # as the digests: bookkeeping on the event loop waits this long for another process's lock
+BOOK_EVERY = 25  # sends between two writes of their bookkeeping
 HISTORY_LOOKBACK = 200  # the most DM messages a recovery reads: a DM channel holds little but our updates
 EMBEDS_MAX = 10  # per message (Discord)
 FOOTER_ROOM = 100  # what each embed's footer may take of the message's 6,000 characters
@@ -143,14 +144,14 @@ class WatchNotifier:
 
     async def _announce(self, boards: list[str]) -> WatchReport:
         report = WatchReport()
-        for watcher, message_id in list(self._owed.values()):
-            self._book(watcher, message_id, report)
+        self._book([(watcher, message_id, True) for watcher, message_id in self._owed.values()], report)
         grouped: dict[tuple[int, bool], list[Watch]] = defaultdict(list)
         for watch in self.bot.store.watches(boards=boards):
             grouped[(watch.recipient_id, watch.to_channel)].append(watch)
         watchers = self.bot.store.watchers(grouped)
         steps = WatchSteps(self.bot.store)
         quiet: list[tuple[int, int, int]] = []
+        updates: list[tuple[Watcher, list[WatchedChange], list[tuple[int, int, int]]]] = []
         for key, watches in grouped.items():
             watcher = watchers.get(key)
             if watcher is None or watcher.paused or key in self._owed:
@@ -158,19 +159,36 @@ class WatchNotifier:
             if not self.bot.settings.owns_guild(watcher.guild_id):
                 continue  # another process's shard: it sends this one, from the same store
             try:
-                current = await self._recover(watcher, boards, report) if watcher.sending else watches
-                await self._announce_to(watcher, current, steps, quiet, report)
+                owed = self.owed(await self._recover(watcher, boards, report) if watcher.sending else watches, steps)
             except Exception:
-                log.exception("watch update to %d failed", watcher.recipient_id)
+                log.exception("working out the watch update of %d failed", watcher.recipient_id)
                 report.failed += 1
+                continue
+            if owed is not None and owed[0]:
+                updates.append((watcher, *owed))
+            elif owed is not None:
+                quiet.extend(owed[1])
+                report.quiet += 1
         if quiet:
             try:
                 self.bot.store.advance_watches(quiet, wait_s=LOCK_WAIT_S)
             except StoreBusy:  # nothing was sent for them: worked out again next run
                 log.info("store busy: %d quiet watch(es) move forward next run", len(quiet))
+        if updates:
+            await self._deliver(updates, report)
         if report.sent or report.paused or report.failed or report.recovered or report.deferred:
             log.info("watch updates for %s: %s", ", ".join(boards), report)
         return report
+
+    def owed(
+        self, watches: Iterable[Watch], steps: WatchSteps
+    ) -> tuple[list[WatchedChange], list[tuple[int, int, int]]] | None:
+        """What one recipient is owed now: the changes to tell them and the bookkeeping that follows (watch,
+        snapshot, model identity); None when every watch is up to date."""
+        pendings = [p for w in watches if (p := steps.pending(w)) is not None]
+        if not pendings:
+            return None
+        return [p.change for p in pendings if p.change is not None], self.plans(pendings)
 
     def plans(self, pendings: Iterable[Pending]) -> list[tuple[int, int, int]]:
         """(watch, snapshot, model identity after it) for each pending watch: a renamed model's new identity."""
@@ -182,65 +200,75 @@ class WatchNotifier:
             out.append((p.watch.id, p.snapshot_id, model_id))
         return out
 
-    async def _announce_to(
-        self,
-        watcher: Watcher,
-        watches: list[Watch],
-        steps: WatchSteps,
-        quiet: list[tuple[int, int, int]],
-        report: WatchReport,
+    async def _deliver(
+        self, updates: list[tuple[Watcher, list[WatchedChange], list[tuple[int, int, int]]]], report: WatchReport
     ) -> None:
-        pendings = [p for w in watches if (p := steps.pending(w)) is not None]
-        if not pendings:
+        """Every intent in one write before the first send, then one send per person, their bookkeeping written
+        every BOOK_EVERY sends: a few commits per refresh, not two per person. A stop in between leaves intents
+        whose updates the next run finds (or not) in the DM channel."""
+        try:
+            numbers = self.bot.store.begin_watch_deliveries([(w, plans) for w, _, plans in updates], wait_s=LOCK_WAIT_S)
+        except StoreBusy:
+            report.failed += len(updates)  # nothing sent: the next run tries again
             return
-        changes = [p.change for p in pendings if p.change is not None]
-        plans = self.plans(pendings)
-        if not changes:
-            quiet.extend(plans)
-            report.quiet += 1
-            return
+        now = self.bot.answerer.now()
+        outcomes: list[tuple[Watcher, int | None, bool]] = []
+        for watcher, changes, _ in updates:
+            try:
+                message_id = await self._send(watcher, changes, numbers[watcher.key], now, report)
+            except Exception:  # its intent stands: the next run's recovery looks for it before sending again
+                log.exception("watch update to %d failed", watcher.recipient_id)
+                report.failed += 1
+                continue
+            outcomes.append((watcher, message_id, message_id is not None))
+            if len(outcomes) >= BOOK_EVERY:
+                self._book(outcomes, report)
+                outcomes = []
+        self._book(outcomes, report)
+
+    async def _send(
+        self, watcher: Watcher, changes: list[WatchedChange], number: int, now: datetime, report: WatchReport
+    ) -> int | None:
+        """Send one update; the message id, or None when it did not go out (refused: paused, said so once)."""
         destination = await self._destination(watcher)
         if destination is None:
             await self._pause(watcher, report)
-            return
-        try:
-            number = self.bot.store.begin_watch_delivery(
-                watcher, plans, after_id=getattr(destination, "last_message_id", None), wait_s=LOCK_WAIT_S
-            )
-        except StoreBusy:
-            report.failed += 1  # nothing sent: the next run tries again
-            return
-        lang = self.language(watcher)
-        embeds = render_update(changes, lang, watch_marker(watcher, number), self.bot.answerer.now())
+            return None
+        embeds = render_update(changes, self.language(watcher), watch_marker(watcher, number), now)
         try:
             sent = await destination.send(embeds=embeds, allowed_mentions=discord.AllowedMentions.none())
         except (discord.Forbidden, discord.NotFound) as exc:
             log.info("watch update to %d refused, pausing: %s", watcher.recipient_id, exc)
-            self.bot.store.finish_watch_delivery(watcher, None, sent=False)
             await self._pause(watcher, report)
-            return
+            return None
         except discord.HTTPException as exc:
             log.warning("could not send a watch update to %d, will retry: %s", watcher.recipient_id, exc)
-            self.bot.store.finish_watch_delivery(watcher, None, sent=False)
             report.failed += 1
-            return
-        self._book(watcher, sent.id, report)
+            return None
         report.sent += 1
+        return sent.id
 
-    def _book(self, watcher: Watcher, message_id: int | None, report: WatchReport) -> None:
-        """Record a delivery; with the store locked by another process, remember it and try again next run."""
+    def _book(self, outcomes: list[tuple[Watcher, int | None, bool]], report: WatchReport) -> None:
+        """Record deliveries; with the store locked by another process, the sent ones are remembered and written
+        next run (never resent), the others left to the next run's recovery."""
+        if not outcomes:
+            return
         try:
-            self.bot.store.finish_watch_delivery(watcher, message_id, wait_s=LOCK_WAIT_S)
-            self._owed.pop(watcher.key, None)
+            self.bot.store.finish_watch_deliveries(outcomes, wait_s=LOCK_WAIT_S)
         except StoreBusy:
-            self._owed[watcher.key] = (watcher, message_id)
-            report.deferred += 1
+            for watcher, message_id, sent in outcomes:
+                if sent:
+                    self._owed[watcher.key] = (watcher, message_id)
+                    report.deferred += 1
+            return
+        for watcher, _, _ in outcomes:
+            self._owed.pop(watcher.key, None)
 
     async def _recover(self, watcher: Watcher, boards: list[str], report: WatchReport) -> list[Watch]:
         """A run stopped between an update's intent and its bookkeeping: if the update is in the DM channel, it
         went out (its watches move forward), else it never did. Their watches of `boards`, as they now stand."""
         found = await self._already_sent(watcher, watch_marker(watcher, watcher.deliveries))
-        self.bot.store.finish_watch_delivery(watcher, None, sent=found)
+        self.bot.store.finish_watch_deliveries([(watcher, None, found)])
         if found:
             report.recovered += 1
         wanted = set(boards)

@@ -36,25 +36,30 @@ def test_a_model_the_board_never_held_and_bad_thresholds_are_refused(store: Stor
 def test_a_delivery_moves_its_watches_forward_only_when_sent(store: Store) -> None:
     boards = store.snapshots(BOARD, "overall")
     watch = store.watch(7, BOARD, "overall", "claude 3.5 sonnet")
+    other = store.watch(8, BOARD, "overall", "deepseek-v3")
     store.advance_watches([(watch.id, boards[24].id, watch.model_id)])
     store.note_watcher(7, 100, language="th", channel_id=5)
+    store.note_watcher(8, 100)
     renamed = store.model_ids(BOARD, ["claude 3.5 sonnet (20240620)"])["claude 3.5 sonnet (20240620)"]
-    watcher = store.watchers()[(7, False)]
-    assert (watcher.guild_id, watcher.language, watcher.last_channel_id, watcher.sending) == (100, "th", 5, False)
-    number = store.begin_watch_delivery(watcher, [(watch.id, boards[25].id, renamed)], after_id=99)
-    assert number == 1
-    watcher = store.watchers([(7, False)])[(7, False)]
-    assert (watcher.sending, watcher.sending_after_id, watcher.deliveries) == (True, 99, 1)
-    store.finish_watch_delivery(watcher, None, sent=False)  # it never went out: nothing moves
+    seven, eight = store.watchers()[(7, False)], store.watchers()[(8, False)]
+    assert (seven.guild_id, seven.language, seven.last_channel_id, seven.sending) == (100, "th", 5, False)
+    intents = [(seven, [(watch.id, boards[25].id, renamed)]), (eight, [(other.id, boards[-1].id, other.model_id)])]
+    assert store.begin_watch_deliveries(intents) == {(7, False): 1, (8, False): 1}  # in one write
+    seven = store.watchers([(7, False)])[(7, False)]
+    assert (seven.sending, seven.sending_after_id, seven.deliveries) == (True, None, 1)
+    store.finish_watch_deliveries([(seven, None, False), (eight, 99, True)])  # seven's never went out
     [kept] = store.watches(recipient_id=7)
     assert (kept.last_snapshot_id, kept.model_key, kept.sending_snapshot_id) == (boards[24].id, "claude 3.5 sonnet",
                                                                                   None)  # fmt: skip
-    assert store.begin_watch_delivery(watcher, [(watch.id, boards[25].id, renamed)]) == 2  # a new marker
-    store.finish_watch_delivery(watcher, 1234)
+    assert store.watchers()[(8, False)].last_message_id == 99
+    assert store.begin_watch_deliveries(intents[:1]) == {(7, False): 2}  # a new marker
+    store.finish_watch_deliveries([(seven, 1234, True)])
     [moved] = store.watches(recipient_id=7)
     assert (moved.last_snapshot_id, moved.model_key) == (boards[25].id, "claude 3.5 sonnet (20240620)")
-    watcher = store.watchers()[(7, False)]
-    assert (watcher.sending, watcher.last_message_id) == (False, 1234)
+    seven = store.watchers()[(7, False)]
+    assert (seven.sending, seven.last_message_id) == (False, 1234)
+    store.begin_watch_deliveries([(seven, [])])  # the next one looks back as far as the last update sent
+    assert store.watchers()[(7, False)].sending_after_id == 1234
 
 
 def test_a_paused_watcher_is_resumed_by_the_next_watch_command(store: Store) -> None:
