@@ -162,6 +162,17 @@ async def test_a_channel_watch_needs_manage_server_and_posts_there(simcord_env):
     assert updates(boss.user.dm_channel, env.bot.user.id) == []  # the channel's watch, not the admin's
     listed = await boss.slash(talk, "watchlist", channel=news)
     assert "DeepSeek-V3: Arena Text (no style control) · overall" in listed.response.content
+    await boss.send(talk, f"!watch qwen2 72b instruct channel:<#{news.id}>")  # the prefix form
+    assert talk.last_message.content.startswith(
+        f"Watching Qwen2-72B-Instruct on Arena Text (no style control) for <#{news.id}>"
+    )
+    await alice.send(talk, f"!watch qwen2 72b instruct <#{news.id}>")
+    assert talk.last_message.content == "You need the **Manage Server** permission for that."
+    removed = await boss.slash(talk, "unwatch", model="deepseek v3", channel=news)
+    assert removed.response.content.startswith("Stopped watching DeepSeek-V3 on Arena Text")
+    assert [w.model_name for w in env.bot.store.watches(recipient_id=news.id, to_channel=True)] == [
+        "Qwen2-72B-Instruct"
+    ]
 
 
 async def test_an_ambiguous_name_offers_a_picker_and_the_pick_makes_the_watch(simcord_env):

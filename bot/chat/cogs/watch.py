@@ -8,6 +8,8 @@ the store, and the updates sent by `bot.chat.watches`.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from typing import TYPE_CHECKING, Optional
 
 import discord
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from ..client import LeaderBot
 
 EXAMPLE = "`/watch qwen2.5 72b top:10 moves:3`"
+CHANNEL = re.compile(r"(?<!\S)(?:channel:)?<#(\d+)>(?!\S)", re.IGNORECASE)  # a channel named in a prefix command
 
 
 def thresholds_text(top: int | None, moves: int, lang: str) -> str:
@@ -60,7 +63,8 @@ class WatchCog(commands.Cog, name="Watch"):
             return None
         key = (channel.id, True) if channel is not None else (ctx.author.id, False)
         own = DISCORD_LOCALES.get(str(ctx.interaction.locale)) if ctx.interaction is not None else None
-        resumed = self.bot.store.note_watcher(key[0], ctx.guild.id, to_channel=key[1], language=own,
+        resumed = self.bot.store.note_watcher(key[0], ctx.guild.id, to_channel=key[1],
+                                              language=None if key[1] else own,  # a channel: the server's
                                               channel_id=ctx.channel.id)  # fmt: skip
         if resumed:
             await self.reply(ctx, t(lang, "watch.resumed"))
@@ -89,6 +93,10 @@ class WatchCog(commands.Cog, name="Watch"):
     ) -> None:
         """`!watch qwen2.5 72b top:10 moves:3`: a DM when Qwen2.5-72B moves 3+ places within the top 10."""
         lang = self.language(ctx)
+        if channel is None and ctx.guild is not None and (named_channel := CHANNEL.search(model)):
+            model = CHANNEL.sub(" ", model)  # `!watch deepseek v3 channel:#news`, as the slash option reads
+            found = ctx.guild.get_channel(int(named_channel.group(1)))
+            channel = found if isinstance(found, discord.TextChannel) else None
         try:
             text, typed = split_thresholds(model)
             for word, value in (("top", top), ("moves", moves)):
@@ -202,8 +210,9 @@ class WatchCog(commands.Cog, name="Watch"):
         lang = self.language(ctx)
         watches = self.bot.store.watches(recipient_id=key[0], to_channel=key[1])
         found = matching(watches, model)
-        names = sorted({w.model_name for w in found})
-        if len(names) > 1:
+        places = Counter((w.board, w.category) for w in found)
+        if any(count > 1 for count in places.values()):  # two models of one board: which is meant?
+            names = sorted({w.model_name for w in found})
             await self.reply(ctx, t(lang, "watch.which", model=escape(model), names=[escape(n) for n in names]))
             return
         if not found:
@@ -211,7 +220,8 @@ class WatchCog(commands.Cog, name="Watch"):
             return
         removed = self.bot.store.unwatch(key[0], [w.id for w in found], to_channel=key[1])
         boards = All([escape(profile(w.board).title) for w in found])
-        await self.reply(ctx, t(lang, "watch.unwatched", model=escape(names[0]), boards=boards, count=removed))
+        await self.reply(ctx, t(lang, "watch.unwatched", model=escape(found[0].model_name), boards=boards,
+                                count=removed))  # fmt: skip
 
     @commands.hybrid_command(name="watchlist", description="The models you watch (and resume paused updates)")
     @app_commands.describe(channel="A channel's watches instead (Manage Server)")
