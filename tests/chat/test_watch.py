@@ -7,18 +7,22 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 
 import discord
 import simcord
 
 from bot import build_bot
+from bot.chat.watches import render_update
+from bot.core.watches import Standing as WatchStanding
+from bot.core.watches import WatchedChange
 from bot.ingest import ingest_rows
 from bot.jobs import announce_stored
 from db.store import Store
 from tests.chat.test_alerts import next_board
 from tests.chat.test_commands import user_locale  # noqa: F401 - the fixture, for the DM in the user's language
 from tests.chat.test_shards import SERVERS, discord_world
+from tests.hostile import HOSTILE, UNESCAPED
 
 BOARD = "arena-raw"
 
@@ -304,3 +308,20 @@ def test_each_dm_goes_out_once_from_the_process_that_owns_the_watchers_server(se
         newest = store.latest_snapshot(BOARD, "overall")
         assert {w.last_snapshot_id for w in store.watches()} == {newest.id}  # type: ignore[union-attr]
         assert not any(w.sending for w in store.watchers().values())
+
+
+def test_an_update_of_25_hostile_names_stays_within_discords_limits_and_shows_them_literally() -> None:
+    """The most an update can hold: 25 changes, each a hostile name of the longest kind upstream may publish."""
+    long = HOSTILE + " " + "x" * 200
+    changes = [
+        WatchedChange(i, "renamed", BOARD, "overall", f"{long} {i}", "2024-12-31", "2025-01-07",
+                      WatchStanding(i + 1, 1300.0 - i, 1290.0, 1310.0), WatchStanding(i + 2, 1299.0 - i), long)
+        for i in range(25)
+    ]  # fmt: skip
+    embeds = render_update(changes, "en", "leaderbot-watch-user-1-1", datetime(2026, 1, 1, tzinfo=UTC))
+    text = "".join((e.title or "") + (e.description or "") + (e.footer.text or "") for e in embeds)
+    assert 1 <= len(embeds) <= 10 and len(text) <= 6000 and "… and more on the board" in text
+    assert all(len(e.description or "") <= 4096 for e in embeds)
+    assert embeds[0].url.endswith("#leaderbot-watch-user-1-1") and embeds[0].title == "25 changes to models you watch"
+    for what, pattern in UNESCAPED.items():
+        assert not pattern.search(text), what
