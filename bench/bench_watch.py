@@ -156,6 +156,7 @@ async def run(db: Path, users: int) -> tuple[dict[str, str], dict[str, float]]:
         "shared": shared_ms,
         "quiet": quiet_ms,
         "quiet_users": users - told,
+        "users": users,
         "intents": intents_ms,
         "book": book_ms,
         "total": sum(per_user) + shared_ms + intents_ms + book_ms + quiet_ms,
@@ -187,6 +188,7 @@ def main() -> None:
         f"| the bookkeeping after the sends, a write per {BOOK_EVERY} users | {t['book']:.1f} ms |",
         f"| the {t['quiet_users']:,} users with nothing to tell moved forward, one write | {t['quiet']:.1f} ms |",
         f"| all {figures['users']} users, but the sends | {t['total']:,.0f} ms |",
+        f"| the same, per user (the writes shared out) | {t['total'] / t['users']:.3f} ms |",
         "",
         f"{figures['watches']} watches over {figures['users']} users (two each) on the last 2024 LMArena board of"
         f" the bundled data (every model watched; a third `top:10`, a third `moves:3`), refreshed by that board a"
