@@ -2,13 +2,15 @@
 
 The store is the seeded one (the real 2024 LMArena boards); 5,000 users watch two models each of the last 2024
 board (every model of it is watched by someone; a third of the watches say `top:10`, a third `moves:3`). The
-refresh is that board republished a week later with a new #1 (every other model one place down) and a real
-model's rename. Per user, what the watch notifier does for them: their changes (`WatchNotifier.owed`), and for a
-user with something to tell, the DM's embeds (`render_update`); the writes the notifier makes for everyone at
-once are timed on their own: every intent in one write before the sends (`Store.begin_watch_deliveries`), the
-bookkeeping after them in writes of 25 (`Store.finish_watch_deliveries`), and the users with nothing to tell moved
-forward in one write (`Store.advance_watches`). What the users of one board share (its two snapshots' rows and renames)
-is worked out once per refresh, also timed on its own.
+refresh is that board republished a week later with a new #1 (every other model one place down) and one model
+renamed (made up: a new name, its maker, votes and rating kept, which the board's votes rule links).
+
+Per user, what the watch notifier does for them: their changes (`WatchNotifier.owed`) and, for a user with
+something to tell, the DM's embeds (`render_update`). The writes the notifier makes for everyone at once are timed
+on their own: every intent in one write before the sends (`Store.begin_watch_deliveries`), the bookkeeping after
+them in writes of 25 (`Store.finish_watch_deliveries`), the users with nothing to tell moved forward in one write
+(`Store.advance_watches`); so is what the users of one board share (its two snapshots' rows and renames), worked
+out once per refresh.
 
 The baseline, in the same run, is the naive way: the channel digests' change detection (`changes_between`, renames
 followed, the same thresholds) run for each watch, and the watched model's event looked up in it.
@@ -192,7 +194,7 @@ def main() -> None:
         "",
         f"{figures['watches']} watches over {figures['users']} users (two each) on the last 2024 LMArena board of"
         f" the bundled data (every model watched; a third `top:10`, a third `moves:3`), refreshed by that board a"
-        f" week later with a new #1, every other model one place down and one real model renamed;"
+        f" week later with a new #1, every other model one place down and one model renamed;"
         f" {figures['told']} users get a DM. The slowest user took {t['max']:.2f} ms. The baseline is measured on"
         f" {BASELINE_USERS} of the same users. The sends, paced by Discord's rate limits, are not counted.",
     ]

@@ -2,9 +2,11 @@
 channel's watches are posted in it), exactly once across restarts, from the process that owns their server.
 
 The same rules as the channel digests (`bot.chat.notify`): the intent is recorded before the send (each watch's
-`sending_snapshot_id`, the watcher's `sending` flag and the DM channel's last message then) and the message after
-it. A run that stopped in between looks back through the DM channel for the update's marker (in its link's
-fragment) before sending again; bookkeeping a locked store refuses is retried at the next run, never resent.
+`sending_snapshot_id`, the watcher's `sending` flag and numbered marker, and the last update sent them, where a
+recovery stops looking back) and the message after it. Every intent of a refresh goes in one write and the
+bookkeeping in a write per few sends, so the store sees a few commits per refresh, not two per person. A run that
+stopped in between looks back through the DM channel for the update's marker (in its link's fragment) before
+sending again; bookkeeping a locked store refuses is retried at the next run, never resent.
 
 A refused DM (403: the person closed their DMs to the bot) pauses their watches and says so once in the channel
 where they last ran a watch command; their next watch command resumes them (`Store.note_watcher`). A person's
