@@ -69,6 +69,7 @@ async def refresh_and_announce(bot: LeaderBot, boards: Sequence[str], *, discove
             await bot.notifier.announce(board)
         except Exception:
             log.exception("announcing %s failed; the next run tries again", board)
+    await announce_watches(bot, changed)
 
 
 def jobs(hub: bool = True) -> dict[str, list[str]]:
@@ -105,8 +106,20 @@ async def announce_stored(bot: LeaderBot) -> list[str]:
         except Exception:
             log.exception("announcing %s failed; the next look tries again", board)
             newest.pop(board)
+    await announce_watches(bot, changed)
     bot.announced_upto.update(newest)
     return changed
+
+
+async def announce_watches(bot: LeaderBot, boards: Sequence[str]) -> None:
+    """The watched models' updates for the boards one refresh (or one look) changed: one per person for all of
+    them, after the channel digests. A failure is logged; what was not sent is owed at the next run."""
+    if not boards:
+        return
+    try:
+        await bot.watch_notifier.announce(boards)
+    except Exception:
+        log.exception("watch updates for %s failed; the next run tries again", ", ".join(boards))
 
 
 def start_scheduler(bot: LeaderBot) -> AsyncIOScheduler:

@@ -78,6 +78,47 @@ class Subscription:
 
 
 @dataclass(frozen=True)
+class Watch:
+    """A model followed by a member (DMs) or a channel, on one board and category, by the model's identity there."""
+
+    id: int
+    recipient_id: int  # a user, or a channel when `to_channel`
+    to_channel: bool
+    model_id: int
+    model_key: str  # the identity's key on its board (models.key), what snapshots' rows are keyed by
+    model_name: str  # its name when first stored (models.name)
+    board: str
+    category: str
+    top_n: int | None  # only changes that touch the top N; None: at any rank
+    min_move: int  # only moves of at least this many places
+    last_snapshot_id: int | None
+    sending_snapshot_id: int | None
+    sending_model_id: int | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Watcher:
+    """Whoever watches: where their updates come from (the server's shard), their language, and the state of the
+    update being sent to them."""
+
+    recipient_id: int
+    to_channel: bool
+    guild_id: int
+    language: str | None
+    last_channel_id: int | None
+    paused: bool
+    deliveries: int
+    sending_after_id: int | None
+    sending: bool
+    last_message_id: int | None
+
+    @property
+    def key(self) -> tuple[int, bool]:
+        return self.recipient_id, self.to_channel
+
+
+@dataclass(frozen=True)
 class Organization:
     id: int
     name: str
@@ -887,6 +928,219 @@ class Store:
                 )
         return found
 
+    # --- watches ----------------------------------------------------------------------------------------------
+
+    def model_ids(self, board: str, keys: Iterable[str]) -> dict[str, int]:
+        """Model key -> the model's identity on `board`, for the keys the board has ever held."""
+        wanted = sorted(set(keys))
+        found: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            found.update(
+                self.db.execute(
+                    f"SELECT key, id FROM models WHERE board = ? AND key IN ({marks})", [board, *chunk]
+                ).fetchall()
+            )
+        return found
+
+    def watch(
+        self,
+        recipient_id: int,
+        board: str,
+        category: str,
+        model_key: str,
+        *,
+        to_channel: bool = False,
+        top_n: int | None = None,
+        min_move: int = 1,
+    ) -> Watch:
+        """Create or update a watch of a model the board holds. It starts at the board's latest snapshot: where the
+        model stands now is not news."""
+        if top_n is not None and not 1 <= top_n <= 100:
+            raise StoreError("watch the top 1 to 100")
+        if not 1 <= min_move <= 100:
+            raise StoreError("the minimum move is 1 to 100 places")
+        model_id = self.model_ids(board, [model_key]).get(model_key)
+        if model_id is None:
+            raise StoreError(f"{board} has no model {model_key!r}")
+        latest = self.latest_snapshot(board, category)
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.write():
+            self.db.execute(
+                """
+                INSERT INTO watches (recipient_id, to_channel, model_id, board, category, top_n, min_move,
+                                     last_snapshot_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (recipient_id, to_channel, model_id, category) DO UPDATE SET
+                    top_n = excluded.top_n, min_move = excluded.min_move
+                """,
+                [recipient_id, int(to_channel), model_id, board, category, top_n, min_move,
+                 latest.id if latest else None, now],
+            )  # fmt: skip
+        [found] = [
+            w
+            for w in self.watches(recipient_id=recipient_id, to_channel=to_channel)
+            if w.model_id == model_id and w.category == category
+        ]
+        return found
+
+    def unwatch(self, recipient_id: int, watch_ids: Iterable[int], *, to_channel: bool = False) -> int:
+        """Remove some of one recipient's watches; how many went."""
+        ids = list(watch_ids)
+        if not ids:
+            return 0
+        marks = ", ".join("?" * len(ids))
+        with self.write():
+            return self.db.execute(
+                f"DELETE FROM watches WHERE recipient_id = ? AND to_channel = ? AND id IN ({marks})",
+                [recipient_id, int(to_channel), *ids],
+            ).rowcount
+
+    def watches(
+        self, *, recipient_id: int | None = None, to_channel: bool | None = None, boards: Iterable[str] | None = None
+    ) -> list[Watch]:
+        """Watches, with their model's key and name: one recipient's, or those of some boards, or all."""
+        clauses, params = ["1 = 1"], []
+        if recipient_id is not None:
+            clauses.append("w.recipient_id = ?")
+            params.append(recipient_id)
+        if to_channel is not None:
+            clauses.append("w.to_channel = ?")
+            params.append(int(to_channel))
+        if boards is not None:
+            wanted = sorted(set(boards))
+            if not wanted:
+                return []
+            clauses.append(f"w.board IN ({', '.join('?' * len(wanted))})")
+            params.extend(wanted)
+        rows = self.db.execute(
+            "SELECT w.id, w.recipient_id, w.to_channel, w.model_id, m.key, m.name, w.board, w.category, w.top_n,"
+            " w.min_move, w.last_snapshot_id, w.sending_snapshot_id, w.sending_model_id, w.created_at"
+            " FROM watches w JOIN models m ON m.id = w.model_id"
+            f" WHERE {' AND '.join(clauses)} ORDER BY w.recipient_id, w.to_channel, w.id",
+            params,
+        ).fetchall()
+        return [Watch(row[0], row[1], bool(row[2]), *row[3:]) for row in rows]
+
+    def count_watches(self, recipient_id: int, *, to_channel: bool = False) -> int:
+        return self.db.execute(
+            "SELECT count(*) FROM watches WHERE recipient_id = ? AND to_channel = ?", [recipient_id, int(to_channel)]
+        ).fetchone()[0]
+
+    def note_watcher(
+        self,
+        recipient_id: int,
+        guild_id: int,
+        *,
+        to_channel: bool = False,
+        language: str | None = None,
+        channel_id: int | None = None,
+    ) -> bool:
+        """Remember who ran a watch command, where, and in which language, and switch their paused watches back
+        on: whether they were paused."""
+        key = [recipient_id, int(to_channel)]
+        with self.write():
+            row = self.db.execute(
+                "SELECT paused FROM watchers WHERE recipient_id = ? AND to_channel = ?", key
+            ).fetchone()
+            self.db.execute(
+                """
+                INSERT INTO watchers (recipient_id, to_channel, guild_id, language, last_channel_id)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (recipient_id, to_channel) DO UPDATE SET
+                    guild_id = excluded.guild_id, language = excluded.language,
+                    last_channel_id = excluded.last_channel_id, paused = 0
+                """,
+                [*key, guild_id, language, channel_id],
+            )
+        return row is not None and bool(row[0])
+
+    def watchers(self, keys: Iterable[tuple[int, bool]] | None = None) -> dict[tuple[int, bool], Watcher]:
+        """(recipient, to_channel) -> who watches, for the keys given (all without)."""
+        rows = self.db.execute(
+            "SELECT recipient_id, to_channel, guild_id, language, last_channel_id, paused, deliveries,"
+            " sending_after_id, sending, last_message_id FROM watchers ORDER BY recipient_id, to_channel"
+        ).fetchall()
+        wanted = None if keys is None else set(keys)
+        found = {}
+        for row in rows:
+            watcher = Watcher(row[0], bool(row[1]), row[2], row[3], row[4], bool(row[5]), row[6], row[7],
+                              bool(row[8]), row[9])  # fmt: skip
+            if wanted is None or watcher.key in wanted:
+                found[watcher.key] = watcher
+        return found
+
+    def begin_watch_deliveries(
+        self, intents: Sequence[tuple[Watcher, Sequence[tuple[int, int, int]]]], *, wait_s: float | None = None
+    ) -> dict[tuple[int, bool], int]:
+        """Record, before sending, that an update is about to go to each watcher, bringing each watch of its plans
+        (watch, snapshot, model identity after it) up to date; all in one write. A recovery looks back as far as
+        the last update each was sent. Returns each update's number, for its marker."""
+        with self.write(wait_s=wait_s):
+            self.db.conn.executemany(
+                "UPDATE watches SET sending_snapshot_id = ?, sending_model_id = ? WHERE id = ?",
+                [
+                    (snapshot_id, model_id, watch_id)
+                    for _, plans in intents
+                    for watch_id, snapshot_id, model_id in plans
+                ],
+            )
+            self.db.conn.executemany(
+                "UPDATE watchers SET deliveries = deliveries + 1, sending = 1, sending_after_id = last_message_id"
+                " WHERE recipient_id = ? AND to_channel = ?",
+                [(w.recipient_id, int(w.to_channel)) for w, _ in intents],
+            )
+            select = "SELECT deliveries FROM watchers WHERE recipient_id = ? AND to_channel = ?"
+            return {
+                w.key: self.db.execute(select, [w.recipient_id, int(w.to_channel)]).fetchone()[0] for w, _ in intents
+            }
+
+    def finish_watch_deliveries(
+        self, outcomes: Sequence[tuple[Watcher, int | None, bool]], *, wait_s: float | None = None
+    ) -> None:
+        """After updates, (watcher, message, sent) each: the watches of one sent (or found sent by a recovery) move
+        up to what it told, those of one that never went out stay where they were; all in one write."""
+        keys = [(w.recipient_id, int(w.to_channel)) for w, _, _ in outcomes]
+        with self.write(wait_s=wait_s):
+            self.db.conn.executemany(
+                "UPDATE watches SET last_snapshot_id = sending_snapshot_id,"
+                " model_id = coalesce(sending_model_id, model_id)"
+                " WHERE recipient_id = ? AND to_channel = ? AND sending_snapshot_id IS NOT NULL",
+                [(w.recipient_id, int(w.to_channel)) for w, _, sent in outcomes if sent],
+            )
+            self.db.conn.executemany(
+                "UPDATE watches SET sending_snapshot_id = NULL, sending_model_id = NULL"
+                " WHERE recipient_id = ? AND to_channel = ?",
+                keys,
+            )
+            self.db.conn.executemany(
+                "UPDATE watchers SET sending = 0, last_message_id = coalesce(?, last_message_id)"
+                " WHERE recipient_id = ? AND to_channel = ?",
+                [(message_id, w.recipient_id, int(w.to_channel)) for w, message_id, _ in outcomes],
+            )
+
+    def advance_watches(self, plans: Iterable[tuple[int, int, int]], *, wait_s: float | None = None) -> None:
+        """Move watches with nothing to tell up to the newest snapshot (and a renamed model's new identity):
+        (watch, snapshot, model identity), all in one write."""
+        with self.write(wait_s=wait_s):
+            self.db.conn.executemany(
+                "UPDATE watches SET last_snapshot_id = ?, model_id = ? WHERE id = ?",
+                [(snapshot_id, model_id, watch_id) for watch_id, snapshot_id, model_id in plans],
+            )
+
+    def pause_watcher(self, watcher: Watcher) -> None:
+        """Their updates were refused (DMs closed, channel gone): no more until a watch command resumes them."""
+        with self.write():
+            self.db.execute(
+                "UPDATE watchers SET paused = 1 WHERE recipient_id = ? AND to_channel = ?",
+                [watcher.recipient_id, int(watcher.to_channel)],
+            )
+
+    def _forget_in_watches(self, snapshot_id: int, before: int | None) -> None:
+        """A watch told of a snapshot that is rejected or removed goes back to the accepted one before it."""
+        self.db.execute("UPDATE watches SET last_snapshot_id = ? WHERE last_snapshot_id = ?", [before, snapshot_id])
+
     def meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return None if row is None else row[0]
@@ -938,6 +1192,7 @@ class Store:
             "UPDATE subscriptions SET last_snapshot_id = ? WHERE last_snapshot_id = ?",
             [before[0] if before else None, snapshot_id],
         )
+        self._forget_in_watches(snapshot_id, before[0] if before else None)
 
     def snapshot(self, snapshot_id: int) -> Snapshot | None:
         found = self._snapshot_where("id = ?", [snapshot_id])
