@@ -18,16 +18,17 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import takewhile
 from typing import TYPE_CHECKING
 
 import discord
 
 from db.store import LiveBoard, StoreBusy
 
-from ..core.answer import Kind
+from ..core.answer import Answer, Kind
 from ..core.i18n import DEFAULT, day, t
 from ..core.questions import Query
-from .embeds import render_embeds
+from .embeds import DESCRIPTION_MAX, clip, footer, render_embeds
 
 if TYPE_CHECKING:
     from .client import LeaderBot
@@ -39,6 +40,20 @@ LOCK_WAIT_S = 0.2  # how long bookkeeping on the event loop waits for another pr
 
 def live_marker(live_id: int, snapshot_id: int) -> str:
     return f"leaderbot-live-{live_id}-{snapshot_id}"
+
+
+def one_embed(answer: Answer) -> discord.Embed:
+    """The `!top` answer in one embed: a message edited in place has no pages to turn (models tied at the last
+    place listed can make a top 10 longer than a page)."""
+    pages = render_embeds(answer)
+    embed = pages[0]
+    if len(pages) > 1:
+        lines = [(page.description or "").split("\n") for page in pages]
+        head = len(list(takewhile(lambda same: len(set(same)) == 1, zip(*lines, strict=False))))  # notes repeated
+        rest = ["\n".join(page[head:]) for page in lines[1:]]
+        embed.description = clip("\n".join([embed.description or "", *rest]), DESCRIPTION_MAX - 200)
+        embed.set_footer(text=footer(answer))
+    return embed
 
 
 @dataclass
@@ -70,7 +85,7 @@ class LiveBoards:
             return None, None, answer.text
         snapshot = self.bot.answerer.reader.latest(board, category)
         assert snapshot is not None  # the answer was made from it
-        embed = render_embeds(answer)[0]
+        embed = one_embed(answer)
         if live_id is not None and embed.url:
             embed.url = f"{embed.url}#{live_marker(live_id, snapshot.id)}"
         updated = t(lang, "live.updated", date=day(lang, now.date().isoformat()), time=now.strftime("%H:%M"))

@@ -1,0 +1,160 @@
+"""Live boards on SimCord: one message showing the Arena's top, edited in place (never re-sent, never pinging) at
+each new board, across a restart; nothing edited without a new board; a deleted message ends it and admins are
+told; an edit that went out before a stop is not made again; only admins start and stop them."""
+
+from __future__ import annotations
+
+import discord
+import simcord
+from discord.ext import commands
+
+from bot import build_bot
+from bot.ingest import ingest_rows
+from bot.jobs import announce_stored, update_live
+from tests.chat.test_alerts import next_board, world
+
+
+def edits(env, channel, message_id: int) -> list:  # type: ignore[no-untyped-def]
+    return [
+        r
+        for r in env.http_requests
+        if r.method == "PATCH" and r.path == f"/channels/{channel.id}/messages/{message_id}"
+    ]
+
+
+def posts(env, channel) -> list:  # type: ignore[no-untyped-def]
+    return [r for r in env.http_requests if r.method == "POST" and r.path == f"/channels/{channel.id}/messages"]
+
+
+def bot_messages(env, channel) -> list[discord.Message]:  # type: ignore[no-untyped-def]
+    return [m for m in channel.history() if m.author.id == env.bot.user.id and m.embeds]
+
+
+async def publish(env, rows: list[dict]) -> None:  # type: ignore[no-untyped-def]
+    """What a refresh does once it has fetched: store, announce, then the live hook."""
+    ingest_rows(env.bot.store, "arena-raw", rows, origin="test-refresh")
+    await update_live(env.bot, ["arena-raw"])
+    await env.settle()
+
+
+async def start(env, news, alice) -> discord.Message:  # type: ignore[no-untyped-def]
+    await alice.send(news, "!live arena-raw")
+    assert news.last_message.content.startswith("Live board posted: the top 10 of arena-raw")
+    [live] = [m for m in bot_messages(env, news) if m.embeds[0].title.startswith("Top")]
+    return live
+
+
+async def test_a_live_board_is_edited_in_place_across_a_restart_and_never_resent(simcord_env, db_path):
+    env = simcord_env
+    _, news, alice, _ = world(env)
+    live = await start(env, news, alice)
+    embed = live.embeds[0]
+    assert embed.title == "Top 10" and "o1-2024-12-17" in embed.description
+    assert "Live · updated" in embed.description and "as of 2024-12-31" in embed.footer.text  # date, age
+    assert "days old" in embed.footer.text
+    [row] = env.bot.store.live_boards()
+    assert (row.channel_id, row.message_id, row.count) == (news.id, live.id, 10)
+
+    await update_live(env.bot, ["arena-raw"])  # a refresh that stored nothing new: no edit
+    assert edits(env, news, live.id) == []
+
+    sent_before = len(posts(env, news))
+    await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
+    [edit] = edits(env, news, live.id)
+    assert edit.json["allowed_mentions"]["parse"] == []  # pings nobody
+    [message] = [m for m in news.history() if m.id == live.id]
+    assert "DeepSeek-V3" in message.embeds[0].description.split("\n")[0]
+    assert "as of 2025-01-07" in message.embeds[0].footer.text
+
+    await env.restart_bot(build_bot(db_path))
+    ingest_rows(env.bot.store, "arena-raw", next_board("2025-01-14", new_leader="o1-mini"), origin="test-refresh")
+    await announce_stored(env.bot)  # the every-minute look of the restarted process
+    await env.settle()
+    assert len(edits(env, news, live.id)) == 2  # the same message id, edited again
+    assert len(posts(env, news)) == sent_before  # and nothing new posted in the channel
+    [message] = [m for m in news.history() if m.id == live.id]
+    assert "o1-mini" in message.embeds[0].description.split("\n")[0]
+    assert "as of 2025-01-14" in message.embeds[0].footer.text
+    assert env.bot.store.live_boards()[0].snapshot_id == env.bot.store.latest_snapshot("arena-raw", "overall").id
+    await announce_stored(env.bot)  # and a look with nothing new edits nothing
+    assert len(edits(env, news, live.id)) == 2
+
+
+async def test_a_deleted_live_message_ends_it_and_admins_are_told(simcord_env):
+    env = simcord_env
+    _, news, alice, _ = world(env)
+    live = await start(env, news, alice)
+    await live.delete()
+    ingest_rows(env.bot.store, "arena-raw", next_board("2025-01-07", new_leader="DeepSeek-V3"), origin="test")
+    report = await env.bot.live.update("arena-raw")
+    assert (report.edited, report.disabled) == (0, 1)
+    [row] = env.bot.store.live_boards()
+    assert not row.enabled and row.disabled_reason == "admin.reason_deleted"
+    await alice.send(news, "!subscriptions")
+    text = news.last_message.content
+    assert f"I stopped keeping the live arena-raw board up to date in <#{news.id}>: its message was deleted" in text
+    assert "**off**" in text
+    ingest_rows(env.bot.store, "arena-raw", next_board("2025-01-14", new_leader="o1-mini"), origin="test")
+    assert (await env.bot.live.update("arena-raw")).edited == 0  # ended: never edited again
+    env.errors  # noqa: B018 - the 404 of the deleted message was logged: acknowledge what SimCord captured
+
+
+async def test_an_edit_made_before_a_stop_is_not_made_again(simcord_env, db_path):
+    """The edit went out, then the process stopped before recording it: the restarted bot reads the message,
+    finds the edit's marker, and records it instead of editing again."""
+    env = simcord_env
+    _, news, alice, _ = world(env)
+    live = await start(env, news, alice)
+    before = env.bot.store.live_boards()[0].snapshot_id
+    await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
+    [row] = env.bot.store.live_boards()
+    assert len(edits(env, news, live.id)) == 1
+    with env.bot.store.write():  # what the stop left: the intent, not the bookkeeping
+        env.bot.store.db.execute(
+            "UPDATE live_boards SET snapshot_id = ?, editing_snapshot_id = ?", [before, row.snapshot_id]
+        )
+    await env.restart_bot(build_bot(db_path))
+    report = await env.bot.live.update("arena-raw")
+    assert (report.recovered, report.edited) == (1, 0)
+    assert len(edits(env, news, live.id)) == 1
+    [row] = env.bot.store.live_boards()
+    assert (
+        row.editing_snapshot_id is None and row.snapshot_id == env.bot.store.latest_snapshot("arena-raw", "overall").id
+    )
+
+
+async def test_only_admins_start_and_stop_live_boards_and_slash_takes_a_count(simcord_env):
+    env = simcord_env
+    _, news, alice, bob = world(env)
+    await bob.send(news, "!live arena-raw")
+    assert "Manage Server" in news.last_message.content
+    assert env.bot.store.live_boards() == []
+    simcord.assert_error(env, commands.MissingPermissions)
+
+    result = await alice.slash(news, "live", board="arena-raw", count=5)
+    assert result.response.content.startswith("Live board posted: the top 5 of arena-raw")
+    [live] = bot_messages(env, news)
+    assert live.embeds[0].title == "Top 5" and live.embeds[0].description.count("\n") >= 4
+    result = await alice.slash(news, "live", board="arena-raw", count=3)  # the same board again: same message
+    assert result.response.content == "The live arena-raw board here now shows the top 3."
+    assert [m.id for m in bot_messages(env, news)] == [live.id]
+    assert env.bot.store.live_boards()[0].count == 3
+    result = await alice.slash(news, "live", board="open-llm")
+    assert "archived" in result.response.content
+    await alice.send(news, "!subscriptions")
+    assert f"<#{news.id}>: live arena-raw overall, top 3" in news.last_message.content
+    await alice.send(news, "!live-stop")
+    assert news.last_message.content.startswith(f"Stopped 1 live board(s) in <#{news.id}>")
+    assert env.bot.store.live_boards() == []
+    await alice.send(news, "!live-stop")
+    assert news.last_message.content == "No live board to stop here."
+
+
+async def test_a_thai_server_gets_its_live_board_in_thai(simcord_env):
+    env = simcord_env
+    _, news, alice, _ = world(env)
+    await alice.send(news, "!language th")
+    await alice.send(news, "!live arena-raw")
+    assert news.last_message.content.startswith("โพสต์กระดานสดแล้ว")
+    [live] = bot_messages(env, news)
+    assert "สด · อัปเดต" in live.embeds[0].description
