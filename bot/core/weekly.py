@@ -86,5 +86,5 @@ def weekly_summary(
         summary.movers = sorted(moved, key=lambda e: (-abs(e.places), e.new_rank or 0, e.model))[:MOVERS]
         summary.debuts = [e for e in whole.events if e.type == "debut"]
     best = read.rows(newest).best
-    summary.top = [model_history(store, board, category, key) for key in list(best)[:CHART_MODELS]]
+    summary.top = [model_history(store, board, category, key, until=newest.as_of) for key in list(best)[:CHART_MODELS]]
     return summary
