@@ -179,7 +179,7 @@ class AlertsCog(commands.Cog, name="Alerts"):
         category: str | None = None,
         weekly: bool = False,
         day: str | None = None,
-        hour: commands.Range[int, 0, 23] | None = None,
+        hour: Optional[int] = None,  # noqa: UP045 - checked below: discord.py makes an optional Range a text option
     ) -> None:
         """`!subscribe BOARD 10 2 @llm-news #leaderboards`: digests of changes in the top 10, moves of 2+;
         `!subscribe swe-bench-verified 1 #evals`: a post when the SWE-bench Verified #1 changes;
@@ -196,7 +196,7 @@ class AlertsCog(commands.Cog, name="Alerts"):
         min_move = words.thresholds.moves or min_move
         schedule = words.weekly
         weekly = weekly or day is not None or hour is not None  # a day or an hour alone asks for a weekly one
-        if words.error is not None or (weekly and (day not in DAYS or hour is None)):
+        if words.error is not None or (weekly and (day not in DAYS or hour is None or not 0 <= hour <= 23)):
             await self.reply(ctx, t(lang, "admin.bad_weekly", days=", ".join(DAYS)))
             return
         if weekly:
