@@ -1,8 +1,13 @@
 """Live boards on SimCord: one message showing the Arena's top, edited in place (never re-sent, never pinging) at
 each new board, across a restart; nothing edited without a new board; a deleted message ends it and admins are
-told; an edit that went out before a stop is not made again; only admins start and stop them."""
+told; an edit that went out before a stop is not made again; only admins start and stop them; with two shard
+processes on one store, each edits (and sends the weekly summaries of) its own servers only."""
 
 from __future__ import annotations
+
+import asyncio
+import threading
+from datetime import datetime, timedelta
 
 import discord
 import simcord
@@ -11,7 +16,9 @@ from discord.ext import commands
 from bot import build_bot
 from bot.ingest import ingest_rows
 from bot.jobs import announce_stored, update_live
+from db.store import Store
 from tests.chat.test_alerts import next_board, world
+from tests.chat.test_shards import SERVERS, discord_world
 
 
 def edits(env, channel, message_id: int) -> list:  # type: ignore[no-untyped-def]
@@ -158,3 +165,64 @@ async def test_a_thai_server_gets_its_live_board_in_thai(simcord_env):
     assert news.last_message.content.startswith("โพสต์กระดานสดแล้ว")
     [live] = bot_messages(env, news)
     assert "สด · อัปเดต" in live.embeds[0].description
+
+
+async def sharded_process(db_path, shard: int, together, seen: dict) -> None:  # type: ignore[no-untyped-def]
+    """One of two processes (shards 0 and 1 of 2) on one store: its server gets a live board and a weekly
+    subscription; the refresher (shard 0) stores a new board; both look at the store and post weekly summaries."""
+    bot = build_bot(db_path, shard_count=2, shard_ids=(shard,), refresher=shard == 0)
+    env = simcord.Env(bot)
+    await env.start()
+    try:
+        channels = discord_world(env)
+        news, admin = channels[shard]
+        await admin.send(news, "!live arena-raw")
+        await admin.send(news, "!subscribe arena-raw weekly mon 9")
+        await asyncio.to_thread(together.wait)  # both set up
+        if shard == 0:
+            ingest_rows(bot.store, "arena-raw", next_board("2025-01-07", new_leader="DeepSeek-V3"), origin="refresh")
+        await asyncio.to_thread(together.wait)  # stored
+        await announce_stored(bot)
+        due = datetime.fromisoformat(bot.store.subscriptions()[0].weekly_done) + timedelta(weeks=1)
+        weekly = await bot.notifier.announce_weekly(now=due)
+        await env.settle()
+        await asyncio.to_thread(together.wait)  # both have looked
+        mine = [m for m in news.history() if m.author.id == bot.user.id and m.embeds]
+        [live] = [m for m in mine if m.embeds[0].title == "Top 10"]
+        seen[shard] = {
+            "edits": len(edits(env, news, live.id)),
+            "shown": live.embeds[0].footer.text,
+            "weekly": weekly.sent,
+            "other": [r.path for r in env.http_requests if str(channels[1 - shard][0].id) in r.path],
+        }
+    finally:
+        await env.shutdown()
+        await bot.close()
+
+
+def test_each_live_board_and_weekly_summary_is_handled_by_the_process_that_owns_the_server(seeded_copy) -> None:  # type: ignore[no-untyped-def]
+    together = threading.Barrier(2, timeout=60)
+    seen: dict = {}
+    failures: list[BaseException] = []
+
+    def run(shard: int) -> None:
+        try:
+            asyncio.run(sharded_process(seeded_copy, shard, together, seen))
+        except BaseException as exc:
+            together.abort()
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run, args=(shard,)) for shard in SERVERS]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    if failures:
+        raise failures[0]
+    for shard in SERVERS:
+        assert seen[shard]["edits"] == 1 and "as of 2025-01-07" in seen[shard]["shown"]
+        assert seen[shard]["weekly"] == 1  # its own server's summary, not the other's
+        assert seen[shard]["other"] == []  # never a request about the other process's channel
+    with Store(seeded_copy) as store:
+        boards = store.live_boards()
+    assert len(boards) == 2 and all(b.enabled and b.editing_snapshot_id is None for b in boards)
