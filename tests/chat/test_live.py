@@ -226,3 +226,22 @@ def test_each_live_board_and_weekly_summary_is_handled_by_the_process_that_owns_
     with Store(seeded_copy) as store:
         boards = store.live_boards()
     assert len(boards) == 2 and all(b.enabled and b.editing_snapshot_id is None for b in boards)
+
+
+async def test_a_live_board_we_may_no_longer_edit_is_switched_off(simcord_env):
+    env = simcord_env
+    guild, news, alice, _ = world(env)
+    other = guild.create_text_channel("other-news")
+    live = await start(env, news, alice)
+    await alice.send(other, "!live arena-raw")
+    path = f"/channels/{news.id}/messages/{live.id}"
+    env.inject_error("PATCH", path, status=403, code=50013, message="Missing Permissions")
+    ingest_rows(env.bot.store, "arena-raw", next_board("2025-01-07", new_leader="DeepSeek-V3"), origin="test")
+    report = await env.bot.live.update("arena-raw")
+    assert (report.edited, report.disabled) == (1, 1)  # the other channel's board is edited all the same
+    by_channel = {b.channel_id: b for b in env.bot.store.live_boards()}
+    assert not by_channel[news.id].enabled and by_channel[news.id].disabled_reason == "admin.reason_forbidden"
+    assert by_channel[other.id].enabled
+    await alice.send(other, "!subscriptions")
+    assert f"in <#{news.id}>: I may no longer post there" in other.last_message.content
+    env.errors  # noqa: B018 - the injected 403 was logged: acknowledge what SimCord captured
