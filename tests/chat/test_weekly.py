@@ -15,6 +15,7 @@ from tests.chat.test_alerts import digests, next_board, world
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 TITLE = "The week on Arena Text (no style control)"
+ADMIN = discord.Permissions(manage_guild=True)
 
 
 def summaries(channel, bot_id: int) -> list[discord.Message]:  # type: ignore[no-untyped-def]
@@ -37,7 +38,7 @@ def one_place_up(date: str) -> list[dict]:
     return rows
 
 
-async def test_a_weekly_summary_goes_once_with_its_week_and_its_chart(simcord_env, db_path):
+async def test_a_weekly_summary_goes_once_with_its_week_and_its_chart_across_restarts(simcord_env, db_path):
     env = simcord_env
     _, news, alice, _ = world(env)
     await alice.send(news, "!subscribe arena-raw weekly mon 9")
@@ -75,60 +76,36 @@ async def test_a_weekly_summary_goes_once_with_its_week_and_its_chart(simcord_en
     assert again.sent == 0 and len(summaries(news, env.bot.user.id)) == 1  # once, across the restart
     [subscription] = env.bot.store.subscriptions()
     assert subscription.weekly_done == due.isoformat(timespec="seconds") and subscription.sending_snapshot_id is None
+    told = subscription.last_snapshot_id
 
     quiet = await env.bot.notifier.announce_weekly(now=due + timedelta(weeks=1, hours=1))  # no new board all week
     await env.settle()
     assert (quiet.sent, quiet.quiet) == (0, 1) and len(summaries(news, env.bot.user.id)) == 1
 
-
-async def test_a_summary_that_went_out_before_a_stop_is_not_sent_again(simcord_env, db_path):
-    env = simcord_env
-    _, news, alice, _ = world(env)
-    await alice.send(news, "!subscribe arena-raw weekly fri 18")
+    # The next week's summary goes out, then the process stops before recording it: the intent is all it left.
+    await publish(env, next_board("2025-01-16", new_leader="Yi-Lightning"))
+    later = due + timedelta(weeks=2)
+    assert (await env.bot.notifier.announce_weekly(now=later)).sent == 1
     [subscription] = env.bot.store.subscriptions()
-    before = subscription.last_snapshot_id
-    due = datetime.fromisoformat(subscription.weekly_done) + timedelta(weeks=1)
-    await publish(env, next_board("2025-01-07", new_leader="DeepSeek-V3"))
-    assert (await env.bot.notifier.announce_weekly(now=due)).sent == 1
     newest = env.bot.store.latest_snapshot("arena-raw", "overall").id
-    with env.bot.store.write():  # what a stop right after the send leaves: the intent, not the bookkeeping
+    with env.bot.store.write():
         env.bot.store.db.execute(
             "UPDATE subscriptions SET last_snapshot_id = ?, sending_snapshot_id = ?, weekly_sending = ?,"
             " weekly_done = ?",
-            [before, newest, due.isoformat(timespec="seconds"), subscription.weekly_done],
+            [told, newest, later.isoformat(timespec="seconds"), (due + timedelta(weeks=1)).isoformat()],
         )
     await env.restart_bot(build_bot(db_path))
-    report = await env.bot.notifier.announce_weekly(now=due + timedelta(minutes=5))
-    assert (report.recovered, report.sent) == (1, 0)
-    assert len(summaries(news, env.bot.user.id)) == 1
+    report = await env.bot.notifier.announce_weekly(now=later + timedelta(minutes=5))
+    assert (report.recovered, report.sent) == (1, 0)  # found in the channel, not sent again
+    assert len(summaries(news, env.bot.user.id)) == 2
     [subscription] = env.bot.store.subscriptions()
-    assert subscription.last_snapshot_id == newest and subscription.weekly_done == due.isoformat(timespec="seconds")
+    assert subscription.last_snapshot_id == newest and subscription.weekly_done == later.isoformat(timespec="seconds")
 
 
-async def test_thresholds_keep_only_the_changes_asked_for(simcord_env):
+async def test_thresholds_and_weeks_as_typed_and_the_digests_they_keep(simcord_env):
     env = simcord_env
     guild, every, alice, _ = world(env)
-    big_moves, podium = guild.create_text_channel("big-moves"), guild.create_text_channel("podium")
-    await alice.send(every, "!subscribe arena-raw")
-    await alice.send(big_moves, "!subscribe arena-raw moves:3")
-    await alice.send(podium, "!subscribe arena-raw top:3")
-    assert "top 3, moves of 1+" in podium.last_message.content
-    by_channel = {s.channel_id: (s.top_n, s.min_move) for s in env.bot.store.subscriptions()}
-    assert by_channel == {every.id: (10, 1), big_moves.id: (10, 3), podium.id: (3, 1)}
-
-    await publish(env, one_place_up("2025-01-07"))  # one model up one place, at #7
-    [digest] = digests(every, env.bot.user.id)
-    assert "o1-preview: #8 → #7" in digest.embeds[0].description
-    assert digests(big_moves, env.bot.user.id) == []  # a 1-place move is below moves:3
-    assert digests(podium, env.bot.user.id) == []  # a change below #3 is outside top:3
-
-    await publish(env, next_board("2025-01-14", new_leader="DeepSeek-V3"))  # 9 -> 1: both want that
-    assert [len(digests(c, env.bot.user.id)) for c in (every, big_moves, podium)] == [2, 1, 1]
-
-
-async def test_bad_thresholds_and_weeks_are_said_back_and_subscribe_nothing(simcord_env):
-    env = simcord_env
-    _, news, alice, _ = world(env)
+    news = guild.create_text_channel("settings")
     await alice.send(news, "!subscribe arena-raw top:0")
     assert news.last_message.content == "`top:0` must be a whole number from 1 to 100."
     await alice.send(news, "!subscribe arena-raw weekly funday 9")
@@ -152,3 +129,25 @@ async def test_bad_thresholds_and_weeks_are_said_back_and_subscribe_nothing(simc
     await alice.send(news, "!subscribe arena-raw 5 2")  # the positional form; no `weekly`: every change again
     [s] = env.bot.store.subscriptions()
     assert (s.weekly_day, s.top_n, s.min_move) == (None, 5, 2)
+    await alice.send(news, "!language auto")
+    await alice.send(news, "!unsubscribe")
+    assert env.bot.store.subscriptions() == []
+
+    # Another admin (each person has a budget of commands), and three channels with their thresholds.
+    carol = guild.add_member(env.create_user("carol"), roles=[guild.create_role("Mods", permissions=ADMIN)])
+    big_moves, podium = guild.create_text_channel("big-moves"), guild.create_text_channel("podium")
+    await carol.send(every, "!subscribe arena-raw")
+    await carol.send(big_moves, "!subscribe arena-raw moves:3")
+    await carol.send(podium, "!subscribe arena-raw top:3")
+    assert "top 3, moves of 1+" in podium.last_message.content
+    by_channel = {s.channel_id: (s.top_n, s.min_move) for s in env.bot.store.subscriptions()}
+    assert by_channel == {every.id: (10, 1), big_moves.id: (10, 3), podium.id: (3, 1)}
+
+    await publish(env, one_place_up("2025-01-07"))  # one model up one place, at #7
+    [digest] = digests(every, env.bot.user.id)
+    assert "o1-preview: #8 → #7" in digest.embeds[0].description
+    assert digests(big_moves, env.bot.user.id) == []  # a 1-place move is below moves:3
+    assert digests(podium, env.bot.user.id) == []  # a change below #3 is outside top:3
+
+    await publish(env, next_board("2025-01-14", new_leader="DeepSeek-V3"))  # 9 -> 1: both want that
+    assert [len(digests(c, env.bot.user.id)) for c in (every, big_moves, podium)] == [2, 1, 1]
