@@ -916,7 +916,8 @@ class Store:
     def set_weekly(self, subscription_id: int, day: int | None, hour: int | None, done: str | None) -> None:
         """Make a subscription weekly (`day` 0 Monday .. 6 Sunday, `hour` UTC; `done`: the due time already
         served, so the first digest is the next one), or one digest per change again (`day` None)."""
-        if (day is None) != (hour is None) or (day is not None and not (0 <= day <= 6 and 0 <= hour <= 23)):  # type: ignore[operator]
+        scheduled = day is not None and hour is not None
+        if (day is None) != (hour is None) or (scheduled and not (0 <= day <= 6 and 0 <= hour <= 23)):  # type: ignore[operator]
             raise StoreError("a weekly digest needs a day (Monday to Sunday) and an hour (0 to 23)")
         with self.write():
             self.db.execute(

@@ -19,7 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 from discord.ext.commands.view import StringView
 
-from db.store import StoreBusy, StoreError, Subscription
+from db.store import LiveBoard, StoreBusy, StoreError, Subscription
 
 from ...core.changes import NoChanges, stored_changes
 from ...core.i18n import DEFAULT, LANGUAGES, catalogue, category_shown, t
@@ -59,18 +59,24 @@ class BadWeekly(ValueError):
     """`weekly` without a weekday and an hour from 0 to 23 after it."""
 
 
+def weekday(word: str) -> int | None:
+    """A weekday typed in English by its first three letters or more (`mon`, `Monday`): 0 Monday, else None."""
+    word = word.casefold()
+    if len(word) < 3 or not word.isalpha():
+        return None
+    return next((i for i in range(len(DAYS)) if day_name(i, DEFAULT).casefold().startswith(word)), None)
+
+
 def split_weekly(text: str) -> tuple[str, tuple[int, int] | None]:
     """The text without its `weekly DAY HOUR` words, and the (weekday, hour) they set: `weekly mon 9`,
-    `weekly monday 21` (a day by its first three letters or more, in English: syntax, like `top:`)."""
+    `weekly monday 21` (the words are syntax, like `top:`, the same in every language)."""
     match = _WEEKLY.search(text)
     if match is None:
         return text, None
-    day_word, hour_word = (match.group(1) or "").casefold(), match.group(2) or ""
-    day = next((i for i, d in enumerate(DAYS) if len(day_word) >= 3 and day_word == day_name(i, DEFAULT).casefold()[
-        : len(day_word)]), None) if day_word.isalpha() else None  # fmt: skip
-    if day is None or not (hour_word.isascii() and hour_word.isdigit() and 0 <= int(hour_word) <= 23):
+    day, hour = weekday(match.group(1) or ""), match.group(2) or ""
+    if day is None or not (hour.isascii() and hour.isdigit() and 0 <= int(hour) <= 23):
         raise BadWeekly(match.group(0))
-    return " ".join((text[: match.start()] + " " + text[match.end() :]).split()), (day, int(hour_word))
+    return " ".join((text[: match.start()] + " " + text[match.end() :]).split()), (day, int(hour))
 
 
 @dataclass(frozen=True)
@@ -120,7 +126,7 @@ async def admin_reply(bot: LeaderBot, ctx: LeaderContext, text: str, embed: disc
     await ctx.send(text[:2000], embed=embed, allowed_mentions=discord.AllowedMentions.none())
 
 
-def live_line(b: Any, lang: str) -> str:
+def live_line(b: LiveBoard, lang: str) -> str:
     """A live board as `/subscriptions` lists it."""
     state = "" if b.enabled else t(lang, "admin.off", reason=reason_text(b.disabled_reason, lang))
     return t(lang, "admin.live_line", channel=f"<#{b.channel_id}>", board=escape(b.board),
