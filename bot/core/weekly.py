@@ -63,12 +63,17 @@ class WeeklySummary:
 def weekly_summary(
     store: Store, told: Snapshot | None, newest: Snapshot, *, top_n: int = 10, min_move: int = 1
 ) -> WeeklySummary:
-    """The week between `told` (the board last reported, or None) and `newest`, with the thresholds of the
-    subscription: movers and debuts within the top `top_n`, moves of at least `min_move` places."""
+    """The week between `told` (the board last reported; None: the board standing a week before `newest`) and
+    `newest`, with the thresholds of the subscription: movers and debuts within the top `top_n`, moves of at least
+    `min_move` places."""
     read = reader(store)
     board, category = newest.board, newest.category
+    timeline = read.accepted(board, category)
+    if told is None:  # subscribed before the board had data: the week up to the newest board, not its years
+        week_ago = (datetime.fromisoformat(newest.as_of) - timedelta(weeks=1)).date().isoformat()
+        told = next((s for s in reversed(timeline) if s.as_of <= week_ago), None)
     after = (told.as_of, told.id) if told is not None else ("", 0)
-    week = [s for s in read.accepted(board, category) if after < (s.as_of, s.id) <= (newest.as_of, newest.id)]
+    week = [s for s in timeline if after < (s.as_of, s.id) <= (newest.as_of, newest.id)]
     summary = WeeklySummary(
         board, category, told.as_of if told else None, newest.as_of, newest.id, top_n, boards=len(week)
     )

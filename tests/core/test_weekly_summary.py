@@ -57,12 +57,13 @@ def test_thresholds_keep_only_the_moves_and_debuts_asked_for(shared_store: Store
     assert top3.leaders == everything.leaders  # a new #1 is always in the top
 
 
-def test_a_week_without_a_new_board_has_nothing_and_a_first_week_has_no_comparison(shared_store: Store) -> None:
+def test_a_week_without_a_new_board_has_nothing_and_a_first_week_is_the_last_seven_days(shared_store: Store) -> None:
     last = board(shared_store, "2024-12-31")
     same = weekly_summary(shared_store, last, last)
     assert (same.boards, same.leaders, same.movers, same.debuts) == (0, [], [], [])
-    first = weekly_summary(shared_store, None, last)
-    assert first.from_date is None and first.movers == [] and first.debuts == []
+    first = weekly_summary(shared_store, None, last)  # nothing told yet: the week up to the newest board
+    assert (first.from_date, first.boards) == ("2024-12-23", 1)  # the board standing a week before, not the year
+    assert first.movers and first.top
 
 
 @pytest.mark.parametrize(
