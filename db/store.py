@@ -75,6 +75,34 @@ class Subscription:
     sending_snapshot_id: int | None = None  # a digest about to be (or maybe) sent: look for it before resending
     last_message_id: int | None = None  # the last digest posted
     sending_after_id: int | None = None  # the channel's last message when the intent was recorded
+    weekly_day: int | None = None  # 0 Monday .. 6 Sunday: one digest a week instead of one per change
+    weekly_hour: int | None = None  # the UTC hour of that day from which the week's digest is due
+    weekly_done: str | None = None  # the due time last served (ISO 8601, UTC)
+    weekly_sending: str | None = None  # the due time a digest about to be (or maybe) sent is for
+
+    @property
+    def weekly(self) -> bool:
+        return self.weekly_day is not None
+
+
+@dataclass(frozen=True)
+class LiveBoard:
+    """A message the bot keeps showing a board's current top, edited in place at each new snapshot."""
+
+    id: int
+    guild_id: int
+    channel_id: int
+    board: str
+    category: str
+    count: int
+    message_id: int
+    snapshot_id: int | None  # the snapshot the message shows (None: one since removed)
+    editing_snapshot_id: int | None  # an edit about to be (or maybe) made: look at the message before editing
+    enabled: bool
+    disabled_reason: str | None  # a catalogue key (`admin.reason_*`)
+    disabled_noticed: bool
+    created_at: str
+    updated_at: str | None
 
 
 @dataclass(frozen=True)
@@ -1140,6 +1168,135 @@ class Store:
     def _forget_in_watches(self, snapshot_id: int, before: int | None) -> None:
         """A watch told of a snapshot that is rejected or removed goes back to the accepted one before it."""
         self.db.execute("UPDATE watches SET last_snapshot_id = ? WHERE last_snapshot_id = ?", [before, snapshot_id])
+
+    # --- weekly subscriptions -----------------------------------------------------------------------------------
+
+    def set_weekly(self, subscription_id: int, day: int | None, hour: int | None, done: str | None) -> None:
+        """Make a subscription weekly (`day` 0 Monday .. 6 Sunday, `hour` UTC; `done`: the due time already
+        served, so the first digest is the next one), or one digest per change again (`day` None)."""
+        scheduled = day is not None and hour is not None
+        if (day is None) != (hour is None) or (scheduled and not (0 <= day <= 6 and 0 <= hour <= 23)):  # type: ignore[operator]
+            raise StoreError("a weekly digest needs a day (Monday to Sunday) and an hour (0 to 23)")
+        with self.write():
+            self.db.execute(
+                "UPDATE subscriptions SET weekly_day = ?, weekly_hour = ?, weekly_done = ?, weekly_sending = NULL"
+                " WHERE id = ?",
+                [day, hour, done if day is not None else None, subscription_id],
+            )
+
+    def begin_weekly(
+        self, subscription_id: int, snapshot_id: int, due: str, *, after_id: int | None, wait_s: float | None = None
+    ) -> None:
+        """Record that the weekly digest due at `due`, up to this snapshot, is about to be sent (before sending
+        it), with the channel's last message then: a recovery looks back as far as that message."""
+        with self.write(wait_s=wait_s):
+            self.db.execute(
+                "UPDATE subscriptions SET sending_snapshot_id = ?, sending_after_id = ?, weekly_sending = ?"
+                " WHERE id = ?",
+                [snapshot_id, after_id, due, subscription_id],
+            )
+
+    def mark_weekly(
+        self,
+        subscription_id: int,
+        due: str,
+        snapshot_id: int | None,
+        message_id: int | None = None,
+        *,
+        wait_s: float | None = None,
+    ) -> None:
+        """Record that the weekly digest due at `due` is served: told up to `snapshot_id` (None: nothing new, the
+        snapshot told about stays), its message, and no digest in flight."""
+        with self.write(wait_s=wait_s):
+            self.db.execute(
+                "UPDATE subscriptions SET weekly_done = ?, weekly_sending = NULL, sending_snapshot_id = NULL,"
+                " last_snapshot_id = coalesce(?, last_snapshot_id), last_message_id = coalesce(?, last_message_id)"
+                " WHERE id = ?",
+                [due, snapshot_id, message_id, subscription_id],
+            )
+
+    # --- live boards ------------------------------------------------------------------------------------------
+
+    def start_live(
+        self,
+        guild_id: int,
+        channel_id: int,
+        board: str,
+        category: str,
+        *,
+        count: int,
+        message_id: int,
+        snapshot_id: int | None,
+        now: str,
+    ) -> LiveBoard:
+        """Create a channel's live board for this board and category, or point it at a new message."""
+        with self.write():
+            self.db.execute(
+                """
+                INSERT INTO live_boards (guild_id, channel_id, board, category, count, message_id, snapshot_id,
+                                         created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (channel_id, board, category) DO UPDATE SET
+                    count = excluded.count, message_id = excluded.message_id, snapshot_id = excluded.snapshot_id,
+                    editing_snapshot_id = NULL, enabled = 1, disabled_reason = NULL, disabled_noticed = 1,
+                    updated_at = excluded.updated_at
+                """,
+                [guild_id, channel_id, board, category, count, message_id, snapshot_id, now, now],
+            )
+        return self.live_boards(channel_id=channel_id, board=board, category=category)[0]
+
+    def live_boards(self, **where: Any) -> list[LiveBoard]:
+        """Live boards matching column=value filters, e.g. `live_boards(board="arena", enabled=1)`."""
+        clauses = [f"{column} = ?" for column in where] or ["1 = 1"]
+        return [
+            LiveBoard(**{**row, "enabled": bool(row["enabled"]), "disabled_noticed": bool(row["disabled_noticed"])})
+            for row in self.db.query(
+                f"SELECT * FROM live_boards WHERE {' AND '.join(clauses)} ORDER BY id", list(where.values())
+            )
+        ]
+
+    def stop_live(self, channel_id: int, board: str | None = None, category: str | None = None) -> list[LiveBoard]:
+        """End a channel's live boards (of one board, one category); returns those ended, for their messages."""
+        where: dict[str, Any] = {"channel_id": channel_id}
+        where.update({column: value for column, value in (("board", board), ("category", category)) if value})
+        found = self.live_boards(**where)
+        with self.write():
+            self.db.execute(
+                f"DELETE FROM live_boards WHERE {' AND '.join(f'{c} = ?' for c in where)}", list(where.values())
+            )
+        return found
+
+    def begin_live_edit(self, live_id: int, snapshot_id: int, *, wait_s: float | None = None) -> None:
+        """Record that the message is about to show this snapshot (before the edit)."""
+        with self.write(wait_s=wait_s):
+            self.db.execute("UPDATE live_boards SET editing_snapshot_id = ? WHERE id = ?", [snapshot_id, live_id])
+
+    def mark_live_edited(self, live_id: int, snapshot_id: int, now: str, *, wait_s: float | None = None) -> None:
+        """Record that the message shows this snapshot (after the edit)."""
+        with self.write(wait_s=wait_s):
+            self.db.execute(
+                "UPDATE live_boards SET snapshot_id = ?, editing_snapshot_id = NULL, updated_at = ? WHERE id = ?",
+                [snapshot_id, now, live_id],
+            )
+
+    def disable_live(self, live_id: int, reason: str) -> None:
+        """Stop editing a live board whose message or channel is gone or closed to us; admins are told once."""
+        with self.write():
+            self.db.execute(
+                "UPDATE live_boards SET enabled = 0, disabled_reason = ?, disabled_noticed = 0,"
+                " editing_snapshot_id = NULL WHERE id = ?",
+                [reason, live_id],
+            )
+
+    def take_disabled_live_notices(self, guild_id: int) -> list[LiveBoard]:
+        """Live boards stopped since an admin last looked; reading them marks them seen."""
+        found = [b for b in self.live_boards(guild_id=guild_id, enabled=0) if not b.disabled_noticed]
+        if found:
+            with self.write():
+                self.db.execute(
+                    "UPDATE live_boards SET disabled_noticed = 1 WHERE guild_id = ? AND enabled = 0", [guild_id]
+                )
+        return found
 
     def meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()

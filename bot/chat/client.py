@@ -29,6 +29,7 @@ from ..settings import Settings
 from .context import LeaderContext
 from .fair_use import FairUse
 from .health import HealthServer
+from .live import LiveBoards
 from .metrics import BotMetrics, LiveState
 from .notify import Notifier
 from .translator import CatalogueTranslator
@@ -46,6 +47,7 @@ COGS = (
     "bot.chat.cogs.alerts",
     "bot.chat.cogs.server",
     "bot.chat.cogs.watch",
+    "bot.chat.cogs.live",
 )
 
 
@@ -89,6 +91,7 @@ class LeaderBot(commands.Bot):
         )
         self.notifier = Notifier(self)
         self.watch_notifier = WatchNotifier(self)  # watched models' updates, per person (bot.chat.watches)
+        self.live = LiveBoards(self)  # the live boards' messages, edited at each new snapshot
         self.fair_use = FairUse()
         self._building = asyncio.Lock()  # one `warm_async` at a time (the refresh job and the look at the store)
         self.metrics = BotMetrics(self.live_state)

@@ -99,7 +99,9 @@ def written_at_v13(current: Path, target: Path) -> Path:
             db.executescript(sql)
     columns = [row[1] for row in db.execute("PRAGMA table_info(entries)")]
     db.execute("ATTACH DATABASE ? AS now", [str(current)])
+    then = {row[0] for row in db.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'")}
     tables = [row[0] for row in db.execute("SELECT name FROM now.sqlite_master WHERE type = 'table'")]
+    tables = [table for table in tables if table in then]  # tables added since version 13 were not there
     with db:
         for table in tables:
             if table not in ("entries", "entry_details"):
