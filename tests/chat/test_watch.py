@@ -325,3 +325,17 @@ def test_an_update_of_25_hostile_names_stays_within_discords_limits_and_shows_th
     assert embeds[0].url.endswith("#leaderbot-watch-user-1-1") and embeds[0].title == "25 changes to models you watch"
     for what, pattern in UNESCAPED.items():
         assert not pattern.search(text), what
+
+
+async def test_a_board_named_in_the_words_is_the_only_one_watched(simcord_env):
+    """`!watch X on <board>` watches X there, not on every board that holds it. The second live board here is the
+    last real 2024 text board stored as the style-controlled arena's: made-up data for that board."""
+    env = simcord_env
+    _, talk, _, alice, _ = world(env)
+    ingest_rows(env.bot.store, "arena", next_board("2024-12-31"), origin="test: made-up copy of arena-raw's board")
+    await alice.send(talk, "!watch deepseek v3")
+    assert {w.board for w in env.bot.store.watches(recipient_id=alice.id)} == {BOARD, "arena"}
+    await alice.send(talk, "!unwatch deepseek v3")
+    await alice.send(talk, f"!watch deepseek v3 on {BOARD}")
+    assert {w.board for w in env.bot.store.watches(recipient_id=alice.id)} == {BOARD}
+    assert talk.last_message.content.startswith("Watching DeepSeek-V3 on Arena Text")

@@ -21,7 +21,7 @@ from db.store import StoreError, Watch
 
 from ...core.answer import Answer, Kind
 from ...core.i18n import DEFAULT, DISCORD_LOCALES, All, category_shown, t
-from ...core.questions import board_named
+from ...core.questions import board_named, parse_question
 from ...profiles import PROFILES, profile
 from ..autocomplete import MAX_CHOICES, board_choices, category_choices, model_choices
 from ..context import LeaderContext
@@ -107,6 +107,8 @@ class WatchCog(commands.Cog, name="Watch"):
                                     maximum=exc.high, example=EXAMPLE))  # fmt: skip
             return
         named = board_named(board) if board else None
+        if board is None:  # `!watch deepseek v3 on arena`: a board named in the text is the one watched
+            named = parse_question(text, self.bot.answerer.lexicon, force=Kind.RANK).board
         if board and named is None:
             await self.reply(ctx, t(lang, "admin.unknown_board", board=repr(board)))
             return
