@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from bench.report import publish  # noqa: E402
 
 REAL_2024 = ROOT / "db" / "data" / "arena-raw" / "leaderboard-dataset-text-overall-2024.jsonl.gz"
-COMMAND = ".venv/bin/python bench/bench_first.py --base 06ccc4f --boards 1000 --repeats 3 --write"
+COMMAND = ".venv/bin/python bench/bench_first.py --base 06ccc4f --repeats 3 --write"
 LAST_DAY = date(2026, 12, 6)
 QUESTIONS = {
     "top 3": "top 3",
@@ -188,7 +188,7 @@ def main() -> None:
         f" adds {args.boards:,} generated arena-raw boards of 200 models (the generator is in `bench/bench_first.py`,"
         " values made up). A first question is timed from an open store to its answer; import + open is the"
         f' process\'s own start. Baseline in the same run: `python -c "import discord"` takes'
-        f" {median_ms(discord_s)}."
+        f" {median_ms(discord_s)}. System load (1-minute average) when the run ended: {os.getloadavg()[0]:.2f}."
     )
     body = "\n".join([textwrap.fill(prose, width=116), "", *lines])
     publish("First answer in a fresh process", body, command=COMMAND, write=args.write)

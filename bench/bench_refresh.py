@@ -11,13 +11,14 @@ tests (`tests/hub_server.py`) on 127.0.0.1:
   raw rows into one plain table.
 - history: a `full` file of about 1.2 million rows (247 publish dates x 29 categories, 434 models appearing over
   time), and a shorter one of about 800,000 rows (162 dates), each read with `leaderbot refresh --history`'s
-  importer (`ingest_parquet`, one board at a time) into an empty file store: time, peak RSS growth, store size and
-  bytes per stored row. Baseline: pyarrow read plus a plain `executemany` of the raw rows into one table, same
-  process kind, same journal settings. Aim: within 2x the baseline, under 300 MB peak RSS at 800,000 rows.
+  importer (`ingest_parquet`, one board at a time) into an empty file store, ours and the baseline taking turns
+  (`--repeats`, default 3): median time and ratio, peak RSS growth, store size and bytes per stored row.
+  Baseline: pyarrow read plus a plain `executemany` of the raw rows into one table, same process kind, same
+  journal settings. Aim: within 2x the baseline, under 300 MB peak RSS at 800,000 rows.
 - answering on the store holding that history: the history of one model, cold (a new store, its first question)
   and warm (p50 of 30), and rank questions (p50 and p99 of 200).
 
-    .venv/bin/python bench/bench_refresh.py [--write]
+    .venv/bin/python bench/bench_refresh.py [--repeats N] [--write]
 """
 
 from __future__ import annotations
@@ -221,29 +222,42 @@ def answering(db: str) -> dict[str, float]:
     }
 
 
-def history(tmp: Path, name: str, dates: int) -> dict[str, float]:
-    """A `full` file of `dates` publish dates imported by ours and by the baseline, each in a fresh process: rows,
-    times, peak RSS growth, and each store's size (its files, after the connection closed) per row it holds."""
+def history(tmp: Path, name: str, dates: int, repeats: int) -> dict[str, float]:
+    """A `full` file of `dates` publish dates imported by ours and by the baseline, each in a fresh process, the two
+    taking turns `repeats` times (so a busy moment of the machine falls on both): the median time of each and the
+    median of the runs' ratios, the larger peak RSS growth, and each store's size (its files, after the connection
+    closed) per row it holds."""
     path = tmp / f"{name}.parquet"
     table = synthetic_table(dates, categories=CATEGORIES)
     pq.write_table(table, path, row_group_size=100_000)
     rows = table.num_rows
     del table
-    ours = in_fresh_process(run_ours, str(path), str(tmp / f"{name}-ours.db"))
-    base = in_fresh_process(run_baseline, str(path), str(tmp / f"{name}-base.db"))
+    runs = []
+    for turn in range(repeats):
+        for db in tmp.glob(f"{name}-*.db*"):
+            db.unlink()
+        ours = in_fresh_process(run_ours, str(path), str(tmp / f"{name}-ours.db"))
+        base = in_fresh_process(run_baseline, str(path), str(tmp / f"{name}-base.db"))
+        runs.append((ours, base))
+        print(f"{name} {turn + 1}/{repeats}: ours {ours[0]:.1f} s, baseline {base[0]:.1f} s", file=sys.stderr)
     size_ours = sum(f.stat().st_size for f in tmp.glob(f"{name}-ours.db*"))
     size_base = sum(f.stat().st_size for f in tmp.glob(f"{name}-base.db*"))
+    stored = runs[0][0][2]
     return {
-        "rows": rows, "dates": dates, "stored": ours[2],
-        "time": ours[0], "time base": base[0], "peak": ours[1], "peak base": base[1],
-        "size": size_ours, "size base": size_base, "per row": size_ours / ours[2], "per row base": size_base / base[2],
+        "rows": rows, "dates": dates, "stored": stored, "repeats": repeats,
+        "time": statistics.median(o[0] for o, _ in runs), "time base": statistics.median(b[0] for _, b in runs),
+        "ratio": statistics.median(o[0] / b[0] for o, b in runs),
+        "ratios": [o[0] / b[0] for o, b in runs],
+        "peak": max(o[1] for o, _ in runs), "peak base": max(b[1] for _, b in runs),
+        "size": size_ours, "size base": size_base,
+        "per row": size_ours / stored, "per row base": size_base / runs[0][1][2],
     }  # fmt: skip
 
 
 def history_rows(h: dict[str, float]) -> str:
     """The table rows of one history case: time, peak RSS, store size, bytes per stored row."""
     return f"""\
-| history, {h["rows"]:,} rows ({h["dates"]} dates x {len(CATEGORIES)} categories): time | {h["time"]:.1f} s | {h["time base"]:.1f} s | {h["time"] / h["time base"]:.1f}x |
+| history, {h["rows"]:,} rows ({h["dates"]} dates x {len(CATEGORIES)} categories): time, median of {h["repeats"]} | {h["time"]:.1f} s | {h["time base"]:.1f} s | {h["ratio"]:.1f}x (runs: {", ".join(f"{r:.1f}x" for r in h["ratios"])}) |
 | history, {h["rows"]:,} rows: peak RSS growth | {h["peak"]:.0f} MB | {h["peak base"]:.0f} MB | — |
 | history, {h["rows"]:,} rows: store size | {h["size"] / 2**20:.0f} MB | {h["size base"] / 2**20:.0f} MB | {h["size"] / h["size base"]:.1f}x |
 | history, {h["rows"]:,} rows: bytes per stored row | {h["per row"]:.0f} | {h["per row base"]:.0f} | {h["per row"] / h["per row base"]:.1f}x |"""  # noqa: E501
@@ -252,6 +266,7 @@ def history_rows(h: dict[str, float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
+    parser.add_argument("--repeats", type=int, default=3, help="turns of ours and the baseline per history")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -263,8 +278,8 @@ def main() -> None:
         ours_latest = in_fresh_process(run_ours, str(latest), str(tmp / "latest-ours.db"))
         base_latest = in_fresh_process(run_baseline, str(latest), str(tmp / "latest-base.db"))
 
-        short = history(tmp, "short", SHORT_DATES)
-        full = history(tmp, "full", DATES)
+        short = history(tmp, "short", SHORT_DATES, args.repeats)
+        full = history(tmp, "full", DATES, args.repeats)
         answers = in_fresh_process(answering, str(tmp / "full-ours.db"))
 
     body = f"""\

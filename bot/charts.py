@@ -29,6 +29,7 @@ import logging
 import math
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
 import matplotlib
@@ -342,4 +343,25 @@ async def render_history_png_async(
         height_px=height_px,
         score_label=score_label,
         lang=lang,
+    )
+
+
+def since(histories: Sequence[History], first_date: str) -> list[History]:
+    """The histories with only their points from `first_date` on: a weekly digest charts the recent weeks of its
+    top models, not their whole lives (a model with no point since then shows as 'no data')."""
+    return [replace(h, points=[p for p in h.points if p.date >= first_date]) for h in histories]
+
+
+async def render_top_history_png_async(
+    histories: Sequence[History],
+    *,
+    first_date: str,
+    board_title: str,
+    score_label: str = "Score",
+    lang: str = DEFAULT,
+) -> bytes:
+    """The history chart of a board's top models from `first_date` on, in a worker thread (the weekly digest's
+    image)."""
+    return await render_history_png_async(
+        since(histories, first_date), board_title=board_title, score_label=score_label, lang=lang
     )

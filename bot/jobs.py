@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 FIRST_RUN_DELAY = timedelta(seconds=30)
 STORE_LOOK_SECONDS = 60  # how often every process looks for boards another process stored
+WEEKLY_LOOK_MINUTES = 5  # how often every process looks for weekly summaries that have come due
 
 
 def is_refresher(bot: LeaderBot) -> bool:
@@ -82,6 +83,26 @@ async def refresh_and_announce(bot: LeaderBot, boards: Sequence[str], *, discove
             await bot.notifier.announce(board)
         except Exception:
             log.exception("announcing %s failed; the next run tries again", board)
+    await announce_watches(bot, changed)
+    await update_live(bot, changed)
+
+
+async def update_live(bot: LeaderBot, boards: Sequence[str]) -> None:
+    """Edit the live boards of each board with a new snapshot, once each (`bot.chat.live`): after the digests,
+    on its own, so a failing edit never holds a digest back."""
+    for board in boards:
+        try:
+            await bot.live.update(board)
+        except Exception:
+            log.exception("updating the live %s boards failed; the next new board tries again", board)
+
+
+async def post_weekly(bot: LeaderBot, now: datetime | None = None) -> None:
+    """Send the weekly summaries that have come due on this process's shards (`Notifier.announce_weekly`)."""
+    try:
+        await bot.notifier.announce_weekly(now)
+    except Exception:
+        log.exception("the weekly summaries failed; the next look tries again")
 
 
 def jobs(hub: bool = True) -> dict[str, list[str]]:
@@ -118,14 +139,28 @@ async def announce_stored(bot: LeaderBot) -> list[str]:
         except Exception:
             log.exception("announcing %s failed; the next look tries again", board)
             newest.pop(board)
+    await announce_watches(bot, changed)
+    await update_live(bot, changed)
     bot.announced_upto.update(newest)
     return changed
+
+
+async def announce_watches(bot: LeaderBot, boards: Sequence[str]) -> None:
+    """The watched models' updates for the boards one refresh (or one look) changed: one per person for all of
+    them, after the channel digests. A failure is logged; what was not sent is owed at the next run."""
+    if not boards:
+        return
+    try:
+        await bot.watch_notifier.announce(boards)
+    except Exception:
+        log.exception("watch updates for %s failed; the next run tries again", ", ".join(boards))
 
 
 def start_scheduler(bot: LeaderBot) -> AsyncIOScheduler:
     """The refresher fetches each dataset on its schedule (on PostgreSQL every process has the jobs, and a run
     goes on in the one holding the refresher lock: `is_refresher`); every process (the refresher too) looks at the
-    store every minute for boards another process stored, and announces them to its own shards."""
+    store every minute for boards another process stored, and announces them to its own shards, and every few
+    minutes for weekly summaries that have come due on its shards."""
     scheduler = AsyncIOScheduler(timezone=UTC)
     scheduler.add_job(
         announce_stored,
@@ -136,6 +171,17 @@ def start_scheduler(bot: LeaderBot) -> AsyncIOScheduler:
         max_instances=1,
         coalesce=True,
         misfire_grace_time=STORE_LOOK_SECONDS,
+        next_run_time=datetime.now(UTC) + FIRST_RUN_DELAY,
+    )
+    scheduler.add_job(
+        post_weekly,
+        "interval",
+        args=[bot],
+        id="weekly-summaries",
+        minutes=WEEKLY_LOOK_MINUTES,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=WEEKLY_LOOK_MINUTES * 60,
         next_run_time=datetime.now(UTC) + FIRST_RUN_DELAY,
     )
     if not bot.settings.refresher and not bot.store.elects_refresher:

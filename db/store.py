@@ -76,6 +76,75 @@ class Subscription:
     sending_snapshot_id: int | None = None  # a digest about to be (or maybe) sent: look for it before resending
     last_message_id: int | None = None  # the last digest posted
     sending_after_id: int | None = None  # the channel's last message when the intent was recorded
+    weekly_day: int | None = None  # 0 Monday .. 6 Sunday: one digest a week instead of one per change
+    weekly_hour: int | None = None  # the UTC hour of that day from which the week's digest is due
+    weekly_done: str | None = None  # the due time last served (ISO 8601, UTC)
+    weekly_sending: str | None = None  # the due time a digest about to be (or maybe) sent is for
+
+    @property
+    def weekly(self) -> bool:
+        return self.weekly_day is not None
+
+
+@dataclass(frozen=True)
+class LiveBoard:
+    """A message the bot keeps showing a board's current top, edited in place at each new snapshot."""
+
+    id: int
+    guild_id: int
+    channel_id: int
+    board: str
+    category: str
+    count: int
+    message_id: int
+    snapshot_id: int | None  # the snapshot the message shows (None: one since removed)
+    editing_snapshot_id: int | None  # an edit about to be (or maybe) made: look at the message before editing
+    enabled: bool
+    disabled_reason: str | None  # a catalogue key (`admin.reason_*`)
+    disabled_noticed: bool
+    created_at: str
+    updated_at: str | None
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A model followed by a member (DMs) or a channel, on one board and category, by the model's identity there."""
+
+    id: int
+    recipient_id: int  # a user, or a channel when `to_channel`
+    to_channel: bool
+    model_id: int
+    model_key: str  # the identity's key on its board (models.key), what snapshots' rows are keyed by
+    model_name: str  # its name when first stored (models.name)
+    board: str
+    category: str
+    top_n: int | None  # only changes that touch the top N; None: at any rank
+    min_move: int  # only moves of at least this many places
+    last_snapshot_id: int | None
+    sending_snapshot_id: int | None
+    sending_model_id: int | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Watcher:
+    """Whoever watches: where their updates come from (the server's shard), their language, and the state of the
+    update being sent to them."""
+
+    recipient_id: int
+    to_channel: bool
+    guild_id: int
+    language: str | None
+    last_channel_id: int | None
+    paused: bool
+    deliveries: int
+    sending_after_id: int | None
+    sending: bool
+    last_message_id: int | None
+
+    @property
+    def key(self) -> tuple[int, bool]:
+        return self.recipient_id, self.to_channel
 
 
 @dataclass(frozen=True)
@@ -181,7 +250,9 @@ class Store:
             _create_private(Path(self.path))
         # one thread: the event loop (charts in threads never touch the store); a writer waits its turn
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
-        self.db = sqlite_utils.Database(conn)
+        # No sqlite-utils plugins on the store's connection: none is ours to run there, and finding them reads every
+        # installed package's entry points, a good part of a one-shot `ask`'s start (BENCHMARKS.md, first answer)
+        self.db = sqlite_utils.Database(conn, execute_plugins=False)
         self.db.execute("PRAGMA foreign_keys = ON")
         if self.path != MEMORY:
             _enable_wal(self.db)
@@ -474,13 +545,15 @@ class Store:
         # only the columns this board fills: an arena row leaves most of Open LLM's empty
         columns = [c for c in self._entry_columns if c in data.columns]
         details = [c for c in self._detail_columns if c in data.columns]
-        # a name that is the model's own is not stored again (readers take the model's)
+        # a name that is the model's own is not stored again (readers take the model's); on nearly every board
+        # all are, and the column is left out of the insert
         own = list(map(models.names.__getitem__, keys))
-        if own == names:  # as on nearly every board
-            stored_names: list[str | None] = [None] * count
+        if own == names:
+            columns.remove("name")
+            values = [data.columns[c] for c in columns]
         else:
-            stored_names = [None if name == first else name for name, first in zip(names, own, strict=True)]
-        values = [stored_names if c == "name" else data.columns[c] for c in columns]
+            stored = [None if name == first else name for name, first in zip(names, own, strict=True)]
+            values = [stored if c == "name" else data.columns[c] for c in columns]
         first_id = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM entries").fetchone()[0]
         ids = range(first_id, first_id + count)  # under the write lock: no one else adds entries meanwhile
         rows = zip(ids, repeat(snapshot_id, count), map(models.ids.__getitem__, keys), *values, strict=True)
@@ -982,6 +1055,348 @@ class Store:
                 )
         return found
 
+    # --- watches ----------------------------------------------------------------------------------------------
+
+    def model_ids(self, board: str, keys: Iterable[str]) -> dict[str, int]:
+        """Model key -> the model's identity on `board`, for the keys the board has ever held."""
+        wanted = sorted(set(keys))
+        found: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            found.update(
+                self.db.execute(
+                    f"SELECT key, id FROM models WHERE board = ? AND key IN ({marks})", [board, *chunk]
+                ).fetchall()
+            )
+        return found
+
+    def watch(
+        self,
+        recipient_id: int,
+        board: str,
+        category: str,
+        model_key: str,
+        *,
+        to_channel: bool = False,
+        top_n: int | None = None,
+        min_move: int = 1,
+    ) -> Watch:
+        """Create or update a watch of a model the board holds. It starts at the board's latest snapshot: where the
+        model stands now is not news."""
+        if top_n is not None and not 1 <= top_n <= 100:
+            raise StoreError("watch the top 1 to 100")
+        if not 1 <= min_move <= 100:
+            raise StoreError("the minimum move is 1 to 100 places")
+        model_id = self.model_ids(board, [model_key]).get(model_key)
+        if model_id is None:
+            raise StoreError(f"{board} has no model {model_key!r}")
+        latest = self.latest_snapshot(board, category)
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.write():
+            self.db.execute(
+                """
+                INSERT INTO watches (recipient_id, to_channel, model_id, board, category, top_n, min_move,
+                                     last_snapshot_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (recipient_id, to_channel, model_id, category) DO UPDATE SET
+                    top_n = excluded.top_n, min_move = excluded.min_move
+                """,
+                [recipient_id, int(to_channel), model_id, board, category, top_n, min_move,
+                 latest.id if latest else None, now],
+            )  # fmt: skip
+        [found] = [
+            w
+            for w in self.watches(recipient_id=recipient_id, to_channel=to_channel)
+            if w.model_id == model_id and w.category == category
+        ]
+        return found
+
+    def unwatch(self, recipient_id: int, watch_ids: Iterable[int], *, to_channel: bool = False) -> int:
+        """Remove some of one recipient's watches; how many went."""
+        ids = list(watch_ids)
+        if not ids:
+            return 0
+        marks = ", ".join("?" * len(ids))
+        with self.write():
+            return self.db.execute(
+                f"DELETE FROM watches WHERE recipient_id = ? AND to_channel = ? AND id IN ({marks})",
+                [recipient_id, int(to_channel), *ids],
+            ).rowcount
+
+    def watches(
+        self, *, recipient_id: int | None = None, to_channel: bool | None = None, boards: Iterable[str] | None = None
+    ) -> list[Watch]:
+        """Watches, with their model's key and name: one recipient's, or those of some boards, or all."""
+        clauses, params = ["1 = 1"], []
+        if recipient_id is not None:
+            clauses.append("w.recipient_id = ?")
+            params.append(recipient_id)
+        if to_channel is not None:
+            clauses.append("w.to_channel = ?")
+            params.append(int(to_channel))
+        if boards is not None:
+            wanted = sorted(set(boards))
+            if not wanted:
+                return []
+            clauses.append(f"w.board IN ({', '.join('?' * len(wanted))})")
+            params.extend(wanted)
+        rows = self.db.execute(
+            "SELECT w.id, w.recipient_id, w.to_channel, w.model_id, m.key, m.name, w.board, w.category, w.top_n,"
+            " w.min_move, w.last_snapshot_id, w.sending_snapshot_id, w.sending_model_id, w.created_at"
+            " FROM watches w JOIN models m ON m.id = w.model_id"
+            f" WHERE {' AND '.join(clauses)} ORDER BY w.recipient_id, w.to_channel, w.id",
+            params,
+        ).fetchall()
+        return [Watch(row[0], row[1], bool(row[2]), *row[3:]) for row in rows]
+
+    def count_watches(self, recipient_id: int, *, to_channel: bool = False) -> int:
+        return self.db.execute(
+            "SELECT count(*) FROM watches WHERE recipient_id = ? AND to_channel = ?", [recipient_id, int(to_channel)]
+        ).fetchone()[0]
+
+    def note_watcher(
+        self,
+        recipient_id: int,
+        guild_id: int,
+        *,
+        to_channel: bool = False,
+        language: str | None = None,
+        channel_id: int | None = None,
+    ) -> bool:
+        """Remember who ran a watch command, where, and in which language, and switch their paused watches back
+        on: whether they were paused."""
+        key = [recipient_id, int(to_channel)]
+        with self.write():
+            row = self.db.execute(
+                "SELECT paused FROM watchers WHERE recipient_id = ? AND to_channel = ?", key
+            ).fetchone()
+            self.db.execute(
+                """
+                INSERT INTO watchers (recipient_id, to_channel, guild_id, language, last_channel_id)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (recipient_id, to_channel) DO UPDATE SET
+                    guild_id = excluded.guild_id, language = excluded.language,
+                    last_channel_id = excluded.last_channel_id, paused = 0
+                """,
+                [*key, guild_id, language, channel_id],
+            )
+        return row is not None and bool(row[0])
+
+    def watchers(self, keys: Iterable[tuple[int, bool]] | None = None) -> dict[tuple[int, bool], Watcher]:
+        """(recipient, to_channel) -> who watches, for the keys given (all without)."""
+        rows = self.db.execute(
+            "SELECT recipient_id, to_channel, guild_id, language, last_channel_id, paused, deliveries,"
+            " sending_after_id, sending, last_message_id FROM watchers ORDER BY recipient_id, to_channel"
+        ).fetchall()
+        wanted = None if keys is None else set(keys)
+        found = {}
+        for row in rows:
+            watcher = Watcher(row[0], bool(row[1]), row[2], row[3], row[4], bool(row[5]), row[6], row[7],
+                              bool(row[8]), row[9])  # fmt: skip
+            if wanted is None or watcher.key in wanted:
+                found[watcher.key] = watcher
+        return found
+
+    def begin_watch_deliveries(
+        self, intents: Sequence[tuple[Watcher, Sequence[tuple[int, int, int]]]], *, wait_s: float | None = None
+    ) -> dict[tuple[int, bool], int]:
+        """Record, before sending, that an update is about to go to each watcher, bringing each watch of its plans
+        (watch, snapshot, model identity after it) up to date; all in one write. A recovery looks back as far as
+        the last update each was sent. Returns each update's number, for its marker."""
+        with self.write(wait_s=wait_s):
+            self.db.conn.executemany(
+                "UPDATE watches SET sending_snapshot_id = ?, sending_model_id = ? WHERE id = ?",
+                [
+                    (snapshot_id, model_id, watch_id)
+                    for _, plans in intents
+                    for watch_id, snapshot_id, model_id in plans
+                ],
+            )
+            self.db.conn.executemany(
+                "UPDATE watchers SET deliveries = deliveries + 1, sending = 1, sending_after_id = last_message_id"
+                " WHERE recipient_id = ? AND to_channel = ?",
+                [(w.recipient_id, int(w.to_channel)) for w, _ in intents],
+            )
+            select = "SELECT deliveries FROM watchers WHERE recipient_id = ? AND to_channel = ?"
+            return {
+                w.key: self.db.execute(select, [w.recipient_id, int(w.to_channel)]).fetchone()[0] for w, _ in intents
+            }
+
+    def finish_watch_deliveries(
+        self, outcomes: Sequence[tuple[Watcher, int | None, bool]], *, wait_s: float | None = None
+    ) -> None:
+        """After updates, (watcher, message, sent) each: the watches of one sent (or found sent by a recovery) move
+        up to what it told, those of one that never went out stay where they were; all in one write."""
+        keys = [(w.recipient_id, int(w.to_channel)) for w, _, _ in outcomes]
+        with self.write(wait_s=wait_s):
+            self.db.conn.executemany(
+                "UPDATE watches SET last_snapshot_id = sending_snapshot_id,"
+                " model_id = coalesce(sending_model_id, model_id)"
+                " WHERE recipient_id = ? AND to_channel = ? AND sending_snapshot_id IS NOT NULL",
+                [(w.recipient_id, int(w.to_channel)) for w, _, sent in outcomes if sent],
+            )
+            self.db.conn.executemany(
+                "UPDATE watches SET sending_snapshot_id = NULL, sending_model_id = NULL"
+                " WHERE recipient_id = ? AND to_channel = ?",
+                keys,
+            )
+            self.db.conn.executemany(
+                "UPDATE watchers SET sending = 0, last_message_id = coalesce(?, last_message_id)"
+                " WHERE recipient_id = ? AND to_channel = ?",
+                [(message_id, w.recipient_id, int(w.to_channel)) for w, message_id, _ in outcomes],
+            )
+
+    def advance_watches(self, plans: Iterable[tuple[int, int, int]], *, wait_s: float | None = None) -> None:
+        """Move watches with nothing to tell up to the newest snapshot (and a renamed model's new identity):
+        (watch, snapshot, model identity), all in one write."""
+        with self.write(wait_s=wait_s):
+            self.db.conn.executemany(
+                "UPDATE watches SET last_snapshot_id = ?, model_id = ? WHERE id = ?",
+                [(snapshot_id, model_id, watch_id) for watch_id, snapshot_id, model_id in plans],
+            )
+
+    def pause_watcher(self, watcher: Watcher) -> None:
+        """Their updates were refused (DMs closed, channel gone): no more until a watch command resumes them."""
+        with self.write():
+            self.db.execute(
+                "UPDATE watchers SET paused = 1 WHERE recipient_id = ? AND to_channel = ?",
+                [watcher.recipient_id, int(watcher.to_channel)],
+            )
+
+    def _forget_in_watches(self, snapshot_id: int, before: int | None) -> None:
+        """A watch told of a snapshot that is rejected or removed goes back to the accepted one before it."""
+        self.db.execute("UPDATE watches SET last_snapshot_id = ? WHERE last_snapshot_id = ?", [before, snapshot_id])
+
+    # --- weekly subscriptions -----------------------------------------------------------------------------------
+
+    def set_weekly(self, subscription_id: int, day: int | None, hour: int | None, done: str | None) -> None:
+        """Make a subscription weekly (`day` 0 Monday .. 6 Sunday, `hour` UTC; `done`: the due time already
+        served, so the first digest is the next one), or one digest per change again (`day` None)."""
+        scheduled = day is not None and hour is not None
+        if (day is None) != (hour is None) or (scheduled and not (0 <= day <= 6 and 0 <= hour <= 23)):  # type: ignore[operator]
+            raise StoreError("a weekly digest needs a day (Monday to Sunday) and an hour (0 to 23)")
+        with self.write():
+            self.db.execute(
+                "UPDATE subscriptions SET weekly_day = ?, weekly_hour = ?, weekly_done = ?, weekly_sending = NULL"
+                " WHERE id = ?",
+                [day, hour, done if day is not None else None, subscription_id],
+            )
+
+    def begin_weekly(
+        self, subscription_id: int, snapshot_id: int, due: str, *, after_id: int | None, wait_s: float | None = None
+    ) -> None:
+        """Record that the weekly digest due at `due`, up to this snapshot, is about to be sent (before sending
+        it), with the channel's last message then: a recovery looks back as far as that message."""
+        with self.write(wait_s=wait_s):
+            self.db.execute(
+                "UPDATE subscriptions SET sending_snapshot_id = ?, sending_after_id = ?, weekly_sending = ?"
+                " WHERE id = ?",
+                [snapshot_id, after_id, due, subscription_id],
+            )
+
+    def mark_weekly(
+        self,
+        subscription_id: int,
+        due: str,
+        snapshot_id: int | None,
+        message_id: int | None = None,
+        *,
+        wait_s: float | None = None,
+    ) -> None:
+        """Record that the weekly digest due at `due` is served: told up to `snapshot_id` (None: nothing new, the
+        snapshot told about stays), its message, and no digest in flight."""
+        with self.write(wait_s=wait_s):
+            self.db.execute(
+                "UPDATE subscriptions SET weekly_done = ?, weekly_sending = NULL, sending_snapshot_id = NULL,"
+                " last_snapshot_id = coalesce(?, last_snapshot_id), last_message_id = coalesce(?, last_message_id)"
+                " WHERE id = ?",
+                [due, snapshot_id, message_id, subscription_id],
+            )
+
+    # --- live boards ------------------------------------------------------------------------------------------
+
+    def start_live(
+        self,
+        guild_id: int,
+        channel_id: int,
+        board: str,
+        category: str,
+        *,
+        count: int,
+        message_id: int,
+        snapshot_id: int | None,
+        now: str,
+    ) -> LiveBoard:
+        """Create a channel's live board for this board and category, or point it at a new message."""
+        with self.write():
+            self.db.execute(
+                """
+                INSERT INTO live_boards (guild_id, channel_id, board, category, count, message_id, snapshot_id,
+                                         created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (channel_id, board, category) DO UPDATE SET
+                    count = excluded.count, message_id = excluded.message_id, snapshot_id = excluded.snapshot_id,
+                    editing_snapshot_id = NULL, enabled = 1, disabled_reason = NULL, disabled_noticed = 1,
+                    updated_at = excluded.updated_at
+                """,
+                [guild_id, channel_id, board, category, count, message_id, snapshot_id, now, now],
+            )
+        return self.live_boards(channel_id=channel_id, board=board, category=category)[0]
+
+    def live_boards(self, **where: Any) -> list[LiveBoard]:
+        """Live boards matching column=value filters, e.g. `live_boards(board="arena", enabled=1)`."""
+        clauses = [f"{column} = ?" for column in where] or ["1 = 1"]
+        return [
+            LiveBoard(**{**row, "enabled": bool(row["enabled"]), "disabled_noticed": bool(row["disabled_noticed"])})
+            for row in self.db.query(
+                f"SELECT * FROM live_boards WHERE {' AND '.join(clauses)} ORDER BY id", list(where.values())
+            )
+        ]
+
+    def stop_live(self, channel_id: int, board: str | None = None, category: str | None = None) -> list[LiveBoard]:
+        """End a channel's live boards (of one board, one category); returns those ended, for their messages."""
+        where: dict[str, Any] = {"channel_id": channel_id}
+        where.update({column: value for column, value in (("board", board), ("category", category)) if value})
+        found = self.live_boards(**where)
+        with self.write():
+            self.db.execute(
+                f"DELETE FROM live_boards WHERE {' AND '.join(f'{c} = ?' for c in where)}", list(where.values())
+            )
+        return found
+
+    def begin_live_edit(self, live_id: int, snapshot_id: int, *, wait_s: float | None = None) -> None:
+        """Record that the message is about to show this snapshot (before the edit)."""
+        with self.write(wait_s=wait_s):
+            self.db.execute("UPDATE live_boards SET editing_snapshot_id = ? WHERE id = ?", [snapshot_id, live_id])
+
+    def mark_live_edited(self, live_id: int, snapshot_id: int, now: str, *, wait_s: float | None = None) -> None:
+        """Record that the message shows this snapshot (after the edit)."""
+        with self.write(wait_s=wait_s):
+            self.db.execute(
+                "UPDATE live_boards SET snapshot_id = ?, editing_snapshot_id = NULL, updated_at = ? WHERE id = ?",
+                [snapshot_id, now, live_id],
+            )
+
+    def disable_live(self, live_id: int, reason: str) -> None:
+        """Stop editing a live board whose message or channel is gone or closed to us; admins are told once."""
+        with self.write():
+            self.db.execute(
+                "UPDATE live_boards SET enabled = 0, disabled_reason = ?, disabled_noticed = 0,"
+                " editing_snapshot_id = NULL WHERE id = ?",
+                [reason, live_id],
+            )
+
+    def take_disabled_live_notices(self, guild_id: int) -> list[LiveBoard]:
+        """Live boards stopped since an admin last looked; reading them marks them seen."""
+        found = [b for b in self.live_boards(guild_id=guild_id, enabled=0) if not b.disabled_noticed]
+        if found:
+            with self.write():
+                self.db.execute(
+                    "UPDATE live_boards SET disabled_noticed = 1 WHERE guild_id = ? AND enabled = 0", [guild_id]
+                )
+        return found
+
     def meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return None if row is None else row[0]
@@ -1033,6 +1448,7 @@ class Store:
             "UPDATE subscriptions SET last_snapshot_id = ? WHERE last_snapshot_id = ?",
             [before[0] if before else None, snapshot_id],
         )
+        self._forget_in_watches(snapshot_id, before[0] if before else None)
 
     def snapshot(self, snapshot_id: int) -> Snapshot | None:
         found = self._snapshot_where("id = ?", [snapshot_id])

@@ -30,9 +30,11 @@ from ..settings import Settings
 from .context import LeaderContext
 from .fair_use import FairUse
 from .health import HealthServer
+from .live import LiveBoards
 from .metrics import BotMetrics, LiveState
 from .notify import Notifier
 from .translator import CatalogueTranslator
+from .watches import WatchNotifier
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,14 @@ log = logging.getLogger(__name__)
 discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
 
-COGS = ("bot.chat.cogs.errors", "bot.chat.cogs.ask", "bot.chat.cogs.alerts", "bot.chat.cogs.server")
+COGS = (
+    "bot.chat.cogs.errors",
+    "bot.chat.cogs.ask",
+    "bot.chat.cogs.alerts",
+    "bot.chat.cogs.server",
+    "bot.chat.cogs.watch",
+    "bot.chat.cogs.live",
+)
 
 
 # How long a write from the bot (its event loop) waits for another process's write lock before giving up: the
@@ -82,6 +91,8 @@ class LeaderBot(commands.Bot):
             store, default_board=settings.default_board, stale_after_minutes=settings.stale_after_minutes
         )
         self.notifier = Notifier(self)
+        self.watch_notifier = WatchNotifier(self)  # watched models' updates, per person (bot.chat.watches)
+        self.live = LiveBoards(self)  # the live boards' messages, edited at each new snapshot
         self.fair_use = FairUse()
         self._building = asyncio.Lock()  # one `warm_async` at a time (the refresh job and the look at the store)
         self.metrics = BotMetrics(self.live_state)

@@ -46,6 +46,7 @@ from ..core.text import (
     where_text,
 )
 from ..core.untrusted import printable, web_link
+from ..core.weekly import WeeklySummary
 from ..profiles import profile
 from ..profiles.base import OPEN_WEIGHTS, PROPRIETARY, UNKNOWN_LICENSE
 
@@ -419,5 +420,44 @@ def render_digest(changes: ChangeSet, marker: str | None = None, lang: str = DEF
     category = printable(category_shown(changes.category, lang))
     text = t(lang, "digest.footer", board=printable(board_title), category=category, span=span_text(changes, lang),
              source=source)  # fmt: skip
+    embed.set_footer(text=clip(text, FOOTER_MAX))
+    return embed
+
+
+def render_weekly(summary: WeeklySummary, marker: str | None = None, lang: str = DEFAULT) -> discord.Embed:
+    """A week's summary of one board: its new #1s (each with the day it happened), its biggest movers and its
+    debuts, with ranks and scores, in the server's language; the chart is attached by the sender. `marker` goes in
+    the link's fragment, as a digest's does."""
+    board = profile(summary.board)
+    url = web_link(board.url)
+    if marker and url:
+        url = f"{url}#{marker}"
+    sections: list[str] = []
+    for heading, lines in (
+        (event_heading("new_leader", summary.top_n, lang),
+         [t(lang, "weekly.on_day", date=day(lang, n.date), event=describe_event(n.event, summary.board, lang))
+          for n in summary.leaders]),
+        (t(lang, "weekly.movers", n=summary.top_n), [describe_event(e, summary.board, lang) for e in summary.movers]),
+        (event_heading("debut", summary.top_n, lang), [describe_event(e, summary.board, lang) for e in summary.debuts]),
+    ):  # fmt: skip
+        if lines:
+            sections.append(f"**{heading}**")
+            sections += ["• " + escape(line) for line in lines]
+            sections.append("")
+    head = t(lang, "weekly.boards", count=summary.boards)
+    if not (summary.leaders or summary.movers or summary.debuts):
+        head += " " + t(lang, "weekly.quiet", n=summary.top_n)
+    description = "\n".join([head, "", *sections]).strip()
+    if len(description) > DESCRIPTION_MAX - 50:
+        cut = description[: DESCRIPTION_MAX - 50].rsplit("\n", 1)[0]
+        description = f"{cut}\n{t(lang, 'digest.more')}"
+    title = t(lang, "weekly.title", board=board.title)
+    embed = discord.Embed(title=clip(escape(title), TITLE_MAX), description=description, url=url,
+                          colour=discord.Colour.gold() if summary.leaders else discord.Colour.blurple())  # fmt: skip
+    to = day(lang, summary.to_date)
+    span = f"{day(lang, summary.from_date)} → {to}" if summary.from_date else to
+    source = f" · {url.removeprefix('https://')}" if url else ""
+    category = printable(category_shown(summary.category, lang))
+    text = t(lang, "digest.footer", board=printable(board.title), category=category, span=span, source=source)
     embed.set_footer(text=clip(text, FOOTER_MAX))
     return embed

@@ -9,23 +9,34 @@ message after it, with the channel's last message id at the time. When the run s
 another process holds locked), the next run looks back through the channel as far as that message for the digest's
 marker (in its link's fragment) before sending again, however many messages came since.
 Bookkeeping from the event loop waits only briefly for the lock; what it cannot write is retried, never resent.
+
+A weekly subscription gets no digest per change: `announce_weekly` (a scheduled look every few minutes, in every
+process, for its own shards) sends it one summary of the week once its weekday and hour have come (`due_at`),
+with its top 5's history chart, under the same rules: the intent (the due time and the snapshot) before the send,
+the due time served after it, and a look for the summary's marker before sending again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import discord
 
 from db.store import StoreBusy, Subscription
 
+from ..charts import NoHistoryError, render_top_history_png_async
 from ..core.changes import ChangeSet, changes_between
 from ..core.i18n import DEFAULT
 from ..core.snapshots import reader
-from .embeds import render_digest
+from ..core.weekly import WeeklySummary, due_at, weekly_summary
+from ..profiles import profile
+from .context import permissions_in
+from .embeds import render_digest, render_weekly
 
 if TYPE_CHECKING:
     from .client import LeaderBot
@@ -42,6 +53,13 @@ def digest_marker(subscription_id: int, snapshot_id: int) -> str:
     return f"leaderbot-digest-{subscription_id}-{snapshot_id}"
 
 
+def weekly_marker(subscription_id: int, snapshot_id: int) -> str:
+    return f"leaderbot-weekly-{subscription_id}-{snapshot_id}"
+
+
+WEEKLY_CHART = "week.png"
+
+
 @dataclass
 class AnnounceReport:
     sent: int = 0
@@ -56,6 +74,8 @@ class Notifier:
     def __init__(self, bot: LeaderBot) -> None:
         self.bot = bot
         self._owed: dict[int, tuple[int, int | None]] = {}  # subscription -> (snapshot, message) not yet recorded
+        # weekly subscription -> (due time, snapshot, message) of a summary sent but not yet recorded
+        self._owed_weekly: dict[int, tuple[str, int | None, int | None]] = {}
         # One announcement at a time: the refresh job and the look at the store may both announce a board, and
         # two runs over one subscription would each send before either recorded the delivery.
         self._announcing = asyncio.Lock()
@@ -101,6 +121,8 @@ class Notifier:
                 continue  # another process's shard: it posts this one, from the same store
             if subscription.id in self._owed:
                 continue  # sent already; only its bookkeeping waits for the store
+            if subscription.weekly:
+                continue  # one summary a week instead (`announce_weekly`)
             try:
                 await self._announce_one(subscription, memo, report)
             except Exception:
@@ -188,6 +210,121 @@ class Notifier:
                 subscription.channel_id
             )
             sent = await channel.send(content=content, embed=embed, allowed_mentions=mentions)  # type: ignore[union-attr]
+        except (discord.Forbidden, discord.NotFound) as exc:
+            reason = "admin.reason_gone" if isinstance(exc, discord.NotFound) else "admin.reason_forbidden"  # keys
+            self.bot.store.disable_subscription(subscription.id, reason)
+            log.warning("disabled subscription %d (channel %d): %s", subscription.id, subscription.channel_id, exc)
+            return "disabled", None
+        except discord.HTTPException as exc:
+            log.warning("could not post to channel %d, will retry: %s", subscription.channel_id, exc)
+            return "failed", None
+        return "sent", sent.id
+
+    # --- weekly summaries -------------------------------------------------------------------------------------
+
+    async def announce_weekly(self, now: datetime | None = None) -> AnnounceReport:
+        """Send every weekly summary that is due (its weekday and hour have come, `now` by default the clock) to
+        the subscriptions of this process's shards, once each."""
+        now = now or datetime.now(UTC)
+        async with self._announcing:
+            report = AnnounceReport()
+            for subscription_id, (due, snapshot_id, message_id) in list(self._owed_weekly.items()):
+                self._book_weekly(subscription_id, due, snapshot_id, message_id, report)
+            for subscription in self.bot.store.subscriptions(enabled=1):
+                if not subscription.weekly or not self.bot.settings.owns_guild(subscription.guild_id):
+                    continue
+                if subscription.id in self._owed_weekly:
+                    continue  # sent already; only its bookkeeping waits for the store
+                try:
+                    await self._weekly_one(subscription, now, report)
+                except Exception:
+                    log.exception("the weekly summary of %s to channel %d failed", subscription.board,
+                                  subscription.channel_id)  # fmt: skip
+                    report.failed += 1
+            if report.sent or report.disabled or report.failed or report.recovered or report.deferred:
+                log.info("weekly summaries: %s", report)
+            self.bot.metrics.announced(report)
+            return report
+
+    async def _weekly_one(self, subscription: Subscription, now: datetime, report: AnnounceReport) -> None:
+        assert subscription.weekly_day is not None and subscription.weekly_hour is not None
+        due = due_at(subscription.weekly_day, subscription.weekly_hour, now).isoformat(timespec="seconds")
+        if subscription.weekly_done is not None and subscription.weekly_done >= due:
+            return  # this week's is served (or the subscription began after it was due)
+        sending = subscription.sending_snapshot_id
+        if sending is not None and await self._already_posted(subscription, weekly_marker(subscription.id, sending)):
+            was_due = subscription.weekly_sending or due
+            self._book_weekly(subscription.id, was_due, sending, None, report)  # it went out before a stop
+            report.recovered += 1
+            if was_due >= due:
+                return
+            subscription = replace(subscription, last_snapshot_id=sending, sending_snapshot_id=None)
+        store = self.bot.store
+        newest = reader(store).latest(subscription.board, subscription.category)
+        told = store.snapshot(subscription.last_snapshot_id) if subscription.last_snapshot_id else None
+        if newest is None or (told is not None and (told.as_of, told.id) >= (newest.as_of, newest.id)):
+            self._book_weekly(subscription.id, due, None, None, report)  # no new board all week: nothing to say
+            report.quiet += 1
+            return
+        summary = weekly_summary(store, told, newest, top_n=subscription.top_n, min_move=subscription.min_move)
+        channel = self.bot.get_channel(subscription.channel_id)
+        last_seen = getattr(channel, "last_message_id", None)
+        try:
+            store.begin_weekly(subscription.id, newest.id, due, after_id=last_seen, wait_s=LOCK_WAIT_S)
+        except StoreBusy:
+            report.failed += 1  # nothing sent: the next look tries again
+            return
+        outcome, message_id = await self.post_weekly(subscription, summary, weekly_marker(subscription.id, newest.id))
+        if outcome == "sent":
+            self._book_weekly(subscription.id, due, newest.id, message_id, report)
+            report.sent += 1
+        elif outcome == "disabled":
+            report.disabled.append(subscription.id)
+        else:
+            report.failed += 1
+
+    def _book_weekly(
+        self, subscription_id: int, due: str, snapshot_id: int | None, message_id: int | None, report: AnnounceReport
+    ) -> None:
+        """Record a weekly summary served; with the store locked by another process, try again next look."""
+        try:
+            self.bot.store.mark_weekly(subscription_id, due, snapshot_id, message_id, wait_s=LOCK_WAIT_S)
+            self._owed_weekly.pop(subscription_id, None)
+        except StoreBusy:
+            self._owed_weekly[subscription_id] = (due, snapshot_id, message_id)
+            report.deferred += 1
+
+    async def post_weekly(
+        self, subscription: Subscription, summary: WeeklySummary, marker: str
+    ) -> tuple[str, int | None]:
+        """The week's summary with its chart (drawn in a worker thread; left out where files may not be sent or
+        nothing can be drawn): 'sent' with the message id, 'disabled' or 'failed', as `post`."""
+        lang = self.bot.store.guild_language(subscription.guild_id) or self.bot.settings.language or DEFAULT
+        embed = render_weekly(summary, marker, lang)
+        content, mentions = None, discord.AllowedMentions.none()
+        if subscription.role_id:
+            content = f"<@&{subscription.role_id}>"
+            mentions = discord.AllowedMentions(
+                everyone=False, users=False, roles=[discord.Object(subscription.role_id)]
+            )
+        try:
+            channel = self.bot.get_channel(subscription.channel_id) or await self.bot.fetch_channel(
+                subscription.channel_id
+            )
+            files = []
+            me = getattr(getattr(channel, "guild", None), "me", None)
+            if permissions_in(channel, me)[1]:
+                board = profile(summary.board)
+                try:
+                    png = await render_top_history_png_async(
+                        summary.top, first_date=summary.chart_since, board_title=board.title,
+                        score_label=board.score.label, lang=lang,
+                    )  # fmt: skip
+                    embed.set_image(url=f"attachment://{WEEKLY_CHART}")
+                    files.append(discord.File(io.BytesIO(png), filename=WEEKLY_CHART))
+                except NoHistoryError:
+                    pass  # the summary in words says the week
+            sent = await channel.send(content=content, embed=embed, files=files, allowed_mentions=mentions)  # type: ignore[union-attr]
         except (discord.Forbidden, discord.NotFound) as exc:
             reason = "admin.reason_gone" if isinstance(exc, discord.NotFound) else "admin.reason_forbidden"  # keys
             self.bot.store.disable_subscription(subscription.id, reason)

@@ -13,7 +13,7 @@ import simcord
 from discord.ext import commands
 
 from bot import build_bot
-from bot.chat.cogs.alerts import reason_text
+from bot.chat.admin import reason_text
 from bot.ingest import ingest_rows
 from tests.bundled import ARENA_2024
 from tests.stores import write_lock_held
@@ -192,7 +192,7 @@ async def test_only_admins_manage_subscriptions(simcord_env):
 
     result = await alice.slash(news, "subscribe", board="open-llm")
     assert "archived" in result.response.content
-    result = await alice.slash(news, "subscribe", board="arena-raw", top=20, min_move=3)
+    result = await alice.slash(news, "subscribe", board="arena-raw", top=20, moves=3)
     assert result.response.content.startswith("Subscribed.")
     [s] = env.bot.store.subscriptions()
     assert (s.channel_id, s.top_n, s.min_move, s.role_id) == (news.id, 20, 3, None)

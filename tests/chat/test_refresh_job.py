@@ -12,7 +12,16 @@ import time
 from hub_server import HubServer
 
 from bot.ingest import ingest_rows
-from bot.jobs import STORE_LOOK_SECONDS, announce_stored, jobs, refresh_and_announce, refresh_dataset, start_scheduler
+from bot.jobs import (
+    STORE_LOOK_SECONDS,
+    WEEKLY_LOOK_MINUTES,
+    announce_stored,
+    jobs,
+    post_weekly,
+    refresh_and_announce,
+    refresh_dataset,
+    start_scheduler,
+)
 from bot.profiles import live_boards
 from tests import hub_benchmarks as hb
 from tests.chat.test_alerts import digests, next_board, world
@@ -92,8 +101,10 @@ async def test_the_schedule_polls_each_dataset_once_without_overlap_or_backlog(s
         assert job.trigger.interval.total_seconds() == simcord_env.bot.settings.refresh_minutes * 60
         assert job.trigger.jitter == 60
         assert job.max_instances == 1 and job.coalesce and job.misfire_grace_time == 60
-        [look] = [j for j in scheduler.get_jobs() if not j.id.startswith("refresh:")]
+        [look, weekly] = [j for j in scheduler.get_jobs() if not j.id.startswith("refresh:")]
         assert look.func is announce_stored and look.trigger.interval.total_seconds() == STORE_LOOK_SECONDS
+        assert weekly.func is post_weekly and weekly.trigger.interval.total_seconds() == WEEKLY_LOOK_MINUTES * 60
+        assert weekly.max_instances == 1 and weekly.coalesce
     finally:
         scheduler.shutdown(wait=False)
 
@@ -102,7 +113,7 @@ async def test_a_process_that_is_not_the_refresher_only_looks_at_the_store(simco
     simcord_env.bot.settings = simcord_env.bot.settings.with_overrides(refresher=False)
     scheduler = start_scheduler(simcord_env.bot)
     try:
-        assert [j.id for j in scheduler.get_jobs()] == ["announce-stored"]
+        assert [j.id for j in scheduler.get_jobs()] == ["announce-stored", "weekly-summaries"]
     finally:
         scheduler.shutdown(wait=False)
 

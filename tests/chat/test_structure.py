@@ -21,7 +21,8 @@ async def test_cogs_load_and_names_do_not_clash(db_path):
     try:
         for cog in COGS:
             await bot.load_extension(cog)
-        assert {type(c).__name__ for c in bot.cogs.values()} == {"AskCog", "AlertsCog", "ServerCog", "ErrorHandler"}
+        cogs = {"AskCog", "AlertsCog", "ServerCog", "ErrorHandler", "LiveCog", "WatchCog"}
+        assert {type(c).__name__ for c in bot.cogs.values()} == cogs
         seen: dict[str, str] = {}
         for command in bot.walk_commands():
             for name in (command.name, *command.aliases):
@@ -30,7 +31,8 @@ async def test_cogs_load_and_names_do_not_clash(db_path):
         slash = bot.tree.get_commands()
         assert {c.name for c in slash} == {
             "rank", "top", "compare", "orgs", "boards", "help", "history", "everywhere",
-            "subscribe", "unsubscribe", "subscriptions", "notify-test", "language",
+            "subscribe", "unsubscribe", "subscriptions", "notify-test", "language", "watch", "unwatch", "watchlist",
+            "live", "live-stop",
         }  # fmt: skip
         for command in slash:
             assert isinstance(command, app_commands.Command)

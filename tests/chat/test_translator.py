@@ -17,6 +17,7 @@ from bot import build_bot
 from bot.chat.client import COGS
 from bot.chat.translator import CatalogueTranslator, languages, slash_catalogue
 from bot.core.i18n import LANGUAGES
+from bot.core.weekly import DAYS
 from bot.settings import Settings
 
 # Discord's rule for command and option names (https://discord.com/developers/docs/interactions/application-commands)
@@ -61,7 +62,7 @@ def test_every_command_and_option_is_translated_within_discords_rules(lang: str)
 def test_every_choice_in_words_is_translated(lang: str) -> None:
     """A choice whose name is words has a name in every language; a language is offered by its own name."""
     values = {str(c.value) for command in slash_commands() for p in command.parameters for c in p.choices}
-    assert set(slash_catalogue(lang)["choices"]) == values - set(LANGUAGES) == {"auto"}
+    assert set(slash_catalogue(lang)["choices"]) == values - set(LANGUAGES) == {"auto", *DAYS}
     assert all(1 <= len(name) <= 100 for name in slash_catalogue(lang)["choices"].values())
 
 

@@ -99,12 +99,15 @@ def written_at_v13(current: Path, target: Path) -> Path:
             db.executescript(sql)
     columns = [row[1] for row in db.execute("PRAGMA table_info(entries)")]
     db.execute("ATTACH DATABASE ? AS now", [str(current)])
+    then = {row[0] for row in db.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'")}
     tables = [row[0] for row in db.execute("SELECT name FROM now.sqlite_master WHERE type = 'table'")]
+    tables = [table for table in tables if table in then]  # tables added since version 13 were not there
     with db:
         for table in tables:
             if table not in ("entries", "entry_details"):
                 shared = ", ".join(row[1] for row in db.execute(f"PRAGMA main.table_info({table})"))
-                db.execute(f"INSERT OR REPLACE INTO main.{table} ({shared}) SELECT {shared} FROM now.{table}")
+                if shared:  # a table added after V13 (the watches) is not in a store written then
+                    db.execute(f"INSERT OR REPLACE INTO main.{table} ({shared}) SELECT {shared} FROM now.{table}")
         kept = {row[1] for row in db.execute("PRAGMA now.table_info(entries)")}
         values = ["coalesce(e.name, m.name)" if c == "name" else f"e.{c}" if c in kept else f"d.{c}" for c in columns]
         db.execute(
