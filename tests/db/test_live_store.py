@@ -9,6 +9,8 @@ import pytest
 from db.schema import LATEST, migrations
 from db.store import Store, StoreError
 
+pytestmark = pytest.mark.both_engines
+
 
 def test_the_live_and_weekly_migration_is_the_latest_one(store: Store) -> None:
     assert migrations()[-1][1] == "live_and_weekly" and store.schema_version == LATEST
