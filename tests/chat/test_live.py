@@ -10,6 +10,7 @@ import threading
 from datetime import datetime, timedelta
 
 import discord
+import pytest
 import simcord
 from discord.ext import commands
 
@@ -19,6 +20,8 @@ from bot.jobs import announce_stored, update_live
 from db.store import Store
 from tests.chat.test_alerts import next_board, world
 from tests.chat.test_shards import SERVERS, discord_world
+
+pytestmark = pytest.mark.both_engines
 
 
 def edits(env, channel, message_id: int) -> list:  # type: ignore[no-untyped-def]

@@ -5,11 +5,11 @@ channel watches (Manage Server), the limit, and exactly once across a restart an
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import threading
 from datetime import UTC, date, datetime
 
 import discord
+import pytest
 import simcord
 
 from bot import build_bot
@@ -23,6 +23,9 @@ from tests.chat.test_alerts import next_board
 from tests.chat.test_commands import user_locale  # noqa: F401 - the fixture, for the DM in the user's language
 from tests.chat.test_shards import SERVERS, discord_world
 from tests.hostile import HOSTILE, UNESCAPED
+from tests.stores import write_lock_held
+
+pytestmark = pytest.mark.both_engines
 
 BOARD = "arena-raw"
 
@@ -245,13 +248,10 @@ async def test_nothing_is_sent_twice_across_a_restart_or_sent_while_the_store_is
     assert (report.recovered, report.sent) == (0, 1) and len(updates(dms, env.bot.user.id)) == 2
 
     ingest_rows(store, BOARD, next_board("2025-01-14", new_leader="o1-mini"), origin="test-refresh")
-    other = sqlite3.connect(db_path, isolation_level=None)  # another process holds the write lock
-    other.execute("BEGIN IMMEDIATE")
-    report = await env.bot.watch_notifier.announce([BOARD])
-    await env.settle()
-    assert report.failed == 1 and len(updates(dms, env.bot.user.id)) == 2  # nothing sent it could not record
-    other.execute("ROLLBACK")
-    other.close()
+    with write_lock_held(db_path):  # another process holds the write lock
+        report = await env.bot.watch_notifier.announce([BOARD])
+        await env.settle()
+        assert report.failed == 1 and len(updates(dms, env.bot.user.id)) == 2  # nothing sent it could not record
     report = await env.bot.watch_notifier.announce([BOARD])
     await env.settle()
     assert report.sent == 1 and len(updates(dms, env.bot.user.id)) == 3

@@ -7,11 +7,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import discord
+import pytest
 
 from bot import build_bot
 from bot.ingest import ingest_rows
 from bot.jobs import post_weekly
 from tests.chat.test_alerts import digests, next_board, world
+
+pytestmark = pytest.mark.both_engines
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 TITLE = "The week on Arena Text (no style control)"
