@@ -123,6 +123,9 @@ class PostgresDatabase:
 
     def __init__(self, url: str, *, pool_size: int = POOL_SIZE) -> None:
         self.url = url
+        # One connection first, outside the pool: a wrong URL, password or database fails now with the server's
+        # reason, where the pool would retry it until its timeout and then say only that it timed out.
+        psycopg.connect(url, connect_timeout=10).close()
         self.pool = psycopg_pool.ConnectionPool(
             url, min_size=1, max_size=pool_size, kwargs={"autocommit": True}, open=False, name="leaderbot-store"
         )

@@ -4,13 +4,14 @@ Answering never writes, so one shared store and one Answerer over it (its board 
 that only asks; a test that changes the store uses the function-scoped `store` fixture instead.
 
 A module marked `both_engines` runs its store tests twice, on SQLite and on a throwaway PostgreSQL
-(tests/postgres.py): `seeded_copy` (and so `store`, `db_path`) is then a private database copied from one seeded
-once per worker (CREATE DATABASE ... TEMPLATE), `shared_store` one per engine. A test of something only SQLite has
-(its file, its pragmas) is marked `sqlite_only`.
+(tests/postgres.py, one server for the whole run): `seeded_copy` (and so `store`, `db_path`) is then a private
+database copied from one seeded once per run (CREATE DATABASE ... TEMPLATE), `shared_store` one per engine and
+worker. A test of something only SQLite has (its file, its pragmas) is marked `sqlite_only`.
 """
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 from collections.abc import Iterator
@@ -25,7 +26,17 @@ from bot.profiles import PROFILES
 from bot.sources import SOURCES
 from db.store import Store
 from tests.labelled import add_2026_boards
-from tests.postgres import ABSENT_VARIABLE, Cluster, PostgresUnavailable, postgres_absent
+from tests.postgres import (
+    ABSENT_VARIABLE,
+    Cluster,
+    PostgresUnavailable,
+    TemplateCopies,
+    postgres_absent,
+    run_folder,
+    shared_cluster,
+    shared_template,
+    stop_shared_cluster,
+)
 from tests.stores import copy_store
 
 TODAY = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -35,6 +46,18 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "slow: starts other processes and waits on them; kept, and run first")
     config.addinivalue_line("markers", "both_engines: the module's store tests run on SQLite and on PostgreSQL")
     config.addinivalue_line("markers", "sqlite_only: a test of what only the SQLite store has, in such a module")
+    if not _is_worker(config):  # the run's PostgreSQL is shared by its workers; this process outlives them all
+        run_folder()
+        atexit.register(stop_shared_cluster)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not _is_worker(config):
+        stop_shared_cluster()
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")  # what pytest-xdist gives each worker's config
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -72,33 +95,33 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-_CLUSTER: list[Cluster | PostgresUnavailable] = []  # this worker's server, or why it could not start
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # in the names of this process's databases
 
 
 @pytest.fixture(scope="session")
-def postgres_cluster() -> Iterator[Cluster]:
-    """This worker's throwaway PostgreSQL, started on first use. One that cannot start fails the test with the
-    reason (tried once per worker), unless LEADERBOT_TEST_POSTGRES=absent says on purpose there is none."""
+def postgres_cluster() -> Cluster:
+    """The run's throwaway PostgreSQL, started by the first worker that needs it. One that cannot start fails
+    the test with the reason (tried once per run), unless LEADERBOT_TEST_POSTGRES=absent says on purpose there is
+    none."""
     if postgres_absent():
         pytest.skip(f"{ABSENT_VARIABLE}=absent: no PostgreSQL on this machine")
-    if not _CLUSTER:
-        try:
-            _CLUSTER.append(Cluster())
-        except PostgresUnavailable as exc:
-            _CLUSTER.append(exc)
-    found = _CLUSTER[0]
-    if isinstance(found, PostgresUnavailable):
-        pytest.fail(f"PostgreSQL could not be started for the tests: {found}", pytrace=False)
-    yield found
-    found.stop()
-    _CLUSTER.clear()
+    try:
+        return shared_cluster()
+    except PostgresUnavailable as exc:
+        pytest.fail(f"PostgreSQL could not be started for the tests: {exc}", pytrace=False)
 
 
 @pytest.fixture(scope="session")
 def seeded_postgres(postgres_cluster: Cluster) -> str:
-    """The seeded store on PostgreSQL, once per worker: the template every test's database is copied from."""
-    open_store(postgres_cluster.create_database("seed")).close()
-    return "seed"
+    """The seeded store on PostgreSQL, once per run: the template every test's database is copied from."""
+    return shared_template(postgres_cluster, lambda url: open_store(url).close())
+
+
+@pytest.fixture(scope="session")
+def postgres_copies(postgres_cluster: Cluster, seeded_postgres: str) -> Iterator[TemplateCopies]:
+    copies = TemplateCopies(postgres_cluster, seeded_postgres, f"store_{WORKER}")
+    yield copies
+    copies.close()
 
 
 _DATABASES = itertools.count()
@@ -106,20 +129,19 @@ _DATABASES = itertools.count()
 
 def postgres_copy(request: pytest.FixtureRequest) -> str:
     """A private database copied from the seeded one (dropped after the test), by URL."""
-    cluster: Cluster = request.getfixturevalue("postgres_cluster")
-    template = request.getfixturevalue("seeded_postgres")
-    name = f"store_{next(_DATABASES)}"
-    url = cluster.create_database(name, template=template)
-    request.addfinalizer(lambda: cluster.drop_database(name))
+    copies: TemplateCopies = request.getfixturevalue("postgres_copies")
+    name, url = copies.take()
+    request.addfinalizer(lambda: copies.drop(name))
     return url
 
 
 @pytest.fixture
-def seeded_copy(engine: str, seeded_db: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Path | str:
-    """A private, writable copy of the seeded store: a file, or a PostgreSQL database's URL."""
+def seeded_copy(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Path | str:
+    """A private, writable copy of the seeded store: a file, or a PostgreSQL database's URL (the SQLite seed is
+    then never made for it)."""
     if engine == "postgresql":
         return postgres_copy(request)
-    return copy_store(seeded_db, tmp_path / "store.db")
+    return copy_store(request.getfixturevalue("seeded_db"), tmp_path / "store.db")
 
 
 @pytest.fixture
@@ -159,7 +181,7 @@ def empty_store(engine: str, request: pytest.FixtureRequest) -> Iterator[Store]:
     """A store with nothing in it: in memory, or a new PostgreSQL database."""
     if engine == "postgresql":
         cluster: Cluster = request.getfixturevalue("postgres_cluster")
-        name = f"empty_{next(_DATABASES)}"
+        name = f"empty_{WORKER}_{next(_DATABASES)}"
         s = Store(cluster.create_database(name))
         yield s
         s.close()

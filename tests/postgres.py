@@ -1,6 +1,10 @@
-"""A throwaway PostgreSQL server for the tests, started by the suite itself (`initdb`, `pg_ctl`): one per pytest-xdist
-worker, on a free port of 127.0.0.1, trusting 127.0.0.1 only, its data in a temporary folder, stopped and removed
-when the session ends (or the process exits, however it stops).
+"""A throwaway PostgreSQL server for the tests, started by the suite itself (`initdb`, `pg_ctl`): one per test run,
+shared by its pytest-xdist workers, on a free port of 127.0.0.1, trusting 127.0.0.1 only, its data in a temporary
+folder. The first worker that needs it starts it and seeds the template every test database is copied from; the
+others wait on a file lock and attach. Servers are started once per run, not once per worker, because on a
+machine with few cores the start-up and the seeding of each worker's own server was a large share of the
+PostgreSQL half of the suite. The process that is no worker (the run itself, with or without xdist) stops it when
+the session ends (or when it exits, however it stops), since only it outlives every worker.
 
 PostgreSQL refuses to run as root: as root (as CI and the dev machines run the suite), the server runs as the
 `postgres` user (`runuser -u postgres --`); as another user, as that user. A server that cannot start fails every
@@ -10,14 +14,19 @@ LEADERBOT_TEST_POSTGRES=absent (said on purpose, for a machine without PostgreSQ
 
 from __future__ import annotations
 
-import atexit
 import contextlib
+import fcntl
+import itertools
+import json
 import os
 import pwd
 import shutil
 import socket
 import subprocess
 import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
@@ -46,22 +55,32 @@ def _free_port() -> int:
 
 
 class Cluster:
-    """One running server: `url(name)` for a database on it, `create_database` (from a template) to make one."""
+    """A running server: `url(name)` for a database on it, `create_database` (from a template) to make one.
+    `Cluster.start()` starts a new one; `Cluster(root, port)` is a handle on one already running (started by
+    another worker of the run)."""
 
-    def __init__(self) -> None:
-        as_root = os.geteuid() == 0
-        self._prefix = ["runuser", "-u", SERVER_USER, "--"] if as_root else []
-        self.root = Path(tempfile.mkdtemp(prefix="leaderbot-pg-"))
-        if as_root:
+    def __init__(self, root: Path, port: int) -> None:
+        self._prefix = ["runuser", "-u", SERVER_USER, "--"] if os.geteuid() == 0 else []
+        self.root, self.data, self.port = root, root / "data", port
+
+    @classmethod
+    def start(cls) -> Cluster:
+        """initdb and start a new server; its folder is removed again if it cannot start."""
+        cluster = cls(Path(tempfile.mkdtemp(prefix="leaderbot-pg-")), 0)
+        try:
+            cluster._start()
+        except BaseException:
+            shutil.rmtree(cluster.root, ignore_errors=True)
+            raise
+        return cluster
+
+    def _start(self) -> None:
+        if self._prefix:
             try:
                 entry = pwd.getpwnam(SERVER_USER)
             except KeyError:
                 raise PostgresUnavailable(f"running as root, and no {SERVER_USER!r} user to run it as") from None
             os.chown(self.root, entry.pw_uid, entry.pw_gid)
-        self.data = self.root / "data"
-        self.port = 0
-        self._started = False
-        atexit.register(self.stop)
         self._run(
             _tool("initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C",
             "--no-sync", "--no-instructions",
@@ -72,13 +91,12 @@ class Cluster:
             self.port = _free_port()
             options = (
                 f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off"
-                " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+                " -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
             )
             try:
                 self._run(_tool("pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"), "-o", options, "-w",
                           "-t", "30", "start")  # fmt: skip
-                self._started = True
-                break
+                return
             except PostgresUnavailable:
                 if attempt == 2:
                     raise
@@ -107,11 +125,110 @@ class Cluster:
 
     def stop(self) -> None:
         """Stop the server at once (nothing in it is kept) and remove its folder."""
-        if self._started:
-            self._started = False
-            with contextlib.suppress(PostgresUnavailable):
-                self._run(_tool("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        with contextlib.suppress(PostgresUnavailable):
+            self._run(_tool("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+RUN_VARIABLE = "LEADERBOT_TEST_POSTGRES_RUN"  # the run's folder of shared state, inherited by its xdist workers
+TEMPLATE = "seed"
+
+
+def run_folder() -> Path:
+    """The folder the run's processes share its server's record in: made by the process that is no worker,
+    before it starts any, and found by the workers in the environment they inherit."""
+    found = os.environ.get(RUN_VARIABLE)
+    if found is None:
+        found = os.environ[RUN_VARIABLE] = tempfile.mkdtemp(prefix="leaderbot-pg-run-")
+    return Path(found)
+
+
+@contextlib.contextmanager
+def _shared_record() -> Iterator[dict[str, str | int]]:
+    """The run's record of its server (where it is, its template, or why it could not start), read and written
+    by one process at a time under a file lock."""
+    folder = run_folder()
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        path = folder / "cluster.json"
+        record = json.loads(path.read_text()) if path.exists() else {}
+        try:
+            yield record
+        finally:
+            path.write_text(json.dumps(record))
+
+
+def shared_cluster() -> Cluster:
+    """The run's server: started by the first process that asks, attached to by the others. One that could not
+    start is tried once per run; every later ask raises the first attempt's reason."""
+    with _shared_record() as record:
+        if "error" in record:
+            raise PostgresUnavailable(str(record["error"]))
+        if "port" not in record:
+            try:
+                started = Cluster.start()
+            except PostgresUnavailable as exc:
+                record["error"] = str(exc)
+                raise
+            record.update(root=str(started.root), port=started.port)
+        return Cluster(Path(str(record["root"])), int(record["port"]))
+
+
+def shared_template(cluster: Cluster, seed: Callable[[str], None]) -> str:
+    """The run's template database, `seed(url)` on a new database by the first process that asks."""
+    with _shared_record() as record:
+        if "template" not in record:
+            seed(cluster.create_database(TEMPLATE))
+            record["template"] = TEMPLATE
+        return str(record["template"])
+
+
+def stop_shared_cluster() -> None:
+    """Stop the run's server, if one was started, and remove the run's folder: for the process that is no
+    worker, at the end of the session or at its exit."""
+    folder = os.environ.get(RUN_VARIABLE)
+    if folder is None or not Path(folder).exists():
+        return
+    with _shared_record() as record:
+        if "port" in record:
+            Cluster(Path(str(record["root"])), int(record["port"])).stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+class TemplateCopies:
+    """Private copies of the template, for one process's tests, the next one always being made in a thread
+    while a test runs. A copy is mostly the server waiting on its checkpoints, so made ahead it costs a test
+    little; a test waits only when it comes before its copy is done. Dropped copies go the same way."""
+
+    def __init__(self, cluster: Cluster, template: str, prefix: str) -> None:
+        self.cluster, self.template, self.prefix = cluster, template, prefix
+        self._numbers = itertools.count()
+        self._lock = threading.Lock()
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="postgres-copies")
+        self._dropped: list[Future[None]] = []
+        self._next = self._make()
+
+    def _make(self) -> tuple[str, Future[str]]:
+        name = f"{self.prefix}_{next(self._numbers)}"
+        return name, self._thread.submit(self.cluster.create_database, name, template=self.template)
+
+    def take(self) -> tuple[str, str]:
+        """A copy of its own for a test: (name, URL)."""
+        with self._lock:
+            (name, made), self._next = self._next, self._make()
+        return name, made.result()
+
+    def drop(self, name: str) -> None:
+        self._dropped.append(self._thread.submit(self.cluster.drop_database, name))
+
+    def close(self) -> None:
+        """Drop the copy made ahead, wait for every drop, and say if one failed."""
+        name, made = self._next
+        if made.exception() is None:
+            self.drop(name)
+        self._thread.shutdown(wait=True)
+        for dropped in self._dropped:
+            dropped.result()
 
 
 def postgres_absent() -> bool:
