@@ -32,6 +32,9 @@ TABLES = (
     "upstream_configs",
     "hub_benchmarks",
     "guild_languages",
+    "watches",
+    "watchers",
+    "live_boards",
 )
 BATCH = 10_000  # rows read from SQLite at a time: a large store is streamed, never held
 

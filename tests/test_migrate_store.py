@@ -28,6 +28,9 @@ def test_the_whole_store_is_copied_and_counted(
         lite.begin_delivery(sub.id, latest.id, after_id=123)  # a digest in flight: its intent goes along
         lite.set_guild_language(4242 << 22, "ja")
         lite.set_organization("Example Labs", country="FR", aliases=["example-labs"])
+        lite.watch(4242, "arena-raw", "overall", "deepseek-v3", top_n=10)
+        lite.note_watcher(4242, 4242 << 22, language="th", channel_id=77)
+        lite.start_live(4242 << 22, 77, "arena-raw", "overall", count=5, message_id=1, snapshot_id=latest.id, now="t")
         tables = {r[0] for r in lite.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert tables == set(TABLES)  # every table of the schema is copied
     url = postgres_cluster.create_database("migrated")
@@ -41,6 +44,8 @@ def test_the_whole_store_is_copied_and_counted(
         [copied] = pg.subscriptions()
         assert (copied.sending_snapshot_id, copied.sending_after_id, copied.role_id) == (latest.id, 123, 9)
         assert pg.guild_language(4242 << 22) == "ja"
+        assert pg.watches() == lite.watches() and pg.watchers() == lite.watchers()
+        assert pg.live_boards() == lite.live_boards()
         again = pg.subscribe(4243 << 22, 78, "arena-raw", "overall")  # new ids come after the copied ones
         assert again.id > copied.id
     assert main(["--db", cli_db, "migrate-store", "--to", url]) == 1  # not empty any more: refused, untouched
