@@ -12,8 +12,10 @@ worker. A test of something only SQLite has (its file, its pragmas) is marked `s
 from __future__ import annotations
 
 import atexit
+import contextlib
 import itertools
 import os
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +36,7 @@ from tests.postgres import (
     postgres_absent,
     run_folder,
     shared_cluster,
+    shared_file,
     shared_template,
     stop_shared_cluster,
 )
@@ -72,8 +75,27 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The slow tests first: with the suite spread over workers (`tasks.py test`), a long test picked up last
-    would leave the other workers idle while it finishes."""
+    would leave the other workers idle while it finishes. The run's PostgreSQL is started and seeded at once in
+    the background if a test will need it, so that the workers run SQLite tests meanwhile instead of waiting."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    if not postgres_absent() and any(_needs_postgres(item) for item in items):
+        threading.Thread(target=_prepare_postgres, name="postgres-start", daemon=True).start()
+
+
+def _needs_postgres(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    engine = callspec.params.get("engine") if callspec is not None else None
+    return engine == "postgresql" or "postgres_cluster" in getattr(item, "fixturenames", ())
+
+
+def _prepare_postgres() -> None:
+    """What the fixtures would do at the first PostgreSQL test; a failure is left for them to report."""
+    with contextlib.suppress(Exception):
+        shared_template(shared_cluster(), _seed_postgres)
+
+
+def _seed_postgres(url: str) -> None:
+    open_store(url).close()
 
 
 @pytest.fixture(autouse=True)
@@ -88,11 +110,10 @@ def registry() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One seeded database file per test run; tests copy it instead of seeding again (2 s each)."""
-    path = tmp_path_factory.mktemp("seed") / "seed.db"
-    open_store(path).close()
-    return path
+def seeded_db() -> Path:
+    """One seeded database file per test run, shared by its workers; tests copy it instead of seeding again
+    (2 s each)."""
+    return shared_file("seed.db", lambda path: open_store(path).close())
 
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # in the names of this process's databases
@@ -114,7 +135,7 @@ def postgres_cluster() -> Cluster:
 @pytest.fixture(scope="session")
 def seeded_postgres(postgres_cluster: Cluster) -> str:
     """The seeded store on PostgreSQL, once per run: the template every test's database is copied from."""
-    return shared_template(postgres_cluster, lambda url: open_store(url).close())
+    return shared_template(postgres_cluster, _seed_postgres)
 
 
 @pytest.fixture(scope="session")

@@ -91,7 +91,7 @@ class Cluster:
             self.port = _free_port()
             options = (
                 f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off"
-                " -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+                " -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c autovacuum=off"
             )
             try:
                 self._run(_tool("pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"), "-o", options, "-w",
@@ -175,12 +175,29 @@ def shared_cluster() -> Cluster:
 
 
 def shared_template(cluster: Cluster, seed: Callable[[str], None]) -> str:
-    """The run's template database, `seed(url)` on a new database by the first process that asks."""
+    """The run's template database, `seed(url)` on a new database by the first process that asks, then
+    vacuumed and analysed: the server runs without autovacuum (whose workers would visit each of the run's
+    hundreds of short-lived databases), so the planner's statistics, which every copy inherits, are made here
+    once, as autovacuum would have made them on a real store."""
     with _shared_record() as record:
         if "template" not in record:
-            seed(cluster.create_database(TEMPLATE))
+            url = cluster.create_database(TEMPLATE)
+            seed(url)
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute("VACUUM ANALYZE")
             record["template"] = TEMPLATE
         return str(record["template"])
+
+
+def shared_file(name: str, make: Callable[[Path], None]) -> Path:
+    """A file of the run's folder, made by `make(path)` by the first process that asks (the SQLite seed, which
+    every worker would otherwise make for itself); the others wait for it and read it."""
+    with _shared_record() as record:
+        path = run_folder() / name
+        if name not in record:
+            make(path)
+            record[name] = str(path)
+        return path
 
 
 def stop_shared_cluster() -> None:
