@@ -78,7 +78,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         history = Path(tmp) / "history.parquet"
         pq.write_table(pa.Table.from_pydict(history_rows(args.boards), schema=SCHEMA), history)
-        cluster = None if args.url else Cluster()
+        cluster = None if args.url else Cluster.start()
         try:
             url = args.url or cluster.create_database("bench")  # type: ignore[union-attr]
             results = {}

@@ -64,17 +64,18 @@ class Cluster:
         self.root, self.data, self.port = root, root / "data", port
 
     @classmethod
-    def start(cls) -> Cluster:
-        """initdb and start a new server; its folder is removed again if it cannot start."""
+    def start(cls, *, autovacuum: bool = True) -> Cluster:
+        """initdb and start a new server; its folder is removed again if it cannot start. The suite's runs
+        without autovacuum (`shared_template` says why); a benchmark's keeps it, as a real server would."""
         cluster = cls(Path(tempfile.mkdtemp(prefix="leaderbot-pg-")), 0)
         try:
-            cluster._start()
+            cluster._start(autovacuum)
         except BaseException:
             shutil.rmtree(cluster.root, ignore_errors=True)
             raise
         return cluster
 
-    def _start(self) -> None:
+    def _start(self, autovacuum: bool) -> None:
         if self._prefix:
             try:
                 entry = pwd.getpwnam(SERVER_USER)
@@ -91,7 +92,8 @@ class Cluster:
             self.port = _free_port()
             options = (
                 f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off"
-                " -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c autovacuum=off"
+                " -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+                f" -c autovacuum={'on' if autovacuum else 'off'}"
             )
             try:
                 self._run(_tool("pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"), "-o", options, "-w",
@@ -166,7 +168,7 @@ def shared_cluster() -> Cluster:
             raise PostgresUnavailable(str(record["error"]))
         if "port" not in record:
             try:
-                started = Cluster.start()
+                started = Cluster.start(autovacuum=False)
             except PostgresUnavailable as exc:
                 record["error"] = str(exc)
                 raise
