@@ -533,6 +533,11 @@ class Store:
         if found:
             self._renumber(*found)
 
+    def newest_accepted(self) -> dict[str, int]:
+        """Board -> the id of its newest accepted snapshot, for every board holding one: which boards are held,
+        and whether one has a new snapshot, without reading any board's list of snapshots."""
+        return dict(self.db.execute("SELECT board, max(id) FROM snapshots WHERE status = 'ok' GROUP BY board"))
+
     def snapshots(
         self, board: str | None = None, category: str | None = None, *, accepted: bool = False
     ) -> list[Snapshot]:

@@ -181,7 +181,8 @@ class Answerer:
 
     def held_boards(self) -> list[str]:
         """The boards the store holds an accepted snapshot of, in registry order."""
-        return [board for board in PROFILES if self.reader.accepted(board)]
+        held = self.reader.newest_accepted()
+        return [board for board in PROFILES if board in held]
 
     # --- answering --------------------------------------------------------------------------------------------
 

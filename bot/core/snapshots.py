@@ -98,6 +98,7 @@ class SnapshotReader:
         self._points: dict[tuple[str, str, str], dict[int, ModelPoint]] = {}  # (board, category, key) -> points
         self._links: dict[tuple[int, int], dict[str, str]] = {}  # (snapshot id, the next one's) -> renames
         self._checked: dict[str, str] | None = None
+        self._newest: dict[str, int] | None = None  # board -> its newest accepted snapshot id
 
     # --- what may have changed --------------------------------------------------------------------------------
 
@@ -134,6 +135,7 @@ class SnapshotReader:
         self._points.clear()
         self._links.clear()
         self._checked = None
+        self._newest = None
         organizations = self.store.organization_index()
         if organizations != self._organizations:
             self._organizations = organizations
@@ -174,6 +176,13 @@ class SnapshotReader:
         if key not in self._latest:
             self._latest[key] = self.store.latest_snapshot(board, category, on_or_before=on_or_before)
         return self._latest[key]
+
+    def newest_accepted(self) -> dict[str, int]:
+        """Board -> its newest accepted snapshot's id (`Store.newest_accepted`), once per store change."""
+        self.sync()
+        if self._newest is None:
+            self._newest = self.store.newest_accepted()
+        return self._newest
 
     def accepted(self, board: str, category: str | None = None) -> list[Snapshot]:
         """Accepted snapshots in date order (every category when none is named)."""
