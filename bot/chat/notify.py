@@ -21,9 +21,10 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -197,8 +198,21 @@ class Notifier:
     ) -> tuple[str, int | None]:
         """'sent' (with the message id), 'disabled' (the channel is gone or closed to us) or 'failed' (try again
         next time)."""
-        lang = self.bot.store.guild_language(subscription.guild_id) or self.bot.settings.language or DEFAULT
-        embed = render_digest(changes, marker, lang)  # in the server's language (`/language`)
+        embed = render_digest(changes, marker, self._language(subscription))  # the server's language (`/language`)
+        return await self._send(subscription, embed)
+
+    def _language(self, subscription: Subscription) -> str:
+        return self.bot.store.guild_language(subscription.guild_id) or self.bot.settings.language or DEFAULT
+
+    async def _send(
+        self,
+        subscription: Subscription,
+        embed: discord.Embed,
+        attach: Callable[[Any], Awaitable[list[discord.File]]] | None = None,
+    ) -> tuple[str, int | None]:
+        """Post one embed (with the files `attach` makes for the channel) where the subscription says, pinging its
+        role alone if it has one: 'sent' with the message id, 'disabled' (the channel is gone or closed to us: the
+        subscription is switched off) or 'failed' (try again next time)."""
         content, mentions = None, discord.AllowedMentions.none()
         if subscription.role_id:
             content = f"<@&{subscription.role_id}>"
@@ -209,7 +223,8 @@ class Notifier:
             channel = self.bot.get_channel(subscription.channel_id) or await self.bot.fetch_channel(
                 subscription.channel_id
             )
-            sent = await channel.send(content=content, embed=embed, allowed_mentions=mentions)  # type: ignore[union-attr]
+            files = {"files": await attach(channel)} if attach is not None else {}
+            sent = await channel.send(content=content, embed=embed, allowed_mentions=mentions, **files)  # type: ignore[union-attr]
         except (discord.Forbidden, discord.NotFound) as exc:
             reason = "admin.reason_gone" if isinstance(exc, discord.NotFound) else "admin.reason_forbidden"  # keys
             self.bot.store.disable_subscription(subscription.id, reason)
@@ -299,38 +314,22 @@ class Notifier:
     ) -> tuple[str, int | None]:
         """The week's summary with its chart (drawn in a worker thread; left out where files may not be sent or
         nothing can be drawn): 'sent' with the message id, 'disabled' or 'failed', as `post`."""
-        lang = self.bot.store.guild_language(subscription.guild_id) or self.bot.settings.language or DEFAULT
+        lang = self._language(subscription)
         embed = render_weekly(summary, marker, lang)
-        content, mentions = None, discord.AllowedMentions.none()
-        if subscription.role_id:
-            content = f"<@&{subscription.role_id}>"
-            mentions = discord.AllowedMentions(
-                everyone=False, users=False, roles=[discord.Object(subscription.role_id)]
-            )
-        try:
-            channel = self.bot.get_channel(subscription.channel_id) or await self.bot.fetch_channel(
-                subscription.channel_id
-            )
-            files = []
+
+        async def chart(channel: Any) -> list[discord.File]:
             me = getattr(getattr(channel, "guild", None), "me", None)
-            if permissions_in(channel, me)[1]:
-                board = profile(summary.board)
-                try:
-                    png = await render_top_history_png_async(
-                        summary.top, first_date=summary.chart_since, board_title=board.title,
-                        score_label=board.score.label, lang=lang,
-                    )  # fmt: skip
-                    embed.set_image(url=f"attachment://{WEEKLY_CHART}")
-                    files.append(discord.File(io.BytesIO(png), filename=WEEKLY_CHART))
-                except NoHistoryError:
-                    pass  # the summary in words says the week
-            sent = await channel.send(content=content, embed=embed, files=files, allowed_mentions=mentions)  # type: ignore[union-attr]
-        except (discord.Forbidden, discord.NotFound) as exc:
-            reason = "admin.reason_gone" if isinstance(exc, discord.NotFound) else "admin.reason_forbidden"  # keys
-            self.bot.store.disable_subscription(subscription.id, reason)
-            log.warning("disabled subscription %d (channel %d): %s", subscription.id, subscription.channel_id, exc)
-            return "disabled", None
-        except discord.HTTPException as exc:
-            log.warning("could not post to channel %d, will retry: %s", subscription.channel_id, exc)
-            return "failed", None
-        return "sent", sent.id
+            if not permissions_in(channel, me)[1]:
+                return []
+            board = profile(summary.board)
+            try:
+                png = await render_top_history_png_async(
+                    summary.top, first_date=summary.chart_since, board_title=board.title,
+                    score_label=board.score.label, lang=lang,
+                )  # fmt: skip
+            except NoHistoryError:
+                return []  # the summary in words says the week
+            embed.set_image(url=f"attachment://{WEEKLY_CHART}")
+            return [discord.File(io.BytesIO(png), filename=WEEKLY_CHART)]
+
+        return await self._send(subscription, embed, chart)
