@@ -1348,7 +1348,7 @@ class Store:
         before = self.db.execute(
             "SELECT id FROM snapshots WHERE board = ? AND category = ? AND status = 'ok' AND id != ? AND as_of <= ?"
             " ORDER BY as_of DESC, id DESC LIMIT 1",
-            [*row, snapshot_id],
+            [row[0], row[1], snapshot_id, row[2]],
         ).fetchone()
         self.db.execute(
             "UPDATE subscriptions SET last_snapshot_id = ? WHERE last_snapshot_id = ?",

@@ -88,3 +88,14 @@ def test_unwatch_removes_only_the_recipients_own(store: Store) -> None:
     assert store.unwatch(7, [mine.id]) == 1
     assert store.unwatch(7, []) == 0
     assert [w.id for w in store.watches()] == [theirs.id]
+
+
+def test_a_removed_board_sends_its_watches_and_subscriptions_back_to_the_accepted_one_before(store: Store) -> None:
+    """The board gone back to is the accepted one before the removed one by date, never the removed one itself."""
+    boards = store.snapshots(BOARD, "overall")
+    store.watch(7, BOARD, "overall", "deepseek-v3")
+    subscription = store.subscribe(1, 10, BOARD, "overall")
+    store.mark_announced(subscription.id, boards[-1].id)
+    store.remove_snapshot(boards[-1].id)
+    assert store.watches()[0].last_snapshot_id == boards[-2].id
+    assert store.subscriptions()[0].last_snapshot_id == boards[-2].id
