@@ -29,6 +29,7 @@ from ..core.answer import Answer, Kind
 from ..core.i18n import DEFAULT, day, t
 from ..core.questions import Query
 from .embeds import DESCRIPTION_MAX, clip, footer, render_embeds
+from .notify import carries_marker
 
 if TYPE_CHECKING:
     from .client import LeaderBot
@@ -166,4 +167,4 @@ class LiveBoards:
         except discord.HTTPException as exc:
             log.warning("could not read the live board in channel %d: %s", live.channel_id, exc)
             return False
-        return any((embed.url or "").endswith(f"#{marker}") for embed in message.embeds)
+        return carries_marker(message, marker)

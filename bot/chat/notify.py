@@ -50,6 +50,25 @@ LOCK_WAIT_S = 0.2  # how long bookkeeping on the event loop waits for another pr
 HISTORY_LOOKBACK = 1000
 
 
+def carries_marker(message: discord.Message, marker: str) -> bool:
+    """Whether a message is the one a marker names: the marker is its first embed's link fragment."""
+    return any((embed.url or "").endswith(f"#{marker}") for embed in message.embeds)
+
+
+async def sent_since(
+    channel: discord.abc.Messageable, me: discord.abc.User | None, marker: str, after_id: int | None, limit: int
+) -> bool:
+    """Whether one of our messages in `channel` carries the marker: newest first, back to `after_id` (the
+    channel's last message when the intent was recorded; None: as far as `limit` messages). How a run that stopped
+    between a send and its bookkeeping learns whether the send happened. Discord's errors are the caller's."""
+    async for message in channel.history(limit=limit):
+        if after_id is not None and message.id <= after_id:
+            return False  # back before the intent: it was never sent
+        if me is not None and message.author.id == me.id and carries_marker(message, marker):
+            return True
+    return False
+
+
 def digest_marker(subscription_id: int, snapshot_id: int) -> str:
     return f"leaderbot-digest-{subscription_id}-{snapshot_id}"
 
@@ -183,12 +202,7 @@ class Notifier:
             channel = self.bot.get_channel(subscription.channel_id) or await self.bot.fetch_channel(
                 subscription.channel_id
             )
-            async for message in channel.history(limit=HISTORY_LOOKBACK):  # type: ignore[union-attr]
-                if subscription.sending_after_id is not None and message.id <= subscription.sending_after_id:
-                    return False  # back before the intent: it was never sent
-                mine = self.bot.user is not None and message.author.id == self.bot.user.id
-                if mine and any((embed.url or "").endswith(f"#{marker}") for embed in message.embeds):
-                    return True
+            return await sent_since(channel, self.bot.user, marker, subscription.sending_after_id, HISTORY_LOOKBACK)  # type: ignore[arg-type]
         except discord.HTTPException as exc:
             log.warning("could not read channel %d to check for a digest: %s", subscription.channel_id, exc)
         return False

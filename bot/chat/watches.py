@@ -34,6 +34,7 @@ from ..core.untrusted import printable, web_link
 from ..core.watches import Pending, WatchedChange, WatchSteps, age_days, sorted_changes
 from ..profiles import profile
 from .embeds import DESCRIPTION_MAX, EMBED_TOTAL_MAX, TITLE_MAX, clip, escape
+from .notify import sent_since
 
 if TYPE_CHECKING:
     from .client import LeaderBot
@@ -286,12 +287,7 @@ class WatchNotifier:
         if destination is None:
             return False
         try:
-            async for message in destination.history(limit=HISTORY_LOOKBACK):
-                if watcher.sending_after_id is not None and message.id <= watcher.sending_after_id:
-                    return False  # back before the intent: it was never sent
-                mine = self.bot.user is not None and message.author.id == self.bot.user.id
-                if mine and any((embed.url or "").endswith(f"#{marker}") for embed in message.embeds):
-                    return True
+            return await sent_since(destination, self.bot.user, marker, watcher.sending_after_id, HISTORY_LOOKBACK)
         except discord.HTTPException as exc:
             log.warning("could not read the updates sent to %d: %s", watcher.recipient_id, exc)
         return False
