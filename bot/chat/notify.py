@@ -32,11 +32,10 @@ from db.store import StoreBusy, Subscription
 
 from ..charts import NoHistoryError, render_top_history_png_async
 from ..core.changes import ChangeSet, changes_between
-from ..core.i18n import DEFAULT
 from ..core.snapshots import reader
 from ..core.weekly import WeeklySummary, due_at, weekly_summary
 from ..profiles import profile
-from .context import permissions_in
+from .context import permissions_in, server_language
 from .embeds import render_digest, render_weekly
 
 if TYPE_CHECKING:
@@ -216,7 +215,7 @@ class Notifier:
         return await self._send(subscription, embed)
 
     def _language(self, subscription: Subscription) -> str:
-        return self.bot.store.guild_language(subscription.guild_id) or self.bot.settings.language or DEFAULT
+        return server_language(self.bot, subscription.guild_id)
 
     async def _send(
         self,

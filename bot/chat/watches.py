@@ -28,11 +28,12 @@ import discord
 
 from db.store import StoreBusy, Watch, Watcher
 
-from ..core.i18n import DEFAULT, category_shown, t
+from ..core.i18n import category_shown, t
 from ..core.text import age_text, board_of
 from ..core.untrusted import printable, web_link
 from ..core.watches import Pending, WatchedChange, WatchSteps, age_days, sorted_changes
 from ..profiles import profile
+from .context import server_language
 from .embeds import DESCRIPTION_MAX, EMBED_TOTAL_MAX, TITLE_MAX, clip, escape
 from .notify import sent_since
 
@@ -136,8 +137,7 @@ class WatchNotifier:
 
     def language(self, watcher: Watcher) -> str:
         """Their own (a slash command's locale), else their server's `/language`, else the bot's, else English."""
-        return (watcher.language or self.bot.store.guild_language(watcher.guild_id) or self.bot.settings.language
-                or DEFAULT)  # fmt: skip
+        return watcher.language or server_language(self.bot, watcher.guild_id)
 
     async def announce(self, boards: Iterable[str]) -> WatchReport:
         """Tell everyone on this process's shards who watches a model of `boards` what changed for it: one update
