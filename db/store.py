@@ -662,16 +662,16 @@ class Store:
             ).fetchall()
         )
 
-    def model_words(self, snapshot_ids: Iterable[int]) -> list[tuple[str, str | None, str | None]]:
-        """(name, normal, bare) of every model on these snapshots: how the question parser knows a typed name is
-        a model's without tokenising whole boards (`normal` and `bare` are NULL until `set_model_words`)."""
-        ids = sorted(set(snapshot_ids))
-        if not ids:
+    def model_words(self, boards: Iterable[str]) -> list[tuple[str, str | None, str | None]]:
+        """(name, normal, bare) of every model these boards have listed: how the question parser knows a typed name
+        is a model's without tokenising whole boards (`normal` and `bare` are NULL until `set_model_words`). One
+        narrow table, read whole, whatever the number of snapshots; a model only on older boards counts too, since
+        a history question names it."""
+        wanted = sorted(set(boards))
+        if not wanted:
             return []
         return self.db.execute(
-            "SELECT DISTINCT m.name, m.normal, m.bare FROM models m JOIN entries e ON e.model_id = m.id"
-            f" WHERE e.snapshot_id IN ({', '.join('?' * len(ids))})",
-            ids,
+            f"SELECT name, normal, bare FROM models WHERE board IN ({', '.join('?' * len(wanted))})", wanted
         ).fetchall()
 
     def models_without_words(self) -> list[tuple[int, str]]:
