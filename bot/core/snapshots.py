@@ -16,7 +16,7 @@ import threading
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from db.keys import model_key
 from db.store import Snapshot, Store
@@ -68,9 +68,9 @@ def sparse_rows(keys: Iterable[str], loaded: Mapping[str, Row]) -> dict[str, Row
     return rows
 
 
-@dataclass(frozen=True)
-class ModelPoint:
-    """A model's best-ranked row on one board of a timeline (see migration V13 for the timeline's positions)."""
+class ModelPoint(NamedTuple):
+    """A model's best-ranked row on one board of a timeline (see migration V13 for the timeline's positions); a
+    tuple, since a model on years of daily boards has thousands."""
 
     date: str
     rank: int
