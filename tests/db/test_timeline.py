@@ -90,3 +90,18 @@ def test_a_store_made_before_positions_gets_them(tmp_path: Path, monkeypatch: py
     with Store(path) as store:
         conn = store.db.conn
         assert stored(conn) == by_rule(conn) == {1: None, 2: 0, 3: 1, 4: None, 5: 2}
+
+
+def test_a_models_points_are_read_from_the_index_of_entries_by_model_alone(shared_store: Store) -> None:
+    """V17: the rank, score and board spelling a history reads are in the index of entries by model, so a model's
+    points never visit the table, where its entries lie on a page per board."""
+    statements: list[str] = []
+    shared_store.db.conn.set_trace_callback(statements.append)
+    try:
+        points = shared_store.model_points("arena-raw", "overall", ["gpt-4o-2024-05-13"])
+    finally:
+        shared_store.db.conn.set_trace_callback(None)
+    assert len(points) > 30  # the bundled 2024 boards that list it
+    (sql,) = [s for s in statements if "FROM models m" in s]
+    plan = " ".join(row[-1] for row in shared_store.db.execute("EXPLAIN QUERY PLAN " + sql))
+    assert "COVERING INDEX entries_by_model" in plan
