@@ -581,10 +581,11 @@ class Store:
 
     def entries_of(self, snapshot_id: int, model_keys: Sequence[str], org_keys: Sequence[str]) -> list[dict[str, Any]]:
         """The rows of `entries` whose model key or organization key is one of these: what finding one model on a
-        board needs, without reading the whole board."""
+        board needs, without reading the whole board. The models are picked by id, so the board's other entries
+        are passed over without looking up their model."""
         marks = ", ".join("?" * len(model_keys)) or "NULL"
         orgs = ", ".join("?" * len(org_keys)) or "NULL"
-        where = f" AND (m.key IN ({marks}) OR e.org_key IN ({orgs}))"
+        where = f" AND (e.model_id IN (SELECT id FROM models WHERE key IN ({marks})) OR e.org_key IN ({orgs}))"
         return _entries(self.db.conn, snapshot_id, where, [*model_keys, *org_keys])
 
     def entries_elsewhere(self, snapshot_id: int) -> list[dict[str, Any]]:
