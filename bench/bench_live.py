@@ -83,7 +83,12 @@ def main() -> None:
             line("weekly chart: top 5 over 12 weeks, PNG", charts),
         ]
     )
-    publish("Live boards and weekly summaries", body, command="python bench/bench_live.py", write=args.write)
+    publish(
+        "Live boards and weekly summaries",
+        body,
+        command=".venv/bin/python bench/bench_live.py --write",
+        write=args.write,
+    )
 
 
 if __name__ == "__main__":

@@ -127,7 +127,8 @@ async def announce_stored(bot: LeaderBot) -> list[str]:
     with contextlib.suppress(StoreBusy):  # the next look registers them
         register_boards(bot.store)
     reader = bot.answerer.reader
-    newest = {board: max((s.id for s in reader.accepted(board)), default=0) for board in live_boards()}
+    held = reader.newest_accepted()
+    newest = {board: held.get(board, 0) for board in live_boards()}
     changed = [board for board, snapshot_id in newest.items() if bot.announced_upto.get(board) != snapshot_id]
     if not changed:
         return []

@@ -617,6 +617,11 @@ class Store:
         if found:
             self._renumber(*found)
 
+    def newest_accepted(self) -> dict[str, int]:
+        """Board -> the id of its newest accepted snapshot, for every board holding one: which boards are held,
+        and whether one has a new snapshot, without reading any board's list of snapshots."""
+        return dict(self.db.execute("SELECT board, max(id) FROM snapshots WHERE status = 'ok' GROUP BY board"))
+
     def snapshots(
         self, board: str | None = None, category: str | None = None, *, accepted: bool = False
     ) -> list[Snapshot]:
@@ -660,10 +665,11 @@ class Store:
 
     def entries_of(self, snapshot_id: int, model_keys: Sequence[str], org_keys: Sequence[str]) -> list[dict[str, Any]]:
         """The rows of `entries` whose model key or organization key is one of these: what finding one model on a
-        board needs, without reading the whole board."""
+        board needs, without reading the whole board. The models are picked by id, so the board's other entries
+        are passed over without looking up their model."""
         marks = ", ".join("?" * len(model_keys)) or "NULL"
         orgs = ", ".join("?" * len(org_keys)) or "NULL"
-        where = f" AND (m.key IN ({marks}) OR e.org_key IN ({orgs}))"
+        where = f" AND (e.model_id IN (SELECT id FROM models WHERE key IN ({marks})) OR e.org_key IN ({orgs}))"
         return _entries(self.db.conn, snapshot_id, where, [*model_keys, *org_keys])
 
     def entries_elsewhere(self, snapshot_id: int) -> list[dict[str, Any]]:
@@ -744,16 +750,16 @@ class Store:
             ).fetchall()
         )
 
-    def model_words(self, snapshot_ids: Iterable[int]) -> list[tuple[str, str | None, str | None]]:
-        """(name, normal, bare) of every model on these snapshots: how the question parser knows a typed name is
-        a model's without tokenising whole boards (`normal` and `bare` are NULL until `set_model_words`)."""
-        ids = sorted(set(snapshot_ids))
-        if not ids:
+    def model_words(self, boards: Iterable[str]) -> list[tuple[str, str | None, str | None]]:
+        """(name, normal, bare) of every model these boards have listed: how the question parser knows a typed name
+        is a model's without tokenising whole boards (`normal` and `bare` are NULL until `set_model_words`). One
+        narrow table, read whole, whatever the number of snapshots; a model only on older boards counts too, since
+        a history question names it."""
+        wanted = sorted(set(boards))
+        if not wanted:
             return []
         return self.db.execute(
-            "SELECT DISTINCT m.name, m.normal, m.bare FROM models m JOIN entries e ON e.model_id = m.id"
-            f" WHERE e.snapshot_id IN ({', '.join('?' * len(ids))})",
-            ids,
+            f"SELECT name, normal, bare FROM models WHERE board IN ({', '.join('?' * len(wanted))})", wanted
         ).fetchall()
 
     def models_without_words(self) -> list[tuple[int, str]]:

@@ -19,7 +19,7 @@ from discord.ext import commands
 
 from ..charts import NoHistoryError, render_history_png_async
 from ..core.answer import Answer, Kind
-from ..core.i18n import DISCORD_LOCALES
+from ..core.i18n import DEFAULT, DISCORD_LOCALES
 from .embeds import plain_text, render_embeds
 from .views import Paginator, Picker, PickHandler
 
@@ -118,6 +118,12 @@ def _pick_handler(
 def guild_language(bot: Any, guild: discord.Guild | None) -> str | None:
     """The language a server chose for prefix commands, mentions and digests (`/language`), if any."""
     return bot.store.guild_language(guild.id) if guild is not None else None
+
+
+def server_language(bot: Any, guild_id: int) -> str:
+    """What the bot posts on its own in a server (digests, live boards, weekly summaries) is in its `/language`,
+    else the bot's (`LEADERBOT_LANG`), else English."""
+    return bot.store.guild_language(guild_id) or bot.settings.language or DEFAULT
 
 
 def language_of(bot: Any, interaction: discord.Interaction | None, guild: discord.Guild | None) -> str | None:

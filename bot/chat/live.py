@@ -26,9 +26,11 @@ import discord
 from db.store import LiveBoard, StoreBusy
 
 from ..core.answer import Answer, Kind
-from ..core.i18n import DEFAULT, day, t
+from ..core.i18n import day, t
 from ..core.questions import Query
+from .context import server_language
 from .embeds import DESCRIPTION_MAX, clip, footer, render_embeds
+from .notify import carries_marker
 
 if TYPE_CHECKING:
     from .client import LeaderBot
@@ -73,7 +75,7 @@ class LiveBoards:
 
     def language(self, guild_id: int) -> str:
         """Live boards speak as digests do: the server's language."""
-        return self.bot.store.guild_language(guild_id) or self.bot.settings.language or DEFAULT
+        return server_language(self.bot, guild_id)
 
     def render(
         self, board: str, category: str, count: int, lang: str, now: datetime, live_id: int | None = None
@@ -166,4 +168,4 @@ class LiveBoards:
         except discord.HTTPException as exc:
             log.warning("could not read the live board in channel %d: %s", live.channel_id, exc)
             return False
-        return any((embed.url or "").endswith(f"#{marker}") for embed in message.embeds)
+        return carries_marker(message, marker)

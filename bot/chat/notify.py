@@ -21,9 +21,10 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -31,11 +32,10 @@ from db.store import StoreBusy, Subscription
 
 from ..charts import NoHistoryError, render_top_history_png_async
 from ..core.changes import ChangeSet, changes_between
-from ..core.i18n import DEFAULT
 from ..core.snapshots import reader
 from ..core.weekly import WeeklySummary, due_at, weekly_summary
 from ..profiles import profile
-from .context import permissions_in
+from .context import permissions_in, server_language
 from .embeds import render_digest, render_weekly
 
 if TYPE_CHECKING:
@@ -47,6 +47,25 @@ LOCK_WAIT_S = 0.2  # how long bookkeeping on the event loop waits for another pr
 # The most messages a recovery reads looking for a digest that may have gone out before a crash: it stops at the
 # channel's last message when the intent was recorded, and this bounds a channel where that one is not known.
 HISTORY_LOOKBACK = 1000
+
+
+def carries_marker(message: discord.Message, marker: str) -> bool:
+    """Whether a message is the one a marker names: the marker is its first embed's link fragment."""
+    return any((embed.url or "").endswith(f"#{marker}") for embed in message.embeds)
+
+
+async def sent_since(
+    channel: discord.abc.Messageable, me: discord.abc.User | None, marker: str, after_id: int | None, limit: int
+) -> bool:
+    """Whether one of our messages in `channel` carries the marker: newest first, back to `after_id` (the
+    channel's last message when the intent was recorded; None: as far as `limit` messages). How a run that stopped
+    between a send and its bookkeeping learns whether the send happened. Discord's errors are the caller's."""
+    async for message in channel.history(limit=limit):
+        if after_id is not None and message.id <= after_id:
+            return False  # back before the intent: it was never sent
+        if me is not None and message.author.id == me.id and carries_marker(message, marker):
+            return True
+    return False
 
 
 def digest_marker(subscription_id: int, snapshot_id: int) -> str:
@@ -182,12 +201,7 @@ class Notifier:
             channel = self.bot.get_channel(subscription.channel_id) or await self.bot.fetch_channel(
                 subscription.channel_id
             )
-            async for message in channel.history(limit=HISTORY_LOOKBACK):  # type: ignore[union-attr]
-                if subscription.sending_after_id is not None and message.id <= subscription.sending_after_id:
-                    return False  # back before the intent: it was never sent
-                mine = self.bot.user is not None and message.author.id == self.bot.user.id
-                if mine and any((embed.url or "").endswith(f"#{marker}") for embed in message.embeds):
-                    return True
+            return await sent_since(channel, self.bot.user, marker, subscription.sending_after_id, HISTORY_LOOKBACK)  # type: ignore[arg-type]
         except discord.HTTPException as exc:
             log.warning("could not read channel %d to check for a digest: %s", subscription.channel_id, exc)
         return False
@@ -197,8 +211,21 @@ class Notifier:
     ) -> tuple[str, int | None]:
         """'sent' (with the message id), 'disabled' (the channel is gone or closed to us) or 'failed' (try again
         next time)."""
-        lang = self.bot.store.guild_language(subscription.guild_id) or self.bot.settings.language or DEFAULT
-        embed = render_digest(changes, marker, lang)  # in the server's language (`/language`)
+        embed = render_digest(changes, marker, self._language(subscription))  # the server's language (`/language`)
+        return await self._send(subscription, embed)
+
+    def _language(self, subscription: Subscription) -> str:
+        return server_language(self.bot, subscription.guild_id)
+
+    async def _send(
+        self,
+        subscription: Subscription,
+        embed: discord.Embed,
+        attach: Callable[[Any], Awaitable[list[discord.File]]] | None = None,
+    ) -> tuple[str, int | None]:
+        """Post one embed (with the files `attach` makes for the channel) where the subscription says, pinging its
+        role alone if it has one: 'sent' with the message id, 'disabled' (the channel is gone or closed to us: the
+        subscription is switched off) or 'failed' (try again next time)."""
         content, mentions = None, discord.AllowedMentions.none()
         if subscription.role_id:
             content = f"<@&{subscription.role_id}>"
@@ -209,7 +236,8 @@ class Notifier:
             channel = self.bot.get_channel(subscription.channel_id) or await self.bot.fetch_channel(
                 subscription.channel_id
             )
-            sent = await channel.send(content=content, embed=embed, allowed_mentions=mentions)  # type: ignore[union-attr]
+            files = {"files": await attach(channel)} if attach is not None else {}
+            sent = await channel.send(content=content, embed=embed, allowed_mentions=mentions, **files)  # type: ignore[union-attr]
         except (discord.Forbidden, discord.NotFound) as exc:
             reason = "admin.reason_gone" if isinstance(exc, discord.NotFound) else "admin.reason_forbidden"  # keys
             self.bot.store.disable_subscription(subscription.id, reason)
@@ -299,38 +327,22 @@ class Notifier:
     ) -> tuple[str, int | None]:
         """The week's summary with its chart (drawn in a worker thread; left out where files may not be sent or
         nothing can be drawn): 'sent' with the message id, 'disabled' or 'failed', as `post`."""
-        lang = self.bot.store.guild_language(subscription.guild_id) or self.bot.settings.language or DEFAULT
+        lang = self._language(subscription)
         embed = render_weekly(summary, marker, lang)
-        content, mentions = None, discord.AllowedMentions.none()
-        if subscription.role_id:
-            content = f"<@&{subscription.role_id}>"
-            mentions = discord.AllowedMentions(
-                everyone=False, users=False, roles=[discord.Object(subscription.role_id)]
-            )
-        try:
-            channel = self.bot.get_channel(subscription.channel_id) or await self.bot.fetch_channel(
-                subscription.channel_id
-            )
-            files = []
+
+        async def chart(channel: Any) -> list[discord.File]:
             me = getattr(getattr(channel, "guild", None), "me", None)
-            if permissions_in(channel, me)[1]:
-                board = profile(summary.board)
-                try:
-                    png = await render_top_history_png_async(
-                        summary.top, first_date=summary.chart_since, board_title=board.title,
-                        score_label=board.score.label, lang=lang,
-                    )  # fmt: skip
-                    embed.set_image(url=f"attachment://{WEEKLY_CHART}")
-                    files.append(discord.File(io.BytesIO(png), filename=WEEKLY_CHART))
-                except NoHistoryError:
-                    pass  # the summary in words says the week
-            sent = await channel.send(content=content, embed=embed, files=files, allowed_mentions=mentions)  # type: ignore[union-attr]
-        except (discord.Forbidden, discord.NotFound) as exc:
-            reason = "admin.reason_gone" if isinstance(exc, discord.NotFound) else "admin.reason_forbidden"  # keys
-            self.bot.store.disable_subscription(subscription.id, reason)
-            log.warning("disabled subscription %d (channel %d): %s", subscription.id, subscription.channel_id, exc)
-            return "disabled", None
-        except discord.HTTPException as exc:
-            log.warning("could not post to channel %d, will retry: %s", subscription.channel_id, exc)
-            return "failed", None
-        return "sent", sent.id
+            if not permissions_in(channel, me)[1]:
+                return []
+            board = profile(summary.board)
+            try:
+                png = await render_top_history_png_async(
+                    summary.top, first_date=summary.chart_since, board_title=board.title,
+                    score_label=board.score.label, lang=lang,
+                )  # fmt: skip
+            except NoHistoryError:
+                return []  # the summary in words says the week
+            embed.set_image(url=f"attachment://{WEEKLY_CHART}")
+            return [discord.File(io.BytesIO(png), filename=WEEKLY_CHART)]
+
+        return await self._send(subscription, embed, chart)

@@ -30,16 +30,22 @@ class BadThreshold(ValueError):
         self.low, self.high = LIMITS[word]
 
 
+def checked(word: str, value: int | str) -> int:
+    """A threshold's value, typed or given as a slash option, as a whole number within its limits."""
+    text = str(value)
+    low, high = LIMITS[word]
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+        raise BadThreshold(word, text)
+    return int(text)
+
+
 def split_thresholds(text: str) -> tuple[str, Thresholds]:
     """The text without its `top:` / `moves:` words, and the thresholds they set (the last one of each wins)."""
     found: dict[str, int] = {}
 
     def take(match: re.Match[str]) -> str:
-        word, value = match.group(1).casefold(), match.group(2)
-        low, high = LIMITS[word]
-        if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
-            raise BadThreshold(word, value)
-        found[word] = int(value)
+        word = match.group(1).casefold()
+        found[word] = checked(word, match.group(2))
         return ""
 
     rest = " ".join(_TOKEN.sub(take, text).split())

@@ -28,12 +28,14 @@ import discord
 
 from db.store import StoreBusy, Watch, Watcher
 
-from ..core.i18n import DEFAULT, category_shown, t
+from ..core.i18n import category_shown, t
 from ..core.text import age_text, board_of
 from ..core.untrusted import printable, web_link
 from ..core.watches import Pending, WatchedChange, WatchSteps, age_days, sorted_changes
 from ..profiles import profile
+from .context import server_language
 from .embeds import DESCRIPTION_MAX, EMBED_TOTAL_MAX, TITLE_MAX, clip, escape
+from .notify import sent_since
 
 if TYPE_CHECKING:
     from .client import LeaderBot
@@ -135,8 +137,7 @@ class WatchNotifier:
 
     def language(self, watcher: Watcher) -> str:
         """Their own (a slash command's locale), else their server's `/language`, else the bot's, else English."""
-        return (watcher.language or self.bot.store.guild_language(watcher.guild_id) or self.bot.settings.language
-                or DEFAULT)  # fmt: skip
+        return watcher.language or server_language(self.bot, watcher.guild_id)
 
     async def announce(self, boards: Iterable[str]) -> WatchReport:
         """Tell everyone on this process's shards who watches a model of `boards` what changed for it: one update
@@ -286,12 +287,7 @@ class WatchNotifier:
         if destination is None:
             return False
         try:
-            async for message in destination.history(limit=HISTORY_LOOKBACK):
-                if watcher.sending_after_id is not None and message.id <= watcher.sending_after_id:
-                    return False  # back before the intent: it was never sent
-                mine = self.bot.user is not None and message.author.id == self.bot.user.id
-                if mine and any((embed.url or "").endswith(f"#{marker}") for embed in message.embeds):
-                    return True
+            return await sent_since(destination, self.bot.user, marker, watcher.sending_after_id, HISTORY_LOOKBACK)
         except discord.HTTPException as exc:
             log.warning("could not read the updates sent to %d: %s", watcher.recipient_id, exc)
         return False

@@ -109,16 +109,15 @@ class Answerer:
         if self._lexicon[0] != key:
             names: set[str] = set()
             categories: set[str] = set()
-            latest = []
+            held = []
             for board in PROFILES:
                 categories.update(self.categories(board))
                 names.update(self.reader.model_aliases(board))
-                snapshot = self.reader.latest(board, profile(board).default_category)
-                if snapshot is not None:
-                    latest.append(snapshot.id)
+                if self.reader.latest(board, profile(board).default_category) is not None:
+                    held.append(board)
             # the words the importer kept (no board is tokenised for a first question); a store opened without
             # `open_store` may lack some, worked out here then
-            for name, normal, bare in self.store.model_words(latest):
+            for name, normal, bare in self.store.model_words(held):
                 names.add(normal if normal is not None else normalise(name))
                 names.add(bare if bare is not None else normalise(split_namespace(name)[1]))
             lexicon = replace(organizations, categories=frozenset(categories), model_names=frozenset(names))
@@ -181,7 +180,8 @@ class Answerer:
 
     def held_boards(self) -> list[str]:
         """The boards the store holds an accepted snapshot of, in registry order."""
-        return [board for board in PROFILES if self.reader.accepted(board)]
+        held = self.reader.newest_accepted()
+        return [board for board in PROFILES if board in held]
 
     # --- answering --------------------------------------------------------------------------------------------
 

@@ -28,17 +28,19 @@ boards").
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from db.store import Store
 
 from .snapshots import ModelPoint, reader
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):
+    """A tuple, not a dataclass: a history of years of daily boards makes thousands, and a frozen dataclass is
+    several times slower to make."""
+
     date: str  # the snapshot's date, YYYY-MM-DD
     rank: int
     score: float
@@ -65,7 +67,7 @@ class History:
             "model": self.model,
             "key": self.key,
             "names": list(self.names),
-            "points": [asdict(p) for p in self.points],
+            "points": [p._asdict() for p in self.points],
             "best_rank": self.best_rank,
             "first_seen": self.first_seen,
             "last_seen": self.last_seen,

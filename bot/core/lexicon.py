@@ -70,60 +70,217 @@ class SizeClass:
 class Foreign:
     """How a question in another language is read: what says it is in that language, the letters of its own
     script (None: it shares Latin letters, as Spanish does), and its phrases with the English words they stand for,
-    in order. The phrases are compiled when a question in the language first comes: most processes hear one or two
-    of the languages, and compiling every language's phrases was a good part of the first answer's time."""
+    in order. Each is compiled when a question first needs it: most processes hear one or two of the languages, a
+    script's range of letters is slow to compile, and an ASCII question is in no language with a script of its own
+    (`may_be_in`), so it compiles none of them."""
 
-    detect: re.Pattern[str]
-    script: re.Pattern[str] | None
+    detect_source: str
+    script_source: str | None
     sources: tuple[tuple[str, str], ...]  # (pattern, English) as the data gives them
+
+    def may_be_in(self, text: str) -> bool:
+        return self.script_source is None or not text.isascii()
+
+    @functools.cached_property
+    def detect(self) -> re.Pattern[str]:
+        return re.compile(self.detect_source)
+
+    @functools.cached_property
+    def script(self) -> re.Pattern[str] | None:
+        return None if self.script_source is None else re.compile(self.script_source)
 
     @functools.cached_property
     def phrases(self) -> tuple[tuple[re.Pattern[str], str], ...]:
         return tuple((re.compile(p), english) for p, english in self.sources)
 
 
-@dataclass(frozen=True)
 class Vocabulary:
-    """Every compiled pattern the question steps use."""
+    """Every pattern the question steps use, each compiled when a question first needs it: a process that answers
+    one question (a one-shot `leaderbot ask`, a bot's first answer) uses about half of them, and compiling them
+    all was a good part of its time (BENCHMARKS.md, "First answer")."""
 
-    greeting: re.Pattern[str]
-    help: re.Pattern[str]
-    boards: re.Pattern[str]
-    fragments: dict[str, re.Pattern[str]]  # intent -> the question is only its lead words
-    changes: re.Pattern[str]
-    new_leader: re.Pattern[str]
-    previous: re.Pattern[str]  # "since the last board": the comparison a question about changes makes anyway
-    periods: dict[str, int]  # phrase -> days back
-    period: re.Pattern[str]
-    history_lead: re.Pattern[str]
-    history_tail: re.Pattern[str]
-    history_tail_after_lead: re.Pattern[str]
-    aspects: dict[str, tuple[re.Pattern[str], ...]]  # aspect -> whole-question patterns with a `model` group
-    compare_lead: re.Pattern[str]
-    better: tuple[re.Pattern[str], ...]
-    separators: re.Pattern[str]
-    compare_marks: re.Pattern[str]
-    rank_lead: re.Pattern[str]
-    rank_strong: re.Pattern[str]
-    rank_tail: re.Pattern[str]
-    leaders: re.Pattern[str]
-    leader_one: re.Pattern[str]
-    orgs: re.Pattern[str]
-    unmeasured: dict[str, re.Pattern[str]]  # what no board measures (price, speed, context) -> its words
-    counts: dict[str, int]
-    licenses: dict[str, re.Pattern[str]]  # "open" / "closed" -> words
-    sizes: tuple[SizeClass, ...]
-    language_lead: str
-    language_tail: str
-    languages: dict[str, tuple[str, ...]]  # language category -> phrases
-    categories: dict[str, tuple[str, ...]]  # category -> phrases
-    category_alone: tuple[str, ...]  # categories whose phrases need no lead word
-    category_lead: str
-    everywhere: tuple[re.Pattern[str], ...]  # whole-question patterns with a `model` group
-    foreign: dict[str, Foreign]  # language -> how a question in it is read
-    domains: dict[str, re.Pattern[str]]  # domain -> the words that name it, alone
-    filler: re.Pattern[str]
-    words: tuple[str, ...]  # every plain word of the data, for "did you mean"
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = data
+
+    @functools.cached_property
+    def greeting(self) -> re.Pattern[str]:
+        return whole(self._data["intents"]["greeting"])
+
+    @functools.cached_property
+    def help(self) -> re.Pattern[str]:
+        return whole(self._data["intents"]["help"])
+
+    @functools.cached_property
+    def boards(self) -> re.Pattern[str]:
+        return whole(self._data["intents"]["boards"])
+
+    @functools.cached_property
+    def fragments(self) -> dict[str, re.Pattern[str]]:
+        """Intent -> the question is only its lead words."""
+        return {kind: whole(self._data["intents"][f"fragment_{kind}"]) for kind in ("rank", "compare", "history")}
+
+    @functools.cached_property
+    def changes(self) -> re.Pattern[str]:
+        return anywhere(self._data["changes"]["lead"])
+
+    @functools.cached_property
+    def new_leader(self) -> re.Pattern[str]:
+        return anywhere(self._data["changes"]["new_leader"])
+
+    @functools.cached_property
+    def previous(self) -> re.Pattern[str]:
+        """Words for "since the last board": the comparison a question about changes makes anyway."""
+        return anywhere(self._data["changes"]["previous"])
+
+    @functools.cached_property
+    def periods(self) -> dict[str, int]:
+        """Phrase -> days back."""
+        return dict(self._data["periods"])
+
+    @functools.cached_property
+    def period(self) -> re.Pattern[str]:
+        return anywhere([re.escape(p) for p in self._data["periods"]])
+
+    @functools.cached_property
+    def history_lead(self) -> re.Pattern[str]:
+        return leading(self._data["history"]["lead"])
+
+    @functools.cached_property
+    def history_tail(self) -> re.Pattern[str]:
+        return trailing(self._data["history"]["tail"])
+
+    @functools.cached_property
+    def history_tail_after_lead(self) -> re.Pattern[str]:
+        history = self._data["history"]
+        return trailing(history["tail"] + history["tail_after_lead"])
+
+    @functools.cached_property
+    def aspects(self) -> dict[str, tuple[re.Pattern[str], ...]]:
+        """Aspect -> whole-question patterns with a `model` group."""
+        history = self._data["history"]
+        return {
+            aspect: tuple(re.compile("^(?:" + p + ")$") for p in history[aspect])
+            for aspect in ("first_top", "time_at_top", "best_rank")
+        }
+
+    @functools.cached_property
+    def compare_lead(self) -> re.Pattern[str]:
+        return leading(self._data["compare"]["lead"])
+
+    @functools.cached_property
+    def better(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile("^(?:" + p + ")$") for p in self._data["compare"]["better"])
+
+    @functools.cached_property
+    def separators(self) -> re.Pattern[str]:
+        return re.compile(r"\s+(?:" + _alternatives(self._data["compare"]["separators"]) + r")\s+|\s*,\s*")
+
+    @functools.cached_property
+    def compare_marks(self) -> re.Pattern[str]:
+        return re.compile(r"\s(?:" + _alternatives(self._data["compare"]["marks"]) + r")\s")
+
+    @functools.cached_property
+    def rank_lead(self) -> re.Pattern[str]:
+        return leading(self._data["rank"]["lead"])
+
+    @functools.cached_property
+    def rank_strong(self) -> re.Pattern[str]:
+        return leading(self._data["rank"]["strong"])
+
+    @functools.cached_property
+    def rank_tail(self) -> re.Pattern[str]:
+        return trailing(self._data["rank"]["tail"])
+
+    @functools.cached_property
+    def leaders(self) -> re.Pattern[str]:
+        return anywhere(self._data["leaders"]["words"])
+
+    @functools.cached_property
+    def leader_one(self) -> re.Pattern[str]:
+        return anywhere(self._data["leaders"]["one"])
+
+    @functools.cached_property
+    def orgs(self) -> re.Pattern[str]:
+        return anywhere(self._data["orgs"]["words"])
+
+    @functools.cached_property
+    def unmeasured(self) -> dict[str, re.Pattern[str]]:
+        """What no board measures (price, speed, context) -> its words."""
+        return {what: anywhere(words) for what, words in self._data["unmeasured"].items()}
+
+    @functools.cached_property
+    def counts(self) -> dict[str, int]:
+        return dict(self._data["counts"])
+
+    @functools.cached_property
+    def licenses(self) -> dict[str, re.Pattern[str]]:
+        """License ("open", "closed") -> its words."""
+        return {kind: anywhere(words) for kind, words in self._data["licenses"].items()}
+
+    @functools.cached_property
+    def sizes(self) -> tuple[SizeClass, ...]:
+        return tuple(
+            SizeClass(name, anywhere(spec["words"]), spec.get("min"), spec.get("max"))
+            for name, spec in self._data["sizes"].items()
+        )
+
+    @functools.cached_property
+    def language_lead(self) -> str:
+        return _alternatives(self._data["languages"]["lead"])
+
+    @functools.cached_property
+    def language_tail(self) -> str:
+        return _alternatives(self._data["languages"]["tail"])
+
+    @functools.cached_property
+    def languages(self) -> dict[str, tuple[str, ...]]:
+        """Language category -> phrases."""
+        return {category: tuple(phrases) for category, phrases in self._data["languages"]["names"].items()}
+
+    @functools.cached_property
+    def categories(self) -> dict[str, tuple[str, ...]]:
+        """Category -> phrases."""
+        return {category: tuple(phrases) for category, phrases in self._data["categories"].items()}
+
+    @functools.cached_property
+    def category_alone(self) -> tuple[str, ...]:
+        """Categories whose phrases need no lead word."""
+        return tuple(self._data["category_alone"]["categories"])
+
+    @functools.cached_property
+    def category_lead(self) -> str:
+        return _alternatives(self._data["category_lead"]["words"])
+
+    @functools.cached_property
+    def everywhere(self) -> tuple[re.Pattern[str], ...]:
+        """Whole-question patterns with a `model` group."""
+        return tuple(re.compile("^(?:" + p + ")$") for p in self._data["everywhere"]["patterns"])
+
+    @functools.cached_property
+    def foreign(self) -> dict[str, Foreign]:
+        """Language -> how a question in it is read."""
+        return {
+            lang: Foreign(
+                detect_source=spec.get("detect") or spec["script"],
+                script_source=spec.get("script"),
+                sources=tuple((p, english) for p, english in spec["phrases"]),
+            )
+            for lang, spec in self._data["foreign"].items()
+        }
+
+    @functools.cached_property
+    def domains(self) -> dict[str, re.Pattern[str]]:
+        """Domain -> the words that name it, alone."""
+        return {domain: whole(words) for domain, words in self._data["domains"].items()}
+
+    @functools.cached_property
+    def filler(self) -> re.Pattern[str]:
+        return anywhere(self._data["filler"]["words"])
+
+    @functools.cached_property
+    def words(self) -> tuple[str, ...]:
+        """Every plain word of the data, for "did you mean"."""
+        return tuple(sorted(_plain_words(self._data)))
 
 
 def _plain_words(data: Any) -> set[str]:
@@ -139,62 +296,7 @@ def _plain_words(data: Any) -> set[str]:
 
 @functools.cache
 def vocabulary() -> Vocabulary:
-    data = tomllib.loads(LEXICON_FILE.read_text(encoding="utf-8"))
-    intents, history, compare = data["intents"], data["history"], data["compare"]
-    sizes = tuple(
-        SizeClass(name, anywhere(spec["words"]), spec.get("min"), spec.get("max"))
-        for name, spec in data["sizes"].items()
-    )
-    return Vocabulary(
-        greeting=whole(intents["greeting"]),
-        help=whole(intents["help"]),
-        boards=whole(intents["boards"]),
-        fragments={kind: whole(intents[f"fragment_{kind}"]) for kind in ("rank", "compare", "history")},
-        changes=anywhere(data["changes"]["lead"]),
-        new_leader=anywhere(data["changes"]["new_leader"]),
-        previous=anywhere(data["changes"]["previous"]),
-        periods=dict(data["periods"]),
-        period=anywhere([re.escape(p) for p in data["periods"]]),
-        history_lead=leading(history["lead"]),
-        history_tail=trailing(history["tail"]),
-        history_tail_after_lead=trailing(history["tail"] + history["tail_after_lead"]),
-        aspects={
-            aspect: tuple(re.compile("^(?:" + p + ")$") for p in history[aspect])
-            for aspect in ("first_top", "time_at_top", "best_rank")
-        },
-        compare_lead=leading(compare["lead"]),
-        better=tuple(re.compile("^(?:" + p + ")$") for p in compare["better"]),
-        separators=re.compile(r"\s+(?:" + _alternatives(compare["separators"]) + r")\s+|\s*,\s*"),
-        compare_marks=re.compile(r"\s(?:" + _alternatives(compare["marks"]) + r")\s"),
-        rank_lead=leading(data["rank"]["lead"]),
-        rank_strong=leading(data["rank"]["strong"]),
-        rank_tail=trailing(data["rank"]["tail"]),
-        leaders=anywhere(data["leaders"]["words"]),
-        leader_one=anywhere(data["leaders"]["one"]),
-        orgs=anywhere(data["orgs"]["words"]),
-        unmeasured={what: anywhere(words) for what, words in data["unmeasured"].items()},
-        counts=dict(data["counts"]),
-        licenses={kind: anywhere(words) for kind, words in data["licenses"].items()},
-        sizes=sizes,
-        language_lead=_alternatives(data["languages"]["lead"]),
-        language_tail=_alternatives(data["languages"]["tail"]),
-        languages={category: tuple(phrases) for category, phrases in data["languages"]["names"].items()},
-        categories={category: tuple(phrases) for category, phrases in data["categories"].items()},
-        category_alone=tuple(data["category_alone"]["categories"]),
-        category_lead=_alternatives(data["category_lead"]["words"]),
-        everywhere=tuple(re.compile("^(?:" + p + ")$") for p in data["everywhere"]["patterns"]),
-        foreign={
-            lang: Foreign(
-                detect=re.compile(spec.get("detect") or spec["script"]),
-                script=re.compile(spec["script"]) if "script" in spec else None,
-                sources=tuple((p, english) for p, english in spec["phrases"]),
-            )
-            for lang, spec in data["foreign"].items()
-        },
-        domains={domain: whole(words) for domain, words in data["domains"].items()},
-        filler=anywhere(data["filler"]["words"]),
-        words=tuple(sorted(_plain_words(data))),
-    )
+    return Vocabulary(tomllib.loads(LEXICON_FILE.read_text(encoding="utf-8")))
 
 
 def _benchmark_words() -> dict[str, str]:

@@ -200,7 +200,7 @@ def in_english(text: str) -> tuple[str, str | None]:
     (None: English). Each language's phrases stand for English words (`[foreign]` in the lexicon); model names,
     written in Latin letters inside Thai or Chinese text, are left as they are."""
     for lang, foreign in vocabulary().foreign.items():
-        if foreign.detect.search(text):
+        if foreign.may_be_in(text) and foreign.detect.search(text):
             for pattern, english in foreign.phrases:
                 text = pattern.sub(english, text)
             return " ".join(text.split()), lang

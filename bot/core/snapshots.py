@@ -16,7 +16,7 @@ import threading
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from db.keys import model_key
 from db.store import Snapshot, Store
@@ -68,9 +68,9 @@ def sparse_rows(keys: Iterable[str], loaded: Mapping[str, Row]) -> dict[str, Row
     return rows
 
 
-@dataclass(frozen=True)
-class ModelPoint:
-    """A model's best-ranked row on one board of a timeline (see migration V13 for the timeline's positions)."""
+class ModelPoint(NamedTuple):
+    """A model's best-ranked row on one board of a timeline (see migration V13 for the timeline's positions); a
+    tuple, since a model on years of daily boards has thousands."""
 
     date: str
     rank: int
@@ -98,6 +98,7 @@ class SnapshotReader:
         self._points: dict[tuple[str, str, str], dict[int, ModelPoint]] = {}  # (board, category, key) -> points
         self._links: dict[tuple[int, int], dict[str, str]] = {}  # (snapshot id, the next one's) -> renames
         self._checked: dict[str, str] | None = None
+        self._newest: dict[str, int] | None = None  # board -> its newest accepted snapshot id
 
     # --- what may have changed --------------------------------------------------------------------------------
 
@@ -134,6 +135,7 @@ class SnapshotReader:
         self._points.clear()
         self._links.clear()
         self._checked = None
+        self._newest = None
         organizations = self.store.organization_index()
         if organizations != self._organizations:
             self._organizations = organizations
@@ -174,6 +176,13 @@ class SnapshotReader:
         if key not in self._latest:
             self._latest[key] = self.store.latest_snapshot(board, category, on_or_before=on_or_before)
         return self._latest[key]
+
+    def newest_accepted(self) -> dict[str, int]:
+        """Board -> its newest accepted snapshot's id (`Store.newest_accepted`), once per store change."""
+        self.sync()
+        if self._newest is None:
+            self._newest = self.store.newest_accepted()
+        return self._newest
 
     def accepted(self, board: str, category: str | None = None) -> list[Snapshot]:
         """Accepted snapshots in date order (every category when none is named)."""

@@ -6,7 +6,6 @@ processes on one store, each edits (and sends the weekly summaries of) its own s
 from __future__ import annotations
 
 import asyncio
-import threading
 from datetime import datetime, timedelta
 
 import discord
@@ -19,7 +18,7 @@ from bot.ingest import ingest_rows
 from bot.jobs import announce_stored, update_live
 from db.store import Store
 from tests.chat.test_alerts import next_board, world
-from tests.chat.test_shards import SERVERS, discord_world
+from tests.chat.test_shards import SERVERS, discord_world, run_shards
 
 pytestmark = pytest.mark.both_engines
 
@@ -210,24 +209,7 @@ async def sharded_process(db_path, shard: int, together, seen: dict) -> None:  #
 
 
 def test_each_live_board_and_weekly_summary_is_handled_by_the_process_that_owns_the_server(seeded_copy) -> None:  # type: ignore[no-untyped-def]
-    together = threading.Barrier(2, timeout=60)
-    seen: dict = {}
-    failures: list[BaseException] = []
-
-    def run(shard: int) -> None:
-        try:
-            asyncio.run(sharded_process(seeded_copy, shard, together, seen))
-        except BaseException as exc:
-            together.abort()
-            failures.append(exc)
-
-    threads = [threading.Thread(target=run, args=(shard,)) for shard in SERVERS]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    if failures:
-        raise failures[0]
+    seen = run_shards(seeded_copy, sharded_process)
     for shard in SERVERS:
         assert seen[shard]["edits"] == 1 and "as of 2025-01-07" in seen[shard]["shown"]
         assert seen[shard]["weekly"] == 1  # its own server's summary, not the other's

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -68,14 +69,17 @@ async def one_process(db_path: Path, shard: int, together: threading.Barrier, se
         await bot.close()
 
 
-def test_each_digest_goes_out_once_from_the_process_that_owns_the_server(seeded_copy: Path) -> None:
+def run_shards(db_path: Path, process: Callable[..., Awaitable[None]]) -> dict[int, Any]:
+    """Two "processes" (shard 0 and shard 1, a thread and an event loop each) on one store, kept in step by a
+    barrier: `process(db_path, shard, together, seen)` each; what each put in `seen`. A failure in either stops both
+    and is raised here."""
     together = threading.Barrier(2, timeout=60)
     seen: dict[int, Any] = {}
     failures: list[BaseException] = []
 
     def run(shard: int) -> None:
         try:
-            asyncio.run(one_process(seeded_copy, shard, together, seen))
+            asyncio.run(process(db_path, shard, together, seen))
         except BaseException as exc:
             together.abort()
             failures.append(exc)
@@ -87,6 +91,11 @@ def test_each_digest_goes_out_once_from_the_process_that_owns_the_server(seeded_
         thread.join(120)
     if failures:
         raise failures[0]
+    return seen
+
+
+def test_each_digest_goes_out_once_from_the_process_that_owns_the_server(seeded_copy: Path) -> None:
+    seen = run_shards(seeded_copy, one_process)
     for shard in SERVERS:
         assert "arena-raw" in seen[shard]["announced"] and seen[shard]["again"] == []
         assert seen[shard]["titles"] == ["New #1 on Arena Text (no style control): DeepSeek-V3"]

@@ -5,7 +5,6 @@ channel watches (Manage Server), the limit, and exactly once across a restart an
 from __future__ import annotations
 
 import asyncio
-import threading
 from datetime import UTC, date, datetime
 
 import discord
@@ -21,7 +20,7 @@ from bot.jobs import announce_stored
 from db.store import Store
 from tests.chat.test_alerts import next_board
 from tests.chat.test_commands import user_locale  # noqa: F401 - the fixture, for the DM in the user's language
-from tests.chat.test_shards import SERVERS, discord_world
+from tests.chat.test_shards import SERVERS, discord_world, run_shards
 from tests.hostile import HOSTILE, UNESCAPED
 from tests.stores import write_lock_held
 
@@ -285,24 +284,7 @@ async def one_shard(db_path, shard: int, together, seen: dict) -> None:  # type:
 
 
 def test_each_dm_goes_out_once_from_the_process_that_owns_the_watchers_server(seeded_copy) -> None:  # type: ignore[no-untyped-def]
-    together = threading.Barrier(2, timeout=60)
-    seen: dict = {}
-    failures: list[BaseException] = []
-
-    def run(shard: int) -> None:
-        try:
-            asyncio.run(one_shard(seeded_copy, shard, together, seen))
-        except BaseException as exc:
-            together.abort()
-            failures.append(exc)
-
-    threads = [threading.Thread(target=run, args=(shard,)) for shard in SERVERS]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    if failures:
-        raise failures[0]
+    seen = run_shards(seeded_copy, one_shard)
     assert seen == {0: {0: 1, 1: 0}, 1: {0: 0, 1: 1}}  # each member's one DM, from their server's process
     with Store(seeded_copy) as store:
         newest = store.latest_snapshot(BOARD, "overall")

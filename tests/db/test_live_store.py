@@ -12,8 +12,8 @@ from db.store import Store, StoreError
 pytestmark = pytest.mark.both_engines
 
 
-def test_the_live_and_weekly_migration_is_the_latest_one(store: Store) -> None:
-    assert migrations()[-1][1] == "live_and_weekly" and store.schema_version == LATEST
+def test_the_live_and_weekly_migration_is_applied(store: Store) -> None:
+    assert "live_and_weekly" in [name for _, name, _ in migrations()] and store.schema_version == LATEST
 
 
 def test_one_live_board_per_channel_board_and_category_and_a_removed_snapshot_unsets_it(store: Store) -> None:

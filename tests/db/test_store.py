@@ -136,6 +136,8 @@ def test_latest_snapshot_and_categories_skip_rejected_boards(
     assert empty_store.latest_snapshot("arena-raw", "coding") is None
     assert empty_store.categories("arena-raw") == ["overall"]
     assert [s.status for s in empty_store.snapshots("arena-raw")] == ["ok", "ok", "ok", "rejected"]
+    newest_ok = max(s.id for s in empty_store.snapshots("arena-raw", accepted=True))
+    assert empty_store.newest_accepted() == {"arena-raw": newest_ok}  # the rejected one is newer, and not it
 
 
 def test_entries_come_in_rank_order(store: Store) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import psycopg
 import pytest
 import sqlite_utils
 
@@ -15,6 +16,8 @@ from bot.sources.base import SnapshotData
 from db import schema
 from db.keys import model_key
 from db.store import Store
+
+pytestmark = pytest.mark.both_engines
 
 
 def board(day: str, *names: str, category: str = "overall", tag: str = "") -> SnapshotData:
@@ -90,3 +93,46 @@ def test_a_store_made_before_positions_gets_them(tmp_path: Path, monkeypatch: py
     with Store(path) as store:
         conn = store.db.conn
         assert stored(conn) == by_rule(conn) == {1: None, 2: 0, 3: 1, 4: None, 5: 2}
+
+
+def points_and_plan(store: Store, key: str) -> tuple[list[tuple[str, int, str, int, float, str]], str]:
+    """One model's points, and the plan its query ran with, in the engine's own words: SQLite's EXPLAIN QUERY PLAN
+    of the statement its trace saw; on PostgreSQL the plan as executed, which auto_explain sends back as a notice
+    (there, the planner's choice depends on the statistics of the store queried, so it is read from the run itself)."""
+    if not store.postgres:
+        statements: list[str] = []
+        store.db.conn.set_trace_callback(statements.append)
+        try:
+            points = store.model_points("arena-raw", "overall", [key])
+        finally:
+            store.db.conn.set_trace_callback(None)
+        (sql,) = [s for s in statements if "FROM models m" in s]
+        return points, " ".join(row[-1] for row in store.db.execute("EXPLAIN QUERY PLAN " + sql))
+    raw = store.db.conn.raw
+    plans: list[str] = []
+
+    def notice(diagnostic: psycopg.errors.Diagnostic) -> None:
+        plans.append(diagnostic.message_primary or "")
+
+    raw.add_notice_handler(notice)
+    raw.execute("LOAD 'auto_explain'")
+    raw.execute("SET auto_explain.log_level = notice")
+    raw.execute("SET auto_explain.log_min_duration = 0")
+    try:
+        points = store.model_points("arena-raw", "overall", [key])
+    finally:
+        raw.execute("RESET auto_explain.log_min_duration")
+        raw.remove_notice_handler(notice)
+    (plan,) = [p for p in plans if "FROM models m" in p]
+    return points, plan
+
+
+def test_a_models_points_are_read_from_the_index_of_entries_by_model_alone(shared_store: Store) -> None:
+    """V17: the rank, score and board spelling a history reads are in the index of entries by model, so a model's
+    points never visit the table, where its entries lie on a page per board."""
+    points, plan = points_and_plan(shared_store, "gpt-4o-2024-05-13")
+    assert len(points) > 30  # the bundled 2024 boards that list it
+    if shared_store.postgres:
+        assert "Index Only Scan using entries_by_model" in plan, plan
+    else:
+        assert "COVERING INDEX entries_by_model" in plan

@@ -26,7 +26,7 @@ from ...profiles import PROFILES, profile
 from ..autocomplete import MAX_CHOICES, board_choices, category_choices, model_choices
 from ..context import LeaderContext
 from ..embeds import clip, escape, render_embeds
-from ..thresholds import LIMITS, BadThreshold, split_thresholds
+from ..thresholds import BadThreshold, checked, split_thresholds
 from ..views import Picker
 from ..watches import WATCHES_MAX
 
@@ -100,8 +100,8 @@ class WatchCog(commands.Cog, name="Watch"):
         try:
             text, typed = split_thresholds(model)
             for word, value in (("top", top), ("moves", moves)):
-                if value is not None and not LIMITS[word][0] <= value <= LIMITS[word][1]:
-                    raise BadThreshold(word, str(value))
+                if value is not None:
+                    checked(word, value)
         except BadThreshold as exc:
             await self.reply(ctx, t(lang, "discord.range", value=f"{exc.word}:{exc.value}", minimum=exc.low,
                                     maximum=exc.high, example=EXAMPLE))  # fmt: skip
