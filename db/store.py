@@ -878,9 +878,12 @@ class Store:
         }
 
     def discovered_boards(self) -> list[tuple[str, str, str, str]]:
-        """(board, dataset, config, schema) of every board made from a config the Hub listed, oldest first."""
+        """(board, dataset, config, schema) of every board made from a config the Hub listed, oldest first, and
+        those first listed in the same second (one listing brings several) in key order: each engine orders ties its
+        own way, and the boards must be registered in one order whichever engine holds them."""
         return self.db.execute(
-            "SELECT board, dataset, config, schema FROM upstream_configs WHERE board IS NOT NULL ORDER BY seen_at"
+            "SELECT board, dataset, config, schema FROM upstream_configs WHERE board IS NOT NULL"
+            " ORDER BY seen_at, dataset, config"
         ).fetchall()
 
     def record_config(self, dataset: str, config: str, oid: str, board: str | None, schema: str | None) -> None:

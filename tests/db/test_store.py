@@ -249,6 +249,25 @@ def test_seeding_an_empty_store(empty_store: Store) -> None:
     assert {o.origin for o in orgs.values()} == {"seed"}
 
 
+def test_boards_found_upstream_in_one_second_come_oldest_first_then_by_dataset_and_config(empty_store: Store) -> None:
+    """One Hub listing records several configs within a second: the engines must not each pick their own order."""
+    found = [("lmarena-ai/arena", "text-zeta"), ("lmarena-ai/arena", "text-alpha"), ("a-mirror/arena", "text-zeta"),
+             ("lmarena-ai/arena", "vision-early")]  # fmt: skip
+    for dataset, config in found:
+        empty_store.record_config(dataset, config, f"oid-{config}", f"{dataset}-{config}", "text")
+    with empty_store.write():
+        empty_store.db.execute(
+            "UPDATE upstream_configs SET seen_at = CASE WHEN config = 'vision-early'"
+            " THEN '2026-01-04T09:00:00+00:00' ELSE '2026-01-05T10:00:00+00:00' END"
+        )
+    assert [(dataset, config) for _, dataset, config, _ in empty_store.discovered_boards()] == [
+        ("lmarena-ai/arena", "vision-early"),
+        ("a-mirror/arena", "text-zeta"),
+        ("lmarena-ai/arena", "text-alpha"),
+        ("lmarena-ai/arena", "text-zeta"),
+    ]
+
+
 def test_closing_the_store(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as s:
         s.set_organization("Example", country="FR")
