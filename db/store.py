@@ -189,6 +189,15 @@ def _entry_value(column: str) -> str:
     return "coalesce(e.name, m.name)" if column == "name" else f"e.{column}"
 
 
+# An organization's name is unique whatever the case of its ASCII letters, and only those: SQLite's NOCASE column
+# (V1), PostgreSQL's unique index on lower(name) under the column's "C" collation, which folds ASCII only. By the
+# engine (False: SQLite, True: PostgreSQL), a name matched and the names ordered by that same fold, each through
+# its own index. The name looked for is folded under "C" too: left to the server's default collation, lower()
+# would fold it by the server's locale (Ü to ü under en_US.UTF-8, the postgres image's), and the name stored would
+# not be found (then inserted again, against the unique index).
+_ORG_NAMED = {False: "name = ? COLLATE NOCASE", True: 'lower(name) = lower(? COLLATE "C")'}
+_ORG_NAME_ORDER = {False: "name", True: "lower(name)"}
+
 BULK_ROWS = 100_000  # an import expected to bring more rows than this, and than the store holds, is a bulk one
 WRITE_RETRIES = 2  # more waits of the busy timeout before a writer gives up
 
@@ -1489,7 +1498,7 @@ class Store:
             aliases.setdefault(org_id, []).append(alias)
         return [
             Organization(r["id"], r["name"], r["country"], r["origin"], tuple(aliases.get(r["id"], ())))
-            for r in self.db.query("SELECT * FROM organizations ORDER BY name")
+            for r in self.db.query(f"SELECT * FROM organizations ORDER BY {_ORG_NAME_ORDER[self.postgres]}")
         ]
 
     def set_organization(
@@ -1504,7 +1513,7 @@ class Store:
             if len(country) != 2 or not country.isalpha():
                 raise StoreError(f"{country!r} is not a two-letter ISO country code (CN, US, FR, ...)")
         with self.write():
-            row = self.db.execute("SELECT id FROM organizations WHERE lower(name) = lower(?)", [name]).fetchone()
+            row = self.db.execute(f"SELECT id FROM organizations WHERE {_ORG_NAMED[self.postgres]}", [name]).fetchone()
             if row:
                 org_id = row[0]
                 self.db.execute(
@@ -1535,7 +1544,9 @@ class Store:
             for row in rows:
                 name = row["organization"].strip()
                 spellings = [a for field in ("hf_namespaces", "arena_names") for a in row[field].split("|") if a]
-                found = self.db.execute("SELECT id FROM organizations WHERE lower(name) = lower(?)", [name]).fetchone()
+                found = self.db.execute(
+                    f"SELECT id FROM organizations WHERE {_ORG_NAMED[self.postgres]}", [name]
+                ).fetchone()
                 if found is None:
                     [(org_id,)] = self.db.execute(
                         "INSERT INTO organizations (name, country, origin) VALUES (?, ?, 'seed') RETURNING id",

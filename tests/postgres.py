@@ -113,13 +113,27 @@ class Cluster:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
 
-    def create_database(self, name: str, *, template: str | None = None) -> str:
+    def create_database(self, name: str, *, template: str | None = None, locale: str | None = None) -> str:
         """A new database (a copy of `template`, file by file: quicker than PostgreSQL 15's WAL-logged copy for
-        a template this small); returns its URL."""
+        a template this small), or one of another `locale` than the server's C (copied from template0, the one
+        template any locale may copy); returns its URL."""
         copy = f" TEMPLATE {template} STRATEGY FILE_COPY" if template else ""
+        if locale is not None:
+            copy = f" TEMPLATE template0 LOCALE '{locale}'"
         with psycopg.connect(self.url(), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"{copy}')  # type: ignore[arg-type]
         return self.url(name)
+
+    def utf8_locale(self) -> str | None:
+        """A UTF-8 locale of this machine other than C (as initdb found them), None if it has none: what a real
+        server's databases are in (the postgres image's are en_US.utf8), where lower() folds beyond ASCII."""
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            found = conn.execute(
+                "SELECT collctype FROM pg_collation WHERE collprovider = 'c'"
+                " AND collencoding = pg_char_to_encoding('UTF8') AND collctype NOT IN ('C', 'POSIX')"
+                " ORDER BY collctype LIMIT 1"
+            ).fetchone()
+        return None if found is None else found[0]
 
     def drop_database(self, name: str) -> None:
         with psycopg.connect(self.url(), autocommit=True) as conn:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,11 @@ from bot.ingest import register_boards
 from bot.profiles import board_ids
 from bot.sources import SnapshotData, get_source
 from bot.sources.payloads import read_rows
+from db.keys import model_key
 from db.store import BULK_ROWS, Store, StoreError
 from tests.bundled import ARENA_2024
+from tests.conftest import WORKER
+from tests.postgres import Cluster
 from tests.stores import INTEGRITY_ERRORS, SCORE_NOT_NULL, fingerprint, read_entries
 
 pytestmark = pytest.mark.both_engines
@@ -266,6 +270,56 @@ def test_boards_found_upstream_in_one_second_come_oldest_first_then_by_dataset_a
         ("lmarena-ai/arena", "text-alpha"),
         ("lmarena-ai/arena", "text-zeta"),
     ]
+
+
+@pytest.fixture
+def localised_store(engine: str, request: pytest.FixtureRequest) -> Iterator[Store]:
+    """An empty store; on PostgreSQL, in a database of a UTF-8 locale, as a real server's are (the suite's server
+    is in C, where lower() folds ASCII only whatever it is given, and would hide a fold left to the locale)."""
+    if engine == "sqlite":
+        with Store() as store:
+            yield store
+        return
+    cluster: Cluster = request.getfixturevalue("postgres_cluster")
+    locale = cluster.utf8_locale()
+    if locale is None:
+        pytest.skip("this machine has no UTF-8 locale for PostgreSQL")
+    name = f"localised_{WORKER}"
+    with Store(cluster.create_database(name, locale=locale)) as store:
+        yield store
+    cluster.drop_database(name)
+
+
+def test_an_organization_is_found_whatever_the_case_of_its_ascii_letters_and_only_those(
+    localised_store: Store,
+) -> None:
+    """SQLite's NOCASE folds A-Z only, so PostgreSQL must too, whatever its server's locale folds: "Ünïcode Labs"
+    and "ÜNïCODE LABS" are one organization on both engines, "üNïcode labs" another."""
+    store = localised_store
+    first = store.set_organization("Ünïcode Labs", country="DE")
+    assert store.set_organization("Ünïcode Labs", country="FR").id == first.id  # its own name found again
+    assert store.set_organization("ÜNïCODE LABS", country=None).id == first.id
+    other = store.set_organization("üNïcode labs", country="AT")  # a non-ASCII letter's case: another name
+    assert other.id != first.id and store.set_organization("ünïcode LABS", country=None).id == other.id
+    store.set_organization("zeta", country="US")
+    store.set_organization("Alpha", country="US")
+    # by name, ASCII case folded: A-Z sort with a-z, letters beyond ASCII by their code points
+    assert [o.name for o in store.organizations()] == ["Alpha", "zeta", "Ünïcode Labs", "üNïcode labs"]
+    assert {o.name: o.country for o in store.organizations()}["Ünïcode Labs"] == "FR"
+
+
+def test_a_model_named_beyond_ascii_is_one_model_whatever_the_case_a_board_writes(localised_store: Store) -> None:
+    """A model's identity is its key, folded in Python (`model_key`), so no engine's own fold ever decides it."""
+    register_boards(localised_store)
+
+    def board(as_of: str, name: str) -> SnapshotData:
+        rows = [{"name": name, "model_key": model_key(name), "rank": 1, "score": 1300.0, "organization": "Acme"}]
+        return SnapshotData("arena-raw", "overall", as_of, rows, f"unicode-{as_of}")
+
+    saved = localised_store.save_snapshots([board("2024-07-01", "Ünïcode-7B"), board("2024-07-08", "üNïcode-7b")])
+    read = [localised_store.entries(s.snapshot.id)[0] for s in saved]
+    assert read[0]["model_id"] == read[1]["model_id"]
+    assert [e["name"] for e in read] == ["Ünïcode-7B", "üNïcode-7b"]  # each as its board wrote it
 
 
 def test_closing_the_store(tmp_path: Path) -> None:
