@@ -39,7 +39,8 @@ class PostgresUnavailable(RuntimeError):
     """The throwaway server could not be started; the message says why."""
 
 
-def _tool(name: str) -> str:
+def tool(name: str) -> str:
+    """Where a PostgreSQL program is: on PATH, else in the newest of Debian's versioned folders."""
     found = shutil.which(name) or next(
         (str(p) for p in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)), None
     )
@@ -83,7 +84,7 @@ class Cluster:
                 raise PostgresUnavailable(f"running as root, and no {SERVER_USER!r} user to run it as") from None
             os.chown(self.root, entry.pw_uid, entry.pw_gid)
         self._run(
-            _tool("initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C",
+            tool("initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C",
             "--no-sync", "--no-instructions",
         )  # fmt: skip
         # trust on the loopback address only: initdb's `-A trust` also lets local sockets in, which we never open
@@ -96,7 +97,7 @@ class Cluster:
                 f" -c autovacuum={'on' if autovacuum else 'off'}"
             )
             try:
-                self._run(_tool("pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"), "-o", options, "-w",
+                self._run(tool("pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"), "-o", options, "-w",
                           "-t", "30", "start")  # fmt: skip
                 return
             except PostgresUnavailable:
@@ -142,7 +143,7 @@ class Cluster:
     def stop(self) -> None:
         """Stop the server at once (nothing in it is kept) and remove its folder."""
         with contextlib.suppress(PostgresUnavailable):
-            self._run(_tool("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            self._run(tool("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.root, ignore_errors=True)
 
 

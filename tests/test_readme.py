@@ -9,6 +9,12 @@ README order against one store (later lines use what earlier ones stored), with 
   pyproject.toml installs, checked below); `printf '...' |` feeds its text on stdin. The one change to a line: the
   viewer's public address is the local viewer's.
 - `python3 tasks.py run ...` runs for real, as a child process.
+- `NAME=value leaderbot ARGS` runs with that variable set for the one command.
+- The PostgreSQL lines (`leaderbot migrate-store --to URL`, `LEADERBOT_DATABASE_URL=URL leaderbot ...`, `pg_dump`,
+  `pg_restore`) run against a new, empty database on the suite's throwaway server (tests/postgres.py), its URL put
+  for the README's (README_DATABASE) wherever a line names it; `pg_dump` and `pg_restore` run for real, as child
+  processes. With LEADERBOT_TEST_POSTGRES=absent (no PostgreSQL on purpose) they are not run, as every PostgreSQL
+  test is skipped then.
 - A line with a placeholder (`leaderbot accept BOARD DATE`) is a template: its command's `--help` must exist and
   name each placeholder.
 - Lines that cannot run here (Docker, systemd, the suite itself) are listed in NOT_RUN with the reason; a line
@@ -21,6 +27,8 @@ too); the store starts as the bundled data plus yesterday's Arena board, as a bo
 from __future__ import annotations
 
 import io
+import itertools
+import os
 import re
 import shlex
 import shutil
@@ -30,6 +38,7 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hub_server import HubServer
@@ -38,9 +47,11 @@ from viewer_server import ViewerServer, serve_in_thread
 from bot.cli import main
 from db.store import Store
 from tests.bundled import ARENA_2024, OPEN_LLM_FINAL
+from tests.conftest import WORKER
 from tests.hub_benchmarks import BOARDS, PRETTY, row
 from tests.parquet_files import board_rows as arena_rows
 from tests.parquet_files import bradley_terry_schema, parquet_bytes
+from tests.postgres import Cluster, postgres_absent, tool
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -61,7 +72,14 @@ NOT_RUN = {
     "sudo": "changes the machine's users and services; tests/test_deploy.py checks the units and their store paths",
     "journalctl": "reads systemd's journal of an installed service",
 }
-COMMAND_WORDS = ("leaderbot ", ".venv/bin/", "python3 ", "docker ", "sudo ", "curl ", "cp ", "journalctl ", "0 4 ")
+COMMAND_WORDS = (
+    "leaderbot ", ".venv/bin/", "python3 ", "docker ", "sudo ", "curl ", "cp ", "journalctl ", "0 4 ", "pg_dump ",
+    "pg_restore ",
+)  # fmt: skip
+# The PostgreSQL store the README's lines name: a line naming it runs against a database of the suite's server.
+README_DATABASE = "postgresql://leaderbot:secret@db.example.org:5432/leaderbot"
+PG_TOOLS = ("pg_dump", "pg_restore")  # the server's own tools, run for real
+ASSIGNMENT = re.compile(r"[A-Z][A-Z0-9_]*=\S*")
 PLACEHOLDER = re.compile(r"\b[A-Z]{2,}\b(\.\.\.)?|<[^>]+>")
 
 
@@ -143,26 +161,39 @@ def local_hub(hub: HubServer, cli_env: Path, monkeypatch: pytest.MonkeyPatch) ->
         yield hub
 
 
-def run_line(line: str, viewer: str) -> tuple[int, str, str]:
-    """One README line, as typed: (exit status, stdout, stderr)."""
+def needs_postgres(line: str) -> bool:
+    """Whether a README line is one of the PostgreSQL store's (see the module's docstring)."""
+    return README_DATABASE in line or line.startswith(PG_TOOLS)
+
+
+def run_line(line: str, local: dict[str, str]) -> tuple[int, str, str]:
+    """One README line, as typed, with each public address of `local` put for the local one: (exit status,
+    stdout, stderr)."""
     stdin = ""
     piped = re.fullmatch(r"printf (\S+|'[^']*') \| (.*)", line)
     if piped:
         stdin = shlex.split(piped.group(1))[0].encode().decode("unicode_escape")
         line = piped.group(2)
-    words = shlex.split(line.replace(PUBLIC_VIEWER, viewer))
+    for public, here in local.items():
+        line = line.replace(public, here)
+    words = shlex.split(line)
+    program = None
     if words[:3] == ["python3", "tasks.py", "run"]:
-        done = subprocess.run(
-            [sys.executable, str(ROOT / "tasks.py"), *words[2:]], input=stdin, capture_output=True, text=True,
-            timeout=120, check=False,
-        )  # fmt: skip
+        program = [sys.executable, str(ROOT / "tasks.py"), *words[2:]]
+    elif words[0] in PG_TOOLS:
+        program = [tool(words[0]), *words[1:]]
+    if program is not None:
+        done = subprocess.run(program, input=stdin, capture_output=True, text=True, timeout=120, check=False)
         return done.returncode, done.stdout, done.stderr
+    assignments = dict(word.split("=", 1) for word in itertools.takewhile(ASSIGNMENT.fullmatch, words))
+    words = words[len(assignments) :]
     assert words[0] in ("leaderbot", ".venv/bin/leaderbot"), f"README line not understood by this test: {line}"
     out, err = io.StringIO(), io.StringIO()
     saved = sys.stdin, sys.stdout, sys.stderr
     sys.stdin, sys.stdout, sys.stderr = io.StringIO(stdin), out, err
     try:
-        code = main(words[1:])
+        with mock.patch.dict(os.environ, assignments):  # for this command only, as the shell sets them
+            code = main(words[1:])
     except SystemExit as exc:  # argparse refusing the line
         code = exc.code if isinstance(exc.code, int) else 1
     finally:
@@ -170,10 +201,24 @@ def run_line(line: str, viewer: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+@pytest.fixture
+def readme_database(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """A new, empty database on the suite's server for the README's PostgreSQL lines, by URL; None where the run
+    has no PostgreSQL on purpose (LEADERBOT_TEST_POSTGRES=absent) or the README shows no such line."""
+    if postgres_absent() or not any(needs_postgres(line.text) for line in readme_lines()):
+        yield None
+        return
+    cluster: Cluster = request.getfixturevalue("postgres_cluster")
+    name = f"readme_{WORKER}"
+    yield cluster.create_database(name)
+    cluster.drop_database(name)
+
+
 @pytest.mark.slow  # other processes: scheduled first (tests/conftest.py)
 def test_every_command_the_readme_shows_works(
     hub: HubServer,
     seeded_copy: Path,
+    readme_database: str | None,
     cli_env: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -192,13 +237,14 @@ def test_every_command_the_readme_shows_works(
     with serve_in_thread(hub), serve_in_thread(viewer):  # type: ignore[arg-type]
         monkeypatch.setenv("HF_ENDPOINT", hub.url)
         monkeypatch.setenv("LEADERBOT_VIEWER_URL", viewer.url)
+        local = {PUBLIC_VIEWER: viewer.url} | ({README_DATABASE: readme_database} if readme_database else {})
         for line in readme_lines():
-            if why_not_run(line.text):
+            if why_not_run(line.text) or (readme_database is None and needs_postgres(line.text)):
                 continue
             if PLACEHOLDER.search(line.text):
                 templates.append(line)
                 continue
-            code, out, err = run_line(line.text, viewer.url)
+            code, out, err = run_line(line.text, local)
             ran.append(line.text)
             if code != 0 or "Traceback" in out + err:
                 failures.append(f"README.md:{line.number}: {line.text}\n  exit {code}\n  {err.strip()[-600:]}")
