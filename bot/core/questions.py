@@ -635,8 +635,10 @@ def _benchmark(s: State) -> None:
     if not s.listing and s.kind is not None:
         return
     phrases = sorted(s.lexicon.benchmarks, key=len, reverse=True)
-    for phrase in phrases:
-        if m := re.search(rf"\b(?:(?:on|in|at|for|by) )?(\()?{re.escape(phrase)}\b(?(1)\))", s.text):
+    for phrase in phrases:  # a phrase not in the text is passed over before its pattern is compiled
+        if phrase in s.text and (
+            m := re.search(rf"\b(?:(?:on|in|at|for|by) )?(\()?{re.escape(phrase)}\b(?(1)\))", s.text)
+        ):
             column = s.filters["benchmark"] = s.lexicon.benchmarks[phrase]
             s.take("benchmark", m)
             for again in (p for p in phrases if s.lexicon.benchmarks[p] == column):
@@ -649,7 +651,7 @@ def _country(s: State) -> None:
     if not s.listing and s.kind is not None:
         return
     for phrase in sorted(COUNTRIES, key=len, reverse=True):
-        if m := re.search(rf"(?<![\w.]){re.escape(phrase)}(?![\w])", s.text):
+        if phrase in s.text and (m := re.search(rf"(?<![\w.]){re.escape(phrase)}(?![\w])", s.text)):
             s.filters["country"] = COUNTRIES[phrase]
             s.take("country", m)
             return
@@ -659,7 +661,7 @@ def _model_type(s: State) -> None:
     if not s.listing and s.kind is not None:
         return
     for word, kind in s.lexicon.model_types.items():
-        if m := re.search(rf"\b{re.escape(word)}\b", s.text):
+        if word in s.text and (m := re.search(rf"\b{re.escape(word)}\b", s.text)):
             s.filters["model_type"] = kind
             s.take("type", m)
             return
