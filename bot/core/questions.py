@@ -90,11 +90,21 @@ def _board_patterns(boards: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], str
     )
 
 
+@functools.cache
+def _any_board_word(boards: tuple[str, ...]) -> re.Pattern[str]:
+    """Every board's words in one pattern, which a board's own pattern cannot match without: most questions name
+    no board, and compile this one pattern instead of one per board."""
+    return re.compile("|".join(f"(?:{word})" for b in boards for word in profile(b).words))
+
+
 def find_board(q: str) -> tuple[str, re.Match[str]] | None:
     """The board a question names, by the longest phrase any board's words match ("on agent arena" is the agent
     arena, not `arena` followed by a stray word); equal lengths go to the board listed first."""
+    boards = board_ids()
+    if not _any_board_word(boards).search(q):
+        return None
     best = None
-    for pattern, board in _board_patterns(board_ids()):
+    for pattern, board in _board_patterns(boards):
         match = pattern.search(q)
         if match and (best is None or len(match[0]) > len(best[1][0])):
             best = (board, match)
