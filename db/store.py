@@ -771,6 +771,24 @@ class Store:
             f"SELECT name, normal, bare FROM models WHERE board IN ({', '.join('?' * len(wanted))})", wanted
         ).fetchall()
 
+    def is_model_word(self, boards: Iterable[str], words: str) -> bool:
+        """Whether `words` is the normal or the bare form of a model one of these boards has listed: one name
+        looked up through its index (see migration V18), where `model_words` reads them all."""
+        wanted = sorted(set(boards))
+        if not wanted:
+            return False
+        # SQLite's unary + keeps its planner off the (board, key) index, for the two indexes of the words;
+        # PostgreSQL has no + for text, and weighs the indexes by its statistics
+        board = "board" if self.postgres else "+board"
+        return (
+            self.db.execute(
+                f"SELECT 1 FROM models WHERE (normal = ? OR bare = ?) AND {board} IN ({', '.join('?' * len(wanted))})"
+                " LIMIT 1",
+                [words, words, *wanted],
+            ).fetchone()
+            is not None
+        )
+
     def models_without_words(self) -> list[tuple[int, str]]:
         """(id, name) of the models whose `normal` and `bare` forms are not written yet."""
         return self.db.execute("SELECT id, name FROM models WHERE normal IS NULL").fetchall()

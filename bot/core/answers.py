@@ -27,7 +27,7 @@ from .changes import ChangeSet, board_before, changes_between
 from .history import model_history
 from .i18n import DEFAULT as DEFAULT_LANGUAGE
 from .i18n import All, Category, Day, Said, catalogue, day, t
-from .names import normalise, split_namespace, tokenize
+from .names import normalise, tokenize
 from .questions import (
     CLOSED,
     EU_COUNTRIES,
@@ -41,7 +41,7 @@ from .questions import (
     parse_question,
 )
 from .resolve import Candidate, Resolution
-from .snapshots import reader
+from .snapshots import StoredNames, reader
 from .text import age_said, render_text
 
 # Boards held in memory at once, beyond every board's latest: room for "as of" questions and categories.
@@ -107,20 +107,16 @@ class Answerer:
         _, organizations = self._organizations()
         key = (*self.reader.revision(), self.reader.organizations_version)
         if self._lexicon[0] != key:
-            names: set[str] = set()
+            aliases: set[str] = set()
             categories: set[str] = set()
             held = []
             for board in PROFILES:
                 categories.update(self.categories(board))
-                names.update(self.reader.model_aliases(board))
+                aliases.update(self.reader.model_aliases(board))
                 if self.reader.latest(board, profile(board).default_category) is not None:
                     held.append(board)
-            # the words the importer kept (no board is tokenised for a first question); a store opened without
-            # `open_store` may lack some, worked out here then
-            for name, normal, bare in self.store.model_words(held):
-                names.add(normal if normal is not None else normalise(name))
-                names.add(bare if bare is not None else normalise(split_namespace(name)[1]))
-            lexicon = replace(organizations, categories=frozenset(categories), model_names=frozenset(names))
+            names = StoredNames(self.store, held, aliases)
+            lexicon = replace(organizations, categories=frozenset(categories), model_names=names)
             self._lexicon = (key, lexicon)
         return self._lexicon[1]
 

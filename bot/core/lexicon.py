@@ -11,7 +11,7 @@ import functools
 import itertools
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -318,7 +318,7 @@ class Lexicon:
 
     organizations: Mapping[str, str] = field(default_factory=dict)
     categories: frozenset[str] = frozenset()
-    model_names: frozenset[str] = frozenset()
+    model_names: Collection[str] = frozenset()  # a frozenset, or the store's (`snapshots.StoredNames`)
     benchmarks: Mapping[str, str] = field(default_factory=_benchmark_words)
     model_types: Mapping[str, str] = field(default_factory=_model_type_words)
 

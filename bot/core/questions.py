@@ -90,11 +90,21 @@ def _board_patterns(boards: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], str
     )
 
 
+@functools.cache
+def _any_board_word(boards: tuple[str, ...]) -> re.Pattern[str]:
+    """Every board's words in one pattern, which a board's own pattern cannot match without: most questions name
+    no board, and compile this one pattern instead of one per board."""
+    return re.compile("|".join(f"(?:{word})" for b in boards for word in profile(b).words))
+
+
 def find_board(q: str) -> tuple[str, re.Match[str]] | None:
     """The board a question names, by the longest phrase any board's words match ("on agent arena" is the agent
     arena, not `arena` followed by a stray word); equal lengths go to the board listed first."""
+    boards = board_ids()
+    if not _any_board_word(boards).search(q):
+        return None
     best = None
-    for pattern, board in _board_patterns(board_ids()):
+    for pattern, board in _board_patterns(boards):
         match = pattern.search(q)
         if match and (best is None or len(match[0]) > len(best[1][0])):
             best = (board, match)
@@ -635,8 +645,10 @@ def _benchmark(s: State) -> None:
     if not s.listing and s.kind is not None:
         return
     phrases = sorted(s.lexicon.benchmarks, key=len, reverse=True)
-    for phrase in phrases:
-        if m := re.search(rf"\b(?:(?:on|in|at|for|by) )?(\()?{re.escape(phrase)}\b(?(1)\))", s.text):
+    for phrase in phrases:  # a phrase not in the text is passed over before its pattern is compiled
+        if phrase in s.text and (
+            m := re.search(rf"\b(?:(?:on|in|at|for|by) )?(\()?{re.escape(phrase)}\b(?(1)\))", s.text)
+        ):
             column = s.filters["benchmark"] = s.lexicon.benchmarks[phrase]
             s.take("benchmark", m)
             for again in (p for p in phrases if s.lexicon.benchmarks[p] == column):
@@ -649,7 +661,7 @@ def _country(s: State) -> None:
     if not s.listing and s.kind is not None:
         return
     for phrase in sorted(COUNTRIES, key=len, reverse=True):
-        if m := re.search(rf"(?<![\w.]){re.escape(phrase)}(?![\w])", s.text):
+        if phrase in s.text and (m := re.search(rf"(?<![\w.]){re.escape(phrase)}(?![\w])", s.text)):
             s.filters["country"] = COUNTRIES[phrase]
             s.take("country", m)
             return
@@ -659,7 +671,7 @@ def _model_type(s: State) -> None:
     if not s.listing and s.kind is not None:
         return
     for word, kind in s.lexicon.model_types.items():
-        if m := re.search(rf"\b{re.escape(word)}\b", s.text):
+        if word in s.text and (m := re.search(rf"\b{re.escape(word)}\b", s.text)):
             s.filters["model_type"] = kind
             s.take("type", m)
             return

@@ -14,7 +14,7 @@ import contextlib
 import itertools
 import threading
 import weakref
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -22,7 +22,7 @@ from db.keys import model_key
 from db.store import Snapshot, Store
 
 from ..profiles import profile
-from .names import normalise
+from .names import normalise, split_namespace
 from .renames import compose, rename_links
 
 Row = dict[str, Any]
@@ -76,6 +76,53 @@ class ModelPoint(NamedTuple):
     rank: int
     score: float
     name: str  # the board's spelling on that board
+
+
+class StoredNames(Collection[str]):
+    """The normalised names of the models the boards held have listed, and the extra names their aliases give: what
+    the question parser asks to see whether its words are a model's name. Asked one name at a time from the store
+    (an indexed lookup, see migration V18) until something wants them all (`Lexicon.name_pairs`, for a board's word
+    inside a name), then read once: a process's first question used to read every model's words before it was
+    parsed. A store whose importer has not written every model's words (`Store.model_words`) is read whole at once,
+    and its missing words worked out here."""
+
+    def __init__(self, store: Store, boards: Sequence[str], aliases: Iterable[str]) -> None:
+        self._store = store
+        self._boards = tuple(boards)
+        self._aliases = frozenset(aliases)
+        self._all: frozenset[str] | None = None
+        self._asked: dict[str, bool] = {}
+        self._complete: bool | None = None  # every model's words written: looked at once, when first asked
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        if name in self._aliases:
+            return True
+        if self._complete is None:
+            self._complete = not self._store.models_without_words()
+        if not self._complete:
+            self._load()
+        if self._all is not None:
+            return name in self._all
+        if name not in self._asked:
+            self._asked[name] = self._store.is_model_word(self._boards, name)
+        return self._asked[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def _load(self) -> frozenset[str]:
+        if self._all is None:
+            names = set(self._aliases)
+            for name, normal, bare in self._store.model_words(self._boards):
+                names.add(normal if normal is not None else normalise(name))
+                names.add(bare if bare is not None else normalise(split_namespace(name)[1]))
+            self._all = frozenset(names)
+        return self._all
 
 
 class SnapshotReader:

@@ -322,6 +322,20 @@ def test_a_model_named_beyond_ascii_is_one_model_whatever_the_case_a_board_write
     assert [e["name"] for e in read] == ["Ünïcode-7B", "üNïcode-7b"]  # each as its board wrote it
 
 
+def test_a_models_words_are_looked_up_one_name_at_a_time_on_the_boards_asked(store: Store) -> None:
+    """V18: a question's words are a model's name (normal) or its name without the namespace (bare), on the boards
+    asked about only."""
+    normal, bare, board = store.db.execute(
+        "SELECT normal, min(bare), min(board) FROM models WHERE normal != bare"
+        " AND normal NOT IN (SELECT bare FROM models WHERE bare IS NOT NULL)"
+        " GROUP BY normal HAVING count(DISTINCT board) = 1 ORDER BY normal LIMIT 1"
+    ).fetchone()  # a name with a namespace, on one board only
+    others = [b for b in store.boards() if b != board]
+    assert store.is_model_word([board], normal) and store.is_model_word([board, *others], bare)
+    assert not store.is_model_word(others, normal)
+    assert not store.is_model_word([board], "no such model") and not store.is_model_word([], normal)
+
+
 def test_closing_the_store(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as s:
         s.set_organization("Example", country="FR")
