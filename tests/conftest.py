@@ -7,6 +7,7 @@ that only asks; a test that changes the store uses the function-scoped `store` f
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from tests.labelled import add_2026_boards
 from tests.stores import copy_store
 
 TODAY = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+SEED_WAIT_S = 300  # how long a worker waits for another to seed the run's store
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -47,10 +49,28 @@ def registry() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One seeded database file per test run; tests copy it instead of seeding again (2 s each)."""
+    """One seeded database file per worker, copied from the one the run seeds; tests copy it instead of seeding
+    again (seconds each). Under pytest-xdist the first worker to get here seeds into the run's own temporary folder
+    (its workers' common parent) and the others wait for that file: each would spend the same seconds on the same
+    store. Each worker still gets a file of its own: a test may open this one itself."""
     path = tmp_path_factory.mktemp("seed") / "seed.db"
-    open_store(path).close()
-    return path
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        open_store(path).close()
+        return path
+    run = tmp_path_factory.getbasetemp().parent
+    seeded = run / "seed.db"
+    try:
+        os.close(os.open(run / "seed.lock", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:  # another worker is seeding
+        deadline = time.monotonic() + SEED_WAIT_S
+        while not seeded.exists():
+            assert time.monotonic() < deadline, f"no worker finished seeding {seeded} in {SEED_WAIT_S} s"
+            time.sleep(0.05)
+    else:
+        building = run / "seed-building.db"
+        open_store(building).close()
+        building.replace(seeded)  # closed, so its whole store: the waiting workers never see half of it
+    return copy_store(seeded, path)
 
 
 @pytest.fixture
