@@ -91,11 +91,11 @@ def _package(line: str) -> str | None:
     return None
 
 
-def call_quietly(command: list[str]) -> int:
+def call_quietly(command: list[str], env: dict[str, str] | None = None) -> int:
     """Run a child to its end and return its status. Ctrl-C reaches the child through the terminal (it is in our
     process group) and the child decides how to stop; this process goes on waiting for it, so it never prints a
     traceback of its own. A child killed by a signal gives the shell's status for it (128 + the signal)."""
-    child = subprocess.Popen(command)
+    child = subprocess.Popen(command, env=env)
     while True:
         try:
             status = child.wait()
@@ -122,6 +122,18 @@ def suite_workers() -> int:
     return (os.cpu_count() or 1) + 1
 
 
+def bytecode_kept() -> dict[str, str] | None:
+    """The environment for the suite when PYTHONDONTWRITEBYTECODE is set (as in the Dockerfile): bytecode kept
+    under .venv instead (PYTHONPYCACHEPREFIX), so the tree still gets no __pycache__. Without any, every worker and
+    every process a test starts compiles each module again, and pytest rewrites each test module's asserts again:
+    a large part of the suite's time. None (the environment as it is) otherwise."""
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        return None
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    env.setdefault("PYTHONPYCACHEPREFIX", str(VENV / "pycache"))
+    return env
+
+
 def run_tests(pytest_args: list[str]) -> int:
     """Lint, then the suite on one worker more than the cores (pytest-xdist, unless the arguments pick their own
     `-n`: many tests wait on other processes and locks, so one more worker fills those waits), saying each step as
@@ -136,7 +148,7 @@ def run_tests(pytest_args: list[str]) -> int:
     asked = any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in pytest_args)
     workers = [] if asked else ["-n", str(suite_workers())]
     say(f"Running the tests ({' '.join(workers) or 'workers as asked'}) ...")
-    status = call_quietly([str(PYTHON), "-m", "pytest", *workers, *pytest_args])
+    status = call_quietly([str(PYTHON), "-m", "pytest", *workers, *pytest_args], env=bytecode_kept())
     done = time.monotonic()
     say(f"Lint took {linted - started:.0f} s, the tests {done - linted:.0f} s: {done - started:.0f} s in all.")
     return status

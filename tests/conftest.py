@@ -110,10 +110,12 @@ def registry() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def seeded_db() -> Path:
-    """One seeded database file per test run, shared by its workers; tests copy it instead of seeding again
-    (2 s each)."""
-    return shared_file("seed.db", lambda path: open_store(path).close())
+def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The store seeded once per test run (shared by its workers), as a file of this worker's own: tests copy it
+    instead of seeding again, and a test may open this one itself, which the run's file, copied by every worker as
+    a plain file, must never be."""
+    seeded = shared_file("seed.db", lambda path: open_store(path).close())
+    return copy_store(seeded, tmp_path_factory.mktemp("seed") / "seed.db")
 
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # in the names of this process's databases

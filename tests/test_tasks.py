@@ -62,3 +62,17 @@ def test_ctrl_c_reaches_the_child_and_the_parent_returns_its_status_without_a_tr
 @pytest.mark.skipif(os.name == "nt", reason="signals by number")
 def test_a_child_killed_by_a_signal_gives_the_shells_status() -> None:
     assert tasks.call_quietly([sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGTERM)"]) == 143
+
+
+def test_the_suite_keeps_bytecode_under_the_venv_where_the_environment_says_to_write_none(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("PYTHONPYCACHEPREFIX", raising=False)
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    env = tasks.bytecode_kept()
+    assert env is not None
+    assert "PYTHONDONTWRITEBYTECODE" not in env
+    assert env["PYTHONPYCACHEPREFIX"] == str(tasks.VENV / "pycache")
+    assert env["PATH"] == os.environ["PATH"]  # the rest of the environment as it is
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE")
+    assert tasks.bytecode_kept() is None  # bytecode is written as Python does by default

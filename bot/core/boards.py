@@ -48,9 +48,7 @@ class BoardView:
     @property
     def index(self) -> NameIndex:
         if self._index is None:
-            known = frozenset().union(*self.org_aliases.values()) if self.org_aliases else frozenset()
-            candidates = build_candidates(self.best, known_namespaces=known, popularity_column=self.profile.popularity)
-            self._index = NameIndex(candidates, aliases=self.model_aliases, org_words=known)
+            self._index = name_index(self.profile, self.best, self.org_aliases, self.model_aliases)
         return self._index
 
     @property
@@ -96,6 +94,38 @@ class BoardView:
         if value is not None and value > 0:  # the board writes -1 (or 0) when it does not know
             return float(value)
         return parse_size(str(row["name"]))
+
+
+# Board -> the last name index built for it, with everything it was built from. A view of the same board with the
+# same names, organizations and aliases (another store of this process with the same snapshot: two bots, the CLI
+# beside a bot, the tests) takes that index instead of building its own; an index holds no rows and never changes
+# once built. One per board: the newest view holds this same index, so none is kept that no view needs but that one.
+_LAST_INDEX: dict[str, tuple[tuple[Any, ...], NameIndex]] = {}
+
+
+def name_index(
+    profile: BoardProfile,
+    best: Mapping[str, Mapping[str, Any]],
+    org_aliases: Mapping[str, frozenset[str]],
+    model_aliases: Mapping[str, str],
+) -> NameIndex:
+    """The name index of a board's models (`best`: model key -> its best-ranked row, in rank order), built from
+    what the index reads of them (`build_candidates`), or the last one built for the board when that was all the
+    same."""
+    known = frozenset().union(*org_aliases.values()) if org_aliases else frozenset()
+    popularity = profile.popularity
+    read = tuple(
+        (key, str(row["name"]), bool(row.get("official")), float(row.get(popularity) or 0) if popularity else 0.0)
+        for key, row in best.items()
+    )
+    made_of = (popularity, known, tuple(sorted(model_aliases.items())), read)
+    last = _LAST_INDEX.get(profile.id)
+    if last is not None and last[0] == made_of:
+        return last[1]
+    candidates = build_candidates(best, known_namespaces=known, popularity_column=popularity)
+    index = NameIndex(candidates, aliases=model_aliases, org_words=known)
+    _LAST_INDEX[profile.id] = (made_of, index)
+    return index
 
 
 def link_key(name: str, org_words: frozenset[str]) -> str:

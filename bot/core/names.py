@@ -92,7 +92,7 @@ def tokenize(name: str) -> tuple[Token, ...]:
     if notes:
         tokens = _tokenize(_NOTE.sub(" ", name))
         noted = (t for note in notes for t in _tokenize(note))
-        return tokens + tuple(t if t.kind == "size" else Token(t.text, "note") for t in noted)
+        return tokens + tuple(t if t.kind == "size" else _token(t.text, "note") for t in noted)
     return _tokenize(name)
 
 
@@ -108,7 +108,14 @@ def _tokenize(name: str) -> tuple[Token, ...]:
     # "claude-3-5-sonnet" writes version 3.5 with a dash: two single digits in a row are one version.
     joined = _DASHED_VERSION.sub(r"\1.\2", joined)
     # "ernie-5.0" is version 5: "ernie 5" must meet it (and "gemini 2 flash" meets "gemini-2.0-flash").
-    return tuple(Token(p, _classify(p)) for p in _WHOLE_VERSION.sub(r"\1", joined).split())
+    return tuple(_token(p, _classify(p)) for p in _WHOLE_VERSION.sub(r"\1", joined).split())
+
+
+@lru_cache(maxsize=TOKENIZE_CACHE)
+def _token(text: str, kind: TokenKind) -> Token:
+    """One object per token, not per occurrence: the names `tokenize` keeps repeat a few thousand words, sizes and
+    versions, so sharing them is a fraction of the memory, and of what a garbage collection walks."""
+    return Token(text, kind)
 
 
 def normalise(name: str) -> str:

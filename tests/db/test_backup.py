@@ -21,12 +21,17 @@ from db.schema import LATEST
 from db.store import Store, StoreBusy
 from tests.arena_2024 import republished
 from tests.db.test_store_writers import import_one
-from tests.stores import fingerprint
+from tests.stores import counts, fingerprint
 
 
 def file_fingerprint(path: Path) -> tuple[int, int, str]:
     with Store(path) as store:
         return fingerprint(store)
+
+
+def file_counts(path: Path) -> tuple[int, int]:
+    with Store(path) as store:
+        return counts(store)
 
 
 def test_a_backup_taken_while_an_import_writes_is_the_store_before_it(seeded_copy: Path, tmp_path: Path) -> None:
@@ -65,7 +70,7 @@ def test_backups_taken_while_another_process_imports_are_each_one_moment(seeded_
     for path in backups:
         with sqlite3.connect(path) as db:
             assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert file_fingerprint(path)[:2] in moments
+        assert file_counts(path) in moments
     backups.append(backup(seeded_copy, tmp_path / "last.db").path)
     assert file_fingerprint(backups[-1]) == final
 
