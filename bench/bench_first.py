@@ -190,7 +190,13 @@ def main() -> None:
         f' process\'s own start. Baseline in the same run: `python -c "import discord"` takes'
         f" {median_ms(discord_s)}. System load (1-minute average) when the run ended: {os.getloadavg()[0]:.2f}."
     )
-    body = "\n".join([textwrap.fill(prose, width=116), "", *lines])
+    paid = (
+        "What a first question still pays, whatever it asks: the parse of the lexicon file and the patterns its steps"
+        " try (each compiled when first used), one indexed look-up per phrase it tests against the stored model names"
+        " (migration V18), and for a model's name, the board's name index. A history then reads its model's points"
+        " from the index of entries by model alone (migration V17), however many boards the store holds."
+    )
+    body = "\n".join([textwrap.fill(prose, width=116), "", *lines, "", textwrap.fill(paid, width=116)])
     publish("First answer in a fresh process", body, command=COMMAND, write=args.write)
 
 

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.report import publish  # noqa: E402
-from tasks import suite_workers  # noqa: E402
+from tasks import bytecode_kept, suite_workers  # noqa: E402
 
 SLOWEST = 15
 _DURATION = re.compile(r"^(\d+\.\d+)s (setup|call|teardown)\s+(\S+)$")
@@ -48,11 +48,12 @@ def main() -> None:
 
 
 def suite(*how: str) -> tuple[subprocess.CompletedProcess[str], float]:
-    """One run of the whole suite: what it printed, and its wall time in seconds."""
+    """One run of the whole suite, in the environment `tasks.py test` gives it: what it printed, and its wall time
+    in seconds."""
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "pytest", *how, f"--durations={SLOWEST}", "-p", "no:cacheprovider"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT, env=bytecode_kept(), capture_output=True, text=True, check=False,
     )  # fmt: skip
     if done.returncode != 0:
         sys.exit(done.stdout[-3000:] + done.stderr[-3000:])

@@ -19,7 +19,7 @@ from db.seed import bundled_files, organization_rows, organizations_text
 from db.store import Saved, Store
 
 from .core.judging import Judge
-from .core.names import normalise, split_namespace
+from .core.names import model_words
 from .profiles import PROFILES, Schema, register
 from .profiles.arena import DATASET as ARENA_DATASET
 from .profiles.arena import discovered_arena
@@ -199,7 +199,7 @@ def complete_model_words(store: Store) -> None:
     process has to tokenise every board's names before it can parse a question."""
     missing = store.models_without_words()
     if missing:
-        store.set_model_words((normalise(name), normalise(split_namespace(name)[1]), i) for i, name in missing)
+        store.set_model_words((*model_words(name), i) for i, name in missing)
 
 
 def ingest_rows(

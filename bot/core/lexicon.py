@@ -39,6 +39,11 @@ def whole(phrases: list[str]) -> re.Pattern[str]:
     return re.compile("^(?:" + _alternatives(phrases) + ")$")
 
 
+def each_whole(phrases: list[str]) -> tuple[re.Pattern[str], ...]:
+    """Each phrase as a pattern of its own for the whole text, in the data's order (the steps read their groups)."""
+    return tuple(re.compile("^(?:" + p + ")$") for p in phrases)
+
+
 def leading(phrases: list[str]) -> re.Pattern[str]:
     """One of the phrases, at the start, followed by more."""
     return re.compile("^(?:" + _alternatives(phrases) + r")\s+")
@@ -158,10 +163,7 @@ class Vocabulary:
     def aspects(self) -> dict[str, tuple[re.Pattern[str], ...]]:
         """Aspect -> whole-question patterns with a `model` group."""
         history = self._data["history"]
-        return {
-            aspect: tuple(re.compile("^(?:" + p + ")$") for p in history[aspect])
-            for aspect in ("first_top", "time_at_top", "best_rank")
-        }
+        return {aspect: each_whole(history[aspect]) for aspect in ("first_top", "time_at_top", "best_rank")}
 
     @functools.cached_property
     def compare_lead(self) -> re.Pattern[str]:
@@ -169,7 +171,7 @@ class Vocabulary:
 
     @functools.cached_property
     def better(self) -> tuple[re.Pattern[str], ...]:
-        return tuple(re.compile("^(?:" + p + ")$") for p in self._data["compare"]["better"])
+        return each_whole(self._data["compare"]["better"])
 
     @functools.cached_property
     def separators(self) -> re.Pattern[str]:
@@ -254,7 +256,7 @@ class Vocabulary:
     @functools.cached_property
     def everywhere(self) -> tuple[re.Pattern[str], ...]:
         """Whole-question patterns with a `model` group."""
-        return tuple(re.compile("^(?:" + p + ")$") for p in self._data["everywhere"]["patterns"])
+        return each_whole(self._data["everywhere"]["patterns"])
 
     @functools.cached_property
     def foreign(self) -> dict[str, Foreign]:

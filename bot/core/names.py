@@ -123,6 +123,12 @@ def normalise(name: str) -> str:
     return " ".join(t.text for t in tokenize(name))
 
 
+def model_words(name: str) -> tuple[str, str]:
+    """A model's name as the question parser and the cross-board links read it (`normalise`), whole and without
+    its namespace: what the importer writes once per model (`models.normal`, `models.bare`)."""
+    return normalise(name), normalise(split_namespace(name)[1])
+
+
 def split_namespace(name: str) -> tuple[str | None, str]:
     """'Qwen/Qwen2-72B-Instruct' -> ('Qwen', 'Qwen2-72B-Instruct'); arena names have no namespace."""
     if "/" in name:

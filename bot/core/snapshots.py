@@ -22,7 +22,7 @@ from db.keys import model_key
 from db.store import Snapshot, Store
 
 from ..profiles import profile
-from .names import normalise, split_namespace
+from .names import model_words, normalise
 from .renames import compose, rename_links
 
 Row = dict[str, Any]
@@ -119,8 +119,7 @@ class StoredNames(Collection[str]):
         if self._all is None:
             names = set(self._aliases)
             for name, normal, bare in self._store.model_words(self._boards):
-                names.add(normal if normal is not None else normalise(name))
-                names.add(bare if bare is not None else normalise(split_namespace(name)[1]))
+                names.update((normal, bare) if normal is not None and bare is not None else model_words(name))
             self._all = frozenset(names)
         return self._all
 
