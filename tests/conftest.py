@@ -15,6 +15,8 @@ import atexit
 import contextlib
 import itertools
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -95,7 +97,15 @@ def _prepare_postgres() -> None:
 
 
 def _seed_postgres(url: str) -> None:
-    open_store(url).close()
+    """The template seeded in a process of its own: seeding writes a board row for every registered profile,
+    and this runs in a background thread while tests in this process register boards of their own for a while
+    (tests/core/test_everywhere.py), which must never reach the template every PostgreSQL test copies."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from bot.ingest import open_store; open_store(sys.argv[1]).close()", url],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"seeding the PostgreSQL template failed: {done.stderr[-800:]}")
 
 
 @pytest.fixture(autouse=True)
@@ -118,6 +128,7 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy_store(seeded, tmp_path_factory.mktemp("seed") / "seed.db")
 
 
+ROOT = Path(__file__).resolve().parent.parent  # where `bot` is imported from
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # in the names of this process's databases
 
 
