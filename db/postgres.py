@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import re
 from collections.abc import Iterable, Iterator, Sequence
-from importlib import resources
 from typing import Any
 
 import psycopg
@@ -23,6 +21,7 @@ import psycopg_pool
 from psycopg import errors, sql
 
 from .engine import LockTimeout
+from .schema import migrations
 
 # Advisory lock keys (one namespace per database, so two stores on one server never meet): the write lock every
 # write takes (SQLite's one writer at a time), the lock migrations run under, and the refresher's.
@@ -31,8 +30,6 @@ MIGRATION_LOCK = 0x4C42_0002
 REFRESHER_LOCK = 0x4C42_0003
 
 POOL_SIZE = 4  # per process: the event loop's connection, warm-up's worker thread, the health probe, one spare
-
-_NAME = re.compile(r"^V(\d+)__(\w+)\.sql$")
 
 
 @functools.lru_cache(maxsize=2048)
@@ -234,12 +231,7 @@ INSERT INTO store_revision (revision) VALUES (0) ON CONFLICT DO NOTHING;
 
 def postgres_migrations() -> list[tuple[int, str, str]]:
     """(version, name, sql) of `migrations/postgres/`, in version order: the same versions and names as SQLite's."""
-    found = []
-    for item in resources.files("db.migrations.postgres").iterdir():
-        match = _NAME.match(item.name)
-        if match:
-            found.append((int(match.group(1)), match.group(2), item.read_text(encoding="utf-8")))
-    return sorted(found)
+    return migrations("db.migrations.postgres")
 
 
 def schema_version(db: PostgresDatabase) -> int:

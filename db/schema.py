@@ -18,10 +18,11 @@ import sqlite_utils
 _NAME = re.compile(r"^V(\d+)__(\w+)\.sql$")
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """(version, name, sql), in version order."""
+def migrations(package: str = "db.migrations") -> list[tuple[int, str, str]]:
+    """(version, name, sql) of a package of migrations (SQLite's, or `db.migrations.postgres`), in version
+    order."""
     found = []
-    for item in resources.files("db.migrations").iterdir():
+    for item in resources.files(package).iterdir():
         match = _NAME.match(item.name)
         if match:
             found.append((int(match.group(1)), match.group(2), item.read_text(encoding="utf-8")))
